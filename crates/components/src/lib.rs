@@ -1,0 +1,32 @@
+//! The physics of dctwin's network components, one file each: the hydraulic law (pressure drop
+//! or head as a function of mass flow, with its derivative for Newton's method), the steady
+//! thermal law, and the power a component draws. Everything is SI: Pa, kg/s, K, W, m.
+//!
+//! Nothing here knows about graphs or files: the model layer builds these values from a facility
+//! file, and the network layer solves them together.
+
+#![warn(missing_docs)]
+
+pub mod check_valve;
+pub mod component;
+pub mod friction;
+pub mod heat_consumer;
+pub mod heat_source;
+pub mod hydraulic;
+pub mod pipe;
+pub mod pump;
+pub mod resistance;
+pub mod thermal;
+pub mod valve;
+
+pub use check_valve::CheckValve;
+pub use component::Component;
+pub use friction::FrictionLaw;
+pub use heat_consumer::HeatConsumer;
+pub use heat_source::{HeatDuty, HeatSource};
+pub use hydraulic::{FluidState, HydraulicLaw};
+pub use pipe::{Pipe, PipeHeatLoss};
+pub use pump::{Efficiency, HeadCurve, Pump, PumpControl, PumpError, PumpOperatingPoint};
+pub use resistance::Resistance;
+pub use thermal::ThermalLaw;
+pub use valve::{Characteristic, Valve};

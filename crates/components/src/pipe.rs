@@ -1,0 +1,204 @@
+//! A straight round pipe: Darcy–Weisbach friction, minor losses and heat loss to its surroundings.
+
+use crate::friction::{FrictionLaw, RE_LAMINAR};
+use crate::hydraulic::{FluidState, HydraulicLaw, square_law};
+use crate::thermal::ThermalLaw;
+use std::f64::consts::PI;
+
+/// Default absolute roughness [m]: 0.045 mm, new commercial steel (Moody's classic value, the
+/// usual choice for welded steel cooling-water pipework).
+pub const DEFAULT_ROUGHNESS_M: f64 = 0.045e-3;
+
+/// Heat exchange of a pipe with its surroundings (ground, room or air).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PipeHeatLoss {
+    /// Overall heat-transfer coefficient referred to the outer surface [W/(m²·K)].
+    pub u_w_m2_k: f64,
+    /// Outer diameter on which `u_w_m2_k` is referred (insulation included) [m].
+    pub outer_diameter_m: f64,
+    /// Temperature of the surroundings [K].
+    pub ambient_k: f64,
+}
+
+/// A straight round pipe.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pipe {
+    /// Length [m].
+    pub length_m: f64,
+    /// Inner diameter [m].
+    pub inner_diameter_m: f64,
+    /// Absolute wall roughness [m].
+    pub roughness_m: f64,
+    /// Sum of the minor-loss coefficients of bends, tees and fittings, on the pipe's velocity [-].
+    pub minor_loss_coefficient: f64,
+    /// Turbulent friction law.
+    pub friction: FrictionLaw,
+    /// Heat loss to the surroundings; `None` for an adiabatic pipe.
+    pub heat_loss: Option<PipeHeatLoss>,
+}
+
+impl Pipe {
+    /// Flow cross-section [m²].
+    pub fn area_m2(&self) -> f64 {
+        PI * self.inner_diameter_m * self.inner_diameter_m / 4.0
+    }
+
+    /// Reynolds number for mass flow `mass_flow_kg_s` [-].
+    pub fn reynolds(&self, mass_flow_kg_s: f64, fluid: FluidState) -> f64 {
+        mass_flow_kg_s.abs() * self.inner_diameter_m / (self.area_m2() * fluid.viscosity_pa_s)
+    }
+
+    /// Mean velocity [m/s].
+    pub fn velocity_m_s(&self, mass_flow_kg_s: f64, fluid: FluidState) -> f64 {
+        mass_flow_kg_s / (fluid.density_kg_m3 * self.area_m2())
+    }
+
+    /// Darcy friction factor at this flow [-].
+    pub fn friction_factor(&self, mass_flow_kg_s: f64, fluid: FluidState) -> f64 {
+        let re = self.reynolds(mass_flow_kg_s, fluid).max(f64::MIN_POSITIVE);
+        self.friction
+            .friction(re, self.roughness_m / self.inner_diameter_m)
+            .factor
+    }
+
+    /// Friction pressure drop alone (no minor losses) and its slope, p_from − p_to [Pa].
+    fn friction_dp(&self, mass_flow_kg_s: f64, fluid: FluidState) -> (f64, f64) {
+        let m = mass_flow_kg_s;
+        let a = self.area_m2();
+        let d = self.inner_diameter_m;
+        let rho = fluid.density_kg_m3;
+        let re = self.reynolds(m, fluid);
+        if re <= RE_LAMINAR {
+            // Hagen–Poiseuille, written so that zero flow is regular: Δp = 32 μ L ṁ / (ρ A D²).
+            let slope = 32.0 * fluid.viscosity_pa_s * self.length_m / (rho * a * d * d);
+            return (slope * m, slope);
+        }
+        let f = self.friction.friction(re, self.roughness_m / d);
+        let c = self.length_m / d / (2.0 * rho * a * a);
+        let dre_dm = d / (a * fluid.viscosity_pa_s);
+        let dp = f.factor * c * m * m.abs();
+        let slope = 2.0 * f.factor * c * m.abs() + f.d_factor_d_re * dre_dm * c * m * m;
+        (dp, slope)
+    }
+
+    /// Friction pressure drop p_from − p_to without minor losses [Pa] (what pandapipes reports as
+    /// `dp_friction_loss`).
+    pub fn friction_dp_pa(&self, mass_flow_kg_s: f64, fluid: FluidState) -> f64 {
+        self.friction_dp(mass_flow_kg_s, fluid).0
+    }
+
+    /// The hydraulic law at this flow: friction plus minor losses.
+    pub fn hydraulic(&self, mass_flow_kg_s: f64, fluid: FluidState) -> HydraulicLaw {
+        let (mut dp, mut slope) = self.friction_dp(mass_flow_kg_s, fluid);
+        if self.minor_loss_coefficient > 0.0 {
+            let a = self.area_m2();
+            let k = self.minor_loss_coefficient / (2.0 * fluid.density_kg_m3 * a * a);
+            if let HydraulicLaw::Loss {
+                dp_pa,
+                slope_pa_per_kg_s,
+            } = square_law(k, mass_flow_kg_s)
+            {
+                dp += dp_pa;
+                slope += slope_pa_per_kg_s;
+            }
+        }
+        HydraulicLaw::Loss {
+            dp_pa: dp,
+            slope_pa_per_kg_s: slope,
+        }
+    }
+
+    /// The steady thermal law: loss to the surroundings, or adiabatic.
+    pub fn thermal(&self) -> ThermalLaw {
+        match self.heat_loss {
+            Some(loss) => ThermalLaw::LossToAmbient {
+                ua_w_k: loss.u_w_m2_k * PI * loss.outer_diameter_m * self.length_m,
+                ambient_k: loss.ambient_k,
+            },
+            None => ThermalLaw::Adiabatic,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dn100(length_m: f64) -> Pipe {
+        Pipe {
+            length_m,
+            inner_diameter_m: 0.1,
+            roughness_m: DEFAULT_ROUGHNESS_M,
+            minor_loss_coefficient: 0.0,
+            friction: FrictionLaw::Colebrook,
+            heat_loss: None,
+        }
+    }
+
+    fn dp_and_slope(law: HydraulicLaw) -> (f64, f64) {
+        match law {
+            HydraulicLaw::Loss {
+                dp_pa,
+                slope_pa_per_kg_s,
+            } => (dp_pa, slope_pa_per_kg_s),
+            other => panic!("a pipe is a loss, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn laminar_drop_is_hagen_poiseuille() {
+        // Analytical: Δp = 128 μ L Q / (π D⁴).
+        let pipe = dn100(50.0);
+        let fluid = FluidState::WATER_20C;
+        let m = 0.05; // Re ≈ 636
+        let q = m / fluid.density_kg_m3;
+        let expected = 128.0 * fluid.viscosity_pa_s * 50.0 * q / (PI * 0.1f64.powi(4));
+        let (dp, _) = dp_and_slope(pipe.hydraulic(m, fluid));
+        assert!((dp / expected - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn turbulent_drop_is_darcy_weisbach() {
+        let pipe = dn100(100.0);
+        let fluid = FluidState::WATER_20C;
+        let m = 12.0;
+        let v = pipe.velocity_m_s(m, fluid);
+        let f = pipe.friction_factor(m, fluid);
+        let expected = f * 100.0 / 0.1 * fluid.density_kg_m3 * v * v / 2.0;
+        let (dp, _) = dp_and_slope(pipe.hydraulic(m, fluid));
+        assert!((dp / expected - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn drop_is_odd_in_flow_and_slope_matches_finite_difference() {
+        let mut pipe = dn100(80.0);
+        pipe.minor_loss_coefficient = 3.5;
+        let fluid = FluidState::WATER_20C;
+        for &m in &[-20.0, -0.5, -0.01, 0.0, 0.01, 0.15, 0.3, 3.0, 40.0] {
+            let (dp, slope) = dp_and_slope(pipe.hydraulic(m, fluid));
+            let (dp_neg, _) = dp_and_slope(pipe.hydraulic(-m, fluid));
+            assert!((dp + dp_neg).abs() <= 1e-12 * dp.abs().max(1.0));
+            assert!(slope > 0.0, "slope at {m}");
+            let h = 1e-6 * m.abs().max(1e-3);
+            let fd = (dp_and_slope(pipe.hydraulic(m + h, fluid)).0
+                - dp_and_slope(pipe.hydraulic(m - h, fluid)).0)
+                / (2.0 * h);
+            assert!((fd - slope).abs() <= 1e-4 * slope, "m {m}: fd {fd} vs {slope}");
+        }
+    }
+
+    #[test]
+    fn heat_loss_conductance_is_u_times_outer_surface() {
+        let mut pipe = dn100(100.0);
+        pipe.heat_loss = Some(PipeHeatLoss {
+            u_w_m2_k: 0.5,
+            outer_diameter_m: 0.18,
+            ambient_k: 283.15,
+        });
+        let ThermalLaw::LossToAmbient { ua_w_k, ambient_k } = pipe.thermal() else {
+            panic!("expected a loss to ambient");
+        };
+        assert!((ua_w_k - 0.5 * PI * 0.18 * 100.0).abs() < 1e-12);
+        assert_eq!(ambient_k, 283.15);
+    }
+}

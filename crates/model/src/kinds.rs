@@ -1,0 +1,398 @@
+//! The keys of each component kind, read into the components' SI parameters.
+
+use crate::reader::{Reader, Value};
+use crate::units::Quantity;
+use dctwin_components::pipe::DEFAULT_ROUGHNESS_M;
+use dctwin_components::{
+    Characteristic, CheckValve, Component, Efficiency, FrictionLaw, HeadCurve, HeatConsumer,
+    HeatDuty, HeatSource, Pipe, PipeHeatLoss, Pump, PumpControl, Resistance, Valve,
+};
+
+/// The component kinds a model file may name.
+pub const KINDS: &[&str] = &[
+    "pipe",
+    "pump",
+    "valve",
+    "resistance",
+    "check_valve",
+    "heat_source",
+    "heat_consumer",
+    "pressurisation",
+];
+
+/// Default motor efficiency [-]: an IE3 motor of some tens of kW.
+pub const DEFAULT_MOTOR_EFFICIENCY: f64 = 0.94;
+/// Default drive (VFD) efficiency [-].
+pub const DEFAULT_DRIVE_EFFICIENCY: f64 = 0.97;
+/// Default rangeability of equal-percentage valves [-] (VDI/VDE 2173 globe valves).
+pub const DEFAULT_RANGEABILITY: f64 = 50.0;
+
+/// What a component table describes, with its node names as written (local to a template).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// A link between two nodes.
+    Link {
+        /// Node name and its offset in the file.
+        from: (String, usize),
+        /// Node name and its offset in the file.
+        to: (String, usize),
+        /// The physics.
+        component: Component,
+    },
+    /// The pressurisation point of the loop.
+    Pressurisation {
+        /// Node name and its offset in the file.
+        node: (String, usize),
+        /// Pressure held [Pa].
+        pressure_pa: f64,
+    },
+}
+
+/// Read the keys of a component of `kind` (already known to be one of [`KINDS`]).
+/// `density_kg_m3` converts volume flows: the loop's fluid at its initial temperature.
+pub fn read(r: &mut Reader<'_, '_>, kind: &str, density_kg_m3: f64) -> Option<Parsed> {
+    if kind == "pressurisation" {
+        let node = r.required_string("node", "the node the expansion vessel connects to");
+        let p = r.required_quantity("pressure", Quantity::Pressure, "the pressure it holds");
+        return Some(Parsed::Pressurisation {
+            node: node?,
+            pressure_pa: p?.si,
+        });
+    }
+    let from = r.required_string("from", "the node where positive flow enters");
+    let to = r.required_string("to", "the node where positive flow leaves");
+    let component = match kind {
+        "pipe" => read_pipe(r).map(Component::Pipe),
+        "pump" => read_pump(r, density_kg_m3).map(Component::Pump),
+        "valve" => read_valve(r).map(Component::Valve),
+        "resistance" => read_resistance(r, density_kg_m3).map(Component::Resistance),
+        "check_valve" => read_resistance(r, density_kg_m3)
+            .map(|open| Component::CheckValve(CheckValve { open })),
+        "heat_source" => read_heat_source(r, density_kg_m3).map(Component::HeatSource),
+        "heat_consumer" => read_heat_consumer(r).map(Component::HeatConsumer),
+        _ => unreachable!("kind checked by the caller"),
+    };
+    Some(Parsed::Link {
+        from: from?,
+        to: to?,
+        component: component?,
+    })
+}
+
+fn read_pipe(r: &mut Reader<'_, '_>) -> Option<Pipe> {
+    let length = r.positive_quantity("length", Quantity::Length, "the pipe's length");
+    let diameter = r.positive_quantity("inner_diameter", Quantity::Length, "the inner diameter");
+    let roughness = match r.quantity("roughness", Quantity::Length) {
+        Some(v) if v.si < 0.0 => {
+            r.error_at(v.offset, "roughness_mm", "expected a roughness of zero or more");
+            None
+        }
+        Some(v) => Some(v.si),
+        None => Some(DEFAULT_ROUGHNESS_M),
+    };
+    let minor = match r.number("minor_loss_coefficient") {
+        Some((k, offset)) if k < 0.0 => {
+            r.error_at(offset, "minor_loss_coefficient", "expected zero or more");
+            None
+        }
+        Some((k, _)) => Some(k),
+        None => Some(0.0),
+    };
+    let friction = match r.string("friction") {
+        None => Some(FrictionLaw::Colebrook),
+        Some((s, _)) if s == "colebrook" => Some(FrictionLaw::Colebrook),
+        Some((s, _)) if s == "swamee_jain" => Some(FrictionLaw::SwameeJain),
+        Some((s, offset)) => {
+            let msg = format!("unknown friction law \"{s}\": expected \"colebrook\" or \"swamee_jain\"");
+            r.error_at(offset, "friction", msg);
+            None
+        }
+    };
+    let heat_loss = read_pipe_heat_loss(r);
+    let (length, diameter) = (length?, diameter?);
+    if let Some(ref loss) = heat_loss
+        && let Some(loss) = loss
+        && loss.outer_diameter_m < diameter.si
+    {
+        r.error("the outer diameter is smaller than the inner diameter");
+        return None;
+    }
+    Some(Pipe {
+        length_m: length.si,
+        inner_diameter_m: diameter.si,
+        roughness_m: roughness?,
+        minor_loss_coefficient: minor?,
+        friction: friction?,
+        heat_loss: heat_loss?,
+    })
+}
+
+/// `Some(None)`: adiabatic; `Some(Some(..))`: with heat loss; `None`: an error was reported.
+fn read_pipe_heat_loss(r: &mut Reader<'_, '_>) -> Option<Option<PipeHeatLoss>> {
+    let u = r.quantity("u_value", Quantity::HeatTransferCoefficient);
+    let outer = r.optional_positive_quantity("outer_diameter", Quantity::Length);
+    let ambient = r.temperature("ambient_temperature");
+    match u {
+        None if outer.is_none() && ambient.is_none() => Some(None),
+        None => {
+            r.error("outer_diameter/ambient_temperature are given without u_value_w_m2_k");
+            None
+        }
+        Some(u) if u.si < 0.0 => {
+            r.error_at(u.offset, "u_value_w_m2_k", "expected zero or more");
+            None
+        }
+        Some(u) => match (outer, ambient) {
+            (Some(o), Some(a)) => Some(Some(PipeHeatLoss {
+                u_w_m2_k: u.si,
+                outer_diameter_m: o.si,
+                ambient_k: a.si,
+            })),
+            _ => {
+                r.error("a pipe with u_value_w_m2_k also needs outer_diameter_mm and ambient_temperature_c");
+                None
+            }
+        },
+    }
+}
+
+fn read_pump(r: &mut Reader<'_, '_>, density: f64) -> Option<Pump> {
+    let curve = read_head_curve(r);
+    let efficiency = read_efficiency(r);
+    let motor = r.number_in("motor_efficiency", 0.01, 1.0, DEFAULT_MOTOR_EFFICIENCY);
+    let drive = r.number_in("drive_efficiency", 0.01, 1.0, DEFAULT_DRIVE_EFFICIENCY);
+    let max_speed = r.number_in("max_speed_ratio", 0.01, 2.0, 1.0);
+    let heat = r.number_in("shaft_heat_to_fluid", 0.0, 1.0, 1.0);
+    let control = read_pump_control(r, density);
+    let (curve, control) = (curve?, control?);
+    if curve.is_none() && matches!(control, PumpControl::Speed { .. }) {
+        r.error("a pump run at a fixed speed needs its curve: curve_flow_m3_h and curve_head_m");
+        return None;
+    }
+    Some(Pump {
+        curve,
+        efficiency: efficiency?,
+        motor_efficiency: motor,
+        drive_efficiency: drive,
+        max_speed,
+        control,
+        shaft_heat_to_fluid: heat,
+    })
+}
+
+/// `Some(None)`: no curve (an ideal pump); `None`: an error was reported.
+fn read_head_curve(r: &mut Reader<'_, '_>) -> Option<Option<HeadCurve>> {
+    let flows = r.quantity_list("curve_flow", Quantity::Flow);
+    let heads = r.quantity_list("curve_head", Quantity::Head);
+    match (flows, heads) {
+        (None, None) => Some(None),
+        (Some((flows, volumetric, offset)), Some((heads, _, _))) => {
+            if !volumetric {
+                r.error_at(offset, "curve_flow", "a pump curve is given in volume flow (m3_h, l_s, …)");
+                return None;
+            }
+            match HeadCurve::fit(&flows, &heads) {
+                Ok(c) => Some(Some(c)),
+                Err(e) => {
+                    r.error_at(offset, "curve_head_m", e.to_string());
+                    None
+                }
+            }
+        }
+        _ => {
+            r.error("a pump curve needs both curve_flow_m3_h and curve_head_m");
+            None
+        }
+    }
+}
+
+fn read_efficiency(r: &mut Reader<'_, '_>) -> Option<Efficiency> {
+    let constant = r.number("efficiency");
+    let flows = r.quantity_list("efficiency_flow", Quantity::Flow);
+    let values = r.number_list("efficiency_curve");
+    match (constant, flows, values) {
+        (Some((e, offset)), None, None) => {
+            if e > 0.0 && e <= 1.0 {
+                Some(Efficiency::Constant(e))
+            } else {
+                r.error_at(offset, "efficiency", format!("expected a value in (0, 1], found {e}"));
+                None
+            }
+        }
+        (None, Some((flows, _, offset)), Some((values, _))) => {
+            match Efficiency::curve(flows, values) {
+                Ok(e) => Some(e),
+                Err(e) => {
+                    r.error_at(offset, "efficiency_curve", e.to_string());
+                    None
+                }
+            }
+        }
+        (None, None, None) => {
+            r.error("missing the pump efficiency: give efficiency, or efficiency_flow_m3_h with efficiency_curve");
+            None
+        }
+        _ => {
+            r.error("give either efficiency, or efficiency_flow_m3_h with efficiency_curve, not a mix");
+            None
+        }
+    }
+}
+
+fn read_pump_control(r: &mut Reader<'_, '_>, density: f64) -> Option<PumpControl> {
+    let (control, offset) = r
+        .string("control")
+        .unwrap_or_else(|| ("speed".to_string(), r.offset()));
+    let speed = r.number("speed_ratio");
+    let dp = r.quantity("dp_setpoint", Quantity::Pressure);
+    let flow = r.quantity("flow_setpoint", Quantity::Flow);
+    let stray = |r: &mut Reader<'_, '_>, what: &str| {
+        r.error(format!("{what} does not belong to control = \"{control}\""));
+        None
+    };
+    match control.as_str() {
+        "speed" => {
+            if dp.is_some() || flow.is_some() {
+                return stray(r, "a set-point");
+            }
+            let speed = speed.map_or(1.0, |s| s.0);
+            if !(0.0..=2.0).contains(&speed) {
+                r.error_at(offset, "speed_ratio", format!("expected 0 to 2, found {speed}"));
+                return None;
+            }
+            Some(PumpControl::Speed { speed })
+        }
+        "differential_pressure" => {
+            if speed.is_some() || flow.is_some() {
+                return stray(r, "speed_ratio or flow_setpoint");
+            }
+            match dp {
+                Some(v) if v.si > 0.0 => Some(PumpControl::DifferentialPressure { setpoint_pa: v.si }),
+                Some(v) => {
+                    r.error_at(v.offset, "dp_setpoint_bar", "expected a positive pressure rise");
+                    None
+                }
+                None => {
+                    r.error("control = \"differential_pressure\" needs dp_setpoint_bar (or _kpa, _pa)");
+                    None
+                }
+            }
+        }
+        "flow" => {
+            if speed.is_some() || dp.is_some() {
+                return stray(r, "speed_ratio or dp_setpoint");
+            }
+            match flow {
+                Some(v) if v.si > 0.0 => Some(PumpControl::Flow {
+                    setpoint_kg_s: v.mass_flow(density),
+                }),
+                Some(v) => {
+                    r.error_at(v.offset, "flow_setpoint_m3_h", "expected a positive flow");
+                    None
+                }
+                None => {
+                    r.error("control = \"flow\" needs flow_setpoint_m3_h (or _l_s, _kg_s)");
+                    None
+                }
+            }
+        }
+        other => {
+            let msg = format!(
+                "unknown pump control \"{other}\": expected \"speed\", \"differential_pressure\" or \"flow\""
+            );
+            r.error_at(offset, "control", msg);
+            None
+        }
+    }
+}
+
+fn read_valve(r: &mut Reader<'_, '_>) -> Option<Valve> {
+    let kvs = match r.number("kvs_m3_h") {
+        Some((k, _)) if k > 0.0 => Some(k),
+        Some((k, offset)) => {
+            r.error_at(offset, "kvs_m3_h", format!("expected a positive Kvs, found {k}"));
+            None
+        }
+        None => {
+            r.error("missing key \"kvs_m3_h\" (flow coefficient at full opening, m³/h at 1 bar)");
+            None
+        }
+    };
+    let opening = r.number_in("opening", 0.0, 1.0, 1.0);
+    let rangeability = r.number_in("rangeability", 1.0, 1.0e4, DEFAULT_RANGEABILITY);
+    let characteristic = match r.string("characteristic") {
+        None => Some(Characteristic::EqualPercentage { rangeability }),
+        Some((s, _)) if s == "equal_percentage" => {
+            Some(Characteristic::EqualPercentage { rangeability })
+        }
+        Some((s, _)) if s == "linear" => Some(Characteristic::Linear),
+        Some((s, offset)) => {
+            let msg = format!("unknown characteristic \"{s}\": expected \"linear\" or \"equal_percentage\"");
+            r.error_at(offset, "characteristic", msg);
+            None
+        }
+    };
+    Some(Valve {
+        kvs_m3_h: kvs?,
+        characteristic: characteristic?,
+        opening,
+    })
+}
+
+/// A nominal point: Δp at a flow.
+fn read_resistance(r: &mut Reader<'_, '_>, density: f64) -> Option<Resistance> {
+    let dp = r.positive_quantity("dp_nominal", Quantity::Pressure, "the pressure drop at the nominal flow");
+    let flow = r.positive_quantity("flow_nominal", Quantity::Flow, "the nominal flow");
+    Some(Resistance {
+        dp_nominal_pa: dp?.si,
+        flow_nominal_kg_s: flow?.mass_flow(density),
+        density_nominal_kg_m3: density,
+    })
+}
+
+fn read_heat_source(r: &mut Reader<'_, '_>, density: f64) -> Option<HeatSource> {
+    let heat = r.quantity("heat", Quantity::Power);
+    let outlet = r.temperature("outlet_temperature");
+    let duty = match (heat, outlet) {
+        (Some(Value { si, .. }), None) => Some(HeatDuty::Fixed { heat_w: si }),
+        (None, Some(t)) => Some(HeatDuty::OutletSetpoint { outlet_k: t.si }),
+        (None, None) => {
+            r.error("a heat source needs heat_kw (a fixed duty) or outlet_temperature_c (a set-point)");
+            None
+        }
+        (Some(_), Some(_)) => {
+            r.error("give heat_kw or outlet_temperature_c, not both");
+            None
+        }
+    };
+    let dp = r.optional_positive_quantity("dp_nominal", Quantity::Pressure);
+    let flow = r.optional_positive_quantity("flow_nominal", Quantity::Flow);
+    let resistance = match (dp, flow) {
+        (None, None) => Some(None),
+        (Some(dp), Some(flow)) => Some(Some(Resistance {
+            dp_nominal_pa: dp.si,
+            flow_nominal_kg_s: flow.mass_flow(density),
+            density_nominal_kg_m3: density,
+        })),
+        _ => {
+            r.error("a heat source's pressure drop needs both dp_nominal_bar and flow_nominal_m3_h");
+            None
+        }
+    };
+    Some(HeatSource {
+        duty: duty?,
+        resistance: resistance?,
+    })
+}
+
+fn read_heat_consumer(r: &mut Reader<'_, '_>) -> Option<HeatConsumer> {
+    let heat = r.required_quantity("heat", Quantity::Power, "the heat taken from the water");
+    let ret = r.temperature("return_temperature");
+    if ret.is_none() {
+        r.error("missing return_temperature_c (the temperature the consumer returns at)");
+    }
+    Some(HeatConsumer {
+        heat_w: heat?.si,
+        return_k: ret?.si,
+    })
+}

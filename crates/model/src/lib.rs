@@ -1,0 +1,67 @@
+//! Facility model files (TOML).
+//!
+//! A model has loops, each with its fluid, its components and template instances; templates (a
+//! container, a rack) are instantiated N times with generated names such as
+//! `container[17].rack[3].valve`. Every key carries its unit (`length_m`, `flow_nominal_m3_h`,
+//! `return_temperature_c`); values are converted to SI on reading. [`load`] returns a checked
+//! [`Facility`], or every error found, each naming the file, line, column and key, and saying
+//! what was expected.
+//!
+//! The format is documented with an example in `models/README.md`.
+
+#![warn(missing_docs)]
+
+pub mod diagnostic;
+mod expand;
+pub mod facility;
+mod kinds;
+mod reader;
+mod topology;
+pub mod units;
+
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use facility::{Facility, Link, Loop, Node, Origin};
+pub use kinds::KINDS;
+pub use topology::sets_flow;
+
+use diagnostic::Sink;
+use std::path::Path;
+use toml::de::DeTable;
+
+/// Read and check the model file at `path`.
+pub fn load(path: &Path) -> Result<Facility, Diagnostics> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(&text, path),
+        Err(e) => Err(Diagnostics(vec![Diagnostic {
+            file: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            context: String::new(),
+            message: format!("cannot read the model file: {e}"),
+        }])),
+    }
+}
+
+/// Check model text `source`, reporting errors against the name `file`.
+pub fn parse(source: &str, file: &Path) -> Result<Facility, Diagnostics> {
+    let mut sink = Sink::new(file, source);
+    let root = match DeTable::parse(source) {
+        Ok(root) => root,
+        Err(e) => {
+            let offset = e.span().map_or(0, |s| s.start);
+            sink.error(offset, "TOML syntax", e.message().trim().to_string());
+            return sink.finish().map(|_| Facility::default());
+        }
+    };
+    let (mut builder, name) = expand::Builder::read(sink, &root);
+    if !builder.sink.has_errors() {
+        topology::check(&mut builder);
+    }
+    let name = if name.is_empty() {
+        file.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+    } else {
+        name
+    };
+    let (facility, sink) = builder.into_facility(name);
+    sink.finish().map(|_| facility)
+}

@@ -1,0 +1,169 @@
+//! Checks of the facility as a whole: each loop closed, pressurised once, pumped, connected, and
+//! with every pressure determined.
+
+use crate::expand::Builder;
+use crate::reader::closest;
+use dctwin_components::{Component, PumpControl};
+
+/// Run every check, recording errors in the builder's sink.
+pub fn check(b: &mut Builder<'_>) {
+    check_pressurisation_and_pumps(b);
+    check_dangling_nodes(b);
+    for loop_index in 0..b.loops.len() {
+        check_connected(b, loop_index);
+    }
+}
+
+fn check_pressurisation_and_pumps(b: &mut Builder<'_>) {
+    for (i, l) in b.loops.iter().enumerate() {
+        let context = format!("loop \"{}\"", l.name);
+        match l.pressurisations.len() {
+            0 => b.sink.error(
+                l.offset,
+                context.clone(),
+                "no pressurisation point: add a component of kind \"pressurisation\" (the expansion vessel) to fix the loop's pressure",
+            ),
+            1 => {}
+            _ => {
+                let (_, _, second) = l.pressurisations[1];
+                let (first_line, _) = b.sink.position(l.pressurisations[0].2);
+                b.sink.error(
+                    second,
+                    context.clone(),
+                    format!("a second pressurisation point (the first is on line {first_line}): a closed loop has exactly one"),
+                );
+            }
+        }
+        let pumps = (0..b.links.len()).filter(|&k| b.links[k].loop_index == i && b.is_pump(k)).count();
+        if pumps == 0 && !b.links.iter().any(|k| k.loop_index == i) {
+            b.sink.error(l.offset, context, "the loop has no components");
+        } else if pumps == 0 {
+            b.sink.error(l.offset, context, "no pump: nothing drives the flow around this loop");
+        }
+    }
+}
+
+fn check_dangling_nodes(b: &mut Builder<'_>) {
+    for n in 0..b.nodes.len() {
+        let degree = b.node_degree[n];
+        if degree >= 2 {
+            continue;
+        }
+        let name = b.nodes[n].name.clone();
+        let loop_index = b.nodes[n].loop_index;
+        let suggestion = closest(
+            &name,
+            b.nodes
+                .iter()
+                .enumerate()
+                .filter(|(k, m)| *k != n && m.loop_index == loop_index && b.node_degree[*k] >= 1)
+                .map(|(_, m)| m.name.as_str()),
+        )
+        .map(|s| format!("; did you mean \"{s}\"?"))
+        .unwrap_or_default();
+        let message = if degree == 0 {
+            format!("node \"{name}\" is connected to no component{suggestion}")
+        } else {
+            let link = b
+                .links
+                .iter()
+                .find(|l| l.from == n || l.to == n)
+                .map_or(String::new(), |l| format!(" (\"{}\")", l.name));
+            format!(
+                "node \"{name}\" is connected to only one component{link}: a dead end, or a misspelt node name{suggestion}"
+            )
+        };
+        b.sink.error(b.node_offsets[n], "dangling node".to_string(), message);
+    }
+}
+
+/// Every node reaches the pressurisation point, and reaches it through components that let the
+/// pressure follow the flow (not only through flow-setting ones).
+fn check_connected(b: &mut Builder<'_>, loop_index: usize) {
+    let l = &b.loops[loop_index];
+    let Some(&(anchor, _, _)) = l.pressurisations.first() else {
+        return;
+    };
+    let name = l.name.clone();
+    let offset = l.offset;
+    let mut all = UnionFind::new(b.nodes.len());
+    let mut pressure = UnionFind::new(b.nodes.len());
+    for link in b.links.iter().filter(|k| k.loop_index == loop_index) {
+        all.union(link.from, link.to);
+        if !sets_flow(&link.component) {
+            pressure.union(link.from, link.to);
+        }
+    }
+    let nodes: Vec<usize> = (0..b.nodes.len()).filter(|&n| b.nodes[n].loop_index == loop_index).collect();
+    let apart: Vec<&str> = nodes
+        .iter()
+        .filter(|&&n| all.find(n) != all.find(anchor))
+        .map(|&n| b.nodes[n].name.as_str())
+        .collect();
+    if !apart.is_empty() {
+        let msg = format!(
+            "loop \"{name}\" falls apart: {} node(s) are not connected to its pressurisation point \"{}\": {}",
+            apart.len(),
+            b.nodes[anchor].name,
+            list(&apart)
+        );
+        b.sink.error(offset, format!("loop \"{name}\""), msg);
+        return;
+    }
+    let floating: Vec<&str> = nodes
+        .iter()
+        .filter(|&&n| pressure.find(n) != pressure.find(anchor))
+        .map(|&n| b.nodes[n].name.as_str())
+        .collect();
+    if !floating.is_empty() {
+        let msg = format!(
+            "the pressure at {} is undetermined: they reach the pressurisation point only through flow-setting components (heat consumers, pumps on flow control) in series",
+            list(&floating)
+        );
+        b.sink.error(offset, format!("loop \"{name}\""), msg);
+    }
+}
+
+/// Whether a component imposes its flow (its pressure drop is whatever the network gives it).
+pub fn sets_flow(c: &Component) -> bool {
+    match c {
+        Component::HeatConsumer(_) => true,
+        Component::Pump(p) => matches!(p.control, PumpControl::Flow { .. }),
+        _ => false,
+    }
+}
+
+fn list(names: &[&str]) -> String {
+    const SHOWN: usize = 5;
+    let mut s = names.iter().take(SHOWN).map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+    if names.len() > SHOWN {
+        s.push_str(&format!(" and {} more", names.len() - SHOWN));
+    }
+    s
+}
+
+/// Disjoint sets with path halving.
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind { parent: (0..n).collect() }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.parent[ra] = rb;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Physical quantities as written in model files: every key carries its unit as a suffix
+//! (`length_m`, `flow_nominal_m3_h`, `supply_c`), converted to SI on reading.
+
+/// A kind of quantity, with the unit suffixes a key may carry for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// Length [m].
+    Length,
+    /// Pressure or pressure difference [Pa].
+    Pressure,
+    /// Temperature [K]; °C is converted.
+    Temperature,
+    /// Heat flow or power [W].
+    Power,
+    /// Volume or mass flow: volume flows are converted to mass with the loop's density at its
+    /// design temperature.
+    Flow,
+    /// Heat-transfer coefficient [W/(m²·K)].
+    HeatTransferCoefficient,
+    /// Head of water column [m].
+    Head,
+}
+
+/// How a unit converts to SI: v_SI = v·scale + offset.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Unit {
+    /// The key suffix, without the leading underscore.
+    pub suffix: &'static str,
+    /// Multiplier to SI.
+    pub scale: f64,
+    /// Offset added after scaling (°C → K).
+    pub offset: f64,
+    /// Whether this is a volume flow (to be multiplied by density).
+    pub volumetric: bool,
+}
+
+const fn unit(suffix: &'static str, scale: f64) -> Unit {
+    Unit {
+        suffix,
+        scale,
+        offset: 0.0,
+        volumetric: false,
+    }
+}
+
+const fn volume(suffix: &'static str, scale: f64) -> Unit {
+    Unit {
+        suffix,
+        scale,
+        offset: 0.0,
+        volumetric: true,
+    }
+}
+
+const LENGTH: &[Unit] = &[unit("m", 1.0), unit("mm", 1e-3), unit("cm", 1e-2), unit("km", 1e3)];
+const PRESSURE: &[Unit] = &[
+    unit("bar", 1e5),
+    unit("mbar", 1e2),
+    unit("pa", 1.0),
+    unit("kpa", 1e3),
+    unit("mpa", 1e6),
+];
+const TEMPERATURE: &[Unit] = &[
+    Unit {
+        suffix: "c",
+        scale: 1.0,
+        offset: 273.15,
+        volumetric: false,
+    },
+    unit("k", 1.0),
+];
+const POWER: &[Unit] = &[unit("kw", 1e3), unit("w", 1.0), unit("mw", 1e6)];
+const FLOW: &[Unit] = &[
+    volume("m3_h", 1.0 / 3600.0),
+    volume("m3_s", 1.0),
+    volume("l_s", 1e-3),
+    volume("l_min", 1e-3 / 60.0),
+    unit("kg_s", 1.0),
+];
+const HEAT_TRANSFER: &[Unit] = &[unit("w_m2_k", 1.0)];
+const HEAD: &[Unit] = &[unit("m", 1.0)];
+
+impl Quantity {
+    /// The accepted units, the first being the one named in messages.
+    pub fn units(self) -> &'static [Unit] {
+        match self {
+            Quantity::Length => LENGTH,
+            Quantity::Pressure => PRESSURE,
+            Quantity::Temperature => TEMPERATURE,
+            Quantity::Power => POWER,
+            Quantity::Flow => FLOW,
+            Quantity::HeatTransferCoefficient => HEAT_TRANSFER,
+            Quantity::Head => HEAD,
+        }
+    }
+
+    /// Human name for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Quantity::Length => "a length",
+            Quantity::Pressure => "a pressure",
+            Quantity::Temperature => "a temperature",
+            Quantity::Power => "a power",
+            Quantity::Flow => "a flow",
+            Quantity::HeatTransferCoefficient => "a heat-transfer coefficient",
+            Quantity::Head => "a head",
+        }
+    }
+
+    /// The accepted keys for `stem`, e.g. `length_m, length_mm, …`.
+    pub fn accepted_keys(self, stem: &str) -> String {
+        self.units()
+            .iter()
+            .map(|u| format!("{stem}_{}", u.suffix))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Every unit suffix known anywhere, to recognise "right stem, wrong unit".
+pub fn looks_like_unit(suffix: &str) -> bool {
+    const OTHERS: &[&str] = &[
+        "ft", "in", "psi", "f", "gpm", "btu_h", "hp", "l_h", "kg_h", "m3_min", "atm", "mmh2o",
+        "mwc", "pct", "percent",
+    ];
+    let all = [
+        Quantity::Length,
+        Quantity::Pressure,
+        Quantity::Temperature,
+        Quantity::Power,
+        Quantity::Flow,
+        Quantity::HeatTransferCoefficient,
+    ];
+    OTHERS.contains(&suffix)
+        || all
+            .iter()
+            .any(|q| q.units().iter().any(|u| u.suffix == suffix))
+}
