@@ -71,10 +71,8 @@ impl FrictionLaw {
         let d10 = 3.0 * s2 - 4.0 * s + 1.0;
         let d01 = (-6.0 * s2 + 6.0 * s) / h;
         let d11 = 3.0 * s2 - 2.0 * s;
-        let d_factor_d_re = d00 * lo.factor
-            + d10 * lo.d_factor_d_re
-            + d01 * hi.factor
-            + d11 * hi.d_factor_d_re;
+        let d_factor_d_re =
+            d00 * lo.factor + d10 * lo.d_factor_d_re + d01 * hi.factor + d11 * hi.d_factor_d_re;
         Friction {
             factor,
             d_factor_d_re,
@@ -178,7 +176,10 @@ mod tests {
                 let fd = (law.friction(re + h, 1e-4).factor - law.friction(re - h, 1e-4).factor)
                     / (2.0 * h);
                 let an = law.friction(re, 1e-4).d_factor_d_re;
-                assert!((fd - an).abs() <= 1e-5 * an.abs() + 1e-14, "{law:?} Re {re}");
+                assert!(
+                    (fd - an).abs() <= 1e-5 * an.abs() + 1e-14,
+                    "{law:?} Re {re}"
+                );
             }
         }
     }

@@ -103,7 +103,10 @@ mod tests {
                 _ => unreachable!(),
             };
             let fd = (dp(m + h) - dp(m - h)) / (2.0 * h);
-            assert!((fd - slope_pa_per_kg_s).abs() <= 1e-5 * slope_pa_per_kg_s, "m {m}");
+            assert!(
+                (fd - slope_pa_per_kg_s).abs() <= 1e-5 * slope_pa_per_kg_s,
+                "m {m}"
+            );
         }
     }
 }

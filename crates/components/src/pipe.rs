@@ -183,7 +183,10 @@ mod tests {
             let fd = (dp_and_slope(pipe.hydraulic(m + h, fluid)).0
                 - dp_and_slope(pipe.hydraulic(m - h, fluid)).0)
                 / (2.0 * h);
-            assert!((fd - slope).abs() <= 1e-4 * slope, "m {m}: fd {fd} vs {slope}");
+            assert!(
+                (fd - slope).abs() <= 1e-4 * slope,
+                "m {m}: fd {fd} vs {slope}"
+            );
         }
     }
 

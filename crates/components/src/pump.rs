@@ -94,7 +94,11 @@ impl HeadCurve {
     /// Relative speed that delivers `head_m` at `v_m3_s`, if any (the positive root of the
     /// affinity-law quadratic in n).
     pub fn speed_for(&self, v_m3_s: f64, head_m: f64) -> Option<f64> {
-        let (a, b, c) = (self.a_m, self.b * v_m3_s, self.c * v_m3_s * v_m3_s.abs() - head_m);
+        let (a, b, c) = (
+            self.a_m,
+            self.b * v_m3_s,
+            self.c * v_m3_s * v_m3_s.abs() - head_m,
+        );
         let disc = b * b - 4.0 * a * c;
         (a > 0.0 && disc >= 0.0).then(|| (-b + disc.sqrt()) / (2.0 * a))
     }

@@ -30,12 +30,7 @@ pub enum ThermalLaw {
 impl ThermalLaw {
     /// Outlet temperature [K] for inlet `t_in_k`, flow magnitude `mass_flow_kg_s` > 0 and the
     /// fluid's enthalpy functions.
-    pub fn outlet_k(
-        &self,
-        t_in_k: f64,
-        mass_flow_kg_s: f64,
-        fluid: &dctwin_fluid::Fluid,
-    ) -> f64 {
+    pub fn outlet_k(&self, t_in_k: f64, mass_flow_kg_s: f64, fluid: &dctwin_fluid::Fluid) -> f64 {
         match *self {
             ThermalLaw::Adiabatic => t_in_k,
             ThermalLaw::Heat { heat_w } => fluid

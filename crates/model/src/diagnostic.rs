@@ -21,7 +21,13 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: error", self.file.display(), self.line, self.column)?;
+        write!(
+            f,
+            "{}:{}:{}: error",
+            self.file.display(),
+            self.line,
+            self.column
+        )?;
         if !self.context.is_empty() {
             write!(f, ": {}", self.context)?;
         }

@@ -88,7 +88,10 @@ impl<'a> Builder<'a> {
         (b, name)
     }
 
-    fn read_root(&mut self, root: &'a Spanned<DeTable<'a>>) -> (String, Vec<(&'a DeTable<'a>, usize)>) {
+    fn read_root(
+        &mut self,
+        root: &'a Spanned<DeTable<'a>>,
+    ) -> (String, Vec<(&'a DeTable<'a>, usize)>) {
         let mut r = Reader::new(&mut self.sink, root.get_ref(), 0, "model".to_string());
         let name = r.string("name").map(|(s, _)| s).unwrap_or_default();
         let _ = r.string("description");
@@ -106,14 +109,20 @@ impl<'a> Builder<'a> {
                                 templates.push((k.get_ref().to_string(), body, k.span().start))
                             }
                             other => {
-                                let msg = format!("a template must be a table, found {}", type_name(other));
+                                let msg = format!(
+                                    "a template must be a table, found {}",
+                                    type_name(other)
+                                );
                                 r.error_at(v.span().start, k.get_ref(), msg);
                             }
                         }
                     }
                 }
                 other => {
-                    let msg = format!("expected [template.NAME] tables, found {}", type_name(other));
+                    let msg = format!(
+                        "expected [template.NAME] tables, found {}",
+                        type_name(other)
+                    );
                     r.error_at(v.span().start, "template", msg);
                 }
             }
@@ -127,9 +136,17 @@ impl<'a> Builder<'a> {
 
     fn read_loop(&mut self, table: &'a DeTable<'a>, offset: usize) {
         let index = self.loops.len();
-        let mut r = Reader::new(&mut self.sink, table, offset, format!("loop #{}", index + 1));
+        let mut r = Reader::new(
+            &mut self.sink,
+            table,
+            offset,
+            format!("loop #{}", index + 1),
+        );
         let name = r.required_string("name", "the loop's name");
-        let fluid_name = r.required_string("fluid", "\"water\", \"propylene_glycol\" or \"ethylene_glycol\"");
+        let fluid_name = r.required_string(
+            "fluid",
+            "\"water\", \"propylene_glycol\" or \"ethylene_glycol\"",
+        );
         let percent = r.number("glycol_mass_percent");
         let initial = r.temperature("initial_temperature");
         if initial.is_none() {
@@ -139,8 +156,16 @@ impl<'a> Builder<'a> {
             match Fluid::from_name(&f, percent.map(|(p, _)| p / 100.0)) {
                 Ok(fluid) => Some(fluid),
                 Err(e) => {
-                    let key = if percent.is_some() && f != "water" { "glycol_mass_percent" } else { "fluid" };
-                    let at = if key == "fluid" { at } else { percent.map_or(at, |p| p.1) };
+                    let key = if percent.is_some() && f != "water" {
+                        "glycol_mass_percent"
+                    } else {
+                        "fluid"
+                    };
+                    let at = if key == "fluid" {
+                        at
+                    } else {
+                        percent.map_or(at, |p| p.1)
+                    };
                     r.error_at(at, key, e.to_string());
                     None
                 }
@@ -167,7 +192,11 @@ impl<'a> Builder<'a> {
             return;
         };
         if self.loops.iter().any(|l| l.name == name) {
-            self.sink.error(offset, context, format!("a second loop is called \"{name}\""));
+            self.sink.error(
+                offset,
+                context,
+                format!("a second loop is called \"{name}\""),
+            );
         }
         let (line, _) = self.sink.position(offset);
         self.loops.push(LoopDraft {
@@ -197,12 +226,23 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn read_component(&mut self, loop_index: usize, scope: &Scope, table: &'a DeTable<'a>, offset: usize) {
+    fn read_component(
+        &mut self,
+        loop_index: usize,
+        scope: &Scope,
+        table: &'a DeTable<'a>,
+        offset: usize,
+    ) {
         let density = {
             let l = &self.loops[loop_index];
             l.fluid.density_kg_m3(l.initial_temperature_k)
         };
-        let mut r = Reader::new(&mut self.sink, table, offset, scope.describe("component", "?"));
+        let mut r = Reader::new(
+            &mut self.sink,
+            table,
+            offset,
+            scope.describe("component", "?"),
+        );
         let name = r.required_string("name", "the component's name");
         if let Some((n, _)) = &name {
             let context = scope.describe("component", n);
@@ -218,7 +258,10 @@ impl<'a> Builder<'a> {
             let hint = closest(&kind, KINDS.iter().copied())
                 .map(|k| format!("did you mean \"{k}\"? "))
                 .unwrap_or_default();
-            let msg = format!("unknown component kind \"{kind}\": {hint}expected one of {}", KINDS.join(", "));
+            let msg = format!(
+                "unknown component kind \"{kind}\": {hint}expected one of {}",
+                KINDS.join(", ")
+            );
             r.error_at(kind_at, "kind", msg);
             finish_and_skip(r);
             return;
@@ -234,13 +277,21 @@ impl<'a> Builder<'a> {
             Parsed::Pressurisation { node, pressure_pa } => {
                 let n = self.node(loop_index, scope, &node, &full_name, &context);
                 if let Some(n) = n {
-                    self.loops[loop_index].pressurisations.push((n, pressure_pa, offset));
+                    self.loops[loop_index]
+                        .pressurisations
+                        .push((n, pressure_pa, offset));
                 }
             }
-            Parsed::Link { from, to, component } => {
+            Parsed::Link {
+                from,
+                to,
+                component,
+            } => {
                 if let Some(&first) = self.link_names.get(&full_name) {
                     let (line, _) = self.sink.position(first);
-                    let msg = format!("a second component is called \"{full_name}\" (the first is on line {line})");
+                    let msg = format!(
+                        "a second component is called \"{full_name}\" (the first is on line {line})"
+                    );
                     self.sink.error(name_at, context.clone(), msg);
                     return;
                 }
@@ -248,7 +299,10 @@ impl<'a> Builder<'a> {
                 let t = self.node(loop_index, scope, &to, &full_name, &context);
                 let (Some(f), Some(t)) = (f, t) else { return };
                 if f == t {
-                    let msg = format!("\"from\" and \"to\" are the same node \"{}\"", self.nodes[f].name);
+                    let msg = format!(
+                        "\"from\" and \"to\" are the same node \"{}\"",
+                        self.nodes[f].name
+                    );
                     self.sink.error(to.1, context, msg);
                     return;
                 }
@@ -302,8 +356,19 @@ impl<'a> Builder<'a> {
         Some(i)
     }
 
-    fn read_instance(&mut self, loop_index: usize, scope: &Scope, table: &'a DeTable<'a>, offset: usize) {
-        let mut r = Reader::new(&mut self.sink, table, offset, scope.describe("instance", "?"));
+    fn read_instance(
+        &mut self,
+        loop_index: usize,
+        scope: &Scope,
+        table: &'a DeTable<'a>,
+        offset: usize,
+    ) {
+        let mut r = Reader::new(
+            &mut self.sink,
+            table,
+            offset,
+            scope.describe("instance", "?"),
+        );
         let template = r.required_string("template", "the name of a [template.NAME]");
         let name = r.string("name");
         let count = r.count("count");
@@ -318,14 +383,21 @@ impl<'a> Builder<'a> {
             let hint = closest(&template, self.templates.keys().map(String::as_str))
                 .map(|k| format!("; did you mean \"{k}\"?"))
                 .unwrap_or_default();
-            r.error_at(template_at, "template", format!("no template is called \"{template}\"{hint}"));
+            r.error_at(
+                template_at,
+                "template",
+                format!("no template is called \"{template}\"{hint}"),
+            );
             r.finish();
             return;
         };
         if scope.stack.contains(&template) {
             let mut chain = scope.stack.clone();
             chain.push(template.clone());
-            let msg = format!("template \"{template}\" refers to itself ({})", chain.join(" → "));
+            let msg = format!(
+                "template \"{template}\" refers to itself ({})",
+                chain.join(" → ")
+            );
             r.error_at(template_at, "template", msg);
             r.finish();
             return;
@@ -333,12 +405,21 @@ impl<'a> Builder<'a> {
         if let Some((n, at)) = count
             && n > MAX_COUNT
         {
-            r.error_at(at, "count", format!("{n} instances is more than the limit of {MAX_COUNT}"));
+            r.error_at(
+                at,
+                "count",
+                format!("{n} instances is more than the limit of {MAX_COUNT}"),
+            );
             r.finish();
             return;
         }
         r.finish();
-        let mut tr = Reader::new(&mut self.sink, body, body_offset, format!("template \"{template}\""));
+        let mut tr = Reader::new(
+            &mut self.sink,
+            body,
+            body_offset,
+            format!("template \"{template}\""),
+        );
         let declared = read_port_names(&mut tr);
         let components = tables_of(&mut tr, "component");
         let instances = tables_of(&mut tr, "instance");
@@ -348,7 +429,9 @@ impl<'a> Builder<'a> {
         let mut complete = true;
         for p in &declared {
             if !ports.iter().any(|(k, _, _)| k == p) {
-                let msg = format!("port \"{p}\" of template \"{template}\" is not connected: add it to ports");
+                let msg = format!(
+                    "port \"{p}\" of template \"{template}\" is not connected: add it to ports"
+                );
                 self.sink.error(offset, context.clone(), msg);
                 complete = false;
             }
@@ -428,9 +511,14 @@ fn finish_and_skip(r: Reader<'_, '_>) {
 
 /// The tables of an array-of-tables key (`[[loop]]`, `[[loop.component]]`).
 fn tables_of<'a>(r: &mut Reader<'_, 'a>, key: &str) -> Vec<(&'a DeTable<'a>, usize)> {
-    let Some(v) = r.raw(key) else { return Vec::new() };
+    let Some(v) = r.raw(key) else {
+        return Vec::new();
+    };
     let DeValue::Array(items) = v.get_ref() else {
-        let msg = format!("expected [[{key}]] tables, found {}", type_name(v.get_ref()));
+        let msg = format!(
+            "expected [[{key}]] tables, found {}",
+            type_name(v.get_ref())
+        );
         r.error_at(v.span().start, key, msg);
         return Vec::new();
     };
@@ -449,16 +537,25 @@ fn tables_of<'a>(r: &mut Reader<'_, 'a>, key: &str) -> Vec<(&'a DeTable<'a>, usi
 
 /// `ports = { supply = "header.supply", … }` of an instance: (port, node, offset).
 fn read_ports(r: &mut Reader<'_, '_>) -> Option<Vec<(String, (String, usize), usize)>> {
-    let Some(v) = r.raw("ports") else { return Some(Vec::new()) };
+    let Some(v) = r.raw("ports") else {
+        return Some(Vec::new());
+    };
     let DeValue::Table(t) = v.get_ref() else {
-        let msg = format!("expected a table of port = \"node\", found {}", type_name(v.get_ref()));
+        let msg = format!(
+            "expected a table of port = \"node\", found {}",
+            type_name(v.get_ref())
+        );
         r.error_at(v.span().start, "ports", msg);
         return None;
     };
     let mut out = Vec::new();
     for (k, v) in t.iter() {
         match v.get_ref() {
-            DeValue::String(s) => out.push((k.get_ref().to_string(), (s.to_string(), v.span().start), k.span().start)),
+            DeValue::String(s) => out.push((
+                k.get_ref().to_string(),
+                (s.to_string(), v.span().start),
+                k.span().start,
+            )),
             other => {
                 let msg = format!("a port connects to a node name, found {}", type_name(other));
                 r.error_at(v.span().start, k.get_ref(), msg);
@@ -471,9 +568,14 @@ fn read_ports(r: &mut Reader<'_, '_>) -> Option<Vec<(String, (String, usize), us
 
 /// `ports = ["supply", "return"]` of a template.
 fn read_port_names(r: &mut Reader<'_, '_>) -> Vec<String> {
-    let Some(v) = r.raw("ports") else { return Vec::new() };
+    let Some(v) = r.raw("ports") else {
+        return Vec::new();
+    };
     let DeValue::Array(items) = v.get_ref() else {
-        let msg = format!("expected a list of port names, found {}", type_name(v.get_ref()));
+        let msg = format!(
+            "expected a list of port names, found {}",
+            type_name(v.get_ref())
+        );
         r.error_at(v.span().start, "ports", msg);
         return Vec::new();
     };

@@ -66,8 +66,9 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, density_kg_m3: f64) -> Option<Pa
         "pump" => read_pump(r, density_kg_m3).map(Component::Pump),
         "valve" => read_valve(r).map(Component::Valve),
         "resistance" => read_resistance(r, density_kg_m3).map(Component::Resistance),
-        "check_valve" => read_resistance(r, density_kg_m3)
-            .map(|open| Component::CheckValve(CheckValve { open })),
+        "check_valve" => {
+            read_resistance(r, density_kg_m3).map(|open| Component::CheckValve(CheckValve { open }))
+        }
         "heat_source" => read_heat_source(r, density_kg_m3).map(Component::HeatSource),
         "heat_consumer" => read_heat_consumer(r).map(Component::HeatConsumer),
         _ => unreachable!("kind checked by the caller"),
@@ -84,7 +85,11 @@ fn read_pipe(r: &mut Reader<'_, '_>) -> Option<Pipe> {
     let diameter = r.positive_quantity("inner_diameter", Quantity::Length, "the inner diameter");
     let roughness = match r.quantity("roughness", Quantity::Length) {
         Some(v) if v.si < 0.0 => {
-            r.error_at(v.offset, "roughness_mm", "expected a roughness of zero or more");
+            r.error_at(
+                v.offset,
+                "roughness_mm",
+                "expected a roughness of zero or more",
+            );
             None
         }
         Some(v) => Some(v.si),
@@ -103,7 +108,8 @@ fn read_pipe(r: &mut Reader<'_, '_>) -> Option<Pipe> {
         Some((s, _)) if s == "colebrook" => Some(FrictionLaw::Colebrook),
         Some((s, _)) if s == "swamee_jain" => Some(FrictionLaw::SwameeJain),
         Some((s, offset)) => {
-            let msg = format!("unknown friction law \"{s}\": expected \"colebrook\" or \"swamee_jain\"");
+            let msg =
+                format!("unknown friction law \"{s}\": expected \"colebrook\" or \"swamee_jain\"");
             r.error_at(offset, "friction", msg);
             None
         }
@@ -188,7 +194,11 @@ fn read_head_curve(r: &mut Reader<'_, '_>) -> Option<Option<HeadCurve>> {
         (None, None) => Some(None),
         (Some((flows, volumetric, offset)), Some((heads, _, _))) => {
             if !volumetric {
-                r.error_at(offset, "curve_flow", "a pump curve is given in volume flow (m3_h, l_s, …)");
+                r.error_at(
+                    offset,
+                    "curve_flow",
+                    "a pump curve is given in volume flow (m3_h, l_s, …)",
+                );
                 return None;
             }
             match HeadCurve::fit(&flows, &heads) {
@@ -215,7 +225,11 @@ fn read_efficiency(r: &mut Reader<'_, '_>) -> Option<Efficiency> {
             if e > 0.0 && e <= 1.0 {
                 Some(Efficiency::Constant(e))
             } else {
-                r.error_at(offset, "efficiency", format!("expected a value in (0, 1], found {e}"));
+                r.error_at(
+                    offset,
+                    "efficiency",
+                    format!("expected a value in (0, 1], found {e}"),
+                );
                 None
             }
         }
@@ -233,7 +247,9 @@ fn read_efficiency(r: &mut Reader<'_, '_>) -> Option<Efficiency> {
             None
         }
         _ => {
-            r.error("give either efficiency, or efficiency_flow_m3_h with efficiency_curve, not a mix");
+            r.error(
+                "give either efficiency, or efficiency_flow_m3_h with efficiency_curve, not a mix",
+            );
             None
         }
     }
@@ -257,7 +273,11 @@ fn read_pump_control(r: &mut Reader<'_, '_>, density: f64) -> Option<PumpControl
             }
             let speed = speed.map_or(1.0, |s| s.0);
             if !(0.0..=2.0).contains(&speed) {
-                r.error_at(offset, "speed_ratio", format!("expected 0 to 2, found {speed}"));
+                r.error_at(
+                    offset,
+                    "speed_ratio",
+                    format!("expected 0 to 2, found {speed}"),
+                );
                 return None;
             }
             Some(PumpControl::Speed { speed })
@@ -267,13 +287,21 @@ fn read_pump_control(r: &mut Reader<'_, '_>, density: f64) -> Option<PumpControl
                 return stray(r, "speed_ratio or flow_setpoint");
             }
             match dp {
-                Some(v) if v.si > 0.0 => Some(PumpControl::DifferentialPressure { setpoint_pa: v.si }),
+                Some(v) if v.si > 0.0 => {
+                    Some(PumpControl::DifferentialPressure { setpoint_pa: v.si })
+                }
                 Some(v) => {
-                    r.error_at(v.offset, "dp_setpoint_bar", "expected a positive pressure rise");
+                    r.error_at(
+                        v.offset,
+                        "dp_setpoint_bar",
+                        "expected a positive pressure rise",
+                    );
                     None
                 }
                 None => {
-                    r.error("control = \"differential_pressure\" needs dp_setpoint_bar (or _kpa, _pa)");
+                    r.error(
+                        "control = \"differential_pressure\" needs dp_setpoint_bar (or _kpa, _pa)",
+                    );
                     None
                 }
             }
@@ -310,7 +338,11 @@ fn read_valve(r: &mut Reader<'_, '_>) -> Option<Valve> {
     let kvs = match r.number("kvs_m3_h") {
         Some((k, _)) if k > 0.0 => Some(k),
         Some((k, offset)) => {
-            r.error_at(offset, "kvs_m3_h", format!("expected a positive Kvs, found {k}"));
+            r.error_at(
+                offset,
+                "kvs_m3_h",
+                format!("expected a positive Kvs, found {k}"),
+            );
             None
         }
         None => {
@@ -327,7 +359,9 @@ fn read_valve(r: &mut Reader<'_, '_>) -> Option<Valve> {
         }
         Some((s, _)) if s == "linear" => Some(Characteristic::Linear),
         Some((s, offset)) => {
-            let msg = format!("unknown characteristic \"{s}\": expected \"linear\" or \"equal_percentage\"");
+            let msg = format!(
+                "unknown characteristic \"{s}\": expected \"linear\" or \"equal_percentage\""
+            );
             r.error_at(offset, "characteristic", msg);
             None
         }
@@ -341,7 +375,11 @@ fn read_valve(r: &mut Reader<'_, '_>) -> Option<Valve> {
 
 /// A nominal point: Δp at a flow.
 fn read_resistance(r: &mut Reader<'_, '_>, density: f64) -> Option<Resistance> {
-    let dp = r.positive_quantity("dp_nominal", Quantity::Pressure, "the pressure drop at the nominal flow");
+    let dp = r.positive_quantity(
+        "dp_nominal",
+        Quantity::Pressure,
+        "the pressure drop at the nominal flow",
+    );
     let flow = r.positive_quantity("flow_nominal", Quantity::Flow, "the nominal flow");
     Some(Resistance {
         dp_nominal_pa: dp?.si,
@@ -357,7 +395,9 @@ fn read_heat_source(r: &mut Reader<'_, '_>, density: f64) -> Option<HeatSource> 
         (Some(Value { si, .. }), None) => Some(HeatDuty::Fixed { heat_w: si }),
         (None, Some(t)) => Some(HeatDuty::OutletSetpoint { outlet_k: t.si }),
         (None, None) => {
-            r.error("a heat source needs heat_kw (a fixed duty) or outlet_temperature_c (a set-point)");
+            r.error(
+                "a heat source needs heat_kw (a fixed duty) or outlet_temperature_c (a set-point)",
+            );
             None
         }
         (Some(_), Some(_)) => {
@@ -375,7 +415,9 @@ fn read_heat_source(r: &mut Reader<'_, '_>, density: f64) -> Option<HeatSource> 
             density_nominal_kg_m3: density,
         })),
         _ => {
-            r.error("a heat source's pressure drop needs both dp_nominal_bar and flow_nominal_m3_h");
+            r.error(
+                "a heat source's pressure drop needs both dp_nominal_bar and flow_nominal_m3_h",
+            );
             None
         }
     };

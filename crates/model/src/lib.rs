@@ -58,7 +58,8 @@ pub fn parse(source: &str, file: &Path) -> Result<Facility, Diagnostics> {
         topology::check(&mut builder);
     }
     let name = if name.is_empty() {
-        file.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+        file.file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
     } else {
         name
     };

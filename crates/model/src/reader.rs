@@ -110,7 +110,11 @@ impl<'s, 'a> Reader<'s, 'a> {
             DeValue::String(s) => Some((s.to_string(), v.span().start)),
             other => {
                 let found = type_name(other);
-                self.error_at(v.span().start, key, format!("expected a string, found {found}"));
+                self.error_at(
+                    v.span().start,
+                    key,
+                    format!("expected a string, found {found}"),
+                );
                 None
             }
         }
@@ -151,7 +155,11 @@ impl<'s, 'a> Reader<'s, 'a> {
         match self.number(key) {
             Some((x, _)) if (lo..=hi).contains(&x) => x,
             Some((x, offset)) => {
-                self.error_at(offset, key, format!("expected a value from {lo} to {hi}, found {x}"));
+                self.error_at(
+                    offset,
+                    key,
+                    format!("expected a value from {lo} to {hi}, found {x}"),
+                );
                 default
             }
             None => default,
@@ -166,7 +174,11 @@ impl<'s, 'a> Reader<'s, 'a> {
             DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
                 Ok(n) if n >= 1 => Some((n as usize, offset)),
                 Ok(n) => {
-                    self.error_at(offset, key, format!("expected a count of at least 1, found {n}"));
+                    self.error_at(
+                        offset,
+                        key,
+                        format!("expected a count of at least 1, found {n}"),
+                    );
                     None
                 }
                 Err(_) => {
@@ -176,7 +188,11 @@ impl<'s, 'a> Reader<'s, 'a> {
             },
             other => {
                 let found = type_name(other);
-                self.error_at(offset, key, format!("expected a whole number, found {found}"));
+                self.error_at(
+                    offset,
+                    key,
+                    format!("expected a whole number, found {found}"),
+                );
                 None
             }
         }
@@ -196,8 +212,14 @@ impl<'s, 'a> Reader<'s, 'a> {
         }
         if found.len() > 1 {
             let names: Vec<_> = found.iter().map(|(k, _)| k.as_str()).collect();
-            let offset = self.lookup(&found[1].0).map_or(self.offset, |v| v.span().start);
-            let msg = format!("{} is given twice ({}); keep one", q.describe(), names.join(" and "));
+            let offset = self
+                .lookup(&found[1].0)
+                .map_or(self.offset, |v| v.span().start);
+            let msg = format!(
+                "{} is given twice ({}); keep one",
+                q.describe(),
+                names.join(" and ")
+            );
             self.error_at(offset, &found[1].0.clone(), msg);
         }
         found.into_iter().next()
@@ -217,7 +239,11 @@ impl<'s, 'a> Reader<'s, 'a> {
     /// A quantity that must be present.
     pub fn required_quantity(&mut self, stem: &str, q: Quantity, what: &str) -> Option<Value> {
         let v = self.quantity(stem, q);
-        if v.is_none() && !q.units().iter().any(|u| self.is_present(&format!("{stem}_{}", u.suffix)))
+        if v.is_none()
+            && !q
+                .units()
+                .iter()
+                .any(|u| self.is_present(&format!("{stem}_{}", u.suffix)))
         {
             let keys = q.accepted_keys(stem);
             self.error(format!("missing {what}: give one of {keys}"));
@@ -267,7 +293,11 @@ impl<'s, 'a> Reader<'s, 'a> {
     pub fn quantity_list(&mut self, stem: &str, q: Quantity) -> Option<(Vec<f64>, bool, usize)> {
         let (key, unit) = self.quantity_key(stem, q)?;
         let list = self.number_list(&key)?;
-        let values = list.0.iter().map(|x| x * unit.scale + unit.offset).collect();
+        let values = list
+            .0
+            .iter()
+            .map(|x| x * unit.scale + unit.offset)
+            .collect();
         Some((values, unit.volumetric, list.1))
     }
 
@@ -277,7 +307,11 @@ impl<'s, 'a> Reader<'s, 'a> {
         let offset = v.span().start;
         let DeValue::Array(items) = v.get_ref() else {
             let found = type_name(v.get_ref());
-            self.error_at(offset, key, format!("expected a list of numbers, found {found}"));
+            self.error_at(
+                offset,
+                key,
+                format!("expected a list of numbers, found {found}"),
+            );
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
@@ -320,10 +354,15 @@ impl<'s, 'a> Reader<'s, 'a> {
             if key == stem {
                 return format!("\"{key}\" needs a unit suffix: write one of {accepted}");
             }
-            if let Some(suffix) = key.strip_prefix(stem.as_str()).and_then(|s| s.strip_prefix('_'))
+            if let Some(suffix) = key
+                .strip_prefix(stem.as_str())
+                .and_then(|s| s.strip_prefix('_'))
                 && looks_like_unit(suffix)
             {
-                return format!("wrong unit suffix \"{suffix}\" for {}: write one of {accepted}", q.describe());
+                return format!(
+                    "wrong unit suffix \"{suffix}\" for {}: write one of {accepted}",
+                    q.describe()
+                );
             }
         }
         let mut known: Vec<String> = self.keys.clone();
@@ -334,7 +373,11 @@ impl<'s, 'a> Reader<'s, 'a> {
             .map(|k| format!("; did you mean \"{k}\"?"))
             .unwrap_or_default();
         let mut listed: Vec<String> = self.keys.clone();
-        listed.extend(self.stems.iter().map(|(s, q)| format!("{s}_{}", q.units()[0].suffix)));
+        listed.extend(
+            self.stems
+                .iter()
+                .map(|(s, q)| format!("{s}_{}", q.units()[0].suffix)),
+        );
         format!("unknown key{hint} (accepted here: {})", listed.join(", "))
     }
 }

@@ -34,11 +34,18 @@ fn check_pressurisation_and_pumps(b: &mut Builder<'_>) {
                 );
             }
         }
-        let pumps = (0..b.links.len()).filter(|&k| b.links[k].loop_index == i && b.is_pump(k)).count();
+        let pumps = (0..b.links.len())
+            .filter(|&k| b.links[k].loop_index == i && b.is_pump(k))
+            .count();
         if pumps == 0 && !b.links.iter().any(|k| k.loop_index == i) {
-            b.sink.error(l.offset, context, "the loop has no components");
+            b.sink
+                .error(l.offset, context, "the loop has no components");
         } else if pumps == 0 {
-            b.sink.error(l.offset, context, "no pump: nothing drives the flow around this loop");
+            b.sink.error(
+                l.offset,
+                context,
+                "no pump: nothing drives the flow around this loop",
+            );
         }
     }
 }
@@ -73,7 +80,8 @@ fn check_dangling_nodes(b: &mut Builder<'_>) {
                 "node \"{name}\" is connected to only one component{link}: a dead end, or a misspelt node name{suggestion}"
             )
         };
-        b.sink.error(b.node_offsets[n], "dangling node".to_string(), message);
+        b.sink
+            .error(b.node_offsets[n], "dangling node".to_string(), message);
     }
 }
 
@@ -94,7 +102,9 @@ fn check_connected(b: &mut Builder<'_>, loop_index: usize) {
             pressure.union(link.from, link.to);
         }
     }
-    let nodes: Vec<usize> = (0..b.nodes.len()).filter(|&n| b.nodes[n].loop_index == loop_index).collect();
+    let nodes: Vec<usize> = (0..b.nodes.len())
+        .filter(|&n| b.nodes[n].loop_index == loop_index)
+        .collect();
     let apart: Vec<&str> = nodes
         .iter()
         .filter(|&&n| all.find(n) != all.find(anchor))
@@ -135,7 +145,12 @@ pub fn sets_flow(c: &Component) -> bool {
 
 fn list(names: &[&str]) -> String {
     const SHOWN: usize = 5;
-    let mut s = names.iter().take(SHOWN).map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+    let mut s = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     if names.len() > SHOWN {
         s.push_str(&format!(" and {} more", names.len() - SHOWN));
     }
@@ -149,7 +164,9 @@ struct UnionFind {
 
 impl UnionFind {
     fn new(n: usize) -> Self {
-        UnionFind { parent: (0..n).collect() }
+        UnionFind {
+            parent: (0..n).collect(),
+        }
     }
 
     fn find(&mut self, mut x: usize) -> usize {

@@ -52,7 +52,12 @@ const fn volume(suffix: &'static str, scale: f64) -> Unit {
     }
 }
 
-const LENGTH: &[Unit] = &[unit("m", 1.0), unit("mm", 1e-3), unit("cm", 1e-2), unit("km", 1e3)];
+const LENGTH: &[Unit] = &[
+    unit("m", 1.0),
+    unit("mm", 1e-3),
+    unit("cm", 1e-2),
+    unit("km", 1e3),
+];
 const PRESSURE: &[Unit] = &[
     unit("bar", 1e5),
     unit("mbar", 1e2),

@@ -1,0 +1,111 @@
+//! The network: nodes and links of all loops with their components, in index form for the solver.
+
+use dctwin_components::{Component, HydraulicLaw};
+use dctwin_fluid::Fluid;
+use dctwin_model::Facility;
+
+/// One closed loop of the network.
+#[derive(Debug, Clone)]
+pub struct LoopInfo {
+    /// Name from the model.
+    pub name: String,
+    /// The coolant.
+    pub fluid: Fluid,
+    /// Starting temperature [K].
+    pub initial_temperature_k: f64,
+    /// Node whose pressure is fixed.
+    pub pressurisation_node: usize,
+    /// Its pressure [Pa].
+    pub pressurisation_pa: f64,
+}
+
+/// A link in index form.
+#[derive(Debug, Clone)]
+pub struct LinkInfo {
+    /// Full name.
+    pub name: String,
+    /// Node where positive flow enters.
+    pub from: usize,
+    /// Node where positive flow leaves.
+    pub to: usize,
+    /// Its loop.
+    pub loop_index: usize,
+    /// Its physics.
+    pub component: Component,
+}
+
+/// The network of a facility.
+#[derive(Debug, Clone)]
+pub struct Network {
+    /// The loops.
+    pub loops: Vec<LoopInfo>,
+    /// Node names.
+    pub node_names: Vec<String>,
+    /// Loop of each node.
+    pub node_loop: Vec<usize>,
+    /// The links.
+    pub links: Vec<LinkInfo>,
+}
+
+impl Network {
+    /// Build the network of a checked facility.
+    pub fn from_facility(facility: &Facility) -> Network {
+        Network {
+            loops: facility
+                .loops
+                .iter()
+                .map(|l| LoopInfo {
+                    name: l.name.clone(),
+                    fluid: l.fluid.clone(),
+                    initial_temperature_k: l.initial_temperature_k,
+                    pressurisation_node: l.pressurisation_node,
+                    pressurisation_pa: l.pressurisation_pa,
+                })
+                .collect(),
+            node_names: facility.nodes.iter().map(|n| n.name.clone()).collect(),
+            node_loop: facility.nodes.iter().map(|n| n.loop_index).collect(),
+            links: facility
+                .links
+                .iter()
+                .map(|l| LinkInfo {
+                    name: l.name.clone(),
+                    from: l.from,
+                    to: l.to,
+                    loop_index: l.loop_index,
+                    component: l.component.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.node_names.len()
+    }
+
+    /// Pressure fixed at node `n`, if it is a pressurisation point [Pa].
+    pub fn fixed_pressure(&self, n: usize) -> Option<f64> {
+        let l = &self.loops[self.node_loop[n]];
+        (l.pressurisation_node == n).then_some(l.pressurisation_pa)
+    }
+
+    /// Index of the link called `name`.
+    pub fn link_index(&self, name: &str) -> Option<usize> {
+        self.links.iter().position(|l| l.name == name)
+    }
+
+    /// Index of the node called `name`.
+    pub fn node_index(&self, name: &str) -> Option<usize> {
+        self.node_names.iter().position(|n| n == name)
+    }
+
+    /// The fluid of link `l`.
+    pub fn fluid_of(&self, l: usize) -> &Fluid {
+        &self.loops[self.links[l].loop_index].fluid
+    }
+}
+
+/// Whether a law lets the pressure difference follow the flow (it enters the node system).
+pub fn conducts(law: &HydraulicLaw) -> bool {
+    !matches!(law, HydraulicLaw::FixedFlow { .. })
+}

@@ -1,0 +1,177 @@
+//! The node system of Newton's method: a symmetric positive definite matrix over the nodes of
+//! unknown pressure, its sparsity pattern fixed once (in minimum-degree order), factorised by a
+//! sparse Cholesky whose symbolic analysis is reused from iteration to iteration.
+
+use crate::graph::Network;
+use crate::ordering::minimum_degree;
+use nalgebra::DVector;
+use nalgebra_sparse::factorization::CscCholesky;
+use nalgebra_sparse::{CscMatrix, pattern::SparsityPattern};
+
+/// Where a link writes into the matrix: positions in the value array of (i,i), (j,j), (i,j),
+/// (j,i), each absent when that node's pressure is fixed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LinkSlots {
+    /// Row of the from-node (permuted), if unknown.
+    pub row_from: Option<usize>,
+    /// Row of the to-node (permuted), if unknown.
+    pub row_to: Option<usize>,
+    diag_from: Option<usize>,
+    diag_to: Option<usize>,
+    off_from_to: Option<usize>,
+    off_to_from: Option<usize>,
+}
+
+/// The node system and its factorisation.
+pub struct NodeSystem {
+    /// Permuted row of each node, `None` for fixed-pressure nodes.
+    pub row_of_node: Vec<Option<usize>>,
+    /// Node of each row.
+    pub node_of_row: Vec<usize>,
+    /// Slots of each link.
+    pub slots: Vec<LinkSlots>,
+    pattern: SparsityPattern,
+    /// Matrix values in pattern order.
+    pub values: Vec<f64>,
+    /// Right-hand side in row order.
+    pub rhs: DVector<f64>,
+    cholesky: Option<CscCholesky<f64>>,
+}
+
+/// The node system could not be factorised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotPositiveDefinite;
+
+impl NodeSystem {
+    /// Lay out the node system of `network`.
+    pub fn new(network: &Network) -> NodeSystem {
+        let n_nodes = network.node_count();
+        let unknown: Vec<usize> = (0..n_nodes)
+            .filter(|&n| network.fixed_pressure(n).is_none())
+            .collect();
+        let mut local = vec![usize::MAX; n_nodes];
+        for (k, &n) in unknown.iter().enumerate() {
+            local[n] = k;
+        }
+        let mut adjacency = vec![Vec::new(); unknown.len()];
+        for link in &network.links {
+            let (a, b) = (local[link.from], local[link.to]);
+            if a != usize::MAX && b != usize::MAX {
+                adjacency[a].push(b);
+                adjacency[b].push(a);
+            }
+        }
+        let order = minimum_degree(&adjacency);
+        let mut row_of_node = vec![None; n_nodes];
+        let mut node_of_row = Vec::with_capacity(order.len());
+        for (row, &k) in order.iter().enumerate() {
+            row_of_node[unknown[k]] = Some(row);
+            node_of_row.push(unknown[k]);
+        }
+        // Column-wise sorted row indices, diagonal included (symmetric pattern).
+        let dim = node_of_row.len();
+        let mut columns: Vec<Vec<usize>> = (0..dim).map(|r| vec![r]).collect();
+        for link in &network.links {
+            if let (Some(a), Some(b)) = (row_of_node[link.from], row_of_node[link.to]) {
+                columns[a].push(b);
+                columns[b].push(a);
+            }
+        }
+        let mut offsets = Vec::with_capacity(dim + 1);
+        let mut indices = Vec::new();
+        offsets.push(0);
+        for col in &mut columns {
+            col.sort_unstable();
+            col.dedup();
+            indices.extend_from_slice(col);
+            offsets.push(indices.len());
+        }
+        let pattern = SparsityPattern::try_from_offsets_and_indices(dim, dim, offsets, indices)
+            .expect("a sorted, deduplicated pattern is valid");
+        let position = |col: usize, row: usize| -> usize {
+            let lane = pattern.lane(col);
+            pattern.major_offsets()[col] + lane.binary_search(&row).expect("entry in pattern")
+        };
+        let slots = network
+            .links
+            .iter()
+            .map(|link| {
+                let (rf, rt) = (row_of_node[link.from], row_of_node[link.to]);
+                LinkSlots {
+                    row_from: rf,
+                    row_to: rt,
+                    diag_from: rf.map(|r| position(r, r)),
+                    diag_to: rt.map(|r| position(r, r)),
+                    off_from_to: rf.zip(rt).map(|(a, b)| position(a, b)),
+                    off_to_from: rf.zip(rt).map(|(a, b)| position(b, a)),
+                }
+            })
+            .collect();
+        let nnz = pattern.nnz();
+        NodeSystem {
+            row_of_node,
+            node_of_row,
+            slots,
+            pattern,
+            values: vec![0.0; nnz],
+            rhs: DVector::zeros(dim),
+            cholesky: None,
+        }
+    }
+
+    /// Number of unknown pressures.
+    pub fn dimension(&self) -> usize {
+        self.node_of_row.len()
+    }
+
+    /// Clear values and right-hand side before assembly.
+    pub fn clear(&mut self) {
+        self.values.iter_mut().for_each(|v| *v = 0.0);
+        self.rhs.fill(0.0);
+    }
+
+    /// Add a link of conductance `y` [(kg/s)/Pa] between its nodes.
+    pub fn add_conductance(&mut self, link: usize, y: f64) {
+        let s = self.slots[link];
+        for slot in [s.diag_from, s.diag_to].into_iter().flatten() {
+            self.values[slot] += y;
+        }
+        for slot in [s.off_from_to, s.off_to_from].into_iter().flatten() {
+            self.values[slot] -= y;
+        }
+    }
+
+    /// Factorise the assembled matrix and solve for the unknown pressures (in row order).
+    pub fn solve(&mut self) -> Result<DVector<f64>, NotPositiveDefinite> {
+        if self.dimension() == 0 {
+            return Ok(DVector::zeros(0));
+        }
+        match &mut self.cholesky {
+            Some(c) => c.refactor(&self.values).map_err(|_| NotPositiveDefinite)?,
+            None => {
+                let matrix = CscMatrix::try_from_pattern_and_values(
+                    self.pattern.clone(),
+                    self.values.clone(),
+                )
+                .expect("values match the pattern");
+                self.cholesky =
+                    Some(CscCholesky::factor(&matrix).map_err(|_| NotPositiveDefinite)?);
+            }
+        }
+        let chol = self.cholesky.as_ref().expect("factorised above");
+        let x = chol.solve(&self.rhs);
+        Ok(x.column(0).into_owned())
+    }
+
+    /// Rows whose diagonal is not positive (nodes with no conducting link): for diagnosis.
+    pub fn empty_rows(&self) -> Vec<usize> {
+        (0..self.dimension())
+            .filter(|&r| {
+                let lane = self.pattern.lane(r);
+                let start = self.pattern.major_offsets()[r];
+                let k = lane.binary_search(&r).expect("diagonal present");
+                self.values[start + k] <= 0.0
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,11 @@
+//! Steady hydraulics: flows and pressures of all loops by Newton's method on the node–link
+//! system, laid out as EPANET's engine is: state, link coefficients and assembly, the sparse node
+//! system, and the iteration with its status checks.
+
+pub mod assembly;
+pub mod matrix;
+pub mod newton;
+pub mod state;
+
+pub use newton::{HydraulicSolver, SolveStats};
+pub use state::HydraulicState;

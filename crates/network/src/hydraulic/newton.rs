@@ -1,0 +1,216 @@
+//! Newton's iteration on the node system, with EPANET-style status checks between converged
+//! solves (check valves opening or shutting, pump drives reaching their speed limit).
+
+use super::assembly::{Coefficients, assemble, linearise};
+use super::matrix::NodeSystem;
+use super::state::HydraulicState;
+use crate::error::SolveError;
+use crate::graph::Network;
+use dctwin_components::{CheckValve, Component, PumpControl};
+
+/// Converged when Σ|Δṁ| ≤ this × Σ|ṁ| (plus a tiny absolute floor for networks at rest).
+pub const RELATIVE_FLOW_TOLERANCE: f64 = 1.0e-10;
+/// Newton iterations allowed per status round.
+pub const MAX_ITERATIONS: usize = 200;
+/// Iteration after which steps are halved, for the rare case Newton oscillates.
+const DAMPING_AFTER: usize = 40;
+/// Status rounds allowed before giving up on a cycling status.
+const MAX_STATUS_ROUNDS: usize = 20;
+
+/// What a solve cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SolveStats {
+    /// Newton iterations, over all status rounds.
+    pub iterations: usize,
+    /// Status rounds.
+    pub status_rounds: usize,
+}
+
+/// The reusable solver of a network: its node system (with the Cholesky's symbolic analysis)
+/// and work arrays.
+pub struct HydraulicSolver {
+    system: NodeSystem,
+    coefficients: Coefficients,
+    next_flow: Vec<f64>,
+}
+
+impl HydraulicSolver {
+    /// Lay out the solver for `network`.
+    pub fn new(network: &Network) -> HydraulicSolver {
+        HydraulicSolver {
+            system: NodeSystem::new(network),
+            coefficients: Coefficients::default(),
+            next_flow: vec![0.0; network.links.len()],
+        }
+    }
+
+    /// Solve flows and pressures, starting from (and updating) `state`.
+    pub fn solve(
+        &mut self,
+        network: &Network,
+        state: &mut HydraulicState,
+    ) -> Result<SolveStats, SolveError> {
+        for (n, p) in state.pressure_pa.iter_mut().enumerate() {
+            if let Some(fixed) = network.fixed_pressure(n) {
+                *p = fixed;
+            }
+        }
+        let mut stats = SolveStats::default();
+        for round in 0..MAX_STATUS_ROUNDS {
+            stats.status_rounds = round + 1;
+            stats.iterations += self.iterate(network, state)?;
+            let changed = update_statuses(network, state);
+            if changed.is_empty() {
+                return Ok(stats);
+            }
+            if round + 1 == MAX_STATUS_ROUNDS {
+                let names: Vec<&str> = changed
+                    .iter()
+                    .map(|&l| network.links[l].name.as_str())
+                    .collect();
+                return Err(SolveError::StatusCycling {
+                    links: quoted(&names),
+                });
+            }
+        }
+        Ok(stats)
+    }
+
+    /// Newton iterations with fixed statuses until the flows converge.
+    fn iterate(
+        &mut self,
+        network: &Network,
+        state: &mut HydraulicState,
+    ) -> Result<usize, SolveError> {
+        for iteration in 1..=MAX_ITERATIONS {
+            linearise(network, state, &mut self.coefficients);
+            assemble(network, state, &self.coefficients, &mut self.system);
+            let pressures = self.system.solve().map_err(|_| self.singular(network))?;
+            for (row, &node) in self.system.node_of_row.iter().enumerate() {
+                state.pressure_pa[node] = pressures[row];
+            }
+            let relax = if iteration > DAMPING_AFTER { 0.5 } else { 1.0 };
+            let (mut change, mut total) = (0.0, 0.0);
+            for (l, link) in network.links.iter().enumerate() {
+                let (y, a) = (self.coefficients.y[l], self.coefficients.a[l]);
+                let target = a + y * (state.pressure_pa[link.from] - state.pressure_pa[link.to]);
+                let m = state.mass_flow_kg_s[l];
+                let next = m + relax * (target - m);
+                if !next.is_finite() {
+                    return Err(SolveError::NonFinite {
+                        loop_name: network.loops[link.loop_index].name.clone(),
+                        link: link.name.clone(),
+                    });
+                }
+                self.next_flow[l] = next;
+                change += (next - m).abs();
+                total += next.abs();
+            }
+            std::mem::swap(&mut state.mass_flow_kg_s, &mut self.next_flow);
+            if change <= RELATIVE_FLOW_TOLERANCE * total + 1e-12 {
+                return Ok(iteration);
+            }
+        }
+        Err(self.not_converged(network, state))
+    }
+
+    fn singular(&self, network: &Network) -> SolveError {
+        let nodes: Vec<usize> = self
+            .system
+            .empty_rows()
+            .into_iter()
+            .map(|r| self.system.node_of_row[r])
+            .collect();
+        let loop_name = nodes.first().map_or_else(String::new, |&n| {
+            network.loops[network.node_loop[n]].name.clone()
+        });
+        let names: Vec<&str> = nodes
+            .iter()
+            .map(|&n| network.node_names[n].as_str())
+            .collect();
+        SolveError::Singular {
+            loop_name,
+            nodes: if names.is_empty() {
+                "some nodes".to_string()
+            } else {
+                quoted(&names)
+            },
+        }
+    }
+
+    /// Name the loop and the links whose flows still changed most.
+    fn not_converged(&self, network: &Network, state: &HydraulicState) -> SolveError {
+        // `next_flow` holds the previous iterate after the swap.
+        let mut changes: Vec<(f64, usize)> = (0..network.links.len())
+            .map(|l| ((state.mass_flow_kg_s[l] - self.next_flow[l]).abs(), l))
+            .collect();
+        changes.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let worst_loop = changes
+            .first()
+            .map_or(0, |&(_, l)| network.links[l].loop_index);
+        let links: Vec<String> = changes
+            .iter()
+            .filter(|&&(_, l)| network.links[l].loop_index == worst_loop)
+            .take(5)
+            .map(|&(d, l)| format!("\"{}\" (Δ {d:.3e} kg/s)", network.links[l].name))
+            .collect();
+        SolveError::NotConverged {
+            loop_name: network.loops[worst_loop].name.clone(),
+            iterations: MAX_ITERATIONS,
+            links: links.join(", "),
+        }
+    }
+}
+
+/// Update check valves and pump limits after a converged solve; return the links that changed.
+fn update_statuses(network: &Network, state: &mut HydraulicState) -> Vec<usize> {
+    let mut changed = Vec::new();
+    for (l, link) in network.links.iter().enumerate() {
+        let m = state.mass_flow_kg_s[l];
+        let dp = state.pressure_pa[link.from] - state.pressure_pa[link.to];
+        match &link.component {
+            Component::CheckValve(_) => {
+                let open = CheckValve::next_status(state.check_open[l], m, dp);
+                if open != state.check_open[l] {
+                    state.check_open[l] = open;
+                    changed.push(l);
+                }
+            }
+            Component::Pump(pump) if pump.curve.is_some() => {
+                let rise = -dp;
+                let limited = state.pump_limited[l];
+                let next = match pump.control {
+                    PumpControl::Speed { .. } => false,
+                    PumpControl::DifferentialPressure { setpoint_pa } if !limited => pump
+                        .speed_for(m, setpoint_pa, state.fluid[l])
+                        .is_none_or(|s| s > pump.max_speed * (1.0 + 1e-9)),
+                    PumpControl::DifferentialPressure { setpoint_pa } => rise <= setpoint_pa,
+                    PumpControl::Flow { .. } if !limited => pump
+                        .speed_for(m, rise, state.fluid[l])
+                        .is_none_or(|s| s > pump.max_speed * (1.0 + 1e-9)),
+                    PumpControl::Flow { setpoint_kg_s } => m <= setpoint_kg_s,
+                };
+                if next != limited {
+                    state.pump_limited[l] = next;
+                    changed.push(l);
+                }
+            }
+            _ => {}
+        }
+    }
+    changed
+}
+
+/// `"a", "b", "c"` with at most five names shown.
+pub fn quoted(names: &[&str]) -> String {
+    let mut s = names
+        .iter()
+        .take(5)
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > 5 {
+        s.push_str(&format!(" and {} more", names.len() - 5));
+    }
+    s
+}

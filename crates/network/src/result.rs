@@ -1,0 +1,240 @@
+//! The result of a steady solve: per link, per node and per loop, in SI units.
+
+use crate::error::SolveError;
+use crate::graph::Network;
+use crate::hydraulic::HydraulicState;
+use crate::steady::CouplingStats;
+use crate::thermal::{NO_FLOW_KG_S, ThermalState};
+use dctwin_components::{Component, HeatDuty, PumpOperatingPoint};
+
+/// The state of one link.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkResult {
+    /// Full name.
+    pub name: String,
+    /// Component kind.
+    pub kind: &'static str,
+    /// Its loop.
+    pub loop_index: usize,
+    /// Mass flow from → to [kg/s]; exactly 0 for a shut valve.
+    pub mass_flow_kg_s: f64,
+    /// Volume flow at the link's mean temperature [m³/s].
+    pub volume_flow_m3_s: f64,
+    /// p_from − p_to [Pa].
+    pub dp_pa: f64,
+    /// Temperature entering, in the direction of flow [K].
+    pub inlet_k: f64,
+    /// Temperature leaving, in the direction of flow [K].
+    pub outlet_k: f64,
+    /// Heat into the water, |ṁ|·(h_out − h_in) [W] (negative: heat given off).
+    pub heat_w: f64,
+    /// Whether the link is shut (a valve at zero opening, a check valve against reverse flow).
+    pub shut: bool,
+    /// Pipes: mean velocity [m/s], Reynolds number, Darcy factor and friction drop [Pa].
+    pub pipe: Option<PipeFigures>,
+    /// Pumps: the operating point and powers.
+    pub pump: Option<PumpOperatingPoint>,
+}
+
+/// Figures only pipes have.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PipeFigures {
+    /// Mean velocity [m/s].
+    pub velocity_m_s: f64,
+    /// Reynolds number [-].
+    pub reynolds: f64,
+    /// Darcy friction factor [-].
+    pub friction_factor: f64,
+    /// Friction pressure drop without minor losses [Pa].
+    pub friction_dp_pa: f64,
+}
+
+/// The state of one node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeResult {
+    /// Full name.
+    pub name: String,
+    /// Its loop.
+    pub loop_index: usize,
+    /// Pressure [Pa].
+    pub pressure_pa: f64,
+    /// Mixed temperature [K].
+    pub temperature_k: f64,
+}
+
+/// Totals of one loop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoopResult {
+    /// Name.
+    pub name: String,
+    /// Electric power of its pumps [W].
+    pub pump_electric_w: f64,
+    /// Heat put into the water by sources and pumps [W].
+    pub heat_in_w: f64,
+    /// Heat taken out by consumers, coolers and plants [W].
+    pub heat_out_w: f64,
+    /// Heat lost by pipes to their surroundings [W].
+    pub pipe_loss_w: f64,
+    /// Energy balance residual, in − out − losses [W]; zero to rounding at steady state.
+    pub balance_residual_w: f64,
+}
+
+/// A steady state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SteadyResult {
+    /// Per link.
+    pub links: Vec<LinkResult>,
+    /// Per node.
+    pub nodes: Vec<NodeResult>,
+    /// Per loop.
+    pub loops: Vec<LoopResult>,
+    /// What the solve cost.
+    pub stats: CouplingStats,
+}
+
+impl SteadyResult {
+    /// Gather the result from a solved state.
+    pub fn collect(
+        network: &Network,
+        h: &HydraulicState,
+        t: &ThermalState,
+        stats: CouplingStats,
+    ) -> SteadyResult {
+        let links: Vec<LinkResult> = network
+            .links
+            .iter()
+            .enumerate()
+            .map(|(l, link)| link_result(network, h, t, l, link))
+            .collect();
+        let nodes = (0..network.node_count())
+            .map(|n| NodeResult {
+                name: network.node_names[n].clone(),
+                loop_index: network.node_loop[n],
+                pressure_pa: h.pressure_pa[n],
+                temperature_k: t.node_k[n],
+            })
+            .collect();
+        let loops = network
+            .loops
+            .iter()
+            .enumerate()
+            .map(|(i, lp)| loop_result(&lp.name, links.iter().filter(|r| r.loop_index == i)))
+            .collect();
+        SteadyResult {
+            links,
+            nodes,
+            loops,
+            stats,
+        }
+    }
+
+    /// Refuse a state whose temperatures leave the fluid's range: its properties would be
+    /// extrapolated and the answer could not be defended.
+    pub fn check_temperatures(&self, network: &Network) -> Result<(), SolveError> {
+        for (l, r) in self.links.iter().enumerate() {
+            let fluid = network.fluid_of(l);
+            let (lo, hi) = fluid.valid_range_k();
+            if r.outlet_k < lo - 1e-9 || r.outlet_k > hi + 1e-9 || !r.outlet_k.is_finite() {
+                return Err(SolveError::TemperatureOutOfRange {
+                    link: r.name.clone(),
+                    t_c: r.outlet_k - 273.15,
+                    fluid: fluid.name(),
+                    lo_c: lo - 273.15,
+                    hi_c: hi - 273.15,
+                });
+            }
+            if let Component::HeatSource(source) = &network.links[l].component
+                && let HeatDuty::Fixed { heat_w } = source.duty
+                && heat_w != 0.0
+                && r.mass_flow_kg_s.abs() <= NO_FLOW_KG_S
+            {
+                return Err(SolveError::HeatWithoutFlow {
+                    link: r.name.clone(),
+                    flow_kg_s: r.mass_flow_kg_s,
+                    heat_kw: heat_w / 1e3,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The link called `name`.
+    pub fn link(&self, name: &str) -> Option<&LinkResult> {
+        self.links.iter().find(|l| l.name == name)
+    }
+
+    /// The node called `name`.
+    pub fn node(&self, name: &str) -> Option<&NodeResult> {
+        self.nodes.iter().find(|n| n.name == name)
+    }
+}
+
+fn link_result(
+    network: &Network,
+    h: &HydraulicState,
+    t: &ThermalState,
+    l: usize,
+    link: &crate::graph::LinkInfo,
+) -> LinkResult {
+    let fluid = network.fluid_of(l);
+    let state = h.fluid[l];
+    let shut = match &link.component {
+        Component::Valve(v) => v.kv_m3_h() <= 0.0,
+        Component::CheckValve(_) => !h.check_open[l],
+        _ => false,
+    };
+    let m = if shut { 0.0 } else { h.mass_flow_kg_s[l] };
+    let dp = h.pressure_pa[link.from] - h.pressure_pa[link.to];
+    let (inlet, outlet) = (t.link_in_k[l], t.link_out_k[l]);
+    let heat = m.abs() * (fluid.enthalpy_j_kg(outlet) - fluid.enthalpy_j_kg(inlet));
+    let pipe = match &link.component {
+        Component::Pipe(p) => Some(PipeFigures {
+            velocity_m_s: p.velocity_m_s(m, state),
+            reynolds: p.reynolds(m, state),
+            friction_factor: p.friction_factor(m, state),
+            friction_dp_pa: p.friction_dp_pa(m, state),
+        }),
+        _ => None,
+    };
+    let pump = match &link.component {
+        Component::Pump(p) => Some(p.operating_point(m, -dp, state, h.pump_limited[l])),
+        _ => None,
+    };
+    LinkResult {
+        name: link.name.clone(),
+        kind: link.component.kind_name(),
+        loop_index: link.loop_index,
+        mass_flow_kg_s: m,
+        volume_flow_m3_s: m / state.density_kg_m3,
+        dp_pa: dp,
+        inlet_k: inlet,
+        outlet_k: outlet,
+        heat_w: heat,
+        shut,
+        pipe,
+        pump,
+    }
+}
+
+fn loop_result<'a>(name: &str, links: impl Iterator<Item = &'a LinkResult>) -> LoopResult {
+    let mut r = LoopResult {
+        name: name.to_string(),
+        pump_electric_w: 0.0,
+        heat_in_w: 0.0,
+        heat_out_w: 0.0,
+        pipe_loss_w: 0.0,
+        balance_residual_w: 0.0,
+    };
+    for link in links {
+        if let Some(p) = &link.pump {
+            r.pump_electric_w += p.electric_w;
+        }
+        match (link.kind, link.heat_w >= 0.0) {
+            ("pipe", _) => r.pipe_loss_w -= link.heat_w,
+            (_, true) => r.heat_in_w += link.heat_w,
+            (_, false) => r.heat_out_w -= link.heat_w,
+        }
+    }
+    r.balance_residual_w = r.heat_in_w - r.heat_out_w - r.pipe_loss_w;
+    r
+}

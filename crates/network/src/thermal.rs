@@ -1,0 +1,305 @@
+//! Steady heat transport on solved flows: each link's thermal law in the direction of flow, and
+//! ideal mixing (of enthalpy) at the nodes.
+//!
+//! The nodes are visited in flow order. Where the flow runs in a cycle with no component that
+//! fixes a temperature on it (a loop heated and cooled only through fixed duties and pipe losses),
+//! the cycle's nodes are solved together as one linear system.
+
+use crate::error::SolveError;
+use crate::graph::Network;
+use crate::hydraulic::newton::quoted;
+use dctwin_components::ThermalLaw;
+use nalgebra::{DMatrix, DVector};
+
+/// Flows below this magnitude carry no heat [kg/s].
+pub const NO_FLOW_KG_S: f64 = 1.0e-9;
+
+/// Temperatures of nodes and of each link's ends.
+#[derive(Debug, Clone)]
+pub struct ThermalState {
+    /// Mixed temperature at each node [K].
+    pub node_k: Vec<f64>,
+    /// Temperature entering each link, in the direction of flow [K].
+    pub link_in_k: Vec<f64>,
+    /// Temperature leaving each link, in the direction of flow [K].
+    pub link_out_k: Vec<f64>,
+}
+
+impl ThermalState {
+    /// Every node and link at its loop's initial temperature.
+    pub fn initial(network: &Network) -> ThermalState {
+        let node_k: Vec<f64> = network
+            .node_loop
+            .iter()
+            .map(|&l| network.loops[l].initial_temperature_k)
+            .collect();
+        let link_k: Vec<f64> = network.links.iter().map(|l| node_k[l.from]).collect();
+        ThermalState {
+            node_k,
+            link_in_k: link_k.clone(),
+            link_out_k: link_k,
+        }
+    }
+}
+
+/// The link's upstream and downstream node for its flow direction.
+fn ends(network: &Network, l: usize, m: f64) -> (usize, usize) {
+    let link = &network.links[l];
+    if m >= 0.0 {
+        (link.from, link.to)
+    } else {
+        (link.to, link.from)
+    }
+}
+
+/// Solve node temperatures for flows `flows` and thermal laws `laws`, updating `state` (whose
+/// node temperatures are kept where no water arrives).
+pub fn solve(
+    network: &Network,
+    flows: &[f64],
+    laws: &[ThermalLaw],
+    state: &mut ThermalState,
+) -> Result<(), SolveError> {
+    let n = network.node_count();
+    let active: Vec<usize> = (0..flows.len())
+        .filter(|&l| flows[l].abs() > NO_FLOW_KG_S)
+        .collect();
+    let mut inflow: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut depends: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &l in &active {
+        let (u, d) = ends(network, l, flows[l]);
+        inflow[d].push(l);
+        if !matches!(laws[l], ThermalLaw::FixedOutlet { .. }) {
+            depends[u].push(d);
+        }
+    }
+    let components = strongly_connected(&depends);
+    // Tarjan emits downstream components first.
+    for comp in components.iter().rev() {
+        if comp.len() == 1 && !depends[comp[0]].contains(&comp[0]) {
+            mix_node(network, flows, laws, &inflow, state, comp[0]);
+        } else {
+            solve_cycle(network, flows, laws, &inflow, state, comp)?;
+        }
+    }
+    for l in 0..flows.len() {
+        if flows[l].abs() > NO_FLOW_KG_S {
+            let (u, _) = ends(network, l, flows[l]);
+            state.link_in_k[l] = state.node_k[u];
+            state.link_out_k[l] = outlet(network, flows, laws, state, l);
+        } else {
+            let t = state.node_k[network.links[l].from];
+            state.link_in_k[l] = t;
+            state.link_out_k[l] = t;
+        }
+    }
+    Ok(())
+}
+
+fn outlet(
+    network: &Network,
+    flows: &[f64],
+    laws: &[ThermalLaw],
+    state: &ThermalState,
+    l: usize,
+) -> f64 {
+    let (u, _) = ends(network, l, flows[l]);
+    laws[l].outlet_k(state.node_k[u], flows[l].abs(), network.fluid_of(l))
+}
+
+/// Mix the water arriving at node `d`, all of whose upstream temperatures are known.
+fn mix_node(
+    network: &Network,
+    flows: &[f64],
+    laws: &[ThermalLaw],
+    inflow: &[Vec<usize>],
+    state: &mut ThermalState,
+    d: usize,
+) {
+    match inflow[d].as_slice() {
+        [] => {}
+        [l] => state.node_k[d] = outlet(network, flows, laws, state, *l),
+        links => {
+            let fluid = &network.loops[network.node_loop[d]].fluid;
+            let (mut mh, mut m) = (0.0, 0.0);
+            for &l in links {
+                let w = flows[l].abs();
+                mh += w * fluid.enthalpy_j_kg(outlet(network, flows, laws, state, l));
+                m += w;
+            }
+            state.node_k[d] = fluid.temperature_from_enthalpy_k(mh / m);
+        }
+    }
+}
+
+/// Solve the enthalpies of a cycle of nodes together. The laws are written as
+/// h_out = α·h_in + β, exact at the current estimate, and the linear system is re-solved until the
+/// temperatures stop changing.
+fn solve_cycle(
+    network: &Network,
+    flows: &[f64],
+    laws: &[ThermalLaw],
+    inflow: &[Vec<usize>],
+    state: &mut ThermalState,
+    nodes: &[usize],
+) -> Result<(), SolveError> {
+    let fluid = network.loops[network.node_loop[nodes[0]]].fluid.clone();
+    let position: std::collections::HashMap<usize, usize> =
+        nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    let index = |n: usize| position.get(&n).copied();
+    let no_anchor = || SolveError::NoThermalAnchor {
+        loop_name: network.loops[network.node_loop[nodes[0]]].name.clone(),
+        nodes: quoted(
+            &nodes
+                .iter()
+                .take(5)
+                .map(|&n| network.node_names[n].as_str())
+                .collect::<Vec<_>>(),
+        ),
+    };
+    let anchored = nodes.iter().any(|&d| {
+        inflow[d].iter().any(|&l| {
+            let (u, _) = ends(network, l, flows[l]);
+            index(u).is_none()
+                || matches!(
+                    laws[l],
+                    ThermalLaw::FixedOutlet { .. } | ThermalLaw::LossToAmbient { .. }
+                )
+        })
+    });
+    if !anchored {
+        return Err(no_anchor());
+    }
+    let k = nodes.len();
+    for _ in 0..50 {
+        let mut a = DMatrix::<f64>::zeros(k, k);
+        let mut b = DVector::<f64>::zeros(k);
+        for (row, &d) in nodes.iter().enumerate() {
+            for &l in &inflow[d] {
+                let w = flows[l].abs();
+                let (u, _) = ends(network, l, flows[l]);
+                a[(row, row)] += w;
+                match (index(u), laws[l]) {
+                    (Some(col), law) if !matches!(law, ThermalLaw::FixedOutlet { .. }) => {
+                        let (alpha, beta) = affine(&fluid, law, state.node_k[u], w);
+                        a[(row, col)] -= w * alpha;
+                        b[row] += w * beta;
+                    }
+                    _ => b[row] += w * fluid.enthalpy_j_kg(outlet(network, flows, laws, state, l)),
+                }
+            }
+        }
+        let h = a.lu().solve(&b).ok_or_else(no_anchor)?;
+        let mut change = 0.0f64;
+        for (row, &d) in nodes.iter().enumerate() {
+            if !h[row].is_finite() {
+                return Err(no_anchor());
+            }
+            let t = fluid.temperature_from_enthalpy_k(h[row]);
+            change = change.max((t - state.node_k[d]).abs());
+            state.node_k[d] = t;
+        }
+        if change < 1e-10 {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// h_out = α·h_in + β for a law, exact at inlet temperature `t_in_k`.
+fn affine(fluid: &dctwin_fluid::Fluid, law: ThermalLaw, t_in_k: f64, m: f64) -> (f64, f64) {
+    match law {
+        ThermalLaw::Adiabatic => (1.0, 0.0),
+        ThermalLaw::Heat { heat_w } => (1.0, heat_w / m),
+        ThermalLaw::LossToAmbient { ambient_k, .. } => {
+            let h_amb = fluid.enthalpy_j_kg(ambient_k);
+            let h_in = fluid.enthalpy_j_kg(t_in_k);
+            let h_out = fluid.enthalpy_j_kg(law.outlet_k(t_in_k, m, fluid));
+            let r = if (h_in - h_amb).abs() > 1e-6 {
+                (h_out - h_amb) / (h_in - h_amb)
+            } else {
+                let cp = fluid.specific_heat_j_kg_k(t_in_k);
+                let ThermalLaw::LossToAmbient { ua_w_k, .. } = law else {
+                    unreachable!()
+                };
+                (-ua_w_k / (cp * m)).exp()
+            };
+            (r, h_amb * (1.0 - r))
+        }
+        ThermalLaw::FixedOutlet { outlet_k } => (0.0, fluid.enthalpy_j_kg(outlet_k)),
+    }
+}
+
+/// Strongly connected components of a directed graph (Tarjan, iterative), each emitted after
+/// every component reachable from it.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut out = Vec::new();
+    let mut counter = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut call: Vec<(usize, usize)> = vec![(root, 0)];
+        index[root] = counter;
+        low[root] = counter;
+        counter += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut next)) = call.last_mut() {
+            if *next < edges[v].len() {
+                let w = edges[v][*next];
+                *next += 1;
+                if index[w] == usize::MAX {
+                    index[w] = counter;
+                    low[w] = counter;
+                    counter += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    call.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                call.pop();
+                if let Some(&(parent, _)) = call.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut comp = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        comp.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    out.push(comp);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tarjan_finds_cycles_and_orders_downstream_first() {
+        // 0 → 1 → 2 → 1, 2 → 3
+        let edges = vec![vec![1], vec![2], vec![1, 3], vec![]];
+        let comps = strongly_connected(&edges);
+        assert_eq!(comps.len(), 3);
+        assert_eq!(comps[0], vec![3]);
+        let mut cycle = comps[1].clone();
+        cycle.sort_unstable();
+        assert_eq!(cycle, vec![1, 2]);
+        assert_eq!(comps[2], vec![0]);
+    }
+}
