@@ -9,94 +9,8 @@
 //! viscosity, 3e-4 in c_p), and from mixing at junctions by enthalpy rather than by temperature.
 
 use dctwin_network::{Network, SteadySolver};
-use dctwin_tests::{num, read_csv, shared_data};
-use std::collections::HashMap;
-use std::fmt::Write;
+use dctwin_tests::{num, pandapipes_model, read_csv, shared_data};
 use std::path::Path;
-
-type Row = HashMap<String, String>;
-
-fn junction_names(junctions: &[Row]) -> HashMap<String, String> {
-    junctions
-        .iter()
-        .map(|j| (j[""].clone(), j["name"].clone()))
-        .collect()
-}
-
-/// The pandapipes network as a dctwin model file.
-fn model_text(dir: &Path) -> String {
-    let junctions = read_csv(&dir.join("pp_input_junction.csv"));
-    let names = junction_names(&junctions);
-    let pipes = read_csv(&dir.join("pp_input_pipe.csv"));
-    let consumers = read_csv(&dir.join("pp_input_heat_consumer.csv"));
-    let pump = &read_csv(&dir.join("pp_input_circ_pump_pressure.csv"))[0];
-    let flow_node = &names[&pump["flow_junction"]];
-    let return_node = &names[&pump["return_junction"]];
-    let mut t = String::new();
-    writeln!(t, "name = \"pandapipes reference network\"").unwrap();
-    writeln!(
-        t,
-        "[[loop]]\nname = \"district\"\nfluid = \"water\"\ninitial_temperature_k = {}",
-        num(pump, "t_flow_k")
-    )
-    .unwrap();
-    // pandapipes' circulation pump: fixed pressure on the flow side, fixed lift, fixed supply
-    // temperature. Here: a pressurisation point at the flow junction, an ideal pump held to the
-    // lift, and an ideal plant holding the supply temperature. pandapipes puts no pump heat into
-    // the water, hence shaft_heat_to_fluid = 0.
-    writeln!(
-        t,
-        "[[loop.component]]\nkind = \"pressurisation\"\nname = \"vessel\"\nnode = \"{flow_node}\"\npressure_bar = {}",
-        num(pump, "p_flow_bar")
-    )
-    .unwrap();
-    writeln!(
-        t,
-        "[[loop.component]]\nkind = \"pump\"\nname = \"plant.pump\"\nfrom = \"{return_node}\"\nto = \"plant.heater_in\"\ncontrol = \"differential_pressure\"\ndp_setpoint_bar = {}\nefficiency = 0.7\nshaft_heat_to_fluid = 0.0",
-        num(pump, "plift_bar")
-    )
-    .unwrap();
-    writeln!(
-        t,
-        "[[loop.component]]\nkind = \"heat_source\"\nname = \"plant.heater\"\nfrom = \"plant.heater_in\"\nto = \"{flow_node}\"\noutlet_temperature_k = {}",
-        num(pump, "t_flow_k")
-    )
-    .unwrap();
-    for p in &pipes {
-        assert_eq!(
-            p["sections"], "1",
-            "one section per pipe, as in the reference"
-        );
-        writeln!(
-            t,
-            "[[loop.component]]\nkind = \"pipe\"\nname = \"{}\"\nfrom = \"{}\"\nto = \"{}\"\nlength_km = {}\ninner_diameter_mm = {}\nroughness_mm = {}\nminor_loss_coefficient = {}\nu_value_w_m2_k = {}\nouter_diameter_mm = {}\nambient_temperature_k = {}",
-            p["name"],
-            names[&p["from_junction"]],
-            names[&p["to_junction"]],
-            p["length_km"],
-            p["inner_diameter_mm"],
-            p["k_mm"],
-            p["loss_coefficient"],
-            p["u_w_per_m2k"],
-            p["outer_diameter_mm"],
-            p["text_k"]
-        )
-        .unwrap();
-    }
-    for c in &consumers {
-        writeln!(
-            t,
-            "[[loop.component]]\nkind = \"heat_consumer\"\nname = \"{}\"\nfrom = \"{}\"\nto = \"{}\"\nheat_w = {}\nreturn_temperature_k = {}",
-            c["name"],
-            names[&c["from_junction"]],
-            names[&c["to_junction"]],
-            c["qext_w"],
-            c["treturn_k"]
-        )
-        .unwrap();
-    }
-    t
-}
 
 /// Largest relative deviation and where.
 #[derive(Default)]
@@ -120,7 +34,7 @@ fn steady_state_matches_pandapipes() {
         return;
     };
     let dir = data.join("validation/pandapipes");
-    let text = model_text(&dir);
+    let text = pandapipes_model(&dir);
     let facility =
         dctwin_model::parse(&text, Path::new("pandapipes.toml")).unwrap_or_else(|e| panic!("{e}"));
     let mut solver = SteadySolver::new(Network::from_facility(&facility));

@@ -17,7 +17,7 @@ pub const TEMPERATURE_TOLERANCE_K: f64 = 1.0e-8;
 /// Relative consumer-flow change below which the coupling has converged.
 pub const CONSUMER_FLOW_TOLERANCE: f64 = 1.0e-10;
 /// Coupling rounds allowed.
-pub const MAX_ROUNDS: usize = 100;
+pub const MAX_ROUNDS: usize = 200;
 
 /// A facility's network with its solver and state, reusable for many solves (warm start).
 pub struct SteadySolver {
@@ -28,6 +28,7 @@ pub struct SteadySolver {
     /// Temperatures of the last solve.
     pub thermal_state: ThermalState,
     laws: Vec<ThermalLaw>,
+    node_k_before: Vec<f64>,
 }
 
 /// What the last solve cost.
@@ -52,6 +53,7 @@ impl SteadySolver {
             hydraulic_state,
             thermal_state,
             laws,
+            node_k_before: Vec::new(),
         };
         solver.guess_consumer_flows();
         solver
@@ -91,46 +93,60 @@ impl SteadySolver {
     }
 
     /// Solve the steady state, leaving it in the solver's state.
+    ///
+    /// Each round makes one Newton step on the hydraulics, then solves the temperatures on the
+    /// new flows and resets the consumers' flows: hydraulics and heat converge together, in about
+    /// as many rounds as Newton alone would need. Status checks (check valves, pump limits) run
+    /// once everything has converged, and restart the rounds if a status changed.
     pub fn solve_state(&mut self) -> Result<CouplingStats, SolveError> {
         let mut stats = CouplingStats::default();
-        for round in 1..=MAX_ROUNDS {
-            stats.rounds = round;
+        let mut since_status = 0;
+        loop {
+            stats.rounds += 1;
+            since_status += 1;
             self.update_fluid_properties();
-            let h = self
-                .hydraulic
-                .solve(&self.network, &mut self.hydraulic_state)?;
-            stats.hydraulic.iterations += h.iterations;
-            stats.hydraulic.status_rounds += h.status_rounds;
+            stats.hydraulic.iterations += 1;
+            let converged = self.hydraulic.step(&self.network, &mut self.hydraulic_state, since_status)?;
             self.update_thermal_laws();
-            let before = self.thermal_state.node_k.clone();
+            self.node_k_before.clone_from(&self.thermal_state.node_k);
             thermal::solve(
                 &self.network,
                 &self.hydraulic_state.mass_flow_kg_s,
                 &self.laws,
                 &mut self.thermal_state,
             )?;
-            let change_k = before
+            let change_k = self
+                .node_k_before
                 .iter()
                 .zip(&self.thermal_state.node_k)
                 .map(|(a, b)| (a - b).abs())
                 .fold(0.0, f64::max);
             let (flow_change, starved) = self.update_consumer_flows();
-            let settled =
-                change_k < TEMPERATURE_TOLERANCE_K && flow_change < CONSUMER_FLOW_TOLERANCE;
-            if settled && round > 1 {
-                return match starved {
-                    Some(e) => Err(e),
-                    None => Ok(stats),
-                };
-            }
-            if round == MAX_ROUNDS {
+            let settled = converged
+                && change_k < TEMPERATURE_TOLERANCE_K
+                && flow_change < CONSUMER_FLOW_TOLERANCE;
+            if settled {
+                if let Some(e) = starved {
+                    return Err(e);
+                }
+                stats.hydraulic.status_rounds += 1;
+                self.hydraulic
+                    .check_statuses(&self.network, &mut self.hydraulic_state, stats.hydraulic.status_rounds)?;
+                if !self.hydraulic.statuses_changed() {
+                    return Ok(stats);
+                }
+                since_status = 0;
+            } else if since_status >= MAX_ROUNDS {
+                if !converged {
+                    let iterations = stats.hydraulic.iterations;
+                    return Err(self.hydraulic.not_converged(&self.network, &self.hydraulic_state, iterations));
+                }
                 return Err(starved.unwrap_or(SolveError::CouplingNotConverged {
-                    rounds: round,
+                    rounds: stats.rounds,
                     change_k,
                 }));
             }
         }
-        unreachable!("the loop returns on its last round")
     }
 
     /// Density and viscosity of each link at the mean of its inlet and outlet temperatures.

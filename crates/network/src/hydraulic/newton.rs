@@ -10,12 +10,12 @@ use dctwin_components::{CheckValve, Component, PumpControl};
 
 /// Converged when Σ|Δṁ| ≤ this × Σ|ṁ| (plus a tiny absolute floor for networks at rest).
 pub const RELATIVE_FLOW_TOLERANCE: f64 = 1.0e-10;
-/// Newton iterations allowed per status round.
+/// Newton iterations allowed per status round (and per coupling with temperatures).
 pub const MAX_ITERATIONS: usize = 200;
 /// Iteration after which steps are halved, for the rare case Newton oscillates.
 const DAMPING_AFTER: usize = 40;
 /// Status rounds allowed before giving up on a cycling status.
-const MAX_STATUS_ROUNDS: usize = 20;
+pub const MAX_STATUS_ROUNDS: usize = 20;
 
 /// What a solve cost.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -32,6 +32,7 @@ pub struct HydraulicSolver {
     system: NodeSystem,
     coefficients: Coefficients,
     next_flow: Vec<f64>,
+    statuses_changed: bool,
 }
 
 impl HydraulicSolver {
@@ -41,77 +42,81 @@ impl HydraulicSolver {
             system: NodeSystem::new(network),
             coefficients: Coefficients::default(),
             next_flow: vec![0.0; network.links.len()],
+            statuses_changed: false,
         }
     }
 
-    /// Solve flows and pressures, starting from (and updating) `state`.
-    pub fn solve(
-        &mut self,
-        network: &Network,
-        state: &mut HydraulicState,
-    ) -> Result<SolveStats, SolveError> {
+    /// Solve flows and pressures to convergence, starting from (and updating) `state`.
+    pub fn solve(&mut self, network: &Network, state: &mut HydraulicState) -> Result<SolveStats, SolveError> {
+        let mut stats = SolveStats::default();
+        loop {
+            stats.iterations += 1;
+            let converged = self.step(network, state, stats.iterations)?;
+            if !converged {
+                if stats.iterations >= MAX_ITERATIONS * (stats.status_rounds + 1) {
+                    return Err(self.not_converged(network, state, stats.iterations));
+                }
+                continue;
+            }
+            stats.status_rounds += 1;
+            self.check_statuses(network, state, stats.status_rounds)?;
+            if !self.statuses_changed {
+                return Ok(stats);
+            }
+        }
+    }
+
+    /// One Newton iteration: linearise, assemble, factorise, solve, update the flows. Returns
+    /// whether the flows have converged (Σ|Δṁ| within tolerance). `iteration` counts from 1 and
+    /// switches on damping if Newton has not converged after a while.
+    pub fn step(&mut self, network: &Network, state: &mut HydraulicState, iteration: usize) -> Result<bool, SolveError> {
         for (n, p) in state.pressure_pa.iter_mut().enumerate() {
             if let Some(fixed) = network.fixed_pressure(n) {
                 *p = fixed;
             }
         }
-        let mut stats = SolveStats::default();
-        for round in 0..MAX_STATUS_ROUNDS {
-            stats.status_rounds = round + 1;
-            stats.iterations += self.iterate(network, state)?;
-            let changed = update_statuses(network, state);
-            if changed.is_empty() {
-                return Ok(stats);
-            }
-            if round + 1 == MAX_STATUS_ROUNDS {
-                let names: Vec<&str> = changed
-                    .iter()
-                    .map(|&l| network.links[l].name.as_str())
-                    .collect();
-                return Err(SolveError::StatusCycling {
-                    links: quoted(&names),
+        linearise(network, state, &mut self.coefficients);
+        assemble(network, state, &self.coefficients, &mut self.system);
+        let pressures = self.system.solve().map_err(|_| self.singular(network))?;
+        for (row, &node) in self.system.node_of_row.iter().enumerate() {
+            state.pressure_pa[node] = pressures[row];
+        }
+        let relax = if iteration % MAX_ITERATIONS > DAMPING_AFTER { 0.5 } else { 1.0 };
+        let (mut change, mut total) = (0.0, 0.0);
+        for (l, link) in network.links.iter().enumerate() {
+            let (y, a) = (self.coefficients.y[l], self.coefficients.a[l]);
+            let target = a + y * (state.pressure_pa[link.from] - state.pressure_pa[link.to]);
+            let m = state.mass_flow_kg_s[l];
+            let next = m + relax * (target - m);
+            if !next.is_finite() {
+                return Err(SolveError::NonFinite {
+                    loop_name: network.loops[link.loop_index].name.clone(),
+                    link: link.name.clone(),
                 });
             }
+            self.next_flow[l] = next;
+            change += (next - m).abs();
+            total += next.abs();
         }
-        Ok(stats)
+        std::mem::swap(&mut state.mass_flow_kg_s, &mut self.next_flow);
+        Ok(change <= RELATIVE_FLOW_TOLERANCE * total + 1e-12)
     }
 
-    /// Newton iterations with fixed statuses until the flows converge.
-    fn iterate(
-        &mut self,
-        network: &Network,
-        state: &mut HydraulicState,
-    ) -> Result<usize, SolveError> {
-        for iteration in 1..=MAX_ITERATIONS {
-            linearise(network, state, &mut self.coefficients);
-            assemble(network, state, &self.coefficients, &mut self.system);
-            let pressures = self.system.solve().map_err(|_| self.singular(network))?;
-            for (row, &node) in self.system.node_of_row.iter().enumerate() {
-                state.pressure_pa[node] = pressures[row];
-            }
-            let relax = if iteration > DAMPING_AFTER { 0.5 } else { 1.0 };
-            let (mut change, mut total) = (0.0, 0.0);
-            for (l, link) in network.links.iter().enumerate() {
-                let (y, a) = (self.coefficients.y[l], self.coefficients.a[l]);
-                let target = a + y * (state.pressure_pa[link.from] - state.pressure_pa[link.to]);
-                let m = state.mass_flow_kg_s[l];
-                let next = m + relax * (target - m);
-                if !next.is_finite() {
-                    return Err(SolveError::NonFinite {
-                        loop_name: network.loops[link.loop_index].name.clone(),
-                        link: link.name.clone(),
-                    });
-                }
-                self.next_flow[l] = next;
-                change += (next - m).abs();
-                total += next.abs();
-            }
-            std::mem::swap(&mut state.mass_flow_kg_s, &mut self.next_flow);
-            if change <= RELATIVE_FLOW_TOLERANCE * total + 1e-12 {
-                return Ok(iteration);
-            }
+    /// After convergence: update check valves and pump limits. Afterwards
+    /// [`HydraulicSolver::statuses_changed`] tells whether another solve is needed.
+    pub fn check_statuses(&mut self, network: &Network, state: &mut HydraulicState, round: usize) -> Result<(), SolveError> {
+        let changed = update_statuses(network, state);
+        self.statuses_changed = !changed.is_empty();
+        if self.statuses_changed && round >= MAX_STATUS_ROUNDS {
+            let names: Vec<&str> = changed.iter().map(|&l| network.links[l].name.as_str()).collect();
+            return Err(SolveError::StatusCycling { links: quoted(&names) });
         }
-        Err(self.not_converged(network, state))
+        Ok(())
+    }
+
+    /// Whether the last status check changed any status.
+    pub fn statuses_changed(&self) -> bool {
+        self.statuses_changed
     }
 
     fn singular(&self, network: &Network) -> SolveError {
@@ -139,7 +144,7 @@ impl HydraulicSolver {
     }
 
     /// Name the loop and the links whose flows still changed most.
-    fn not_converged(&self, network: &Network, state: &HydraulicState) -> SolveError {
+    pub fn not_converged(&self, network: &Network, state: &HydraulicState, iterations: usize) -> SolveError {
         // `next_flow` holds the previous iterate after the swap.
         let mut changes: Vec<(f64, usize)> = (0..network.links.len())
             .map(|l| ((state.mass_flow_kg_s[l] - self.next_flow[l]).abs(), l))
@@ -156,7 +161,7 @@ impl HydraulicSolver {
             .collect();
         SolveError::NotConverged {
             loop_name: network.loops[worst_loop].name.clone(),
-            iterations: MAX_ITERATIONS,
+            iterations,
             links: links.join(", "),
         }
     }
