@@ -137,4 +137,3 @@ pub fn pandapipes_model(dir: &Path) -> String {
     }
     t
 }
-

@@ -13,14 +13,23 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1));
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+    };
     let repeat: usize = value("--repeat").map_or(1000, |v| v.parse().expect("--repeat N"));
     let (label, text, file) = if let Some(dir) = value("--pandapipes") {
         let dir = PathBuf::from(dir);
-        ("pandapipes reference network".to_string(), dctwin_tests::pandapipes_model(&dir), PathBuf::from("pandapipes.toml"))
+        (
+            "pandapipes reference network".to_string(),
+            dctwin_tests::pandapipes_model(&dir),
+            PathBuf::from("pandapipes.toml"),
+        )
     } else if let Some(file) = value("--model") {
         let file = PathBuf::from(file);
-        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         (file.display().to_string(), text, file)
     } else {
         eprintln!("usage: steady_bench (--pandapipes DIR | --model FILE) [--repeat N]");
@@ -45,6 +54,12 @@ fn main() {
     }
     let warm = start.elapsed().as_secs_f64() / repeat as f64;
 
+    let start = Instant::now();
+    for _ in 0..repeat {
+        std::hint::black_box(SteadySolver::new(network.clone()));
+    }
+    let setup = start.elapsed().as_secs_f64() / repeat as f64;
+    eprintln!("setup (layout, no solve): {setup:e} s");
     let result = result.expect("at least one solve");
     let flows: Vec<String> = result
         .links

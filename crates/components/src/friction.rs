@@ -36,18 +36,26 @@ impl FrictionLaw {
     /// Darcy friction factor at Reynolds number `re` (> 0) and relative roughness
     /// `relative_roughness` = k / D [-].
     pub fn friction(self, re: f64, relative_roughness: f64) -> Friction {
+        self.friction_with_hint(re, relative_roughness, &mut 0.0)
+    }
+
+    /// As [`FrictionLaw::friction`], with `hint` holding 1/√f of a previous call at a nearby
+    /// Reynolds number (0 for none), updated on return: Colebrook's iteration then starts there
+    /// and needs one or two steps instead of four. The result does not depend on the hint beyond
+    /// rounding.
+    pub fn friction_with_hint(self, re: f64, relative_roughness: f64, hint: &mut f64) -> Friction {
         if re <= RE_LAMINAR {
             laminar(re)
         } else if re >= RE_TURBULENT {
-            self.turbulent(re, relative_roughness)
+            self.turbulent(re, relative_roughness, hint)
         } else {
             self.transition(re, relative_roughness)
         }
     }
 
-    fn turbulent(self, re: f64, relative_roughness: f64) -> Friction {
+    fn turbulent(self, re: f64, relative_roughness: f64, hint: &mut f64) -> Friction {
         match self {
-            FrictionLaw::Colebrook => colebrook(re, relative_roughness),
+            FrictionLaw::Colebrook => colebrook(re, relative_roughness, hint),
             FrictionLaw::SwameeJain => swamee_jain(re, relative_roughness),
         }
     }
@@ -55,7 +63,7 @@ impl FrictionLaw {
     /// Cubic Hermite interpolation between the laminar and turbulent ends, in Re.
     fn transition(self, re: f64, relative_roughness: f64) -> Friction {
         let lo = laminar(RE_LAMINAR);
-        let hi = self.turbulent(RE_TURBULENT, relative_roughness);
+        let hi = self.turbulent(RE_TURBULENT, relative_roughness, &mut 0.0);
         let h = RE_TURBULENT - RE_LAMINAR;
         let s = (re - RE_LAMINAR) / h;
         let (s2, s3) = (s * s, s * s * s);
@@ -92,20 +100,27 @@ fn laminar(re: f64) -> Friction {
 /// the Swamee–Jain start; the derivative follows by implicit differentiation. The constant 3.71
 /// (rather than Colebrook's rounded 3.7) is the one pandapipes and TESPy use: their reference
 /// friction factors are reproduced to 1e-9 with it, to 3e-4 without.
-fn colebrook(re: f64, relative_roughness: f64) -> Friction {
+/// Newton converges quadratically: once a step is below 1e-7·x, the next would be below 1e-14·x.
+fn colebrook(re: f64, relative_roughness: f64, hint: &mut f64) -> Friction {
     let a = relative_roughness / 3.71;
     let b = 2.51 / re;
-    let mut x = 1.0 / swamee_jain(re, relative_roughness).factor.sqrt();
-    for _ in 0..20 {
+    let mut x = if *hint > 0.0 {
+        *hint
+    } else {
+        let g = relative_roughness / 3.7 + 5.74 / re.powf(0.9);
+        -2.0 * g.log10()
+    };
+    for _ in 0..30 {
         let g = a + b * x;
         let residual = x + 2.0 * g.log10();
         let slope = 1.0 + 2.0 * b / (g * LN_10);
         let step = residual / slope;
         x -= step;
-        if step.abs() <= 1e-14 * x {
+        if step.abs() <= 1e-7 * x {
             break;
         }
     }
+    *hint = x;
     let g = a + b * x;
     // x = −2 log10(a + 2.51 x / Re): dx/dRe (1 + 2b/(g ln10)) = 2 b x / (g ln10 Re)
     let dx_dre = (2.0 * b * x / (g * LN_10 * re)) / (1.0 + 2.0 * b / (g * LN_10));
@@ -137,7 +152,7 @@ mod tests {
     fn colebrook_satisfies_its_equation() {
         for &re in &[4.0e3, 1.0e4, 2.0e5, 1.0e7] {
             for &rr in &[0.0, 1e-5, 3.3e-4, 1e-2] {
-                let f = colebrook(re, rr).factor;
+                let f = colebrook(re, rr, &mut 0.0).factor;
                 let rhs = -2.0 * (rr / 3.71 + 2.51 / (re * f.sqrt())).log10();
                 assert!((1.0 / f.sqrt() - rhs).abs() < 1e-12, "Re {re} rr {rr}");
             }
@@ -148,10 +163,10 @@ mod tests {
     fn colebrook_matches_tespy_check_value() {
         // TESPy loop check (../shared/data/validation/tespy): Re 234145.439, D = 0.1 m,
         // k = 0.045 mm gives λ = 0.0182839335 with TESPy's own Colebrook solve.
-        let f = colebrook(234_145.439_151_660_28, 0.045e-3 / 0.1).factor;
+        let f = colebrook(234_145.439_151_660_28, 0.045e-3 / 0.1, &mut 0.0).factor;
         assert!((f / 0.018_283_933_511_396_545 - 1.0).abs() < 1e-9, "{f}");
         // pandapipes pipe PS0-1 (D 150 mm, k 0.05 mm).
-        let f = colebrook(200_621.029_186_434_93, 0.05 / 150.0).factor;
+        let f = colebrook(200_621.029_186_434_93, 0.05 / 150.0, &mut 0.0).factor;
         assert!((f / 0.017_904_342_072_880_195 - 1.0).abs() < 1e-9, "{f}");
     }
 
@@ -161,7 +176,7 @@ mod tests {
         // ε/D 0.01) reaches 2.8 %.
         for &re in &[5.0e3, 1.0e5, 1.0e7] {
             for &rr in &[1e-6, 1e-4, 1e-2] {
-                let c = colebrook(re, rr).factor;
+                let c = colebrook(re, rr, &mut 0.0).factor;
                 let s = swamee_jain(re, rr).factor;
                 assert!((s / c - 1.0).abs() < 0.03, "Re {re} rr {rr}: {s} vs {c}");
             }
@@ -182,6 +197,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn hint_changes_nothing_but_the_work() {
+        let mut hint = 0.0;
+        let cold = FrictionLaw::Colebrook.friction(1.0e5, 3e-4);
+        let first = FrictionLaw::Colebrook.friction_with_hint(1.0e5, 3e-4, &mut hint);
+        assert!(hint > 0.0);
+        let again = FrictionLaw::Colebrook.friction_with_hint(1.0e5, 3e-4, &mut hint);
+        assert!((cold.factor - first.factor).abs() < 1e-15);
+        assert!((cold.factor - again.factor).abs() < 1e-15);
+        let nearby = FrictionLaw::Colebrook.friction_with_hint(1.2e5, 3e-4, &mut hint);
+        let fresh = FrictionLaw::Colebrook.friction(1.2e5, 3e-4);
+        assert!((nearby.factor - fresh.factor).abs() < 1e-15);
     }
 
     #[test]

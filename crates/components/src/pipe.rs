@@ -61,8 +61,30 @@ impl Pipe {
             .factor
     }
 
+    /// Velocity [m/s], Reynolds number, Darcy factor and friction drop [Pa] at this flow, with
+    /// the friction iteration started from `hint` (see [`FrictionLaw::friction_with_hint`]).
+    pub fn figures(
+        &self,
+        mass_flow_kg_s: f64,
+        fluid: FluidState,
+        hint: &mut f64,
+    ) -> (f64, f64, f64, f64) {
+        let re = self.reynolds(mass_flow_kg_s, fluid);
+        let mut h = *hint;
+        let factor = self
+            .friction
+            .friction_with_hint(
+                re.max(f64::MIN_POSITIVE),
+                self.roughness_m / self.inner_diameter_m,
+                &mut h,
+            )
+            .factor;
+        let dp = self.friction_dp(mass_flow_kg_s, fluid, hint).0;
+        (self.velocity_m_s(mass_flow_kg_s, fluid), re, factor, dp)
+    }
+
     /// Friction pressure drop alone (no minor losses) and its slope, p_from − p_to [Pa].
-    fn friction_dp(&self, mass_flow_kg_s: f64, fluid: FluidState) -> (f64, f64) {
+    fn friction_dp(&self, mass_flow_kg_s: f64, fluid: FluidState, hint: &mut f64) -> (f64, f64) {
         let m = mass_flow_kg_s;
         let a = self.area_m2();
         let d = self.inner_diameter_m;
@@ -73,7 +95,9 @@ impl Pipe {
             let slope = 32.0 * fluid.viscosity_pa_s * self.length_m / (rho * a * d * d);
             return (slope * m, slope);
         }
-        let f = self.friction.friction(re, self.roughness_m / d);
+        let f = self
+            .friction
+            .friction_with_hint(re, self.roughness_m / d, hint);
         let c = self.length_m / d / (2.0 * rho * a * a);
         let dre_dm = d / (a * fluid.viscosity_pa_s);
         let dp = f.factor * c * m * m.abs();
@@ -84,12 +108,23 @@ impl Pipe {
     /// Friction pressure drop p_from − p_to without minor losses [Pa] (what pandapipes reports as
     /// `dp_friction_loss`).
     pub fn friction_dp_pa(&self, mass_flow_kg_s: f64, fluid: FluidState) -> f64 {
-        self.friction_dp(mass_flow_kg_s, fluid).0
+        self.friction_dp(mass_flow_kg_s, fluid, &mut 0.0).0
     }
 
     /// The hydraulic law at this flow: friction plus minor losses.
     pub fn hydraulic(&self, mass_flow_kg_s: f64, fluid: FluidState) -> HydraulicLaw {
-        let (mut dp, mut slope) = self.friction_dp(mass_flow_kg_s, fluid);
+        self.hydraulic_with_hint(mass_flow_kg_s, fluid, &mut 0.0)
+    }
+
+    /// As [`Pipe::hydraulic`], keeping the friction iteration's last value in `hint` (see
+    /// [`FrictionLaw::friction_with_hint`]): what a solver does between Newton iterations.
+    pub fn hydraulic_with_hint(
+        &self,
+        mass_flow_kg_s: f64,
+        fluid: FluidState,
+        hint: &mut f64,
+    ) -> HydraulicLaw {
+        let (mut dp, mut slope) = self.friction_dp(mass_flow_kg_s, fluid, hint);
         if self.minor_loss_coefficient > 0.0 {
             let a = self.area_m2();
             let k = self.minor_loss_coefficient / (2.0 * fluid.density_kg_m3 * a * a);

@@ -36,12 +36,10 @@ impl ThermalLaw {
             ThermalLaw::Heat { heat_w } => fluid
                 .temperature_from_enthalpy_k(fluid.enthalpy_j_kg(t_in_k) + heat_w / mass_flow_kg_s),
             ThermalLaw::LossToAmbient { ua_w_k, ambient_k } => {
-                // c_p at the inlet first, then once more at the mean of inlet and outlet.
-                let decay = |cp: f64| {
-                    ambient_k + (t_in_k - ambient_k) * (-ua_w_k / (cp * mass_flow_kg_s)).exp()
-                };
-                let first = decay(fluid.specific_heat_j_kg_k(t_in_k));
-                decay(fluid.specific_heat_j_kg_k(0.5 * (t_in_k + first)))
+                // c_p at the inlet: over a pipe the temperature changes by a fraction of a
+                // kelvin, and c_p by 1e-5 of itself, far below what the law itself can claim.
+                let cp = fluid.specific_heat_j_kg_k(t_in_k);
+                ambient_k + (t_in_k - ambient_k) * (-ua_w_k / (cp * mass_flow_kg_s)).exp()
             }
             ThermalLaw::FixedOutlet { outlet_k } => outlet_k,
         }

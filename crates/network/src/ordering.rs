@@ -5,15 +5,21 @@
 //! version). Cooling networks are nearly trees of branches, where it gives almost no fill.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap};
+use std::collections::BinaryHeap;
 
 /// A permutation `order` such that eliminating nodes in the sequence `order[0], order[1], …`
 /// keeps fill-in low. `adjacency[i]` lists the neighbours of node `i` (symmetric, no self loops).
 pub fn minimum_degree(adjacency: &[Vec<usize>]) -> Vec<usize> {
     let n = adjacency.len();
-    let mut graph: Vec<BTreeSet<usize>> = adjacency
+    // Sorted neighbour lists: the graphs are sparse, so sorted vectors beat tree sets.
+    let mut graph: Vec<Vec<usize>> = adjacency
         .iter()
-        .map(|nbrs| nbrs.iter().copied().collect())
+        .map(|nbrs| {
+            let mut v = nbrs.clone();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
         .collect();
     let mut eliminated = vec![false; n];
     let mut heap: BinaryHeap<Reverse<(usize, usize)>> =
@@ -25,14 +31,14 @@ pub fn minimum_degree(adjacency: &[Vec<usize>]) -> Vec<usize> {
         }
         eliminated[v] = true;
         order.push(v);
-        let nbrs: Vec<usize> = std::mem::take(&mut graph[v]).into_iter().collect();
+        let nbrs = std::mem::take(&mut graph[v]);
         for &u in &nbrs {
-            graph[u].remove(&v);
+            remove_sorted(&mut graph[u], v);
         }
         for (k, &u) in nbrs.iter().enumerate() {
             for &w in &nbrs[k + 1..] {
-                graph[u].insert(w);
-                graph[w].insert(u);
+                insert_sorted(&mut graph[u], w);
+                insert_sorted(&mut graph[w], u);
             }
         }
         for &u in &nbrs {
@@ -40,6 +46,18 @@ pub fn minimum_degree(adjacency: &[Vec<usize>]) -> Vec<usize> {
         }
     }
     order
+}
+
+fn remove_sorted(v: &mut Vec<usize>, x: usize) {
+    if let Ok(i) = v.binary_search(&x) {
+        v.remove(i);
+    }
+}
+
+fn insert_sorted(v: &mut Vec<usize>, x: usize) {
+    if let Err(i) = v.binary_search(&x) {
+        v.insert(i, x);
+    }
 }
 
 #[cfg(test)]

@@ -188,12 +188,16 @@ fn link_result(
     let (inlet, outlet) = (t.link_in_k[l], t.link_out_k[l]);
     let heat = m.abs() * (fluid.enthalpy_j_kg(outlet) - fluid.enthalpy_j_kg(inlet));
     let pipe = match &link.component {
-        Component::Pipe(p) => Some(PipeFigures {
-            velocity_m_s: p.velocity_m_s(m, state),
-            reynolds: p.reynolds(m, state),
-            friction_factor: p.friction_factor(m, state),
-            friction_dp_pa: p.friction_dp_pa(m, state),
-        }),
+        Component::Pipe(p) => {
+            let (velocity_m_s, reynolds, friction_factor, friction_dp_pa) =
+                p.figures(m, state, &mut h.friction_hint[l].clone());
+            Some(PipeFigures {
+                velocity_m_s,
+                reynolds,
+                friction_factor,
+                friction_dp_pa,
+            })
+        }
         _ => None,
     };
     let pump = match &link.component {

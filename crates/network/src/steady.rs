@@ -13,9 +13,9 @@ use crate::thermal::{self, ThermalState};
 use dctwin_components::{Component, FluidState, ThermalLaw};
 
 /// Temperature change below which the coupling has converged [K].
-pub const TEMPERATURE_TOLERANCE_K: f64 = 1.0e-8;
+pub const TEMPERATURE_TOLERANCE_K: f64 = 1.0e-6;
 /// Relative consumer-flow change below which the coupling has converged.
-pub const CONSUMER_FLOW_TOLERANCE: f64 = 1.0e-10;
+pub const CONSUMER_FLOW_TOLERANCE: f64 = 1.0e-9;
 /// Coupling rounds allowed.
 pub const MAX_ROUNDS: usize = 200;
 
@@ -74,7 +74,10 @@ impl SteadySolver {
         for (l, link) in self.network.links.iter().enumerate() {
             if let Component::HeatConsumer(c) = &link.component {
                 let fluid = self.network.fluid_of(l);
-                self.hydraulic_state.consumer_flow_kg_s[l] = c.first_guess_flow_kg_s(fluid);
+                let supply = self.thermal_state.node_k[link.from];
+                self.hydraulic_state.consumer_flow_kg_s[l] = c
+                    .required_flow_kg_s(supply, fluid)
+                    .unwrap_or_else(|| c.first_guess_flow_kg_s(fluid));
             }
         }
     }
@@ -106,7 +109,9 @@ impl SteadySolver {
             since_status += 1;
             self.update_fluid_properties();
             stats.hydraulic.iterations += 1;
-            let converged = self.hydraulic.step(&self.network, &mut self.hydraulic_state, since_status)?;
+            let converged =
+                self.hydraulic
+                    .step(&self.network, &mut self.hydraulic_state, since_status)?;
             self.update_thermal_laws();
             self.node_k_before.clone_from(&self.thermal_state.node_k);
             thermal::solve(
@@ -122,6 +127,12 @@ impl SteadySolver {
                 .map(|(a, b)| (a - b).abs())
                 .fold(0.0, f64::max);
             let (flow_change, starved) = self.update_consumer_flows();
+            if std::env::var_os("DCTWIN_TRACE").is_some() {
+                eprintln!(
+                    "round {} converged {converged} dT {change_k:e} dflow {flow_change:e}",
+                    stats.rounds
+                );
+            }
             let settled = converged
                 && change_k < TEMPERATURE_TOLERANCE_K
                 && flow_change < CONSUMER_FLOW_TOLERANCE;
@@ -130,8 +141,11 @@ impl SteadySolver {
                     return Err(e);
                 }
                 stats.hydraulic.status_rounds += 1;
-                self.hydraulic
-                    .check_statuses(&self.network, &mut self.hydraulic_state, stats.hydraulic.status_rounds)?;
+                self.hydraulic.check_statuses(
+                    &self.network,
+                    &mut self.hydraulic_state,
+                    stats.hydraulic.status_rounds,
+                )?;
                 if !self.hydraulic.statuses_changed() {
                     return Ok(stats);
                 }
@@ -139,7 +153,11 @@ impl SteadySolver {
             } else if since_status >= MAX_ROUNDS {
                 if !converged {
                     let iterations = stats.hydraulic.iterations;
-                    return Err(self.hydraulic.not_converged(&self.network, &self.hydraulic_state, iterations));
+                    return Err(self.hydraulic.not_converged(
+                        &self.network,
+                        &self.hydraulic_state,
+                        iterations,
+                    ));
                 }
                 return Err(starved.unwrap_or(SolveError::CouplingNotConverged {
                     rounds: stats.rounds,

@@ -23,6 +23,7 @@ pub struct ThermalState {
     pub link_in_k: Vec<f64>,
     /// Temperature leaving each link, in the direction of flow [K].
     pub link_out_k: Vec<f64>,
+    plan: ThermalPlan,
 }
 
 impl ThermalState {
@@ -38,6 +39,7 @@ impl ThermalState {
             node_k,
             link_in_k: link_k.clone(),
             link_out_k: link_k,
+            plan: ThermalPlan::default(),
         }
     }
 }
@@ -52,6 +54,82 @@ fn ends(network: &Network, l: usize, m: f64) -> (usize, usize) {
     }
 }
 
+/// The order in which nodes are solved, which depends only on the flow directions and on which
+/// links fix their outlet: rebuilt only when those change (rarely, in a time loop).
+#[derive(Debug, Clone, Default)]
+pub struct ThermalPlan {
+    /// Per link: +1/−1 flow direction, 0 no flow; 2 added when the outlet is fixed.
+    key: Vec<i8>,
+    /// Links arriving at each node, as offsets into `inflow_links`.
+    inflow_offsets: Vec<usize>,
+    inflow_links: Vec<usize>,
+    /// Groups of nodes in flow order; a group of more than one node is a cycle.
+    groups: Vec<Vec<usize>>,
+    /// Whether each single-node group depends on itself.
+    self_loop: Vec<bool>,
+}
+
+impl ThermalPlan {
+    fn key_of<'a>(flows: &'a [f64], laws: &'a [ThermalLaw]) -> impl Iterator<Item = i8> + 'a {
+        flows.iter().zip(laws).map(|(&m, law)| {
+            let dir = if m.abs() <= NO_FLOW_KG_S {
+                0
+            } else if m > 0.0 {
+                1
+            } else {
+                -1
+            };
+            dir + if matches!(law, ThermalLaw::FixedOutlet { .. }) {
+                2
+            } else {
+                0
+            }
+        })
+    }
+
+    fn is_current(&self, flows: &[f64], laws: &[ThermalLaw]) -> bool {
+        self.key.len() == flows.len() && Self::key_of(flows, laws).eq(self.key.iter().copied())
+    }
+
+    fn build(network: &Network, flows: &[f64], laws: &[ThermalLaw]) -> ThermalPlan {
+        let n = network.node_count();
+        let mut inflow: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut depends: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for l in (0..flows.len()).filter(|&l| flows[l].abs() > NO_FLOW_KG_S) {
+            let (u, d) = ends(network, l, flows[l]);
+            inflow[d].push(l);
+            if !matches!(laws[l], ThermalLaw::FixedOutlet { .. }) {
+                depends[u].push(d);
+            }
+        }
+        // Tarjan emits downstream components first.
+        let mut groups = strongly_connected(&depends);
+        groups.reverse();
+        let self_loop = groups
+            .iter()
+            .map(|g| g.len() == 1 && depends[g[0]].contains(&g[0]))
+            .collect();
+        let mut inflow_offsets = Vec::with_capacity(n + 1);
+        let mut inflow_links = Vec::new();
+        inflow_offsets.push(0);
+        for links in &inflow {
+            inflow_links.extend_from_slice(links);
+            inflow_offsets.push(inflow_links.len());
+        }
+        ThermalPlan {
+            key: Self::key_of(flows, laws).collect(),
+            inflow_offsets,
+            inflow_links,
+            groups,
+            self_loop,
+        }
+    }
+
+    fn inflow(&self, node: usize) -> &[usize] {
+        &self.inflow_links[self.inflow_offsets[node]..self.inflow_offsets[node + 1]]
+    }
+}
+
 /// Solve node temperatures for flows `flows` and thermal laws `laws`, updating `state` (whose
 /// node temperatures are kept where no water arrives).
 pub fn solve(
@@ -60,40 +138,58 @@ pub fn solve(
     laws: &[ThermalLaw],
     state: &mut ThermalState,
 ) -> Result<(), SolveError> {
-    let n = network.node_count();
-    let active: Vec<usize> = (0..flows.len())
-        .filter(|&l| flows[l].abs() > NO_FLOW_KG_S)
-        .collect();
-    let mut inflow: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut depends: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &l in &active {
-        let (u, d) = ends(network, l, flows[l]);
-        inflow[d].push(l);
-        if !matches!(laws[l], ThermalLaw::FixedOutlet { .. }) {
-            depends[u].push(d);
-        }
+    if !state.plan.is_current(flows, laws) {
+        state.plan = ThermalPlan::build(network, flows, laws);
     }
-    let components = strongly_connected(&depends);
-    // Tarjan emits downstream components first.
-    for comp in components.iter().rev() {
-        if comp.len() == 1 && !depends[comp[0]].contains(&comp[0]) {
-            mix_node(network, flows, laws, &inflow, state, comp[0]);
+    let plan = std::mem::take(&mut state.plan);
+    let outcome = solve_planned(network, flows, laws, state, &plan);
+    state.plan = plan;
+    outcome
+}
+
+fn solve_planned(
+    network: &Network,
+    flows: &[f64],
+    laws: &[ThermalLaw],
+    state: &mut ThermalState,
+    plan: &ThermalPlan,
+) -> Result<(), SolveError> {
+    for (group, &self_loop) in plan.groups.iter().zip(&plan.self_loop) {
+        if group.len() == 1 && !self_loop {
+            mix_node(network, flows, laws, plan.inflow(group[0]), state, group[0]);
         } else {
-            solve_cycle(network, flows, laws, &inflow, state, comp)?;
+            solve_cycle(network, flows, laws, plan, state, group)?;
+            for &d in group {
+                for &l in plan.inflow(d) {
+                    set_link(network, flows, laws, state, l);
+                }
+            }
         }
     }
     for l in 0..flows.len() {
-        if flows[l].abs() > NO_FLOW_KG_S {
-            let (u, _) = ends(network, l, flows[l]);
-            state.link_in_k[l] = state.node_k[u];
-            state.link_out_k[l] = outlet(network, flows, laws, state, l);
-        } else {
+        if flows[l].abs() <= NO_FLOW_KG_S {
             let t = state.node_k[network.links[l].from];
             state.link_in_k[l] = t;
             state.link_out_k[l] = t;
         }
     }
     Ok(())
+}
+
+/// Set link `l`'s inlet and outlet temperatures from its upstream node; return the outlet.
+fn set_link(
+    network: &Network,
+    flows: &[f64],
+    laws: &[ThermalLaw],
+    state: &mut ThermalState,
+    l: usize,
+) -> f64 {
+    let (u, _) = ends(network, l, flows[l]);
+    let t_in = state.node_k[u];
+    let t_out = laws[l].outlet_k(t_in, flows[l].abs(), network.fluid_of(l));
+    state.link_in_k[l] = t_in;
+    state.link_out_k[l] = t_out;
+    t_out
 }
 
 fn outlet(
@@ -112,19 +208,19 @@ fn mix_node(
     network: &Network,
     flows: &[f64],
     laws: &[ThermalLaw],
-    inflow: &[Vec<usize>],
+    inflow: &[usize],
     state: &mut ThermalState,
     d: usize,
 ) {
-    match inflow[d].as_slice() {
+    match inflow {
         [] => {}
-        [l] => state.node_k[d] = outlet(network, flows, laws, state, *l),
+        [l] => state.node_k[d] = set_link(network, flows, laws, state, *l),
         links => {
             let fluid = &network.loops[network.node_loop[d]].fluid;
             let (mut mh, mut m) = (0.0, 0.0);
             for &l in links {
                 let w = flows[l].abs();
-                mh += w * fluid.enthalpy_j_kg(outlet(network, flows, laws, state, l));
+                mh += w * fluid.enthalpy_j_kg(set_link(network, flows, laws, state, l));
                 m += w;
             }
             state.node_k[d] = fluid.temperature_from_enthalpy_k(mh / m);
@@ -139,7 +235,7 @@ fn solve_cycle(
     network: &Network,
     flows: &[f64],
     laws: &[ThermalLaw],
-    inflow: &[Vec<usize>],
+    plan: &ThermalPlan,
     state: &mut ThermalState,
     nodes: &[usize],
 ) -> Result<(), SolveError> {
@@ -158,7 +254,7 @@ fn solve_cycle(
         ),
     };
     let anchored = nodes.iter().any(|&d| {
-        inflow[d].iter().any(|&l| {
+        plan.inflow(d).iter().any(|&l| {
             let (u, _) = ends(network, l, flows[l]);
             index(u).is_none()
                 || matches!(
@@ -175,7 +271,7 @@ fn solve_cycle(
         let mut a = DMatrix::<f64>::zeros(k, k);
         let mut b = DVector::<f64>::zeros(k);
         for (row, &d) in nodes.iter().enumerate() {
-            for &l in &inflow[d] {
+            for &l in plan.inflow(d) {
                 let w = flows[l].abs();
                 let (u, _) = ends(network, l, flows[l]);
                 a[(row, row)] += w;

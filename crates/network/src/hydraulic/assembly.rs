@@ -28,11 +28,11 @@ pub struct Coefficients {
 }
 
 /// The law of link `l` in the current state.
-pub fn law(network: &Network, state: &HydraulicState, l: usize) -> HydraulicLaw {
+pub fn law(network: &Network, state: &mut HydraulicState, l: usize) -> HydraulicLaw {
     let m = state.mass_flow_kg_s[l];
     let fluid = state.fluid[l];
     match &network.links[l].component {
-        Component::Pipe(p) => p.hydraulic(m, fluid),
+        Component::Pipe(p) => p.hydraulic_with_hint(m, fluid, &mut state.friction_hint[l]),
         Component::Pump(p) => p.hydraulic(m, fluid, state.pump_limited[l]),
         Component::Valve(v) => v.hydraulic(m, fluid),
         Component::Resistance(r) => r.hydraulic(m, fluid),
@@ -45,7 +45,7 @@ pub fn law(network: &Network, state: &HydraulicState, l: usize) -> HydraulicLaw 
 }
 
 /// Linearise every link at the current flows.
-pub fn linearise(network: &Network, state: &HydraulicState, out: &mut Coefficients) {
+pub fn linearise(network: &Network, state: &mut HydraulicState, out: &mut Coefficients) {
     let n = network.links.len();
     out.y.resize(n, 0.0);
     out.a.resize(n, 0.0);

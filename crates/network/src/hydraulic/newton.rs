@@ -9,7 +9,7 @@ use crate::graph::Network;
 use dctwin_components::{CheckValve, Component, PumpControl};
 
 /// Converged when Σ|Δṁ| ≤ this × Σ|ṁ| (plus a tiny absolute floor for networks at rest).
-pub const RELATIVE_FLOW_TOLERANCE: f64 = 1.0e-10;
+pub const RELATIVE_FLOW_TOLERANCE: f64 = 1.0e-9;
 /// Newton iterations allowed per status round (and per coupling with temperatures).
 pub const MAX_ITERATIONS: usize = 200;
 /// Iteration after which steps are halved, for the rare case Newton oscillates.
@@ -47,7 +47,11 @@ impl HydraulicSolver {
     }
 
     /// Solve flows and pressures to convergence, starting from (and updating) `state`.
-    pub fn solve(&mut self, network: &Network, state: &mut HydraulicState) -> Result<SolveStats, SolveError> {
+    pub fn solve(
+        &mut self,
+        network: &Network,
+        state: &mut HydraulicState,
+    ) -> Result<SolveStats, SolveError> {
         let mut stats = SolveStats::default();
         loop {
             stats.iterations += 1;
@@ -69,7 +73,12 @@ impl HydraulicSolver {
     /// One Newton iteration: linearise, assemble, factorise, solve, update the flows. Returns
     /// whether the flows have converged (Σ|Δṁ| within tolerance). `iteration` counts from 1 and
     /// switches on damping if Newton has not converged after a while.
-    pub fn step(&mut self, network: &Network, state: &mut HydraulicState, iteration: usize) -> Result<bool, SolveError> {
+    pub fn step(
+        &mut self,
+        network: &Network,
+        state: &mut HydraulicState,
+        iteration: usize,
+    ) -> Result<bool, SolveError> {
         for (n, p) in state.pressure_pa.iter_mut().enumerate() {
             if let Some(fixed) = network.fixed_pressure(n) {
                 *p = fixed;
@@ -81,7 +90,11 @@ impl HydraulicSolver {
         for (row, &node) in self.system.node_of_row.iter().enumerate() {
             state.pressure_pa[node] = pressures[row];
         }
-        let relax = if iteration % MAX_ITERATIONS > DAMPING_AFTER { 0.5 } else { 1.0 };
+        let relax = if iteration % MAX_ITERATIONS > DAMPING_AFTER {
+            0.5
+        } else {
+            1.0
+        };
         let (mut change, mut total) = (0.0, 0.0);
         for (l, link) in network.links.iter().enumerate() {
             let (y, a) = (self.coefficients.y[l], self.coefficients.a[l]);
@@ -104,12 +117,22 @@ impl HydraulicSolver {
 
     /// After convergence: update check valves and pump limits. Afterwards
     /// [`HydraulicSolver::statuses_changed`] tells whether another solve is needed.
-    pub fn check_statuses(&mut self, network: &Network, state: &mut HydraulicState, round: usize) -> Result<(), SolveError> {
+    pub fn check_statuses(
+        &mut self,
+        network: &Network,
+        state: &mut HydraulicState,
+        round: usize,
+    ) -> Result<(), SolveError> {
         let changed = update_statuses(network, state);
         self.statuses_changed = !changed.is_empty();
         if self.statuses_changed && round >= MAX_STATUS_ROUNDS {
-            let names: Vec<&str> = changed.iter().map(|&l| network.links[l].name.as_str()).collect();
-            return Err(SolveError::StatusCycling { links: quoted(&names) });
+            let names: Vec<&str> = changed
+                .iter()
+                .map(|&l| network.links[l].name.as_str())
+                .collect();
+            return Err(SolveError::StatusCycling {
+                links: quoted(&names),
+            });
         }
         Ok(())
     }
@@ -144,7 +167,12 @@ impl HydraulicSolver {
     }
 
     /// Name the loop and the links whose flows still changed most.
-    pub fn not_converged(&self, network: &Network, state: &HydraulicState, iterations: usize) -> SolveError {
+    pub fn not_converged(
+        &self,
+        network: &Network,
+        state: &HydraulicState,
+        iterations: usize,
+    ) -> SolveError {
         // `next_flow` holds the previous iterate after the swap.
         let mut changes: Vec<(f64, usize)> = (0..network.links.len())
             .map(|l| ((state.mass_flow_kg_s[l] - self.next_flow[l]).abs(), l))

@@ -19,6 +19,8 @@ pub struct HydraulicState {
     pub consumer_flow_kg_s: Vec<f64>,
     /// Fluid properties of each link at its mean temperature.
     pub fluid: Vec<FluidState>,
+    /// Last 1/√f of each pipe's friction iteration, its next starting point (0: none).
+    pub friction_hint: Vec<f64>,
 }
 
 /// Velocity used to guess pipe flows on a cold start [m/s].
@@ -59,6 +61,7 @@ impl HydraulicState {
             pump_limited: vec![false; n],
             consumer_flow_kg_s: vec![0.0; n],
             fluid,
+            friction_hint: vec![0.0; n],
         }
     }
 }
