@@ -65,7 +65,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn is_a_permutation_and_eliminates_leaves_of_a_star_first() {
+    fn is_a_permutation_and_eliminates_the_leaves_of_a_star_first() {
         // Star: centre 0 with 5 leaves; leaves first gives no fill.
         let mut adj = vec![vec![1, 2, 3, 4, 5]];
         adj.extend((1..6).map(|_| vec![0]));
@@ -73,6 +73,8 @@ mod tests {
         let mut sorted = order.clone();
         sorted.sort_unstable();
         assert_eq!(sorted, (0..6).collect::<Vec<_>>());
-        assert_eq!(*order.last().unwrap(), 0);
+        // The centre goes once at most one leaf is left (a tie with the last leaf).
+        let centre = order.iter().position(|&v| v == 0).unwrap();
+        assert!(centre >= 4, "{order:?}");
     }
 }
