@@ -4,7 +4,7 @@ mod report;
 
 use clap::{Parser, Subcommand};
 use dctwin_network::{Network, SteadySolver};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -79,7 +79,7 @@ fn check(files: &[PathBuf]) -> ExitCode {
     }
 }
 
-fn solve(file: &PathBuf, all: bool, filter: Option<&str>, json: bool) -> ExitCode {
+fn solve(file: &Path, all: bool, filter: Option<&str>, json: bool) -> ExitCode {
     let facility = match dctwin_model::load(file) {
         Ok(f) => f,
         Err(diagnostics) => {

@@ -535,8 +535,11 @@ fn tables_of<'a>(r: &mut Reader<'_, 'a>, key: &str) -> Vec<(&'a DeTable<'a>, usi
     out
 }
 
-/// `ports = { supply = "header.supply", … }` of an instance: (port, node, offset).
-fn read_ports(r: &mut Reader<'_, '_>) -> Option<Vec<(String, (String, usize), usize)>> {
+/// An instance's port connections: (port, (node, offset of the node), offset of the port).
+type PortConnections = Vec<(String, (String, usize), usize)>;
+
+/// `ports = { supply = "header.supply", … }` of an instance.
+fn read_ports(r: &mut Reader<'_, '_>) -> Option<PortConnections> {
     let Some(v) = r.raw("ports") else {
         return Some(Vec::new());
     };

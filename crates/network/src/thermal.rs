@@ -166,8 +166,8 @@ fn solve_planned(
             }
         }
     }
-    for l in 0..flows.len() {
-        if flows[l].abs() <= NO_FLOW_KG_S {
+    for (l, m) in flows.iter().enumerate() {
+        if m.abs() <= NO_FLOW_KG_S {
             let t = state.node_k[network.links[l].from];
             state.link_in_k[l] = t;
             state.link_out_k[l] = t;
