@@ -57,7 +57,7 @@ pub enum SolveError {
     },
     /// A cycle of the flow carries heat round with nothing to fix its temperature.
     #[error(
-        "the steady temperature of loop \"{loop_name}\" is undetermined: water circulates through {nodes} with nothing that sets a temperature (a plant set-point, a consumer, a heat loss)"
+        "loop \"{loop_name}\" has no steady temperature: heat enters the water circulating through {nodes} but nothing takes it out or sets a temperature (a plant set-point, a consumer, a heat loss)"
     )]
     NoThermalAnchor {
         /// The loop.

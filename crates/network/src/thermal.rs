@@ -264,7 +264,17 @@ fn solve_cycle(
         })
     });
     if !anchored {
-        return Err(no_anchor());
+        // Water circulating with no heat in or out keeps whatever uniform temperature it has
+        // (a hydraulic study of a loop with no thermal components); with heat, no steady state.
+        let heated = nodes.iter().any(|&d| {
+            plan.inflow(d).iter().any(|&l| {
+                !matches!(
+                    laws[l],
+                    ThermalLaw::Adiabatic | ThermalLaw::Heat { heat_w: 0.0 }
+                )
+            })
+        });
+        return if heated { Err(no_anchor()) } else { Ok(()) };
     }
     let k = nodes.len();
     for _ in 0..50 {
