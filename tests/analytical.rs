@@ -264,10 +264,8 @@ fn a_drive_that_cannot_reach_its_setpoint_runs_at_full_speed() {
 
 #[test]
 fn a_heat_source_raises_the_temperature_by_q_over_m_cp() {
-    let body = format!(
-        "[[loop.component]]\nkind = \"heat_source\"\nname = \"racks\"\nfrom = \"b\"\nto = \"c\"\nheat_kw = 200\ndp_nominal_bar = 0.5\nflow_nominal_kg_s = 5\n[[loop.component]]\nkind = \"heat_source\"\nname = \"cooler\"\nfrom = \"c\"\nto = \"a\"\noutlet_temperature_c = 20\n"
-    );
-    let r = solved(&ideal_pump_loop(0.5, &body));
+    let body = "[[loop.component]]\nkind = \"heat_source\"\nname = \"racks\"\nfrom = \"b\"\nto = \"c\"\nheat_kw = 200\ndp_nominal_bar = 0.5\nflow_nominal_kg_s = 5\n[[loop.component]]\nkind = \"heat_source\"\nname = \"cooler\"\nfrom = \"c\"\nto = \"a\"\noutlet_temperature_c = 20\n";
+    let r = solved(&ideal_pump_loop(0.5, body));
     let racks = r.link("racks").unwrap();
     let water = dctwin_fluid::Fluid::water();
     let rise = water.enthalpy_j_kg(racks.outlet_k) - water.enthalpy_j_kg(racks.inlet_k);

@@ -5,8 +5,9 @@ use crate::diagnostic::Sink;
 use crate::facility::{Facility, Link, Node, Origin};
 use crate::kinds::{self, KINDS, Parsed};
 use crate::reader::{Reader, closest, type_name};
+use crate::units::Quantity;
 use dctwin_components::Component;
-use dctwin_fluid::Fluid;
+use dctwin_fluid::{Fluid, FluidError};
 use std::collections::HashMap;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
@@ -35,9 +36,28 @@ pub struct Builder<'a> {
     /// For each node: offset of its first mention and the links that touch it.
     pub node_offsets: Vec<usize>,
     pub node_degree: Vec<usize>,
+    /// For nodes made inside a template: where.
+    pub node_origin: Vec<Option<NodeOrigin>>,
     pub links: Vec<Link>,
     pub link_offsets: Vec<usize>,
-    link_names: HashMap<String, usize>,
+    /// Offset of each component name, links and pressurisation points alike.
+    component_names: HashMap<String, usize>,
+    /// Full names of the instances made so far, with their offsets.
+    instance_names: HashMap<String, usize>,
+    /// Templates instantiated at least once.
+    used_templates: std::collections::HashSet<String>,
+}
+
+/// A node created inside a template instance.
+pub struct NodeOrigin {
+    /// The template.
+    pub template: String,
+    /// The instance's name prefix, e.g. `container[3].rack[2].`.
+    pub prefix: String,
+    /// The name as written in the template.
+    pub local: String,
+    /// The template's ports.
+    pub ports: Vec<String>,
 }
 
 /// Where names are resolved: inside a template instance, local names get the instance's prefix
@@ -58,9 +78,12 @@ impl Scope {
         }
     }
 
+    /// How a component or instance is named in messages. Inside a template it is named as
+    /// written there, not per instance, so that a mistake in a template instantiated N times
+    /// is reported once.
     fn describe(&self, what: &str, name: &str) -> String {
         match &self.template {
-            Some(t) => format!("{what} \"{}{name}\" (template \"{t}\")", self.prefix),
+            Some(t) => format!("{what} \"{name}\" in template \"{t}\""),
             None => format!("{what} \"{name}\""),
         }
     }
@@ -77,15 +100,39 @@ impl<'a> Builder<'a> {
             node_index: HashMap::new(),
             node_offsets: Vec::new(),
             node_degree: Vec::new(),
+            node_origin: Vec::new(),
             links: Vec::new(),
             link_offsets: Vec::new(),
-            link_names: HashMap::new(),
+            component_names: HashMap::new(),
+            instance_names: HashMap::new(),
+            used_templates: std::collections::HashSet::new(),
         };
         let (name, loops) = b.read_root(root);
         for (table, offset) in loops {
             b.read_loop(table, offset);
         }
+        b.check_unused_templates();
         (b, name)
+    }
+
+    /// A template no instance uses would never be read, so its mistakes would pass unseen.
+    fn check_unused_templates(&mut self) {
+        if self.sink.has_errors() {
+            return; // an instance may have been skipped because of an earlier error
+        }
+        let mut unused: Vec<(&String, usize)> = self
+            .templates
+            .iter()
+            .filter(|(name, _)| !self.used_templates.contains(*name))
+            .map(|(name, &(_, offset))| (name, offset))
+            .collect();
+        unused.sort_by_key(|&(_, offset)| offset);
+        let found: Vec<(String, usize)> = unused.into_iter().map(|(n, o)| (n.clone(), o)).collect();
+        for (name, offset) in found {
+            let msg =
+                "no instance uses this template, so it is not checked: instantiate it or remove it";
+            self.sink.error(offset, format!("template \"{name}\""), msg);
+        }
     }
 
     fn read_root(
@@ -147,34 +194,27 @@ impl<'a> Builder<'a> {
             "fluid",
             "\"water\", \"propylene_glycol\" or \"ethylene_glycol\"",
         );
+        let percent_written = r.is_present("glycol_mass_percent");
         let percent = r.number("glycol_mass_percent");
         let initial = r.temperature("initial_temperature");
-        if initial.is_none() {
-            r.error("missing initial_temperature_c (the loop's starting and design temperature)");
+        if initial.is_none() && !r.has_quantity("initial_temperature", Quantity::Temperature) {
+            let keys = vec![
+                "initial_temperature_c".into(),
+                "initial_temperature_k".into(),
+            ];
+            let msg = "missing initial_temperature_c (the loop's starting and design temperature)";
+            r.missing(keys, msg.into());
         }
-        let fluid = fluid_name.and_then(|(f, at)| {
-            match Fluid::from_name(&f, percent.map(|(p, _)| p / 100.0)) {
-                Ok(fluid) => Some(fluid),
-                Err(e) => {
-                    let key = if percent.is_some() && f != "water" {
-                        "glycol_mass_percent"
-                    } else {
-                        "fluid"
-                    };
-                    let at = if key == "fluid" {
-                        at
-                    } else {
-                        percent.map_or(at, |p| p.1)
-                    };
-                    r.error_at(at, key, e.to_string());
-                    None
-                }
-            }
-        });
+        let fluid = match fluid_name {
+            // A percentage that could not be read has been reported already.
+            Some(_) if percent_written && percent.is_none() => None,
+            Some((name, at)) => read_fluid(&mut r, &name, at, percent),
+            None => None,
+        };
         let components = tables_of(&mut r, "component");
         let instances = tables_of(&mut r, "instance");
         let context = r.context().to_string();
-        if let (Some(fluid), Some(initial)) = (&fluid, initial) {
+        if let (Some(fluid), Some(initial)) = (&fluid, &initial) {
             let (lo, hi) = fluid.valid_range_k();
             if initial.si < lo || initial.si > hi {
                 let msg = format!(
@@ -184,7 +224,7 @@ impl<'a> Builder<'a> {
                     lo - 273.15,
                     hi - 273.15
                 );
-                r.error_at(initial.offset, "initial_temperature_c", msg);
+                r.error_at(initial.offset, &initial.key, msg);
             }
         }
         r.finish();
@@ -251,7 +291,7 @@ impl<'a> Builder<'a> {
         }
         let kind = r.required_string("kind", "one of the component kinds");
         let Some((kind, kind_at)) = kind else {
-            finish_and_skip(r);
+            r.abandon();
             return;
         };
         if !KINDS.contains(&kind.as_str()) {
@@ -263,7 +303,7 @@ impl<'a> Builder<'a> {
                 KINDS.join(", ")
             );
             r.error_at(kind_at, "kind", msg);
-            finish_and_skip(r);
+            r.abandon();
             return;
         }
         let parsed = kinds::read(&mut r, &kind, density);
@@ -273,9 +313,18 @@ impl<'a> Builder<'a> {
             return;
         };
         let full_name = format!("{}{name}", scope.prefix);
+        if let Some(&first) = self.component_names.get(&full_name) {
+            let (line, _) = self.sink.position(first);
+            let msg = format!(
+                "a second component is called \"{full_name}\" (the first is on line {line})"
+            );
+            self.sink.error(name_at, context, msg);
+            return;
+        }
+        self.component_names.insert(full_name.clone(), offset);
         match parsed {
             Parsed::Pressurisation { node, pressure_pa } => {
-                let n = self.node(loop_index, scope, &node, &full_name, &context);
+                let n = self.node(loop_index, scope, &node, "node", &full_name, &context);
                 if let Some(n) = n {
                     self.loops[loop_index]
                         .pressurisations
@@ -287,16 +336,8 @@ impl<'a> Builder<'a> {
                 to,
                 component,
             } => {
-                if let Some(&first) = self.link_names.get(&full_name) {
-                    let (line, _) = self.sink.position(first);
-                    let msg = format!(
-                        "a second component is called \"{full_name}\" (the first is on line {line})"
-                    );
-                    self.sink.error(name_at, context.clone(), msg);
-                    return;
-                }
-                let f = self.node(loop_index, scope, &from, &full_name, &context);
-                let t = self.node(loop_index, scope, &to, &full_name, &context);
+                let f = self.node(loop_index, scope, &from, "from", &full_name, &context);
+                let t = self.node(loop_index, scope, &to, "to", &full_name, &context);
                 let (Some(f), Some(t)) = (f, t) else { return };
                 if f == t {
                     let msg = format!(
@@ -309,7 +350,6 @@ impl<'a> Builder<'a> {
                 self.node_degree[f] += 1;
                 self.node_degree[t] += 1;
                 let (line, _) = self.sink.position(offset);
-                self.link_names.insert(full_name.clone(), offset);
                 self.links.push(Link {
                     name: full_name,
                     from: f,
@@ -329,9 +369,16 @@ impl<'a> Builder<'a> {
         loop_index: usize,
         scope: &Scope,
         (local, at): &(String, usize),
+        key: &str,
         component: &str,
         context: &str,
     ) -> Option<usize> {
+        let context = &format!("{context} › key \"{key}\"");
+        if local.trim().is_empty() {
+            self.sink
+                .error(*at, context.to_string(), "a node name cannot be empty");
+            return None;
+        }
         let name = scope.resolve(local);
         if let Some(&i) = self.node_index.get(&name) {
             let other = self.nodes[i].loop_index;
@@ -353,6 +400,13 @@ impl<'a> Builder<'a> {
         self.node_index.insert(name, i);
         self.node_offsets.push(*at);
         self.node_degree.push(0);
+        self.node_origin
+            .push(scope.template.as_ref().map(|t| NodeOrigin {
+                template: t.clone(),
+                prefix: scope.prefix.clone(),
+                local: local.clone(),
+                ports: scope.ports.keys().cloned().collect(),
+            }));
         Some(i)
     }
 
@@ -371,14 +425,25 @@ impl<'a> Builder<'a> {
         );
         let template = r.required_string("template", "the name of a [template.NAME]");
         let name = r.string("name");
-        let count = r.count("count");
-        let ports = read_ports(&mut r);
         let Some((template, template_at)) = template else {
             r.finish();
             return;
         };
         let name = name.map_or_else(|| template.clone(), |(n, _)| n);
         let context = scope.describe("instance", &name);
+        r = Reader::new(r.into_sink(), table, offset, context.clone());
+        let _ = (r.string("template"), r.string("name"));
+        let count = r.count("count");
+        let ports = read_ports(&mut r);
+        let full_name = format!("{}{name}", scope.prefix);
+        if let Some(&first) = self.instance_names.get(&full_name) {
+            let (line, _) = r.position(first);
+            r.error(format!("a second instance is called \"{name}\" here (the first is on line {line}): give one a different name"));
+            r.finish();
+            return;
+        }
+        self.instance_names.insert(full_name, offset);
+        self.used_templates.insert(template.clone());
         let Some(&(body, body_offset)) = self.templates.get(&template) else {
             let hint = closest(&template, self.templates.keys().map(String::as_str))
                 .map(|k| format!("; did you mean \"{k}\"?"))
@@ -504,9 +569,51 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Stop reading a table whose kind is unusable: report nothing about its other keys.
-fn finish_and_skip(r: Reader<'_, '_>) {
-    drop(r);
+/// The loop's fluid from its name and glycol percentage, errors on the key at fault.
+fn read_fluid(
+    r: &mut Reader<'_, '_>,
+    name: &str,
+    at: usize,
+    percent: Option<(f64, usize)>,
+) -> Option<Fluid> {
+    match Fluid::from_name(name, percent.map(|(p, _)| p / 100.0)) {
+        Ok(fluid) => Some(fluid),
+        Err(FluidError::UnknownName { .. }) => {
+            let msg = format!(
+                "unknown fluid \"{name}\": expected \"water\", \"propylene_glycol\" or \"ethylene_glycol\""
+            );
+            r.error_at(at, "fluid", msg);
+            None
+        }
+        Err(FluidError::WaterWithGlycol { .. }) => {
+            let at = percent.map_or(at, |p| p.1);
+            r.error_at(
+                at,
+                "glycol_mass_percent",
+                "water takes no glycol: remove glycol_mass_percent",
+            );
+            None
+        }
+        Err(FluidError::MassFractionOutOfRange { min, max, .. }) => {
+            let (p, at) = percent.unwrap_or((f64::NAN, at));
+            let msg = format!(
+                "{p} % is outside the range of the glycol correlations, {:.0} to {:.0} %",
+                min * 100.0,
+                max * 100.0
+            );
+            r.error_at(at, "glycol_mass_percent", msg);
+            None
+        }
+        Err(FluidError::MissingMassFraction { min, max, .. }) => {
+            let msg = format!(
+                "\"{name}\" needs glycol_mass_percent, the glycol's share of the mixture by mass ({:.0} to {:.0})",
+                min * 100.0,
+                max * 100.0
+            );
+            r.error_at(at, "fluid", msg);
+            None
+        }
+    }
 }
 
 /// The tables of an array-of-tables key (`[[loop]]`, `[[loop.component]]`).

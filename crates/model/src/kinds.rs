@@ -5,7 +5,7 @@ use crate::units::Quantity;
 use dctwin_components::pipe::DEFAULT_ROUGHNESS_M;
 use dctwin_components::{
     Characteristic, CheckValve, Component, Efficiency, FrictionLaw, HeadCurve, HeatConsumer,
-    HeatDuty, HeatSource, Pipe, PipeHeatLoss, Pump, PumpControl, Resistance, Valve,
+    HeatDuty, HeatSource, Pipe, PipeHeatLoss, Pump, PumpControl, PumpError, Resistance, Valve,
 };
 
 /// The component kinds a model file may name.
@@ -26,6 +26,9 @@ pub const DEFAULT_MOTOR_EFFICIENCY: f64 = 0.94;
 pub const DEFAULT_DRIVE_EFFICIENCY: f64 = 0.97;
 /// Default rangeability of equal-percentage valves [-] (VDI/VDE 2173 globe valves).
 pub const DEFAULT_RANGEABILITY: f64 = 50.0;
+
+/// Standard atmosphere [Pa]: no gauge pressure can be lower than minus this.
+const STANDARD_ATMOSPHERE_PA: f64 = 101_325.0;
 
 /// What a component table describes, with its node names as written (local to a template).
 #[derive(Debug, Clone, PartialEq)]
@@ -53,10 +56,22 @@ pub enum Parsed {
 pub fn read(r: &mut Reader<'_, '_>, kind: &str, density_kg_m3: f64) -> Option<Parsed> {
     if kind == "pressurisation" {
         let node = r.required_string("node", "the node the expansion vessel connects to");
-        let p = r.required_quantity("pressure", Quantity::Pressure, "the pressure it holds");
+        let p = r.required_quantity(
+            "pressure",
+            Quantity::Pressure,
+            "the gauge pressure it holds",
+        )?;
+        if p.si < -STANDARD_ATMOSPHERE_PA {
+            let msg = format!(
+                "{:.3} bar gauge is below vacuum (−1.013 bar gauge)",
+                p.si / 1e5
+            );
+            r.error_at(p.offset, &p.key, msg);
+            return None;
+        }
         return Some(Parsed::Pressurisation {
             node: node?,
-            pressure_pa: p?.si,
+            pressure_pa: p.si,
         });
     }
     let from = r.required_string("from", "the node where positive flow enters");
@@ -145,7 +160,7 @@ fn read_pipe_heat_loss(r: &mut Reader<'_, '_>) -> Option<Option<PipeHeatLoss>> {
             None
         }
         Some(u) if u.si < 0.0 => {
-            r.error_at(u.offset, "u_value_w_m2_k", "expected zero or more");
+            r.error_at(u.offset, &u.key, "expected zero or more");
             None
         }
         Some(u) => match (outer, ambient) {
@@ -188,35 +203,47 @@ fn read_pump(r: &mut Reader<'_, '_>, density: f64) -> Option<Pump> {
 
 /// `Some(None)`: no curve (an ideal pump); `None`: an error was reported.
 fn read_head_curve(r: &mut Reader<'_, '_>) -> Option<Option<HeadCurve>> {
+    let present = r.has_quantity("curve_flow", Quantity::Flow)
+        || r.has_quantity("curve_head", Quantity::Head);
     let flows = r.quantity_list("curve_flow", Quantity::Flow);
     let heads = r.quantity_list("curve_head", Quantity::Head);
     match (flows, heads) {
-        (None, None) => Some(None),
-        (Some((flows, volumetric, offset)), Some((heads, _, _))) => {
-            if !volumetric {
-                r.error_at(
-                    offset,
-                    "curve_flow",
-                    "a pump curve is given in volume flow (m3_h, l_s, …)",
-                );
+        (None, None) if !present => Some(None),
+        (Some(flows), Some(heads)) => {
+            if !flows.volumetric {
+                let msg =
+                    "a pump curve is given in volume flow: curve_flow_m3_h, _m3_s, _l_s or _l_min";
+                r.error_at(flows.offset, &flows.key, msg);
                 return None;
             }
-            match HeadCurve::fit(&flows, &heads) {
+            match HeadCurve::fit(&flows.values, &heads.values) {
                 Ok(c) => Some(Some(c)),
                 Err(e) => {
-                    r.error_at(offset, "curve_head_m", e.to_string());
+                    let at = match e {
+                        PumpError::HeadNotFalling(_) => &heads,
+                        _ => &flows,
+                    };
+                    r.error_at(at.offset, &at.key, e.to_string());
                     None
                 }
             }
         }
-        _ => {
+        (Some(_), None) | (None, Some(_))
+            if !(r.has_quantity("curve_flow", Quantity::Flow)
+                && r.has_quantity("curve_head", Quantity::Head)) =>
+        {
             r.error("a pump curve needs both curve_flow_m3_h and curve_head_m");
             None
         }
+        _ => None,
     }
 }
 
 fn read_efficiency(r: &mut Reader<'_, '_>) -> Option<Efficiency> {
+    let written = ["efficiency", "efficiency_curve"]
+        .iter()
+        .any(|k| r.is_present(k))
+        || r.has_quantity("efficiency_flow", Quantity::Flow);
     let constant = r.number("efficiency");
     let flows = r.quantity_list("efficiency_flow", Quantity::Flow);
     let values = r.number_list("efficiency_curve");
@@ -233,8 +260,8 @@ fn read_efficiency(r: &mut Reader<'_, '_>) -> Option<Efficiency> {
                 None
             }
         }
-        (None, Some((flows, _, offset)), Some((values, _))) => {
-            match Efficiency::curve(flows, values) {
+        (None, Some(flows), Some((values, offset))) => {
+            match Efficiency::curve(flows.values, values) {
                 Ok(e) => Some(e),
                 Err(e) => {
                     r.error_at(offset, "efficiency_curve", e.to_string());
@@ -242,14 +269,27 @@ fn read_efficiency(r: &mut Reader<'_, '_>) -> Option<Efficiency> {
                 }
             }
         }
-        (None, None, None) => {
-            r.error("missing the pump efficiency: give efficiency, or efficiency_flow_m3_h with efficiency_curve");
+        (None, None, None) if !written => {
+            let msg = "missing the pump efficiency: give efficiency, or efficiency_flow_m3_h with efficiency_curve";
+            r.missing(
+                vec!["efficiency".into(), "efficiency_curve".into()],
+                msg.into(),
+            );
+            None
+        }
+        // A value that could not be read has been reported already.
+        (None, None, None) => None,
+        _ if r.is_present("efficiency")
+            && (r.is_present("efficiency_curve")
+                || r.has_quantity("efficiency_flow", Quantity::Flow)) =>
+        {
+            r.error(
+                "give either efficiency, or efficiency_flow_m3_h with efficiency_curve, not both",
+            );
             None
         }
         _ => {
-            r.error(
-                "give either efficiency, or efficiency_flow_m3_h with efficiency_curve, not a mix",
-            );
+            r.error("an efficiency curve needs both efficiency_flow_m3_h and efficiency_curve");
             None
         }
     }
@@ -262,64 +302,75 @@ fn read_pump_control(r: &mut Reader<'_, '_>, density: f64) -> Option<PumpControl
     let speed = r.number("speed_ratio");
     let dp = r.quantity("dp_setpoint", Quantity::Pressure);
     let flow = r.quantity("flow_setpoint", Quantity::Flow);
-    let stray = |r: &mut Reader<'_, '_>, what: &str| {
-        r.error(format!("{what} does not belong to control = \"{control}\""));
+    let stray = |r: &mut Reader<'_, '_>, key: &str, at: usize| {
+        r.error_at(
+            at,
+            key,
+            format!("\"{key}\" does not belong to control = \"{control}\""),
+        );
         None
     };
     match control.as_str() {
         "speed" => {
-            if dp.is_some() || flow.is_some() {
-                return stray(r, "a set-point");
+            if let Some(v) = dp.as_ref().or(flow.as_ref()) {
+                return stray(r, &v.key, v.offset);
             }
-            let speed = speed.map_or(1.0, |s| s.0);
+            let (speed, at) = speed.unwrap_or((1.0, offset));
             if !(0.0..=2.0).contains(&speed) {
-                r.error_at(
-                    offset,
-                    "speed_ratio",
-                    format!("expected 0 to 2, found {speed}"),
-                );
+                r.error_at(at, "speed_ratio", format!("expected 0 to 2, found {speed}"));
                 return None;
             }
             Some(PumpControl::Speed { speed })
         }
         "differential_pressure" => {
-            if speed.is_some() || flow.is_some() {
-                return stray(r, "speed_ratio or flow_setpoint");
+            if let Some((_, at)) = speed {
+                return stray(r, "speed_ratio", at);
+            }
+            if let Some(v) = &flow {
+                return stray(r, &v.key, v.offset);
             }
             match dp {
                 Some(v) if v.si > 0.0 => {
                     Some(PumpControl::DifferentialPressure { setpoint_pa: v.si })
                 }
                 Some(v) => {
-                    r.error_at(
-                        v.offset,
-                        "dp_setpoint_bar",
-                        "expected a positive pressure rise",
-                    );
+                    r.error_at(v.offset, &v.key, "expected a positive pressure rise");
                     None
                 }
+                None if r.has_quantity("dp_setpoint", Quantity::Pressure) => None,
                 None => {
-                    r.error(
-                        "control = \"differential_pressure\" needs dp_setpoint_bar (or _kpa, _pa)",
+                    let keys = vec!["dp_setpoint_bar".into(), "dp_setpoint_kpa".into()];
+                    r.missing(
+                        keys,
+                        "control = \"differential_pressure\" needs dp_setpoint_bar (or _kpa, _pa)"
+                            .into(),
                     );
                     None
                 }
             }
         }
         "flow" => {
-            if speed.is_some() || dp.is_some() {
-                return stray(r, "speed_ratio or dp_setpoint");
+            if let Some((_, at)) = speed {
+                return stray(r, "speed_ratio", at);
+            }
+            if let Some(v) = &dp {
+                return stray(r, &v.key, v.offset);
             }
             match flow {
                 Some(v) if v.si > 0.0 => Some(PumpControl::Flow {
                     setpoint_kg_s: v.mass_flow(density),
                 }),
                 Some(v) => {
-                    r.error_at(v.offset, "flow_setpoint_m3_h", "expected a positive flow");
+                    r.error_at(v.offset, &v.key, "expected a positive flow");
                     None
                 }
+                None if r.has_quantity("flow_setpoint", Quantity::Flow) => None,
                 None => {
-                    r.error("control = \"flow\" needs flow_setpoint_m3_h (or _l_s, _kg_s)");
+                    let keys = vec!["flow_setpoint_m3_h".into(), "flow_setpoint_kg_s".into()];
+                    r.missing(
+                        keys,
+                        "control = \"flow\" needs flow_setpoint_m3_h (or _l_s, _kg_s)".into(),
+                    );
                     None
                 }
             }
@@ -345,8 +396,10 @@ fn read_valve(r: &mut Reader<'_, '_>) -> Option<Valve> {
             );
             None
         }
+        None if r.is_present("kvs_m3_h") => None,
         None => {
-            r.error("missing key \"kvs_m3_h\" (flow coefficient at full opening, m³/h at 1 bar)");
+            let msg = "missing key \"kvs_m3_h\" (flow coefficient at full opening, m³/h at 1 bar)";
+            r.missing(vec!["kvs_m3_h".into()], msg.into());
             None
         }
     };
@@ -430,8 +483,12 @@ fn read_heat_source(r: &mut Reader<'_, '_>, density: f64) -> Option<HeatSource> 
 fn read_heat_consumer(r: &mut Reader<'_, '_>) -> Option<HeatConsumer> {
     let heat = r.required_quantity("heat", Quantity::Power, "the heat taken from the water");
     let ret = r.temperature("return_temperature");
-    if ret.is_none() {
-        r.error("missing return_temperature_c (the temperature the consumer returns at)");
+    if ret.is_none() && !r.has_quantity("return_temperature", Quantity::Temperature) {
+        let keys = vec!["return_temperature_c".into(), "return_temperature_k".into()];
+        r.missing(
+            keys,
+            "missing return_temperature_c (the temperature the consumer returns at)".into(),
+        );
     }
     Some(HeatConsumer {
         heat_w: heat?.si,

@@ -10,7 +10,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 /// A value converted to SI, with where it was written.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Value {
     /// The value in SI units (a volume flow stays in m³/s until [`Value::mass_flow`]).
     pub si: f64,
@@ -18,6 +18,21 @@ pub struct Value {
     pub volumetric: bool,
     /// Byte offset of the value in the file.
     pub offset: usize,
+    /// The key it was written under, e.g. `length_km`.
+    pub key: String,
+}
+
+/// A list of values converted to SI, with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    /// The values in SI units (volume flows in m³/s).
+    pub values: Vec<f64>,
+    /// Whether the key gave volume flows.
+    pub volumetric: bool,
+    /// Byte offset of the list in the file.
+    pub offset: usize,
+    /// The key it was written under.
+    pub key: String,
 }
 
 impl Value {
@@ -42,6 +57,10 @@ pub struct Reader<'s, 'a> {
     keys: Vec<String>,
     stems: Vec<(String, Quantity)>,
     used: Vec<bool>,
+    /// "Missing key" errors, held back until [`Reader::finish`]: if the table has an unknown key
+    /// that is clearly the missing one misspelt or with the wrong unit, that key's error says it
+    /// all and the "missing" one would only repeat it.
+    missing: Vec<(Vec<String>, String)>,
 }
 
 impl<'s, 'a> Reader<'s, 'a> {
@@ -56,6 +75,15 @@ impl<'s, 'a> Reader<'s, 'a> {
             keys: Vec::new(),
             stems: Vec::new(),
             used,
+            missing: Vec::new(),
+        }
+    }
+
+    /// Stop reading a table that cannot be used (its kind is unknown): report the keys found
+    /// missing so far, but not the others as unknown.
+    pub fn abandon(mut self) {
+        for (_, message) in std::mem::take(&mut self.missing) {
+            self.error(message);
         }
     }
 
@@ -67,6 +95,11 @@ impl<'s, 'a> Reader<'s, 'a> {
     /// The context named in messages.
     pub fn context(&self) -> &str {
         &self.context
+    }
+
+    /// 1-based line and column of byte `offset`.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        self.sink.position(offset)
     }
 
     /// Offset of the table.
@@ -124,12 +157,21 @@ impl<'s, 'a> Reader<'s, 'a> {
     pub fn required_string(&mut self, key: &str, what: &str) -> Option<(String, usize)> {
         let found = self.string(key);
         if found.is_none() && !self.is_present(key) {
-            self.error(format!("missing key \"{key}\" ({what})"));
+            self.missing(
+                vec![key.to_string()],
+                format!("missing key \"{key}\" ({what})"),
+            );
         }
         found
     }
 
-    fn is_present(&self, key: &str) -> bool {
+    /// Report that a key is missing (one of `keys`), unless an unknown key turns out to be it.
+    pub fn missing(&mut self, keys: Vec<String>, message: String) {
+        self.missing.push((keys, message));
+    }
+
+    /// Whether `key` is written in the table (whatever its value).
+    pub fn is_present(&self, key: &str) -> bool {
         self.table.iter().any(|(k, _)| k.get_ref().as_ref() == key)
     }
 
@@ -233,20 +275,28 @@ impl<'s, 'a> Reader<'s, 'a> {
             si: x * unit.scale + unit.offset,
             volumetric: unit.volumetric,
             offset,
+            key,
         })
+    }
+
+    /// Whether a quantity is written under any of its keys (valid or not).
+    pub fn has_quantity(&self, stem: &str, q: Quantity) -> bool {
+        q.units()
+            .iter()
+            .any(|u| self.is_present(&format!("{stem}_{}", u.suffix)))
     }
 
     /// A quantity that must be present.
     pub fn required_quantity(&mut self, stem: &str, q: Quantity, what: &str) -> Option<Value> {
         let v = self.quantity(stem, q);
-        if v.is_none()
-            && !q
+        if v.is_none() && !self.has_quantity(stem, q) {
+            let keys: Vec<String> = q
                 .units()
                 .iter()
-                .any(|u| self.is_present(&format!("{stem}_{}", u.suffix)))
-        {
-            let keys = q.accepted_keys(stem);
-            self.error(format!("missing {what}: give one of {keys}"));
+                .map(|u| format!("{stem}_{}", u.suffix))
+                .collect();
+            let msg = format!("missing {what}: give one of {}", q.accepted_keys(stem));
+            self.missing(keys, msg);
         }
         v
     }
@@ -254,26 +304,20 @@ impl<'s, 'a> Reader<'s, 'a> {
     /// A quantity that must be present and strictly positive.
     pub fn positive_quantity(&mut self, stem: &str, q: Quantity, what: &str) -> Option<Value> {
         let v = self.required_quantity(stem, q, what)?;
-        self.check_positive(stem, q, v)
+        self.check_positive(v)
     }
 
     /// An optional quantity that, when present, must be strictly positive.
     pub fn optional_positive_quantity(&mut self, stem: &str, q: Quantity) -> Option<Value> {
         let v = self.quantity(stem, q)?;
-        self.check_positive(stem, q, v)
+        self.check_positive(v)
     }
 
-    fn check_positive(&mut self, stem: &str, q: Quantity, v: Value) -> Option<Value> {
+    fn check_positive(&mut self, v: Value) -> Option<Value> {
         if v.si > 0.0 {
             return Some(v);
         }
-        let key = q
-            .units()
-            .iter()
-            .map(|u| format!("{stem}_{}", u.suffix))
-            .find(|k| self.is_present(k))
-            .unwrap_or_else(|| stem.to_string());
-        self.error_at(v.offset, &key, "expected a positive value (> 0)");
+        self.error_at(v.offset, &v.key.clone(), "expected a positive value (> 0)");
         None
     }
 
@@ -283,22 +327,25 @@ impl<'s, 'a> Reader<'s, 'a> {
         if v.si > 0.0 {
             Some(v)
         } else {
-            let key = format!("{stem}_c");
-            self.error_at(v.offset, &key, "the temperature is below absolute zero");
+            self.error_at(
+                v.offset,
+                &v.key.clone(),
+                "the temperature is below absolute zero",
+            );
             None
         }
     }
 
     /// A list of numbers written as `stem_<unit>`, converted to SI.
-    pub fn quantity_list(&mut self, stem: &str, q: Quantity) -> Option<(Vec<f64>, bool, usize)> {
+    pub fn quantity_list(&mut self, stem: &str, q: Quantity) -> Option<List> {
         let (key, unit) = self.quantity_key(stem, q)?;
-        let list = self.number_list(&key)?;
-        let values = list
-            .0
-            .iter()
-            .map(|x| x * unit.scale + unit.offset)
-            .collect();
-        Some((values, unit.volumetric, list.1))
+        let (raw, offset) = self.number_list(&key)?;
+        Some(List {
+            values: raw.iter().map(|x| x * unit.scale + unit.offset).collect(),
+            volumetric: unit.volumetric,
+            offset,
+            key,
+        })
     }
 
     /// A list of plain finite numbers.
@@ -342,6 +389,20 @@ impl<'s, 'a> Reader<'s, 'a> {
             .filter(|(_, used)| !**used)
             .map(|((k, _), _)| (k.get_ref().to_string(), k.span().start))
             .collect();
+        let missing = std::mem::take(&mut self.missing);
+        for (keys, message) in missing {
+            let explained = unused.iter().any(|(k, _)| {
+                keys.iter()
+                    .any(|m| closest(k, std::iter::once(m.as_str())).is_some())
+                    || self.stems.iter().any(|(stem, _)| {
+                        keys.iter().any(|m| m.starts_with(stem.as_str()))
+                            && (k == stem || k.starts_with(&format!("{stem}_")))
+                    })
+            });
+            if !explained {
+                self.error(message);
+            }
+        }
         for (key, offset) in unused {
             let message = self.explain_unknown(&key);
             self.error_at(offset, &key, message);

@@ -51,38 +51,98 @@ fn check_pressurisation_and_pumps(b: &mut Builder<'_>) {
 }
 
 fn check_dangling_nodes(b: &mut Builder<'_>) {
+    let mut reported_offsets: Vec<usize> = Vec::new();
     for n in 0..b.nodes.len() {
         let degree = b.node_degree[n];
         if degree >= 2 {
             continue;
         }
-        let name = b.nodes[n].name.clone();
-        let loop_index = b.nodes[n].loop_index;
-        let suggestion = closest(
-            &name,
-            b.nodes
-                .iter()
-                .enumerate()
-                .filter(|(k, m)| *k != n && m.loop_index == loop_index && b.node_degree[*k] >= 1)
-                .map(|(_, m)| m.name.as_str()),
-        )
-        .map(|s| format!("; did you mean \"{s}\"?"))
-        .unwrap_or_default();
-        let message = if degree == 0 {
-            format!("node \"{name}\" is connected to no component{suggestion}")
-        } else {
-            let link = b
-                .links
-                .iter()
-                .find(|l| l.from == n || l.to == n)
-                .map_or(String::new(), |l| format!(" (\"{}\")", l.name));
-            format!(
-                "node \"{name}\" is connected to only one component{link}: a dead end, or a misspelt node name{suggestion}"
-            )
+        // A node written once in a template dangles in every instance: say it once.
+        let offset = b.node_offsets[n];
+        if reported_offsets.contains(&offset) {
+            continue;
+        }
+        reported_offsets.push(offset);
+        let message = match &b.node_origin[n] {
+            Some(origin) => dangling_in_template(b, n, origin),
+            None => dangling_at_top(b, n),
         };
-        b.sink
-            .error(b.node_offsets[n], "dangling node".to_string(), message);
+        b.sink.error(offset, "dangling node".to_string(), message);
     }
+}
+
+fn link_touching<'b>(b: &'b Builder<'_>, n: usize) -> Option<&'b str> {
+    b.links
+        .iter()
+        .find(|l| l.from == n || l.to == n)
+        .map(|l| l.name.as_str())
+}
+
+fn dangling_at_top(b: &Builder<'_>, n: usize) -> String {
+    let name = &b.nodes[n].name;
+    let loop_index = b.nodes[n].loop_index;
+    let suggestion = closest(
+        name,
+        b.nodes
+            .iter()
+            .enumerate()
+            .filter(|(k, m)| *k != n && m.loop_index == loop_index && b.node_degree[*k] >= 1)
+            .map(|(_, m)| m.name.as_str()),
+    )
+    .map(|s| format!("; did you mean \"{s}\"?"))
+    .unwrap_or_default();
+    match link_touching(b, n) {
+        None => format!("node \"{name}\" is connected to no component{suggestion}"),
+        Some(link) => format!(
+            "node \"{name}\" is connected to only one component (\"{link}\"): a dead end, or a misspelt node name{suggestion}"
+        ),
+    }
+}
+
+/// Suggestions come from the template's own names: its ports and its well-connected local nodes.
+fn dangling_in_template(b: &Builder<'_>, n: usize, origin: &crate::expand::NodeOrigin) -> String {
+    let instances = b
+        .node_offsets
+        .iter()
+        .filter(|&&o| o == b.node_offsets[n])
+        .count();
+    let locals: Vec<&str> = b
+        .node_origin
+        .iter()
+        .enumerate()
+        .filter_map(|(k, o)| o.as_ref().map(|o| (k, o)))
+        .filter(|(k, o)| o.prefix == origin.prefix && b.node_degree[*k] >= 2)
+        .map(|(_, o)| o.local.as_str())
+        .collect();
+    let candidates = origin
+        .ports
+        .iter()
+        .map(String::as_str)
+        .chain(locals.iter().copied());
+    let suggestion = match closest(&origin.local, candidates) {
+        Some(s) if origin.ports.iter().any(|p| p == s) => {
+            format!("; did you mean the port \"{s}\"?")
+        }
+        Some(s) => format!("; did you mean \"{s}\"?"),
+        None => String::new(),
+    };
+    let link = link_touching(b, n)
+        .map(|l| {
+            format!(
+                " (\"{}\")",
+                l.strip_prefix(origin.prefix.as_str()).unwrap_or(l)
+            )
+        })
+        .unwrap_or_default();
+    let each = if instances > 1 {
+        format!(" in each of its {instances} instances")
+    } else {
+        String::new()
+    };
+    format!(
+        "node \"{}\" of template \"{}\" is connected to only one component{link}{each}: a dead end, or a misspelt node name{suggestion}",
+        origin.local, origin.template
+    )
 }
 
 /// Every node reaches the pressurisation point, and reaches it through components that let the
