@@ -18,10 +18,8 @@ fn solved(text: &str) -> SteadyResult {
     solve(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// A loop with a vessel at `a`, an ideal pump a → b holding `dp_bar`, and `body` between b and a.
-fn ideal_pump_loop(dp_bar: f64, body: &str) -> String {
-    format!(
-        r#"
+/// A loop "l" of water at 20 °C with a vessel at `a` (1 bar) and a pump a → b, its keys to follow.
+const LOOP_WITH_PUMP: &str = r#"
 [[loop]]
 name = "l"
 fluid = "water"
@@ -36,7 +34,12 @@ kind = "pump"
 name = "pump"
 from = "a"
 to = "b"
-control = "differential_pressure"
+"#;
+
+/// A loop with a vessel at `a`, an ideal pump a → b holding `dp_bar`, and `body` between b and a.
+fn ideal_pump_loop(dp_bar: f64, body: &str) -> String {
+    format!(
+        r#"{LOOP_WITH_PUMP}control = "differential_pressure"
 dp_setpoint_bar = {dp_bar}
 efficiency = 0.7
 shaft_heat_to_fluid = 0.0
@@ -87,22 +90,7 @@ fn resistances_in_parallel_add_their_conductances() {
 
 fn curve_pump_loop(speed: f64, extra: &str) -> String {
     format!(
-        r#"
-[[loop]]
-name = "l"
-fluid = "water"
-initial_temperature_c = 20
-[[loop.component]]
-kind = "pressurisation"
-name = "vessel"
-node = "a"
-pressure_bar = 1.0
-[[loop.component]]
-kind = "pump"
-name = "pump"
-from = "a"
-to = "b"
-curve_flow_m3_h = [0, 60, 120]
+        r#"{LOOP_WITH_PUMP}curve_flow_m3_h = [0, 60, 120]
 curve_head_m = [40, 36, 24]
 efficiency = 0.75
 shaft_heat_to_fluid = 0.0
