@@ -127,12 +127,6 @@ impl SteadySolver {
                 .map(|(a, b)| (a - b).abs())
                 .fold(0.0, f64::max);
             let (flow_change, starved) = self.update_consumer_flows();
-            if std::env::var_os("DCTWIN_TRACE").is_some() {
-                eprintln!(
-                    "round {} converged {converged} dT {change_k:e} dflow {flow_change:e}",
-                    stats.rounds
-                );
-            }
             let settled = converged
                 && change_k < TEMPERATURE_TOLERANCE_K
                 && flow_change < CONSUMER_FLOW_TOLERANCE;

@@ -35,6 +35,8 @@ pub struct NodeSystem {
     pub values: Vec<f64>,
     /// Right-hand side in row order.
     pub rhs: DVector<f64>,
+    /// Unknown pressures in row order, after [`NodeSystem::solve`].
+    pub solution: DVector<f64>,
     cholesky: Option<CscCholesky<f64>>,
 }
 
@@ -115,6 +117,7 @@ impl NodeSystem {
             pattern,
             values: vec![0.0; nnz],
             rhs: DVector::zeros(dim),
+            solution: DVector::zeros(dim),
             cholesky: None,
         }
     }
@@ -142,9 +145,10 @@ impl NodeSystem {
     }
 
     /// Factorise the assembled matrix and solve for the unknown pressures (in row order).
-    pub fn solve(&mut self) -> Result<DVector<f64>, NotPositiveDefinite> {
+    /// The result lands in [`NodeSystem::solution`].
+    pub fn solve(&mut self) -> Result<(), NotPositiveDefinite> {
         if self.dimension() == 0 {
-            return Ok(DVector::zeros(0));
+            return Ok(());
         }
         match &mut self.cholesky {
             Some(c) => c.refactor(&self.values).map_err(|_| NotPositiveDefinite)?,
@@ -159,8 +163,9 @@ impl NodeSystem {
             }
         }
         let chol = self.cholesky.as_ref().expect("factorised above");
-        let x = chol.solve(&self.rhs);
-        Ok(x.column(0).into_owned())
+        self.solution.copy_from(&self.rhs);
+        chol.solve_mut(&mut self.solution);
+        Ok(())
     }
 
     /// Rows whose diagonal is not positive (nodes with no conducting link): for diagnosis.

@@ -86,9 +86,9 @@ impl HydraulicSolver {
         }
         linearise(network, state, &mut self.coefficients);
         assemble(network, state, &self.coefficients, &mut self.system);
-        let pressures = self.system.solve().map_err(|_| self.singular(network))?;
+        self.system.solve().map_err(|_| self.singular(network))?;
         for (row, &node) in self.system.node_of_row.iter().enumerate() {
-            state.pressure_pa[node] = pressures[row];
+            state.pressure_pa[node] = self.system.solution[row];
         }
         let relax = if iteration % MAX_ITERATIONS > DAMPING_AFTER {
             0.5
