@@ -59,7 +59,6 @@ fn main() {
         std::hint::black_box(SteadySolver::new(network.clone()));
     }
     let setup = start.elapsed().as_secs_f64() / repeat as f64;
-    eprintln!("setup (layout, no solve): {setup:e} s");
     let result = result.expect("at least one solve");
     let flows: Vec<String> = result
         .links
@@ -74,7 +73,7 @@ fn main() {
     let heat_out: f64 = result.loops.iter().map(|l| l.heat_out_w).sum();
     let heat_in: f64 = result.loops.iter().map(|l| l.heat_in_w).sum();
     println!(
-        "{{\"network\": \"{label}\", \"links\": {}, \"nodes\": {}, \"repeat\": {repeat}, \"cold_seconds_per_solve\": {cold:e}, \"warm_seconds_per_solve\": {warm:e}, \"heat_in_w\": {heat_in}, \"heat_out_w\": {heat_out}, \"mass_flow_kg_s\": {{{}}}, \"pressure_bar\": {{{}}}}}",
+        "{{\"network\": \"{label}\", \"links\": {}, \"nodes\": {}, \"repeat\": {repeat}, \"setup_seconds\": {setup:e}, \"cold_seconds_per_solve\": {cold:e}, \"warm_seconds_per_solve\": {warm:e}, \"heat_in_w\": {heat_in}, \"heat_out_w\": {heat_out}, \"mass_flow_kg_s\": {{{}}}, \"pressure_bar\": {{{}}}}}",
         network.links.len(),
         network.node_count(),
         flows.join(", "),
