@@ -137,3 +137,20 @@ pub fn pandapipes_model(dir: &Path) -> String {
     }
     t
 }
+
+/// Scale every heat consumer's and fixed heat source's heat by `factor`: the change a time loop
+/// makes between two solves, so that "warm" benchmarks re-solve something new.
+pub fn scale_loads(solver: &mut dctwin_network::SteadySolver, factor: f64) {
+    use dctwin_components::{Component, HeatDuty};
+    for c in solver.components_mut() {
+        match c {
+            Component::HeatConsumer(h) => h.heat_w *= factor,
+            Component::HeatSource(h) => {
+                if let HeatDuty::Fixed { heat_w } = &mut h.duty {
+                    *heat_w *= factor;
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -64,8 +64,8 @@ impl SteadySolver {
         &self.network
     }
 
-    /// Mutable access to the components, to change set-points or openings between solves; the
-    /// next solve starts from the last state.
+    /// Mutable access to the components, to change loads, set-points or openings between solves
+    /// (as a time loop does); the next solve starts from the last state.
     pub fn components_mut(&mut self) -> impl Iterator<Item = &mut Component> {
         self.network.links.iter_mut().map(|l| &mut l.component)
     }

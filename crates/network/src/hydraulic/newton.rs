@@ -46,30 +46,6 @@ impl HydraulicSolver {
         }
     }
 
-    /// Solve flows and pressures to convergence, starting from (and updating) `state`.
-    pub fn solve(
-        &mut self,
-        network: &Network,
-        state: &mut HydraulicState,
-    ) -> Result<SolveStats, SolveError> {
-        let mut stats = SolveStats::default();
-        loop {
-            stats.iterations += 1;
-            let converged = self.step(network, state, stats.iterations)?;
-            if !converged {
-                if stats.iterations >= MAX_ITERATIONS * (stats.status_rounds + 1) {
-                    return Err(self.not_converged(network, state, stats.iterations));
-                }
-                continue;
-            }
-            stats.status_rounds += 1;
-            self.check_statuses(network, state, stats.status_rounds)?;
-            if !self.statuses_changed {
-                return Ok(stats);
-            }
-        }
-    }
-
     /// One Newton iteration: linearise, assemble, factorise, solve, update the flows. Returns
     /// whether the flows have converged (Σ|Δṁ| within tolerance). `iteration` counts from 1 and
     /// switches on damping if Newton has not converged after a while.
