@@ -261,7 +261,7 @@ def main():
     print(f"pandapipes  {pp_median * 1e3:9.2f} ms per pipeflow  (median of {args.repeat}; "
           f"min {min(times) * 1e3:.2f}, max {max(times) * 1e3:.2f} ms)")
     print(f"dctwin cold {cold * 1e6:9.1f} µs per solve     (mean of {dctwin['repeat']}; fresh solver each time)")
-    print(f"dctwin warm {warm * 1e6:9.1f} µs per solve     (mean of {dctwin['repeat']}; re-solve from last state)")
+    print(f"dctwin warm {warm * 1e6:9.1f} µs per solve     (mean of {dctwin['repeat']}; re-solve from last state, loads moved 1 %)")
     print(f"ratio       pandapipes / dctwin cold = {pp_median / cold:,.0f}x, "
           f"pandapipes / dctwin warm = {pp_median / warm:,.0f}x")
     print(f"answers     pipe mass flow max rel diff {diff['pipe_mass_flow_max_rel_diff']:.2e} "
