@@ -1,5 +1,5 @@
 //! Criterion benchmarks of one steady solve: the pandapipes reference network (cold, as
-//! pandapipes' `pipeflow` works, and warm, as the time loop works) and the shipped 50 × 20 rack
+//! pandapipes' `pipeflow` works, and warm with the loads moved by 1 %, as the time loop works) and the shipped 50 × 20 rack
 //! module (`models/dlc-module.toml`, 2109 components).
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -21,8 +21,14 @@ fn bench_network(c: &mut Criterion, name: &str, network: &Network) {
     });
     let mut solver = SteadySolver::new(network.clone());
     solver.solve().expect("solves");
+    // Warm: loads move by ±1 % between solves, as from one time step to the next.
+    let mut up = true;
     c.bench_function(&format!("{name}/warm"), |b| {
-        b.iter(|| solver.solve().expect("solves"))
+        b.iter(|| {
+            dctwin_tests::scale_loads(&mut solver, if up { 1.01 } else { 1.0 / 1.01 });
+            up = !up;
+            solver.solve().expect("solves")
+        })
     });
 }
 
