@@ -20,6 +20,16 @@ pub struct PipeHeatLoss {
     pub ambient_k: f64,
 }
 
+/// Friction alone at one flow.
+struct FrictionDrop {
+    /// Darcy factor [-] (0 at zero flow).
+    factor: f64,
+    /// p_from − p_to [Pa].
+    dp_pa: f64,
+    /// Its slope [Pa/(kg/s)].
+    slope: f64,
+}
+
 /// A straight round pipe.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pipe {
@@ -63,28 +73,24 @@ impl Pipe {
 
     /// Velocity [m/s], Reynolds number, Darcy factor and friction drop [Pa] at this flow, with
     /// the friction iteration started from `hint` (see [`FrictionLaw::friction_with_hint`]).
+    /// The factor is 0 where there is no flow (it is undefined there).
     pub fn figures(
         &self,
         mass_flow_kg_s: f64,
         fluid: FluidState,
         hint: &mut f64,
     ) -> (f64, f64, f64, f64) {
-        let re = self.reynolds(mass_flow_kg_s, fluid);
-        let mut h = *hint;
-        let factor = self
-            .friction
-            .friction_with_hint(
-                re.max(f64::MIN_POSITIVE),
-                self.roughness_m / self.inner_diameter_m,
-                &mut h,
-            )
-            .factor;
-        let dp = self.friction_dp(mass_flow_kg_s, fluid, hint).0;
-        (self.velocity_m_s(mass_flow_kg_s, fluid), re, factor, dp)
+        let friction = self.friction_dp(mass_flow_kg_s, fluid, hint);
+        (
+            self.velocity_m_s(mass_flow_kg_s, fluid),
+            self.reynolds(mass_flow_kg_s, fluid),
+            friction.factor,
+            friction.dp_pa,
+        )
     }
 
-    /// Friction pressure drop alone (no minor losses) and its slope, p_from − p_to [Pa].
-    fn friction_dp(&self, mass_flow_kg_s: f64, fluid: FluidState, hint: &mut f64) -> (f64, f64) {
+    /// Friction alone (no minor losses): the Darcy factor, p_from − p_to [Pa] and its slope.
+    fn friction_dp(&self, mass_flow_kg_s: f64, fluid: FluidState, hint: &mut f64) -> FrictionDrop {
         let m = mass_flow_kg_s;
         let a = self.area_m2();
         let d = self.inner_diameter_m;
@@ -93,22 +99,29 @@ impl Pipe {
         if re <= RE_LAMINAR {
             // Hagen–Poiseuille, written so that zero flow is regular: Δp = 32 μ L ṁ / (ρ A D²).
             let slope = 32.0 * fluid.viscosity_pa_s * self.length_m / (rho * a * d * d);
-            return (slope * m, slope);
+            let factor = if re > 0.0 { 64.0 / re } else { 0.0 };
+            return FrictionDrop {
+                factor,
+                dp_pa: slope * m,
+                slope,
+            };
         }
         let f = self
             .friction
             .friction_with_hint(re, self.roughness_m / d, hint);
         let c = self.length_m / d / (2.0 * rho * a * a);
         let dre_dm = d / (a * fluid.viscosity_pa_s);
-        let dp = f.factor * c * m * m.abs();
-        let slope = 2.0 * f.factor * c * m.abs() + f.d_factor_d_re * dre_dm * c * m * m;
-        (dp, slope)
+        FrictionDrop {
+            factor: f.factor,
+            dp_pa: f.factor * c * m * m.abs(),
+            slope: 2.0 * f.factor * c * m.abs() + f.d_factor_d_re * dre_dm * c * m * m,
+        }
     }
 
     /// Friction pressure drop p_from − p_to without minor losses [Pa] (what pandapipes reports as
     /// `dp_friction_loss`).
     pub fn friction_dp_pa(&self, mass_flow_kg_s: f64, fluid: FluidState) -> f64 {
-        self.friction_dp(mass_flow_kg_s, fluid, &mut 0.0).0
+        self.friction_dp(mass_flow_kg_s, fluid, &mut 0.0).dp_pa
     }
 
     /// The hydraulic law at this flow: friction plus minor losses.
@@ -124,7 +137,8 @@ impl Pipe {
         fluid: FluidState,
         hint: &mut f64,
     ) -> HydraulicLaw {
-        let (mut dp, mut slope) = self.friction_dp(mass_flow_kg_s, fluid, hint);
+        let friction = self.friction_dp(mass_flow_kg_s, fluid, hint);
+        let (mut dp, mut slope) = (friction.dp_pa, friction.slope);
         if self.minor_loss_coefficient > 0.0 {
             let a = self.area_m2();
             let k = self.minor_loss_coefficient / (2.0 * fluid.density_kg_m3 * a * a);

@@ -33,13 +33,13 @@ pub struct Builder<'a> {
     pub loops: Vec<LoopDraft>,
     pub nodes: Vec<Node>,
     node_index: HashMap<String, usize>,
-    /// For each node: offset of its first mention and the links that touch it.
+    /// For each node: offset of its first mention.
     pub node_offsets: Vec<usize>,
+    /// For each node: how many link ends touch it.
     pub node_degree: Vec<usize>,
     /// For nodes made inside a template: where.
     pub node_origin: Vec<Option<NodeOrigin>>,
     pub links: Vec<Link>,
-    pub link_offsets: Vec<usize>,
     /// Offset of each component name, links and pressurisation points alike.
     component_names: HashMap<String, usize>,
     /// Full names of the instances made so far, with their offsets.
@@ -102,7 +102,6 @@ impl<'a> Builder<'a> {
             node_degree: Vec::new(),
             node_origin: Vec::new(),
             links: Vec::new(),
-            link_offsets: Vec::new(),
             component_names: HashMap::new(),
             instance_names: HashMap::new(),
             used_templates: std::collections::HashSet::new(),
@@ -358,7 +357,6 @@ impl<'a> Builder<'a> {
                     component,
                     origin: Origin { line },
                 });
-                self.link_offsets.push(offset);
             }
         }
     }

@@ -1,6 +1,6 @@
 //! The network: nodes and links of all loops with their components, in index form for the solver.
 
-use dctwin_components::{Component, HydraulicLaw};
+use dctwin_components::Component;
 use dctwin_fluid::Fluid;
 use dctwin_model::Facility;
 
@@ -103,9 +103,4 @@ impl Network {
     pub fn fluid_of(&self, l: usize) -> &Fluid {
         &self.loops[self.links[l].loop_index].fluid
     }
-}
-
-/// Whether a law lets the pressure difference follow the flow (it enters the node system).
-pub fn conducts(law: &HydraulicLaw) -> bool {
-    !matches!(law, HydraulicLaw::FixedFlow { .. })
 }
