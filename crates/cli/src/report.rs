@@ -212,7 +212,7 @@ pub fn json(facility: &str, network: &Network, r: &SteadyResult) -> Value {
         .iter()
         .map(|l| {
             json!({
-                "name": l.name,
+                "name": &*l.name,
                 "heat_in_w": l.heat_in_w,
                 "heat_out_w": l.heat_out_w,
                 "pipe_loss_w": l.pipe_loss_w,
@@ -226,9 +226,9 @@ pub fn json(facility: &str, network: &Network, r: &SteadyResult) -> Value {
         .iter()
         .map(|l| {
             let mut v = json!({
-                "name": l.name,
+                "name": &*l.name,
                 "kind": l.kind,
-                "loop": network.loops[l.loop_index].name,
+                "loop": &*network.loops[l.loop_index].name,
                 "mass_flow_kg_s": l.mass_flow_kg_s,
                 "volume_flow_m3_s": l.volume_flow_m3_s,
                 "dp_pa": l.dp_pa,
@@ -260,7 +260,7 @@ pub fn json(facility: &str, network: &Network, r: &SteadyResult) -> Value {
     let nodes: Vec<Value> = r
         .nodes
         .iter()
-        .map(|n| json!({"name": n.name, "pressure_pa": n.pressure_pa, "temperature_k": n.temperature_k}))
+        .map(|n| json!({"name": &*n.name, "pressure_pa": n.pressure_pa, "temperature_k": n.temperature_k}))
         .collect();
     json!({"facility": facility, "loops": loops, "links": links, "nodes": nodes})
 }

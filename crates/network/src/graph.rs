@@ -3,12 +3,16 @@
 use dctwin_components::Component;
 use dctwin_fluid::Fluid;
 use dctwin_model::Facility;
+use std::sync::Arc;
+
+/// A shared name: results and errors copy it by reference count, not by allocation.
+pub type Name = Arc<str>;
 
 /// One closed loop of the network.
 #[derive(Debug, Clone)]
 pub struct LoopInfo {
     /// Name from the model.
-    pub name: String,
+    pub name: Name,
     /// The coolant.
     pub fluid: Fluid,
     /// Starting temperature [K].
@@ -23,7 +27,7 @@ pub struct LoopInfo {
 #[derive(Debug, Clone)]
 pub struct LinkInfo {
     /// Full name.
-    pub name: String,
+    pub name: Name,
     /// Node where positive flow enters.
     pub from: usize,
     /// Node where positive flow leaves.
@@ -40,7 +44,7 @@ pub struct Network {
     /// The loops.
     pub loops: Vec<LoopInfo>,
     /// Node names.
-    pub node_names: Vec<String>,
+    pub node_names: Vec<Name>,
     /// Loop of each node.
     pub node_loop: Vec<usize>,
     /// The links.
@@ -55,20 +59,22 @@ impl Network {
                 .loops
                 .iter()
                 .map(|l| LoopInfo {
-                    name: l.name.clone(),
+                    name: Name::from(l.name.as_str()),
                     fluid: l.fluid.clone(),
                     initial_temperature_k: l.initial_temperature_k,
                     pressurisation_node: l.pressurisation_node,
                     pressurisation_pa: l.pressurisation_pa,
                 })
                 .collect(),
-            node_names: facility.nodes.iter().map(|n| n.name.clone()).collect(),
+            node_names: (facility.nodes.iter())
+                .map(|n| Name::from(n.name.as_str()))
+                .collect(),
             node_loop: facility.nodes.iter().map(|n| n.loop_index).collect(),
             links: facility
                 .links
                 .iter()
                 .map(|l| LinkInfo {
-                    name: l.name.clone(),
+                    name: Name::from(l.name.as_str()),
                     from: l.from,
                     to: l.to,
                     loop_index: l.loop_index,
@@ -91,12 +97,12 @@ impl Network {
 
     /// Index of the link called `name`.
     pub fn link_index(&self, name: &str) -> Option<usize> {
-        self.links.iter().position(|l| l.name == name)
+        self.links.iter().position(|l| &*l.name == name)
     }
 
     /// Index of the node called `name`.
     pub fn node_index(&self, name: &str) -> Option<usize> {
-        self.node_names.iter().position(|n| n == name)
+        self.node_names.iter().position(|n| &**n == name)
     }
 
     /// The fluid of link `l`.

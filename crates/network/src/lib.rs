@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod acceleration;
 pub mod error;
 pub mod graph;
 pub mod hydraulic;

@@ -1,7 +1,7 @@
 //! The result of a steady solve: per link, per node and per loop, in SI units.
 
 use crate::error::SolveError;
-use crate::graph::Network;
+use crate::graph::{Name, Network};
 use crate::hydraulic::HydraulicState;
 use crate::steady::CouplingStats;
 use crate::thermal::{NO_FLOW_KG_S, ThermalState};
@@ -11,7 +11,7 @@ use dctwin_components::{Component, HeatDuty, PumpOperatingPoint};
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkResult {
     /// Full name.
-    pub name: String,
+    pub name: Name,
     /// Component kind.
     pub kind: &'static str,
     /// Its loop.
@@ -53,7 +53,7 @@ pub struct PipeFigures {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NodeResult {
     /// Full name.
-    pub name: String,
+    pub name: Name,
     /// Its loop.
     pub loop_index: usize,
     /// Pressure [Pa].
@@ -66,7 +66,7 @@ pub struct NodeResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoopResult {
     /// Name.
-    pub name: String,
+    pub name: Name,
     /// Electric power of its pumps [W].
     pub pump_electric_w: f64,
     /// Heat put into the water by sources and pumps [W].
@@ -136,7 +136,7 @@ impl SteadyResult {
             let (lo, hi) = fluid.valid_range_k();
             if r.outlet_k < lo - 1e-9 || r.outlet_k > hi + 1e-9 || !r.outlet_k.is_finite() {
                 return Err(SolveError::TemperatureOutOfRange {
-                    link: r.name.clone(),
+                    link: r.name.to_string(),
                     t_c: r.outlet_k - 273.15,
                     fluid: fluid.name(),
                     lo_c: lo - 273.15,
@@ -149,7 +149,7 @@ impl SteadyResult {
                 && r.mass_flow_kg_s.abs() <= NO_FLOW_KG_S
             {
                 return Err(SolveError::HeatWithoutFlow {
-                    link: r.name.clone(),
+                    link: r.name.to_string(),
                     flow_kg_s: r.mass_flow_kg_s,
                     heat_kw: heat_w / 1e3,
                 });
@@ -160,12 +160,12 @@ impl SteadyResult {
 
     /// The link called `name`.
     pub fn link(&self, name: &str) -> Option<&LinkResult> {
-        self.links.iter().find(|l| l.name == name)
+        self.links.iter().find(|l| &*l.name == name)
     }
 
     /// The node called `name`.
     pub fn node(&self, name: &str) -> Option<&NodeResult> {
-        self.nodes.iter().find(|n| n.name == name)
+        self.nodes.iter().find(|n| &*n.name == name)
     }
 }
 
@@ -220,9 +220,9 @@ fn link_result(
     }
 }
 
-fn loop_result<'a>(name: &str, links: impl Iterator<Item = &'a LinkResult>) -> LoopResult {
+fn loop_result<'a>(name: &Name, links: impl Iterator<Item = &'a LinkResult>) -> LoopResult {
     let mut r = LoopResult {
-        name: name.to_string(),
+        name: name.clone(),
         pump_electric_w: 0.0,
         heat_in_w: 0.0,
         heat_out_w: 0.0,

@@ -5,6 +5,7 @@
 //! hydraulics (warm-started, usually one or two Newton iterations after the first round), then
 //! the temperatures, then updates the consumers, until temperatures and flows stop changing.
 
+use crate::acceleration::Anderson;
 use crate::error::SolveError;
 use crate::graph::Network;
 use crate::hydraulic::{HydraulicSolver, HydraulicState, SolveStats};
@@ -15,7 +16,7 @@ use dctwin_components::{Component, FluidState, ThermalLaw};
 /// Temperature change below which the coupling has converged [K].
 pub const TEMPERATURE_TOLERANCE_K: f64 = 1.0e-6;
 /// Relative consumer-flow change below which the coupling has converged.
-pub const CONSUMER_FLOW_TOLERANCE: f64 = 1.0e-9;
+pub const CONSUMER_FLOW_TOLERANCE: f64 = 1.0e-8;
 /// Coupling rounds allowed.
 pub const MAX_ROUNDS: usize = 200;
 
@@ -29,6 +30,13 @@ pub struct SteadySolver {
     pub thermal_state: ThermalState,
     laws: Vec<ThermalLaw>,
     node_k_before: Vec<f64>,
+    /// The heat consumers' links.
+    consumers: Vec<usize>,
+    /// Acceleration of the consumer-flow iteration.
+    anderson: Anderson,
+    /// Work arrays: consumer flows used in the round and those their supply temperatures ask for.
+    consumer_x: Vec<f64>,
+    consumer_g: Vec<f64>,
 }
 
 /// What the last solve cost.
@@ -47,6 +55,10 @@ impl SteadySolver {
         let hydraulic_state = HydraulicState::cold(&network);
         let thermal_state = ThermalState::initial(&network);
         let laws = vec![ThermalLaw::Adiabatic; network.links.len()];
+        let consumers = (network.links.iter().enumerate())
+            .filter(|(_, link)| matches!(link.component, Component::HeatConsumer(_)))
+            .map(|(l, _)| l)
+            .collect();
         let mut solver = SteadySolver {
             network,
             hydraulic,
@@ -54,6 +66,10 @@ impl SteadySolver {
             thermal_state,
             laws,
             node_k_before: Vec::new(),
+            consumers,
+            anderson: Anderson::default(),
+            consumer_x: Vec::new(),
+            consumer_g: Vec::new(),
         };
         solver.guess_consumer_flows();
         solver
@@ -104,6 +120,9 @@ impl SteadySolver {
     pub fn solve_state(&mut self) -> Result<CouplingStats, SolveError> {
         let mut stats = CouplingStats::default();
         let mut since_status = 0;
+        // Loads may have moved since the last solve: start the consumers from them.
+        self.guess_consumer_flows();
+        self.anderson.reset();
         loop {
             stats.rounds += 1;
             since_status += 1;
@@ -144,6 +163,7 @@ impl SteadySolver {
                     return Ok(stats);
                 }
                 since_status = 0;
+                self.anderson.reset();
             } else if since_status >= MAX_ROUNDS {
                 if !converged {
                     let iterations = stats.hydraulic.iterations;
@@ -200,15 +220,19 @@ impl SteadySolver {
         }
     }
 
-    /// Set each consumer's flow from the supply temperature reaching it. Returns the largest
-    /// relative change and, if a consumer cannot take its heat, the error to report should that
-    /// persist at convergence.
+    /// Set each consumer's flow from the supply temperature reaching it, accelerated over the
+    /// rounds (see [`crate::acceleration`]). Returns the largest relative change asked for and,
+    /// if a consumer cannot take its heat, the error to report should that persist at
+    /// convergence.
     fn update_consumer_flows(&mut self) -> (f64, Option<SolveError>) {
         let mut change = 0.0f64;
         let mut starved = None;
-        for (l, link) in self.network.links.iter().enumerate() {
+        self.consumer_x.clear();
+        self.consumer_g.clear();
+        for &l in &self.consumers {
+            let link = &self.network.links[l];
             let Component::HeatConsumer(c) = &link.component else {
-                continue;
+                unreachable!("consumers lists heat consumers only");
             };
             let fluid = self.network.fluid_of(l);
             let supply = self.thermal_state.node_k[link.from];
@@ -217,7 +241,7 @@ impl SteadySolver {
                 Some(m) => m,
                 None => {
                     starved.get_or_insert(SolveError::ConsumerStarved {
-                        link: link.name.clone(),
+                        link: link.name.to_string(),
                         heat_kw: c.heat_w / 1e3,
                         supply_c: supply - 273.15,
                         return_c: c.return_k - 273.15,
@@ -226,7 +250,18 @@ impl SteadySolver {
                 }
             };
             change = change.max((new - old).abs() / new.abs().max(1e-9));
-            self.hydraulic_state.consumer_flow_kg_s[l] = new;
+            self.consumer_x.push(old);
+            self.consumer_g.push(new);
+        }
+        let next = if starved.is_some() {
+            self.anderson.reset();
+            self.consumer_g.clone()
+        } else {
+            self.anderson.next(&self.consumer_x, &self.consumer_g)
+        };
+        for ((&l, &m), &g) in self.consumers.iter().zip(&next).zip(&self.consumer_g) {
+            // A combination may overshoot the sign of a flow; substitution never does.
+            self.hydraulic_state.consumer_flow_kg_s[l] = if m * g > 0.0 { m } else { g };
         }
         (change, starved)
     }

@@ -244,12 +244,12 @@ fn solve_cycle(
         nodes.iter().enumerate().map(|(i, &n)| (n, i)).collect();
     let index = |n: usize| position.get(&n).copied();
     let no_anchor = || SolveError::NoThermalAnchor {
-        loop_name: network.loops[network.node_loop[nodes[0]]].name.clone(),
+        loop_name: network.loops[network.node_loop[nodes[0]]].name.to_string(),
         nodes: quoted(
             &nodes
                 .iter()
                 .take(5)
-                .map(|&n| network.node_names[n].as_str())
+                .map(|&n| &*network.node_names[n])
                 .collect::<Vec<_>>(),
         ),
     };

@@ -9,7 +9,7 @@ use crate::graph::Network;
 use dctwin_components::{CheckValve, Component, PumpControl};
 
 /// Converged when Σ|Δṁ| ≤ this × Σ|ṁ| (plus a tiny absolute floor for networks at rest).
-pub const RELATIVE_FLOW_TOLERANCE: f64 = 1.0e-9;
+pub const RELATIVE_FLOW_TOLERANCE: f64 = 1.0e-8;
 /// Newton iterations allowed per status round (and per coupling with temperatures).
 pub const MAX_ITERATIONS: usize = 200;
 /// Iteration after which steps are halved, for the rare case Newton oscillates.
@@ -79,8 +79,8 @@ impl HydraulicSolver {
             let next = m + relax * (target - m);
             if !next.is_finite() {
                 return Err(SolveError::NonFinite {
-                    loop_name: network.loops[link.loop_index].name.clone(),
-                    link: link.name.clone(),
+                    loop_name: network.loops[link.loop_index].name.to_string(),
+                    link: link.name.to_string(),
                 });
             }
             self.next_flow[l] = next;
@@ -102,10 +102,7 @@ impl HydraulicSolver {
         let changed = update_statuses(network, state);
         self.statuses_changed = !changed.is_empty();
         if self.statuses_changed && round >= MAX_STATUS_ROUNDS {
-            let names: Vec<&str> = changed
-                .iter()
-                .map(|&l| network.links[l].name.as_str())
-                .collect();
+            let names: Vec<&str> = changed.iter().map(|&l| &*network.links[l].name).collect();
             return Err(SolveError::StatusCycling {
                 links: quoted(&names),
             });
@@ -126,12 +123,9 @@ impl HydraulicSolver {
             .map(|r| self.system.node_of_row[r])
             .collect();
         let loop_name = nodes.first().map_or_else(String::new, |&n| {
-            network.loops[network.node_loop[n]].name.clone()
+            network.loops[network.node_loop[n]].name.to_string()
         });
-        let names: Vec<&str> = nodes
-            .iter()
-            .map(|&n| network.node_names[n].as_str())
-            .collect();
+        let names: Vec<&str> = nodes.iter().map(|&n| &*network.node_names[n]).collect();
         SolveError::Singular {
             loop_name,
             nodes: if names.is_empty() {
@@ -164,7 +158,7 @@ impl HydraulicSolver {
             .map(|&(d, l)| format!("\"{}\" (Δ {d:.3e} kg/s)", network.links[l].name))
             .collect();
         SolveError::NotConverged {
-            loop_name: network.loops[worst_loop].name.clone(),
+            loop_name: network.loops[worst_loop].name.to_string(),
             iterations,
             links: links.join(", "),
         }
