@@ -7,17 +7,29 @@
 
 #![warn(missing_docs)]
 
+pub mod boiler;
 pub mod check_valve;
 pub mod component;
+pub mod controller;
+pub mod cooling_tower;
+pub mod district;
+pub mod dry_cooler;
 pub mod friction;
 pub mod heat_consumer;
+pub mod heat_exchanger;
+pub mod heat_pump;
 pub mod heat_source;
 pub mod hydraulic;
 pub mod pipe;
+pub mod plug_flow;
+pub mod psychrometrics;
 pub mod pump;
+pub mod rack;
 pub mod resistance;
+pub mod tank;
 pub mod thermal;
 pub mod valve;
+pub mod volume;
 
 pub use check_valve::CheckValve;
 pub use component::Component;
@@ -30,3 +42,4 @@ pub use pump::{Efficiency, HeadCurve, Pump, PumpControl, PumpError, PumpOperatin
 pub use resistance::Resistance;
 pub use thermal::ThermalLaw;
 pub use valve::{Characteristic, Valve};
+pub use volume::MixingVolume;
