@@ -1,5 +1,7 @@
 //! Helpers shared by dctwin's cross-crate and validation tests.
 
+pub mod plants;
+
 use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};

@@ -1,1 +1,336 @@
-//! (being written)
+//! A district-heating consumer: a substation behind a heat exchanger, seen from the primary
+//! (network) water as a heat sink whose control valve sets the flow.
+//!
+//! The valve aims at the demand with the return at its target:
+//! ṁ = Q_demand / (h(T_supply) − h(T_return)), capped at the valve's maximum flow.
+//! Below the minimum supply temperature the substation cannot heat its secondary side to what
+//! the buildings need. It then holds the flow it would need at the minimum supply temperature
+//! and takes what that flow gives down to the return target, so the heat falls with the
+//! available enthalpy difference: Q = Q_demand·(h(T_s) − h(T_r)) / (h(T_min) − h(T_r)),
+//! continuous at T_min and zero at T_s = T_r. What it cannot take is reported as unmet heat.
+//!
+//! The water it holds (exchanger channels, pipes) is a [`MixingVolume`] whose outlet settles at
+//! the return target whenever the supply is above it.
+
+use crate::volume::MixingVolume;
+use dctwin_fluid::Fluid;
+
+/// Why a substation's parameters cannot be used.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SubstationError {
+    /// A parameter out of its physical range.
+    #[error("substation parameter `{name}` = {value} is invalid: expected {expected}")]
+    Parameter {
+        /// The parameter's name.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What was expected.
+        expected: &'static str,
+    },
+}
+
+/// The parameters of a district-heating substation, as given by the user.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SubstationSpec {
+    /// Heat demand of the buildings behind it [W] (the time series' current value).
+    pub demand_w: f64,
+    /// Lowest supply temperature at which it delivers its full demand [K].
+    pub min_supply_k: f64,
+    /// Temperature at which it returns the primary water [K].
+    pub return_target_k: f64,
+    /// Largest primary flow its valve passes [kg/s].
+    pub max_flow_kg_s: f64,
+    /// Primary water held in its exchanger and pipes [m³].
+    pub volume_m3: f64,
+    /// Heat capacity of the exchanger's wetted metal [J/K].
+    pub solid_capacity_j_k: f64,
+}
+
+/// A district-heating substation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DistrictSubstation {
+    /// Heat demand now [W]: an input the simulation updates from its time series.
+    pub demand_w: f64,
+    /// Lowest supply temperature at which it delivers its full demand [K].
+    pub min_supply_k: f64,
+    /// Temperature at which it returns the primary water [K].
+    pub return_target_k: f64,
+    /// Largest primary flow its valve passes [kg/s].
+    pub max_flow_kg_s: f64,
+    /// Its primary water and exchanger metal.
+    pub volume: MixingVolume,
+}
+
+/// What the substation does at a given supply temperature.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SubstationPoint {
+    /// Primary mass flow its valve passes [kg/s].
+    pub mass_flow_kg_s: f64,
+    /// Heat it takes from the primary water [W].
+    pub heat_taken_w: f64,
+    /// Demand it cannot meet [W]: demand − heat taken.
+    pub unmet_heat_w: f64,
+    /// The valve is at its maximum flow and wanted more.
+    pub flow_capped: bool,
+    /// The supply is below the minimum supply temperature.
+    pub supply_too_cold: bool,
+}
+
+impl DistrictSubstation {
+    /// A substation from its parameters, its volume filled with `fluid` at `fill_k`.
+    pub fn new(spec: &SubstationSpec, fluid: &Fluid, fill_k: f64) -> Result<Self, SubstationError> {
+        check(
+            "demand_w",
+            spec.demand_w,
+            spec.demand_w >= 0.0,
+            "a finite heat ≥ 0",
+        )?;
+        check(
+            "return_target_k",
+            spec.return_target_k,
+            spec.return_target_k > 0.0,
+            "a finite temperature > 0 K",
+        )?;
+        check(
+            "min_supply_k",
+            spec.min_supply_k,
+            spec.min_supply_k > spec.return_target_k,
+            "a finite temperature above the return target",
+        )?;
+        check(
+            "max_flow_kg_s",
+            spec.max_flow_kg_s,
+            spec.max_flow_kg_s > 0.0,
+            "a finite flow > 0",
+        )?;
+        check(
+            "volume_m3",
+            spec.volume_m3,
+            spec.volume_m3 > 0.0,
+            "a finite volume > 0",
+        )?;
+        check(
+            "solid_capacity_j_k",
+            spec.solid_capacity_j_k,
+            spec.solid_capacity_j_k >= 0.0,
+            "a finite capacity ≥ 0",
+        )?;
+        check("fill_k", fill_k, fill_k > 0.0, "a finite temperature > 0 K")?;
+        Ok(DistrictSubstation {
+            demand_w: spec.demand_w,
+            min_supply_k: spec.min_supply_k,
+            return_target_k: spec.return_target_k,
+            max_flow_kg_s: spec.max_flow_kg_s,
+            volume: MixingVolume::of_volume(spec.volume_m3, fluid, fill_k, spec.solid_capacity_j_k),
+        })
+    }
+
+    /// Flow, heat taken and unmet heat with the primary supply at `supply_k`.
+    pub fn operating_point(&self, fluid: &Fluid, supply_k: f64) -> SubstationPoint {
+        let demand = self.demand_w.max(0.0);
+        let h_return = fluid.enthalpy_j_kg(self.return_target_k);
+        // Below the minimum supply the valve holds the flow designed for the minimum supply.
+        let supply_too_cold = supply_k < self.min_supply_k;
+        let design_k = supply_k.max(self.min_supply_k);
+        let wanted_flow = demand / (fluid.enthalpy_j_kg(design_k) - h_return);
+        let flow_capped = wanted_flow > self.max_flow_kg_s;
+        let mass_flow_kg_s = wanted_flow.min(self.max_flow_kg_s);
+        // It cannot cool the water below the return target: nothing taken from a colder supply.
+        let available = (fluid.enthalpy_j_kg(supply_k) - h_return).max(0.0);
+        let heat_taken_w = mass_flow_kg_s * available;
+        SubstationPoint {
+            mass_flow_kg_s,
+            heat_taken_w,
+            unmet_heat_w: demand - heat_taken_w,
+            flow_capped,
+            supply_too_cold,
+        }
+    }
+
+    /// Heat put into the primary water of its volume [W]: minus the heat taken.
+    pub fn heat_to_coolant_w(&self, fluid: &Fluid, supply_k: f64) -> f64 {
+        -self.operating_point(fluid, supply_k).heat_taken_w
+    }
+
+    /// dT/dt [K/s] of its volume at `t_k`, fed by its own valve's flow at `supply_k`.
+    pub fn derivative_k_s(&self, fluid: &Fluid, supply_k: f64, t_k: f64) -> f64 {
+        let point = self.operating_point(fluid, supply_k);
+        self.volume.derivative_k_s(
+            fluid,
+            supply_k,
+            t_k,
+            point.mass_flow_kg_s,
+            -point.heat_taken_w,
+        )
+    }
+}
+
+/// `Ok` if `valid` and `value` is finite, else the error naming the parameter.
+fn check(
+    name: &'static str,
+    value: f64,
+    valid: bool,
+    expected: &'static str,
+) -> Result<(), SubstationError> {
+    if valid && value.is_finite() {
+        Ok(())
+    } else {
+        Err(SubstationError::Parameter {
+            name,
+            value,
+            expected,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const C: f64 = 273.15;
+
+    /// 300 kW behind a 70 °C minimum supply, returning at 40 °C, valve up to 4 kg/s.
+    fn substation() -> (DistrictSubstation, Fluid) {
+        let water = Fluid::water();
+        let spec = SubstationSpec {
+            demand_w: 300_000.0,
+            min_supply_k: C + 70.0,
+            return_target_k: C + 40.0,
+            max_flow_kg_s: 4.0,
+            volume_m3: 0.2,
+            solid_capacity_j_k: 50_000.0,
+        };
+        (
+            DistrictSubstation::new(&spec, &water, C + 60.0).unwrap(),
+            water,
+        )
+    }
+
+    /// With a warm enough supply and flow to spare, ṁ·(h(T_s) − h(T_r)) = Q_demand to rounding,
+    /// nothing is unmet, and the volume is steady at the return target.
+    #[test]
+    fn flow_takes_exactly_the_demand() {
+        let (s, water) = substation();
+        let supply = C + 80.0;
+        let p = s.operating_point(&water, supply);
+        let dh = water.enthalpy_j_kg(supply) - water.enthalpy_j_kg(C + 40.0);
+        assert!((p.mass_flow_kg_s * dh - 300_000.0).abs() < 1e-9 * 300_000.0);
+        assert!((p.heat_taken_w - 300_000.0).abs() < 1e-9 * 300_000.0);
+        assert!(p.unmet_heat_w.abs() < 1e-6);
+        assert!(!p.flow_capped && !p.supply_too_cold);
+        // ≈ 300 kW / (4190 J/(kg K) · 40 K) ≈ 1.79 kg/s.
+        assert!(
+            (p.mass_flow_kg_s - 1.79).abs() < 0.01,
+            "{}",
+            p.mass_flow_kg_s
+        );
+        assert!(s.derivative_k_s(&water, supply, C + 40.0).abs() < 1e-12);
+        assert!(s.derivative_k_s(&water, supply, C + 45.0) < 0.0);
+    }
+
+    /// A demand beyond what the maximum flow carries: the flow sits at the cap, the heat is
+    /// cap · Δh and the rest is unmet.
+    #[test]
+    fn flow_cap_leaves_heat_unmet() {
+        let (mut s, water) = substation();
+        s.demand_w = 1.0e6;
+        let supply = C + 75.0;
+        let p = s.operating_point(&water, supply);
+        let dh = water.enthalpy_j_kg(supply) - water.enthalpy_j_kg(C + 40.0);
+        assert!(p.flow_capped && !p.supply_too_cold);
+        assert_eq!(p.mass_flow_kg_s, 4.0);
+        assert!((p.heat_taken_w - 4.0 * dh).abs() < 1e-9 * p.heat_taken_w);
+        assert!((p.unmet_heat_w - (1.0e6 - 4.0 * dh)).abs() < 1e-6);
+        // ≈ 1 MW − 4 kg/s · 4190 · 35 K ≈ 413 kW unmet.
+        assert!(
+            (p.unmet_heat_w - 413_000.0).abs() < 3_000.0,
+            "{}",
+            p.unmet_heat_w
+        );
+        // The capped volume still settles at the return target.
+        assert!(s.derivative_k_s(&water, supply, C + 40.0).abs() < 1e-12);
+    }
+
+    /// Below the minimum supply the heat scales with Δh(T_s, T_r)/Δh(T_min, T_r): 3/4 of the
+    /// demand at 62.5 °C (30 → 22.5 K, within the c_p variation); continuous at T_min; nothing
+    /// at or below the return target, all of it unmet.
+    #[test]
+    fn cold_supply_delivers_in_proportion_and_reports_the_rest() {
+        let (s, water) = substation();
+        let h = |t: f64| water.enthalpy_j_kg(t);
+        let p = s.operating_point(&water, C + 62.5);
+        assert!(p.supply_too_cold);
+        let expected = 300_000.0 * (h(C + 62.5) - h(C + 40.0)) / (h(C + 70.0) - h(C + 40.0));
+        assert!((p.heat_taken_w - expected).abs() < 1e-9 * expected);
+        assert!(
+            (p.heat_taken_w / 300_000.0 - 0.75).abs() < 1e-3,
+            "{}",
+            p.heat_taken_w
+        );
+        assert!((p.unmet_heat_w - (300_000.0 - expected)).abs() < 1e-6);
+
+        let below = s.operating_point(&water, C + 70.0 - 1e-9);
+        let above = s.operating_point(&water, C + 70.0 + 1e-9);
+        assert!((below.heat_taken_w - above.heat_taken_w).abs() < 1e-3);
+        assert!((below.mass_flow_kg_s - above.mass_flow_kg_s).abs() < 1e-9);
+
+        for supply in [C + 40.0, C + 35.0] {
+            let p = s.operating_point(&water, supply);
+            assert_eq!(p.heat_taken_w, 0.0);
+            assert_eq!(p.unmet_heat_w, 300_000.0);
+        }
+        // Still above the return target the outlet settles there.
+        assert!(s.derivative_k_s(&water, C + 62.5, C + 40.0).abs() < 1e-12);
+    }
+
+    /// No demand, no flow, no heat.
+    #[test]
+    fn no_demand_closes_the_valve() {
+        let (mut s, water) = substation();
+        s.demand_w = 0.0;
+        let p = s.operating_point(&water, C + 80.0);
+        assert_eq!(
+            (p.mass_flow_kg_s, p.heat_taken_w, p.unmet_heat_w),
+            (0.0, 0.0, 0.0)
+        );
+    }
+
+    /// Bad parameters are refused, naming the parameter.
+    #[test]
+    fn bad_parameters_are_named() {
+        let water = Fluid::water();
+        let spec = SubstationSpec {
+            demand_w: 1.0,
+            min_supply_k: C + 60.0,
+            return_target_k: C + 65.0,
+            max_flow_kg_s: 1.0,
+            volume_m3: 0.1,
+            solid_capacity_j_k: 0.0,
+        };
+        let err = DistrictSubstation::new(&spec, &water, C + 50.0);
+        assert!(matches!(
+            err,
+            Err(SubstationError::Parameter {
+                name: "min_supply_k",
+                ..
+            })
+        ));
+        let err = DistrictSubstation::new(
+            &SubstationSpec {
+                min_supply_k: C + 70.0,
+                max_flow_kg_s: 0.0,
+                ..spec
+            },
+            &water,
+            C + 50.0,
+        );
+        assert!(matches!(
+            err,
+            Err(SubstationError::Parameter {
+                name: "max_flow_kg_s",
+                ..
+            })
+        ));
+    }
+}

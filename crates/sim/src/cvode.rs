@@ -33,12 +33,14 @@ pub enum LinearSolver {
 }
 
 /// Integration settings.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// Relative tolerance on every state. 1e-6 keeps temperatures to about 0.1 mK at 320 K.
     pub relative_tolerance: f64,
     /// Absolute tolerance on every state (a temperature: K).
     pub absolute_tolerance: f64,
+    /// Absolute tolerance per state, overriding `absolute_tolerance` (states of mixed units).
+    pub absolute_tolerances: Option<Vec<f64>>,
     /// The linear solver.
     pub linear_solver: LinearSolver,
     /// Longest internal step [s], if limited (e.g. by a transport delay).
@@ -52,6 +54,7 @@ impl Default for Options {
         Options {
             relative_tolerance: 1e-6,
             absolute_tolerance: 1e-6,
+            absolute_tolerances: None,
             linear_solver: LinearSolver::Dense,
             max_step_s: None,
             max_steps: 50_000,
@@ -149,14 +152,17 @@ impl Cvode {
                 sys::CVodeInit(cvode.memory, Some(rhs_trampoline), t0_s, cvode.y),
                 "CVodeInit",
             )?;
-            check(
-                sys::CVodeSStolerances(
-                    cvode.memory,
-                    options.relative_tolerance,
-                    options.absolute_tolerance,
-                ),
-                "CVodeSStolerances",
-            )?;
+            match &options.absolute_tolerances {
+                Some(per_state) => cvode.set_vector_tolerances(options, per_state)?,
+                None => check(
+                    sys::CVodeSStolerances(
+                        cvode.memory,
+                        options.relative_tolerance,
+                        options.absolute_tolerance,
+                    ),
+                    "CVodeSStolerances",
+                )?,
+            }
             cvode.attach_linear_solver(options.linear_solver, n)?;
             check(
                 sys::CVodeSetMaxNumSteps(cvode.memory, options.max_steps as c_long),
@@ -168,6 +174,29 @@ impl Cvode {
                 check(sys::CVodeSetMaxStep(cvode.memory, h), "CVodeSetMaxStep")?;
             }
             Ok(cvode)
+        }
+    }
+
+    unsafe fn set_vector_tolerances(
+        &mut self,
+        options: &Options,
+        per_state: &[f64],
+    ) -> Result<(), CvodeError> {
+        if per_state.len() != self.len {
+            return Err(CvodeError::Setup {
+                call: "CVodeSVtolerances (wrong length)",
+                flag: -1,
+            });
+        }
+        // SAFETY: a scratch vector of the right length; CVODE copies it, so it is freed here.
+        unsafe {
+            let atol = sys::N_VNew_Serial(self.len as sys::sunindextype, self.context);
+            not_null(atol, "N_VNew_Serial")?;
+            std::slice::from_raw_parts_mut(sys::N_VGetArrayPointer(atol), self.len)
+                .copy_from_slice(per_state);
+            let flag = sys::CVodeSVtolerances(self.memory, options.relative_tolerance, atol);
+            sys::N_VDestroy(atol);
+            check(flag, "CVodeSVtolerances")
         }
     }
 

@@ -1,6 +1,23 @@
 //! dctwin's transient simulation: the facility's thermal states integrated by CVODE while the
 //! hydraulics are re-solved quasi-statically at each control step.
+//!
+//! [`Plant`] says what each link of the network holds thermally; [`dynamics`] is the ODE's
+//! right-hand side; [`Simulation`] is the time loop with controllers, events, reports and the
+//! energy balance.
 
 #![warn(missing_docs)]
 
+pub mod control;
 pub mod cvode;
+pub mod dynamics;
+pub mod error;
+pub mod event;
+pub mod plant;
+pub mod report;
+pub mod simulation;
+
+pub use error::SimError;
+pub use event::{Action, Event};
+pub use plant::Plant;
+pub use report::{EnergyBalance, Snapshot, Totals};
+pub use simulation::{Flow, Inputs, Settings, Simulation};

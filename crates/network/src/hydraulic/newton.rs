@@ -91,6 +91,35 @@ impl HydraulicSolver {
         Ok(change <= RELATIVE_FLOW_TOLERANCE * total + 1e-12)
     }
 
+    /// Solve the flows and pressures alone, with the fluid properties and consumer flows in
+    /// `state` held fixed (the transient time loop re-solves them quasi-statically each control
+    /// step): Newton to convergence, then status checks until no status changes.
+    pub fn solve(
+        &mut self,
+        network: &Network,
+        state: &mut HydraulicState,
+    ) -> Result<SolveStats, SolveError> {
+        let mut stats = SolveStats::default();
+        loop {
+            let mut iteration = 0;
+            loop {
+                iteration += 1;
+                stats.iterations += 1;
+                if self.step(network, state, iteration)? {
+                    break;
+                }
+                if iteration >= MAX_ITERATIONS {
+                    return Err(self.not_converged(network, state, stats.iterations));
+                }
+            }
+            stats.status_rounds += 1;
+            self.check_statuses(network, state, stats.status_rounds)?;
+            if !self.statuses_changed {
+                return Ok(stats);
+            }
+        }
+    }
+
     /// After convergence: update check valves and pump limits. Afterwards
     /// [`HydraulicSolver::statuses_changed`] tells whether another solve is needed.
     pub fn check_statuses(

@@ -1,0 +1,126 @@
+//! Controllers acting at each control step: PI loops that hold a temperature by moving a valve,
+//! a pump's speed or a dry cooler's fans, and the heat pumps' load follower.
+
+use crate::dynamics::{Dynamics, NO_FLOW_KG_S};
+use crate::plant::Plant;
+use dctwin_components::controller::PiController;
+use dctwin_components::{Component, PumpControl};
+
+/// What a control loop measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measured {
+    /// A node's mixed temperature.
+    Node(usize),
+    /// The temperature of a link's volume (its outlet).
+    Volume(usize),
+}
+
+/// What a control loop moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actuator {
+    /// A valve's opening (0..1).
+    ValveOpening(usize),
+    /// A pump's relative speed (the pump is then speed-controlled).
+    PumpSpeed(usize),
+    /// A dry cooler's fan speed (index into the plant's dry coolers).
+    DryCoolerFans(usize),
+}
+
+/// A PI loop.
+#[derive(Debug, Clone)]
+pub struct ControlLoop {
+    /// Name (for reports).
+    pub name: String,
+    /// What it measures.
+    pub measured: Measured,
+    /// What it moves.
+    pub actuator: Actuator,
+    /// The controller, with its set-point, gains, limits and direction.
+    pub pi: PiController,
+}
+
+/// All controllers of a plant.
+#[derive(Debug, Clone, Default)]
+pub struct Controllers {
+    /// The PI loops.
+    pub loops: Vec<ControlLoop>,
+}
+
+impl Controllers {
+    /// Run every controller for a step of `dt_s` seconds from the current state `y`.
+    pub fn act(&mut self, plant: &mut Plant, dynamics: &Dynamics, y: &[f64], dt_s: f64) {
+        for c in &mut self.loops {
+            let measured_k = match c.measured {
+                Measured::Node(n) => dynamics.node_k[n],
+                Measured::Volume(l) => dynamics.state_of_link[l].map_or(dynamics.node_k[plant.network.links[l].to], |s| y[s]),
+            };
+            let u = c.pi.update(measured_k, dt_s);
+            match c.actuator {
+                Actuator::ValveOpening(l) => {
+                    if let Component::Valve(v) = &mut plant.network.links[l].component {
+                        v.opening = u;
+                    }
+                }
+                Actuator::PumpSpeed(l) => {
+                    if let Component::Pump(p) = &mut plant.network.links[l].component {
+                        p.control = PumpControl::Speed { speed: u };
+                    }
+                }
+                Actuator::DryCoolerFans(i) => plant.dry_coolers[i].fan_speed = u,
+            }
+        }
+        let driven: Vec<usize> = (self.loops.iter())
+            .filter_map(|c| match c.actuator {
+                Actuator::DryCoolerFans(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        hold_dry_cooler_setpoints(plant, dynamics, &driven);
+        follow_heating_load(plant, dynamics);
+    }
+}
+
+/// Dry coolers without a PI loop run their fans at the speed that brings the water arriving now
+/// to the leaving set-point (the coil model inverted): a coil's volume is small, so a PI on its
+/// outlet would see an almost static plant and chatter between its limits.
+fn hold_dry_cooler_setpoints(plant: &mut Plant, dynamics: &Dynamics, driven: &[usize]) {
+    for (i, unit) in plant.dry_coolers.iter_mut().enumerate() {
+        if driven.contains(&i) {
+            continue;
+        }
+        let l = unit.link;
+        let m = dynamics.flow_kg_s[l];
+        let link = &plant.network.links[l];
+        let inlet = if m >= 0.0 { link.from } else { link.to };
+        let fluid = &plant.network.loops[link.loop_index].fluid;
+        unit.fan_speed = if m.abs() > NO_FLOW_KG_S {
+            (unit.cooler)
+                .fan_speed_for(
+                    fluid,
+                    dynamics.node_k[inlet],
+                    m.abs(),
+                    plant.outdoor,
+                    unit.leaving_setpoint_k,
+                )
+                .speed
+        } else {
+            0.0
+        };
+    }
+}
+
+/// Heat pumps deliver what brings their condenser water from its inlet to the set-point.
+fn follow_heating_load(plant: &mut Plant, dynamics: &Dynamics) {
+    for hp in &mut plant.heat_pumps {
+        let l = hp.condenser_link;
+        let m = dynamics.flow_kg_s[l].abs();
+        let link = &plant.network.links[l];
+        let inlet = if dynamics.flow_kg_s[l] >= 0.0 { link.from } else { link.to };
+        let fluid = &plant.network.loops[link.loop_index].fluid;
+        hp.demand_w = if m > NO_FLOW_KG_S {
+            (m * (fluid.enthalpy_j_kg(hp.supply_setpoint_k) - fluid.enthalpy_j_kg(dynamics.node_k[inlet]))).max(0.0)
+        } else {
+            0.0
+        };
+    }
+}

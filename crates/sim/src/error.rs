@@ -1,0 +1,53 @@
+//! What can go wrong in a transient run, with the time and the component concerned.
+
+use crate::cvode::CvodeError;
+use dctwin_network::SolveError;
+
+/// A transient run failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SimError {
+    /// A name given to the simulation is not a link of the network.
+    #[error("no link called '{name}' in the network")]
+    UnknownLink {
+        /// The name given.
+        name: String,
+    },
+    /// Water circulates through links that hold no water volume only.
+    #[error(
+        "water circulates through links with no thermal mass only (at nodes {nodes}): give a pipe \
+         or a device on that path a volume"
+    )]
+    NoThermalMass {
+        /// Some of the nodes concerned.
+        nodes: String,
+    },
+    /// The hydraulic solve at a control step failed.
+    #[error("at t = {time_s} s: {source}")]
+    Hydraulics {
+        /// Simulated time [s].
+        time_s: f64,
+        /// What the solver said.
+        source: SolveError,
+    },
+    /// CVODE failed; the last good state is kept.
+    #[error("at t = {time_s} s CVODE failed ({flag}); the temperature of '{component}' misbehaved")]
+    Integration {
+        /// Simulated time reached [s].
+        time_s: f64,
+        /// CVODE's flag name.
+        flag: String,
+        /// Component whose state had the largest error.
+        component: String,
+    },
+    /// CVODE could not be set up.
+    #[error("CVODE could not be set up: {0}")]
+    Setup(CvodeError),
+    /// An event names something the plant does not have.
+    #[error("event at t = {time_s} s: {message}")]
+    BadEvent {
+        /// When the event was due [s].
+        time_s: f64,
+        /// What is wrong.
+        message: String,
+    },
+}

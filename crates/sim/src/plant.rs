@@ -1,0 +1,337 @@
+//! The facility as the transient simulation sees it: the hydraulic network, plus what each link
+//! holds thermally (a mixing volume or nothing) and what heat it exchanges.
+//!
+//! Links without thermal mass (pumps, valves, fixed resistances) pass their inlet on, plus the
+//! pump's shaft heat. Links with a mixing volume (pipes, racks, heat-exchanger sides, coolers,
+//! consumers) carry one state each: their outlet temperature. A plant is built from a network
+//! with defaults (pipes hold their geometric volume and lose heat to their ambient; heat sources
+//! get a small volume), then refined by attaching racks, exchangers, dry coolers, heat pumps,
+//! district consumers and boilers to named links.
+
+use crate::error::SimError;
+use dctwin_components::psychrometrics::MoistAir;
+use dctwin_components::{
+    Component, HeatDuty, MixingVolume, boiler::Boiler, district::DistrictSubstation,
+    dry_cooler::DryCooler, heat_exchanger::HeatExchanger, heat_pump::HeatPumpBank,
+    rack::ColdPlateRack,
+};
+use dctwin_network::Network;
+
+/// Default volume given to a heat source or consumer that has no geometry [m³]: 50 L, a few
+/// metres of DN100 pipe, the order of a plant connection. It only sets a short time constant.
+pub const DEFAULT_DEVICE_VOLUME_M3: f64 = 0.05;
+
+/// What heat a link with a volume exchanges.
+#[derive(Debug, Clone)]
+pub enum Heat {
+    /// None: the volume only delays and mixes.
+    None,
+    /// Loss to a fixed ambient through a conductance (a pipe): Q = −UA·(T − T_amb).
+    Ambient {
+        /// Conductance to the ambient [W/K].
+        ua_w_k: f64,
+        /// Ambient temperature [K].
+        ambient_k: f64,
+    },
+    /// A fixed heat into the water [W] (negative: out), e.g. a duty from the model file.
+    Fixed {
+        /// Heat into the water [W].
+        heat_w: f64,
+    },
+    /// An ideal plant that drives its outlet to a set-point: Q = ṁ·(h(T_set) − h(T_in)).
+    Setpoint {
+        /// Outlet set-point [K].
+        outlet_k: f64,
+    },
+    /// A cold-plate rack (IT heat × liquid fraction into the water).
+    Rack(Box<ColdPlateRack>),
+    /// One side of a heat exchanger (index into [`Plant::exchangers`]).
+    ExchangerSide {
+        /// Which exchanger.
+        index: usize,
+        /// Whether this is the hot (primary, heat-giving) side.
+        hot: bool,
+    },
+    /// One side of a heat-pump bank (index into [`Plant::heat_pumps`]).
+    HeatPumpSide {
+        /// Which bank.
+        index: usize,
+        /// Whether this is the condenser (heat-giving) side.
+        condenser: bool,
+    },
+    /// A dry cooler (index into [`Plant::dry_coolers`]).
+    DryCooler {
+        /// Which cooler.
+        index: usize,
+    },
+    /// A district-heating substation taking its demand.
+    District(Box<DistrictSubstation>),
+    /// A backup boiler topping the water up to its set-point.
+    Boiler(Box<Boiler>),
+}
+
+/// What a link holds thermally.
+#[derive(Debug, Clone)]
+pub enum LinkThermal {
+    /// No thermal mass: the outlet follows the inlet at once.
+    Through,
+    /// A mixing volume whose temperature is a state.
+    Volume {
+        /// Its coolant and solid masses.
+        volume: MixingVolume,
+        /// The heat it exchanges.
+        heat: Heat,
+    },
+}
+
+/// A heat exchanger joining two links (usually of two loops).
+#[derive(Debug, Clone)]
+pub struct Exchanger {
+    /// Name (for reports).
+    pub name: String,
+    /// The hot side's link (the exchanger's side 1).
+    pub hot_link: usize,
+    /// The cold side's link (side 2).
+    pub cold_link: usize,
+    /// Its physics.
+    pub exchanger: HeatExchanger,
+    /// UA multiplier (1 clean; < 1 fouled, set by events).
+    pub fouling_factor: f64,
+}
+
+/// A bank of heat pumps lifting heat from a source link (evaporator) into a sink link (condenser).
+#[derive(Debug, Clone)]
+pub struct HeatPumps {
+    /// Name (for reports).
+    pub name: String,
+    /// Evaporator-side link (the heat source water).
+    pub evaporator_link: usize,
+    /// Condenser-side link (the heating water).
+    pub condenser_link: usize,
+    /// The units.
+    pub bank: HeatPumpBank,
+    /// Condenser leaving-water set-point [K].
+    pub supply_setpoint_k: f64,
+    /// Heating demand set by the controller at the last control step [W].
+    pub demand_w: f64,
+}
+
+/// A dry cooler on a link, with its fan-speed controller's set-point.
+#[derive(Debug, Clone)]
+pub struct DryCoolerUnit {
+    /// Name (for reports).
+    pub name: String,
+    /// Its link.
+    pub link: usize,
+    /// Its physics.
+    pub cooler: DryCooler,
+    /// Leaving-water set-point [K].
+    pub leaving_setpoint_k: f64,
+    /// Fan speed set at the last control step [-].
+    pub fan_speed: f64,
+}
+
+/// The facility for the transient simulation.
+#[derive(Debug, Clone)]
+pub struct Plant {
+    /// The hydraulic network.
+    pub network: Network,
+    /// What each link holds thermally.
+    pub links: Vec<LinkThermal>,
+    /// Heat exchangers.
+    pub exchangers: Vec<Exchanger>,
+    /// Heat-pump banks.
+    pub heat_pumps: Vec<HeatPumps>,
+    /// Dry coolers.
+    pub dry_coolers: Vec<DryCoolerUnit>,
+    /// Outdoor air (weather), used by dry coolers.
+    pub outdoor: MoistAir,
+}
+
+impl Plant {
+    /// A plant with default thermal behaviour for every link of `network`.
+    pub fn new(network: Network) -> Plant {
+        let links = (0..network.links.len())
+            .map(|l| default_thermal(&network, l))
+            .collect();
+        Plant {
+            network,
+            links,
+            exchangers: Vec::new(),
+            heat_pumps: Vec::new(),
+            dry_coolers: Vec::new(),
+            outdoor: MoistAir {
+                dry_bulb_k: 288.15,
+                humidity_ratio: 0.007,
+            },
+        }
+    }
+
+    /// Index of the link called `name`, or an error naming it.
+    pub fn link(&self, name: &str) -> Result<usize, SimError> {
+        self.network
+            .link_index(name)
+            .ok_or_else(|| SimError::UnknownLink {
+                name: name.to_string(),
+            })
+    }
+
+    fn device_volume(&self, l: usize) -> MixingVolume {
+        let fluid = self.network.fluid_of(l);
+        let t = self.network.loops[self.network.links[l].loop_index].initial_temperature_k;
+        MixingVolume::of_volume(DEFAULT_DEVICE_VOLUME_M3, fluid, t, 0.0)
+    }
+
+    /// Make link `name` a rack.
+    pub fn attach_rack(&mut self, name: &str, rack: ColdPlateRack) -> Result<(), SimError> {
+        let l = self.link(name)?;
+        self.links[l] = LinkThermal::Volume {
+            volume: rack.volume,
+            heat: Heat::Rack(Box::new(rack)),
+        };
+        Ok(())
+    }
+
+    /// Join links `hot` and `cold` by a heat exchanger.
+    pub fn attach_exchanger(
+        &mut self,
+        name: &str,
+        hot: &str,
+        cold: &str,
+        exchanger: HeatExchanger,
+    ) -> Result<(), SimError> {
+        let (h, c) = (self.link(hot)?, self.link(cold)?);
+        let index = self.exchangers.len();
+        for (l, is_hot) in [(h, true), (c, false)] {
+            self.links[l] = LinkThermal::Volume {
+                volume: self.device_volume(l),
+                heat: Heat::ExchangerSide { index, hot: is_hot },
+            };
+        }
+        self.exchangers.push(Exchanger {
+            name: name.to_string(),
+            hot_link: h,
+            cold_link: c,
+            exchanger,
+            fouling_factor: 1.0,
+        });
+        Ok(())
+    }
+
+    /// Put a heat-pump bank between an evaporator link and a condenser link.
+    pub fn attach_heat_pumps(
+        &mut self,
+        name: &str,
+        evaporator: &str,
+        condenser: &str,
+        bank: HeatPumpBank,
+        supply_setpoint_k: f64,
+    ) -> Result<(), SimError> {
+        let (e, c) = (self.link(evaporator)?, self.link(condenser)?);
+        let index = self.heat_pumps.len();
+        for (l, condenser) in [(e, false), (c, true)] {
+            self.links[l] = LinkThermal::Volume {
+                volume: self.device_volume(l),
+                heat: Heat::HeatPumpSide { index, condenser },
+            };
+        }
+        self.heat_pumps.push(HeatPumps {
+            name: name.to_string(),
+            evaporator_link: e,
+            condenser_link: c,
+            bank,
+            supply_setpoint_k,
+            demand_w: 0.0,
+        });
+        Ok(())
+    }
+
+    /// Make link `name` a dry cooler holding its leaving water at `leaving_setpoint_k`.
+    pub fn attach_dry_cooler(
+        &mut self,
+        name: &str,
+        cooler: DryCooler,
+        leaving_setpoint_k: f64,
+    ) -> Result<(), SimError> {
+        let l = self.link(name)?;
+        let index = self.dry_coolers.len();
+        self.links[l] = LinkThermal::Volume {
+            volume: self.device_volume(l),
+            heat: Heat::DryCooler { index },
+        };
+        self.dry_coolers.push(DryCoolerUnit {
+            name: name.to_string(),
+            link: l,
+            cooler,
+            leaving_setpoint_k,
+            fan_speed: 1.0,
+        });
+        Ok(())
+    }
+
+    /// Make link `name` (a heat consumer in the network, whose flow its valve sets) a district
+    /// consumer.
+    pub fn attach_district(
+        &mut self,
+        name: &str,
+        consumer: DistrictSubstation,
+    ) -> Result<(), SimError> {
+        let l = self.link(name)?;
+        self.links[l] = LinkThermal::Volume {
+            volume: consumer.volume,
+            heat: Heat::District(Box::new(consumer)),
+        };
+        Ok(())
+    }
+
+    /// Make link `name` a backup boiler.
+    pub fn attach_boiler(&mut self, name: &str, boiler: Boiler) -> Result<(), SimError> {
+        let l = self.link(name)?;
+        self.links[l] = LinkThermal::Volume {
+            volume: boiler.volume,
+            heat: Heat::Boiler(Box::new(boiler)),
+        };
+        Ok(())
+    }
+
+    /// Links with a volume, in state order.
+    pub fn state_links(&self) -> Vec<usize> {
+        (0..self.links.len())
+            .filter(|&l| matches!(self.links[l], LinkThermal::Volume { .. }))
+            .collect()
+    }
+}
+
+/// Pipes hold their fluid and lose heat to their ambient; heat sources and consumers get a
+/// small volume; everything else passes its inlet on.
+fn default_thermal(network: &Network, l: usize) -> LinkThermal {
+    let link = &network.links[l];
+    let fluid = network.fluid_of(l);
+    let t = network.loops[link.loop_index].initial_temperature_k;
+    let device = || MixingVolume::of_volume(DEFAULT_DEVICE_VOLUME_M3, fluid, t, 0.0);
+    match &link.component {
+        Component::Pipe(p) => {
+            let volume = MixingVolume::of_volume(p.area_m2() * p.length_m, fluid, t, 0.0);
+            let heat = match p.heat_loss {
+                Some(loss) => Heat::Ambient {
+                    ua_w_k: loss.u_w_m2_k * std::f64::consts::PI * loss.outer_diameter_m * p.length_m,
+                    ambient_k: loss.ambient_k,
+                },
+                None => Heat::None,
+            };
+            LinkThermal::Volume { volume, heat }
+        }
+        Component::HeatSource(h) => LinkThermal::Volume {
+            volume: device(),
+            heat: match h.duty {
+                HeatDuty::Fixed { heat_w } => Heat::Fixed { heat_w },
+                HeatDuty::OutletSetpoint { outlet_k } => Heat::Setpoint { outlet_k },
+            },
+        },
+        Component::HeatConsumer(c) => LinkThermal::Volume {
+            volume: device(),
+            heat: Heat::Fixed { heat_w: -c.heat_w },
+        },
+        _ => LinkThermal::Through,
+    }
+}

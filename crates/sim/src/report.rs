@@ -1,0 +1,118 @@
+//! What a run reports: a snapshot at each reporting step and the energy balance of the run.
+
+use std::fmt;
+
+/// Facility totals at a reporting instant [W].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Totals {
+    /// IT electric power of the racks [W].
+    pub it_power_w: f64,
+    /// IT heat captured by the coolant [W].
+    pub it_heat_to_liquid_w: f64,
+    /// Pumps' electric power [W].
+    pub pump_electric_w: f64,
+    /// Dry-cooler fans' electric power [W].
+    pub fan_electric_w: f64,
+    /// Heat pumps' electric power [W].
+    pub heat_pump_electric_w: f64,
+    /// Heat added by boilers and heating plants [W].
+    pub boiler_w: f64,
+    /// Heat rejected outdoors [W].
+    pub rejected_w: f64,
+    /// Heat delivered to district consumers [W].
+    pub reused_w: f64,
+    /// Heat lost by pipes [W].
+    pub lost_w: f64,
+}
+
+/// The state at a reporting instant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    /// Simulated time [s].
+    pub time_s: f64,
+    /// Node temperatures [K].
+    pub node_k: Vec<f64>,
+    /// Volume temperatures, in state order [K].
+    pub volume_k: Vec<f64>,
+    /// Link mass flows [kg/s].
+    pub flow_kg_s: Vec<f64>,
+    /// Heat into each link's water [W].
+    pub heat_w: Vec<f64>,
+    /// Facility totals.
+    pub totals: Totals,
+}
+
+/// Energy over a run [J]: what came in, what went out, what is stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EnergyBalance {
+    /// IT heat captured by the coolant [J].
+    pub it_heat_j: f64,
+    /// Pump heat into the water [J].
+    pub pump_heat_j: f64,
+    /// Heat-pump work into the water [J].
+    pub heat_pump_work_j: f64,
+    /// Boiler heat [J].
+    pub boiler_j: f64,
+    /// Heat rejected outdoors [J].
+    pub rejected_j: f64,
+    /// Heat reused by consumers [J].
+    pub reused_j: f64,
+    /// Heat lost by pipes [J].
+    pub lost_j: f64,
+    /// Change of the energy held in the water and metal [J].
+    pub stored_j: f64,
+}
+
+impl EnergyBalance {
+    /// From the accounts (in [`crate::dynamics::Account`] order) and the stored change.
+    pub fn new(accounts: [f64; 7], stored_j: f64) -> EnergyBalance {
+        let [it, pump, hp, boiler, rejected, reused, lost] = accounts;
+        EnergyBalance {
+            it_heat_j: it,
+            pump_heat_j: pump,
+            heat_pump_work_j: hp,
+            boiler_j: boiler,
+            rejected_j: rejected,
+            reused_j: reused,
+            lost_j: lost,
+            stored_j,
+        }
+    }
+
+    /// Energy in [J].
+    pub fn input_j(&self) -> f64 {
+        self.it_heat_j + self.pump_heat_j + self.heat_pump_work_j + self.boiler_j
+    }
+
+    /// In − out − stored [J]: zero up to the integration error.
+    pub fn residual_j(&self) -> f64 {
+        self.input_j() - self.rejected_j - self.reused_j - self.lost_j - self.stored_j
+    }
+
+    /// Residual relative to the energy that flowed in (or through storage, if more).
+    pub fn relative_residual(&self) -> f64 {
+        let scale = self.input_j().max(self.stored_j.abs()).max(1.0);
+        self.residual_j() / scale
+    }
+}
+
+impl fmt::Display for EnergyBalance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let gj = |j: f64| j / 1e9;
+        writeln!(f, "energy balance [GJ]")?;
+        writeln!(f, "  in   IT heat to coolant {:>14.6}", gj(self.it_heat_j))?;
+        writeln!(f, "       pump heat          {:>14.6}", gj(self.pump_heat_j))?;
+        writeln!(f, "       heat-pump work     {:>14.6}", gj(self.heat_pump_work_j))?;
+        writeln!(f, "       boiler             {:>14.6}", gj(self.boiler_j))?;
+        writeln!(f, "  out  rejected           {:>14.6}", gj(self.rejected_j))?;
+        writeln!(f, "       reused             {:>14.6}", gj(self.reused_j))?;
+        writeln!(f, "       lost               {:>14.6}", gj(self.lost_j))?;
+        writeln!(f, "  stored (change)         {:>14.6}", gj(self.stored_j))?;
+        write!(
+            f,
+            "  residual {:.3e} J ({:.2e} relative)",
+            self.residual_j(),
+            self.relative_residual()
+        )
+    }
+}

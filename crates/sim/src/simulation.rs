@@ -1,0 +1,469 @@
+//! The time loop: at each control step, apply the inputs and events, run the controllers,
+//! re-solve the flows (warm-started, quasi-static), then let CVODE carry the temperatures to the
+//! next control step. Reports go to an observer at a fixed reporting step, independent of
+//! CVODE's internal steps.
+
+use crate::control::Controllers;
+use crate::cvode::{Cvode, CvodeError, LinearSolver, Options};
+use crate::dynamics::{Account, Dynamics};
+use crate::error::SimError;
+use crate::event::{Action, Event};
+use crate::plant::{Heat, LinkThermal, Plant};
+use crate::report::{EnergyBalance, Snapshot, Totals};
+use dctwin_components::{Component, FluidState, PumpControl};
+use dctwin_network::hydraulic::{HydraulicSolver, HydraulicState};
+
+/// Models up to this many states use CVODE's dense solver; larger ones GMRES.
+pub const DENSE_LIMIT: usize = 150;
+
+/// How a run is stepped.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Settings {
+    /// Control step [s]: inputs, controllers and flows change only at its multiples. 60 s
+    /// matches the minute resolution of IT power traces.
+    pub control_step_s: f64,
+    /// Relative tolerance of the integration.
+    pub relative_tolerance: f64,
+    /// Absolute tolerance on temperatures [K].
+    pub absolute_tolerance_k: f64,
+    /// Restart CVODE at every control step (inputs jump there); otherwise only at events.
+    pub restart_each_step: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            control_step_s: 60.0,
+            relative_tolerance: 1e-7,
+            absolute_tolerance_k: 1e-5,
+            restart_each_step: true,
+        }
+    }
+}
+
+/// Whatever changes the plant's inputs over time: IT power, weather, heat demand.
+pub trait Inputs {
+    /// Set the plant's inputs for the control step starting at `time_s`.
+    fn apply(&mut self, time_s: f64, plant: &mut Plant);
+}
+
+impl<F: FnMut(f64, &mut Plant)> Inputs for F {
+    fn apply(&mut self, time_s: f64, plant: &mut Plant) {
+        self(time_s, plant)
+    }
+}
+
+/// Whether the observer wants the run to go on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Go on.
+    Continue,
+    /// Stop after this report (the state so far is kept).
+    Stop,
+}
+
+/// A transient simulation of a plant.
+pub struct Simulation {
+    /// The plant, with its current inputs.
+    pub plant: Plant,
+    /// Controllers acting at each control step.
+    pub controllers: Controllers,
+    settings: Settings,
+    hydraulic: HydraulicSolver,
+    hydraulic_state: HydraulicState,
+    dynamics: Dynamics,
+    cvode: Cvode,
+    time_s: f64,
+    start_energy_j: f64,
+    pending: Vec<Event>,
+}
+
+impl Simulation {
+    /// A simulation of `plant` starting at `start_s` with every volume at its loop's initial
+    /// temperature.
+    pub fn new(plant: Plant, start_s: f64, settings: Settings) -> Result<Simulation, SimError> {
+        let hydraulic = HydraulicSolver::new(&plant.network);
+        let hydraulic_state = HydraulicState::cold(&plant.network);
+        let dynamics = Dynamics::new(&plant);
+        let y0 = dynamics.initial_state(&plant);
+        let cvode = Cvode::new(start_s, &y0, &cvode_options(&settings, &dynamics))
+            .map_err(SimError::Setup)?;
+        let mut sim = Simulation {
+            controllers: Controllers::default(),
+            plant,
+            settings,
+            hydraulic,
+            hydraulic_state,
+            dynamics,
+            cvode,
+            time_s: start_s,
+            start_energy_j: 0.0,
+            pending: Vec::new(),
+        };
+        sim.start_energy_j = sim.stored_energy_j();
+        Ok(sim)
+    }
+
+    /// Simulated time [s].
+    pub fn time_s(&self) -> f64 {
+        self.time_s
+    }
+
+    /// Schedule events; they act at the start of the first control step at or after their time,
+    /// and the integrator restarts there.
+    pub fn schedule(&mut self, mut events: Vec<Event>) {
+        self.pending.append(&mut events);
+        self.pending.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
+    }
+
+    /// The temperature of each volume's link [K] (`None` for links without volume).
+    pub fn link_temperature_k(&self, l: usize) -> Option<f64> {
+        self.dynamics.state_of_link[l].map(|s| self.cvode.state()[s])
+    }
+
+    /// Node temperatures at the last evaluation [K].
+    pub fn node_temperatures_k(&self) -> &[f64] {
+        &self.dynamics.node_k
+    }
+
+    /// Mass flows of the current control step [kg/s].
+    pub fn flows_kg_s(&self) -> &[f64] {
+        &self.hydraulic_state.mass_flow_kg_s
+    }
+
+    /// Pressures of the current control step [Pa].
+    pub fn pressures_pa(&self) -> &[f64] {
+        &self.hydraulic_state.pressure_pa
+    }
+
+    /// CVODE's work so far.
+    pub fn integrator_stats(&self) -> crate::cvode::Stats {
+        self.cvode.stats()
+    }
+
+    /// Run until `end_s`, reporting every `report_step_s` (a multiple of the control step) to
+    /// `observer`. Returns the energy balance of the run so far.
+    pub fn run(
+        &mut self,
+        end_s: f64,
+        report_step_s: f64,
+        inputs: &mut dyn Inputs,
+        observer: &mut dyn FnMut(&Snapshot) -> Flow,
+    ) -> Result<EnergyBalance, SimError> {
+        let dt = self.settings.control_step_s;
+        let mut next_report = self.time_s + report_step_s;
+        while self.time_s < end_s - 1e-9 {
+            let t0 = self.time_s;
+            let t1 = (t0 + dt).min(end_s);
+            self.control_step(t0, inputs)?;
+            let mut rhs = |_t: f64, y: &[f64], dy: &mut [f64]| {
+                self.dynamics.evaluate(&self.plant, y, dy);
+                Ok(())
+            };
+            if let Err(e) = self.cvode.advance(t1, &mut rhs) {
+                return Err(self.integration_error(e));
+            }
+            self.time_s = t1;
+            if self.time_s >= next_report - 1e-9 || self.time_s >= end_s - 1e-9 {
+                next_report += report_step_s;
+                let snapshot = self.snapshot();
+                if observer(&snapshot) == Flow::Stop {
+                    break;
+                }
+            }
+        }
+        Ok(self.energy_balance())
+    }
+
+    /// Everything that happens at the start of a control step, before integration.
+    fn control_step(&mut self, t0: f64, inputs: &mut dyn Inputs) -> Result<(), SimError> {
+        inputs.apply(t0, &mut self.plant);
+        let restart = self.apply_due_events(t0)?;
+        self.refresh_nodes();
+        self.controllers.act(
+            &mut self.plant,
+            &self.dynamics,
+            self.cvode.state(),
+            self.settings.control_step_s,
+        );
+        self.solve_flows(t0)?;
+        // Inputs, set-points and flows jump at control steps: CVODE's history from the last
+        // step would see a kink it cannot represent, so it starts afresh.
+        if restart || self.settings.restart_each_step {
+            let y = self.cvode.state().to_vec();
+            self.cvode
+                .restart(t0, &y)
+                .map_err(|e| self.integration_error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Node temperatures for the current state (the controllers read them).
+    fn refresh_nodes(&mut self) {
+        let y = self.cvode.state().to_vec();
+        let mut dy = vec![0.0; y.len()];
+        self.dynamics.evaluate(&self.plant, &y, &mut dy);
+    }
+
+    fn apply_due_events(&mut self, t0: f64) -> Result<bool, SimError> {
+        let due = self
+            .pending
+            .iter()
+            .take_while(|e| e.time_s <= t0 + 1e-9)
+            .count();
+        let events: Vec<Event> = self.pending.drain(..due).collect();
+        for e in &events {
+            self.apply_event(e)?;
+        }
+        Ok(!events.is_empty())
+    }
+
+    fn apply_event(&mut self, event: &Event) -> Result<(), SimError> {
+        let bad = |message: String| SimError::BadEvent {
+            time_s: event.time_s,
+            message,
+        };
+        match &event.action {
+            Action::TripPump { link } => {
+                let l = self.plant.link(link).map_err(|e| bad(e.to_string()))?;
+                match &mut self.plant.network.links[l].component {
+                    Component::Pump(p) if p.curve.is_some() => {
+                        p.control = PumpControl::Speed { speed: 0.0 }
+                    }
+                    Component::Pump(_) => {
+                        return Err(bad(format!(
+                            "pump '{link}' has no head curve: an ideal pump cannot trip"
+                        )));
+                    }
+                    _ => return Err(bad(format!("'{link}' is not a pump"))),
+                }
+            }
+            Action::LoseExchanger { name } => {
+                let x = (self.plant.exchangers.iter_mut())
+                    .find(|x| &x.name == name)
+                    .ok_or_else(|| bad(format!("no heat exchanger called '{name}'")))?;
+                x.fouling_factor = 0.0;
+            }
+            Action::FoulExchanger { name, ua_factor } => {
+                let x = (self.plant.exchangers.iter_mut())
+                    .find(|x| &x.name == name)
+                    .ok_or_else(|| bad(format!("no heat exchanger called '{name}'")))?;
+                x.fouling_factor = *ua_factor;
+            }
+            Action::FoulDryCooler { name, ua_factor } => {
+                let d = (self.plant.dry_coolers.iter_mut())
+                    .find(|d| &d.name == name)
+                    .ok_or_else(|| bad(format!("no dry cooler called '{name}'")))?;
+                d.cooler.fouling_factor = *ua_factor;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flows for the step: fluid properties at the current temperatures, consumer valves from
+    /// their demand, then Newton (warm-started from the last step).
+    fn solve_flows(&mut self, t0: f64) -> Result<(), SimError> {
+        self.update_fluid_states();
+        self.update_consumer_flows();
+        self.hydraulic
+            .solve(&self.plant.network, &mut self.hydraulic_state)
+            .map_err(|source| SimError::Hydraulics {
+                time_s: t0,
+                source,
+            })?;
+        self.update_pump_heat();
+        let flows = self.hydraulic_state.mass_flow_kg_s.clone();
+        self.dynamics.set_flows(&self.plant, &flows)
+    }
+
+    fn update_fluid_states(&mut self) {
+        let network = &self.plant.network;
+        for (l, f) in self.hydraulic_state.fluid.iter_mut().enumerate() {
+            let t = self.dynamics.node_k[network.links[l].from];
+            let fluid = network.fluid_of(l);
+            *f = FluidState {
+                density_kg_m3: fluid.density_kg_m3(t),
+                viscosity_pa_s: fluid.viscosity_pa_s(t),
+            };
+        }
+    }
+
+    /// Heat consumers' valves pass the flow that takes their demand at the supply they see.
+    fn update_consumer_flows(&mut self) {
+        let network = &self.plant.network;
+        for (l, link) in network.links.iter().enumerate() {
+            if !matches!(link.component, Component::HeatConsumer(_)) {
+                continue;
+            }
+            let fluid = network.fluid_of(l);
+            let supply = self.dynamics.node_k[link.from];
+            self.hydraulic_state.consumer_flow_kg_s[l] = match (&self.plant.links[l], &link.component) {
+                (
+                    LinkThermal::Volume {
+                        heat: Heat::District(c),
+                        ..
+                    },
+                    _,
+                ) => c.operating_point(fluid, supply).mass_flow_kg_s,
+                (_, Component::HeatConsumer(c)) => c
+                    .required_flow_kg_s(supply, fluid)
+                    .unwrap_or_else(|| c.first_guess_flow_kg_s(fluid)),
+                _ => 0.0,
+            };
+        }
+    }
+
+    fn update_pump_heat(&mut self) {
+        let state = &self.hydraulic_state;
+        for (l, link) in self.plant.network.links.iter().enumerate() {
+            self.dynamics.pump_heat_w[l] = match &link.component {
+                Component::Pump(p) => {
+                    let rise = state.pressure_pa[link.to] - state.pressure_pa[link.from];
+                    let op = p.operating_point(
+                        state.mass_flow_kg_s[l],
+                        rise,
+                        state.fluid[l],
+                        state.pump_limited[l],
+                    );
+                    op.shaft_w * p.shaft_heat_to_fluid
+                }
+                _ => 0.0,
+            };
+        }
+    }
+
+    fn integration_error(&self, e: CvodeError) -> SimError {
+        match e {
+            CvodeError::Failed {
+                flag_name,
+                time_s,
+                worst_state,
+            } => {
+                let component = match self.dynamics.link_of_state.get(worst_state) {
+                    Some(&l) => self.plant.network.links[l].name.to_string(),
+                    None => "the energy accounts".to_string(),
+                };
+                SimError::Integration {
+                    time_s,
+                    flag: flag_name.to_string(),
+                    component,
+                }
+            }
+            e => SimError::Setup(e),
+        }
+    }
+
+    /// Energy held by all volumes [J].
+    pub fn stored_energy_j(&self) -> f64 {
+        let y = self.cvode.state();
+        (self.dynamics.link_of_state.iter().enumerate())
+            .map(|(s, &l)| match &self.plant.links[l] {
+                LinkThermal::Volume { volume, .. } => {
+                    volume.energy_j(self.plant.network.fluid_of(l), y[s])
+                }
+                LinkThermal::Through => 0.0,
+            })
+            .sum()
+    }
+
+    /// Water evaporated by adiabatic pre-cooling so far [kg].
+    pub fn water_used_kg(&self) -> f64 {
+        self.cvode.state()[self.dynamics.temperatures() + Account::WaterKg as usize]
+    }
+
+    /// The run's energy balance so far.
+    pub fn energy_balance(&self) -> EnergyBalance {
+        let y = self.cvode.state();
+        let a = &y[self.dynamics.temperatures()..];
+        let get = |k: Account| a[k as usize];
+        EnergyBalance::new(
+            [
+                get(Account::ItHeat),
+                get(Account::PumpHeat),
+                get(Account::HeatPumpWork),
+                get(Account::Boiler),
+                get(Account::Rejected),
+                get(Account::Reused),
+                get(Account::Lost),
+            ],
+            self.stored_energy_j() - self.start_energy_j,
+        )
+    }
+
+    /// The state now, for observers.
+    pub fn snapshot(&self) -> Snapshot {
+        let mut totals = Totals::default();
+        let state = &self.hydraulic_state;
+        for (l, link) in self.plant.network.links.iter().enumerate() {
+            if let Component::Pump(p) = &link.component {
+                let rise = state.pressure_pa[link.to] - state.pressure_pa[link.from];
+                totals.pump_electric_w += p
+                    .operating_point(
+                        state.mass_flow_kg_s[l],
+                        rise,
+                        state.fluid[l],
+                        state.pump_limited[l],
+                    )
+                    .electric_w;
+            }
+            if let LinkThermal::Volume { heat, .. } = &self.plant.links[l] {
+                let q = self.dynamics.heat_w[l];
+                match heat {
+                    Heat::Rack(r) => {
+                        totals.it_power_w += r.it_power_w;
+                        totals.it_heat_to_liquid_w += q;
+                    }
+                    Heat::Fixed { .. } if q > 0.0 => totals.it_heat_to_liquid_w += q,
+                    Heat::DryCooler { .. } | Heat::Fixed { .. } | Heat::Setpoint { .. }
+                        if q < 0.0 =>
+                    {
+                        totals.rejected_w -= q
+                    }
+                    Heat::District(_) => totals.reused_w -= q,
+                    Heat::Ambient { .. } => totals.lost_w -= q,
+                    Heat::Boiler(_) | Heat::Setpoint { .. } => totals.boiler_w += q,
+                    _ => {}
+                }
+            }
+        }
+        for d in &self.plant.dry_coolers {
+            totals.fan_electric_w += d.cooler.fan.power_w(d.fan_speed);
+        }
+        for &(_, _, p) in &self.dynamics.heat_pump_w {
+            totals.heat_pump_electric_w += p;
+        }
+        let y = self.cvode.state();
+        Snapshot {
+            time_s: self.time_s,
+            node_k: self.dynamics.node_k.clone(),
+            volume_k: y[..self.dynamics.temperatures()].to_vec(),
+            flow_kg_s: state.mass_flow_kg_s.clone(),
+            heat_w: self.dynamics.heat_w.clone(),
+            totals,
+        }
+    }
+}
+
+/// Absolute tolerance of the energy accounts [J]: they are integrals of MW over hours (1e9 J
+/// and more), held to the relative tolerance; this only matters while they are near zero.
+pub const ACCOUNT_ABSOLUTE_TOLERANCE_J: f64 = 1e3;
+
+/// CVODE settings for a model: dense below [`DENSE_LIMIT`] states, GMRES above.
+fn cvode_options(settings: &Settings, dynamics: &Dynamics) -> Options {
+    let n = dynamics.len();
+    let mut atol = vec![settings.absolute_tolerance_k; dynamics.temperatures()];
+    atol.resize(n, ACCOUNT_ABSOLUTE_TOLERANCE_J);
+    Options {
+        relative_tolerance: settings.relative_tolerance,
+        absolute_tolerance: settings.absolute_tolerance_k,
+        absolute_tolerances: Some(atol),
+        linear_solver: if n <= DENSE_LIMIT {
+            LinearSolver::Dense
+        } else {
+            LinearSolver::Krylov { max_dimension: 0 }
+        },
+        max_step_s: None,
+        max_steps: 100_000,
+    }
+}
+
