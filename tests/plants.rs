@@ -321,7 +321,9 @@ flow_nominal_m3_h = {rack}
 /// A header diameter for a volume flow at about 1.5 m/s [mm].
 fn header_mm(flow_m3_h: f64) -> f64 {
     let area = flow_m3_h / 3600.0 / 1.5;
-    ((4.0 * area / std::f64::consts::PI).sqrt() * 1000.0).round().max(50.0)
+    ((4.0 * area / std::f64::consts::PI).sqrt() * 1000.0)
+        .round()
+        .max(50.0)
 }
 
 /// The plant with its racks, CDUs, dry cooler, heat pumps, substation and boiler attached, and
@@ -374,10 +376,17 @@ pub fn build_plant(spec: &PlantSpec) -> (Plant, Controllers) {
             name: format!("{cdu_name}.supply"),
             measured,
             actuator: Actuator::ValveOpening(valve),
-            pi: PiController::new(0.03, 300.0, 0.05, 1.0, PiAction::Direct, Setpoint::Constant(k(40.0)))
-                .expect("PI")
-                .with_initial_output(0.7, 0.0)
-                .expect("initial output"),
+            pi: PiController::new(
+                0.03,
+                300.0,
+                0.05,
+                1.0,
+                PiAction::Direct,
+                Setpoint::Constant(k(40.0)),
+            )
+            .expect("PI")
+            .with_initial_output(0.7, 0.0)
+            .expect("initial output"),
         });
     }
     let total_heat = spec.container_heat_w() * spec.containers as f64;
@@ -394,7 +403,9 @@ pub fn build_plant(spec: &PlantSpec) -> (Plant, Controllers) {
         fan_power_w: total_heat * 0.012,
     };
     let cooler = DryCooler::from_rating(&rating, &water).expect("dry cooler");
-    plant.attach_dry_cooler("plant.dry_cooler", cooler, k(30.0)).unwrap();
+    plant
+        .attach_dry_cooler("plant.dry_cooler", cooler, k(30.0))
+        .unwrap();
     let _ = total_flow;
     if spec.district_demand_w > 0.0 {
         let unit = HeatPump::new(
@@ -404,8 +415,14 @@ pub fn build_plant(spec: &PlantSpec) -> (Plant, Controllers) {
         )
         .unwrap();
         let bank = HeatPumpBank::new(unit, 2).unwrap();
-        (plant.attach_heat_pumps("plant.hp", "plant.hp.evaporator", "plant.hp.condenser", bank, k(65.0)))
-            .unwrap();
+        (plant.attach_heat_pumps(
+            "plant.hp",
+            "plant.hp.evaporator",
+            "plant.hp.condenser",
+            bank,
+            k(65.0),
+        ))
+        .unwrap();
         let district = DistrictSubstation::new(
             &SubstationSpec {
                 demand_w: spec.district_demand_w,

@@ -65,7 +65,10 @@ mod tests {
         let d = v.derivative_k_s(&water, 313.15, 313.15, 0.0, 10_000.0);
         assert!((d - 10_000.0 / c).abs() < 1e-12);
         // ~100 kg of water: c ≈ 0.1 m³ · 992 kg/m³ · 4179 J/(kg K) + 5000 J/K.
-        assert!((c - (0.1 * 992.2 * 4179.0 + 5000.0)).abs() / c < 2e-3, "{c}");
+        assert!(
+            (c - (0.1 * 992.2 * 4179.0 + 5000.0)).abs() / c < 2e-3,
+            "{c}"
+        );
     }
 
     /// At steady state the outlet is T_in + Q / (ṁ c_p) (within the c_p variation).

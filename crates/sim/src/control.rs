@@ -52,7 +52,8 @@ impl Controllers {
         for c in &mut self.loops {
             let measured_k = match c.measured {
                 Measured::Node(n) => dynamics.node_k[n],
-                Measured::Volume(l) => dynamics.state_of_link[l].map_or(dynamics.node_k[plant.network.links[l].to], |s| y[s]),
+                Measured::Volume(l) => dynamics.state_of_link[l]
+                    .map_or(dynamics.node_k[plant.network.links[l].to], |s| y[s]),
             };
             let u = c.pi.update(measured_k, dt_s);
             match c.actuator {
@@ -115,10 +116,16 @@ fn follow_heating_load(plant: &mut Plant, dynamics: &Dynamics) {
         let l = hp.condenser_link;
         let m = dynamics.flow_kg_s[l].abs();
         let link = &plant.network.links[l];
-        let inlet = if dynamics.flow_kg_s[l] >= 0.0 { link.from } else { link.to };
+        let inlet = if dynamics.flow_kg_s[l] >= 0.0 {
+            link.from
+        } else {
+            link.to
+        };
         let fluid = &plant.network.loops[link.loop_index].fluid;
         hp.demand_w = if m > NO_FLOW_KG_S {
-            (m * (fluid.enthalpy_j_kg(hp.supply_setpoint_k) - fluid.enthalpy_j_kg(dynamics.node_k[inlet]))).max(0.0)
+            (m * (fluid.enthalpy_j_kg(hp.supply_setpoint_k)
+                - fluid.enthalpy_j_kg(dynamics.node_k[inlet])))
+            .max(0.0)
         } else {
             0.0
         };

@@ -272,12 +272,7 @@ impl Cvode {
         self.state_mut().copy_from_slice(y);
         self.time_s = t_s;
         // SAFETY: live CVODE memory and vector.
-        unsafe {
-            check(
-                sys::CVodeReInit(self.memory, t_s, self.y),
-                "CVodeReInit",
-            )
-        }
+        unsafe { check(sys::CVodeReInit(self.memory, t_s, self.y), "CVodeReInit") }
     }
 
     /// Integrate to exactly `t_out_s` (never beyond: it is a stop time) with right-hand side
@@ -297,13 +292,7 @@ impl Cvode {
         let flag = unsafe {
             sys::CVodeSetUserData(self.memory, (&mut callback as *mut Callback).cast());
             sys::CVodeSetStopTime(self.memory, t_out_s);
-            let flag = sys::CVode(
-                self.memory,
-                t_out_s,
-                self.y,
-                &mut t_reached,
-                sys::CV_NORMAL,
-            );
+            let flag = sys::CVode(self.memory, t_out_s, self.y, &mut t_reached, sys::CV_NORMAL);
             sys::CVodeSetUserData(self.memory, std::ptr::null_mut());
             flag
         };
@@ -477,8 +466,8 @@ mod tests {
             let tau = [10.0, 100.0];
             let mut cvode = Cvode::new(0.0, &[1.0, 1.0], &options).unwrap();
             let mut rhs = |_t: f64, y: &[f64], dy: &mut [f64]| {
-                for i in 0..2 {
-                    dy[i] = -y[i] / tau[i];
+                for ((d, y), tau) in dy.iter_mut().zip(y).zip(tau) {
+                    *d = -y / tau;
                 }
                 Ok(())
             };
@@ -486,13 +475,12 @@ mod tests {
                 let t = 5.0 * k as f64;
                 cvode.advance(t, &mut rhs).unwrap();
                 assert_eq!(cvode.time_s(), t);
-                for i in 0..2 {
-                    let exact = (-t / tau[i]).exp();
+                for (i, (&y, tau)) in cvode.state().iter().zip(tau).enumerate() {
+                    let exact = (-t / tau).exp();
                     // Local tolerance 1e-9 accumulates over ~100 steps.
                     assert!(
-                        (cvode.state()[i] - exact).abs() < 1e-7,
-                        "{solver:?} state {i} at {t}: {} vs {exact}",
-                        cvode.state()[i]
+                        (y - exact).abs() < 1e-7,
+                        "{solver:?} state {i} at {t}: {y} vs {exact}"
                     );
                 }
             }

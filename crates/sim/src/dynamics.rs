@@ -156,10 +156,10 @@ impl Dynamics {
         let n = network.node_count();
         let mut waiting = vec![0usize; n];
         let mut through_out: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for d in 0..n {
+        for (d, waits) in waiting.iter_mut().enumerate() {
             for &l in &self.inflow[self.inflow_start[d]..self.inflow_start[d + 1]] {
                 if self.state_of_link[l].is_none() {
-                    waiting[d] += 1;
+                    *waits += 1;
                     through_out[upstream(network, l, self.flow_kg_s[l])].push(d);
                 }
             }
@@ -355,7 +355,9 @@ fn heat_pump_duties(
     let _ = (plant, m_evap, t_cond_in, m_cond);
     // The refrigerant temperatures follow the leaving waters: the source leaves about where its
     // volume is; the sink leaves at the set-point the bank is controlled to.
-    let op = hp.bank.operate(hp.demand_w, t_evap_in, hp.supply_setpoint_k);
+    let op = hp
+        .bank
+        .operate(hp.demand_w, t_evap_in, hp.supply_setpoint_k);
     (op.condenser_heat_w, op.evaporator_heat_w, op.electric_w)
 }
 

@@ -39,6 +39,26 @@ pub enum SimError {
         /// Component whose state had the largest error.
         component: String,
     },
+    /// A temperature left the coolant's valid range (boiling, freezing, or a run-away heat
+    /// balance such as racks still powered with their CDU lost); the last good state is kept.
+    #[error(
+        "at t = {time_s} s the water in '{component}' reached {temperature_c:.1} °C, outside \
+         {fluid}'s range {min_c:.0}..{max_c:.0} °C"
+    )]
+    TemperatureOutOfRange {
+        /// Simulated time [s].
+        time_s: f64,
+        /// The link whose volume left the range.
+        component: String,
+        /// Its temperature [°C].
+        temperature_c: f64,
+        /// The coolant.
+        fluid: String,
+        /// Lower end of the range [°C].
+        min_c: f64,
+        /// Upper end [°C].
+        max_c: f64,
+    },
     /// CVODE could not be set up.
     #[error("CVODE could not be set up: {0}")]
     Setup(CvodeError),

@@ -314,7 +314,10 @@ fn default_thermal(network: &Network, l: usize) -> LinkThermal {
             let volume = MixingVolume::of_volume(p.area_m2() * p.length_m, fluid, t, 0.0);
             let heat = match p.heat_loss {
                 Some(loss) => Heat::Ambient {
-                    ua_w_k: loss.u_w_m2_k * std::f64::consts::PI * loss.outer_diameter_m * p.length_m,
+                    ua_w_k: loss.u_w_m2_k
+                        * std::f64::consts::PI
+                        * loss.outer_diameter_m
+                        * p.length_m,
                     ambient_k: loss.ambient_k,
                 },
                 None => Heat::None,

@@ -101,8 +101,16 @@ impl fmt::Display for EnergyBalance {
         let gj = |j: f64| j / 1e9;
         writeln!(f, "energy balance [GJ]")?;
         writeln!(f, "  in   IT heat to coolant {:>14.6}", gj(self.it_heat_j))?;
-        writeln!(f, "       pump heat          {:>14.6}", gj(self.pump_heat_j))?;
-        writeln!(f, "       heat-pump work     {:>14.6}", gj(self.heat_pump_work_j))?;
+        writeln!(
+            f,
+            "       pump heat          {:>14.6}",
+            gj(self.pump_heat_j)
+        )?;
+        writeln!(
+            f,
+            "       heat-pump work     {:>14.6}",
+            gj(self.heat_pump_work_j)
+        )?;
         writeln!(f, "       boiler             {:>14.6}", gj(self.boiler_j))?;
         writeln!(f, "  out  rejected           {:>14.6}", gj(self.rejected_j))?;
         writeln!(f, "       reused             {:>14.6}", gj(self.reused_j))?;

@@ -164,6 +164,7 @@ impl Simulation {
                 return Err(self.integration_error(e));
             }
             self.time_s = t1;
+            self.check_temperatures()?;
             if self.time_s >= next_report - 1e-9 || self.time_s >= end_s - 1e-9 {
                 next_report += report_step_s;
                 let snapshot = self.snapshot();
@@ -267,10 +268,7 @@ impl Simulation {
         self.update_consumer_flows();
         self.hydraulic
             .solve(&self.plant.network, &mut self.hydraulic_state)
-            .map_err(|source| SimError::Hydraulics {
-                time_s: t0,
-                source,
-            })?;
+            .map_err(|source| SimError::Hydraulics { time_s: t0, source })?;
         self.update_pump_heat();
         let flows = self.hydraulic_state.mass_flow_kg_s.clone();
         self.dynamics.set_flows(&self.plant, &flows)
@@ -297,19 +295,20 @@ impl Simulation {
             }
             let fluid = network.fluid_of(l);
             let supply = self.dynamics.node_k[link.from];
-            self.hydraulic_state.consumer_flow_kg_s[l] = match (&self.plant.links[l], &link.component) {
-                (
-                    LinkThermal::Volume {
-                        heat: Heat::District(c),
-                        ..
-                    },
-                    _,
-                ) => c.operating_point(fluid, supply).mass_flow_kg_s,
-                (_, Component::HeatConsumer(c)) => c
-                    .required_flow_kg_s(supply, fluid)
-                    .unwrap_or_else(|| c.first_guess_flow_kg_s(fluid)),
-                _ => 0.0,
-            };
+            self.hydraulic_state.consumer_flow_kg_s[l] =
+                match (&self.plant.links[l], &link.component) {
+                    (
+                        LinkThermal::Volume {
+                            heat: Heat::District(c),
+                            ..
+                        },
+                        _,
+                    ) => c.operating_point(fluid, supply).mass_flow_kg_s,
+                    (_, Component::HeatConsumer(c)) => c
+                        .required_flow_kg_s(supply, fluid)
+                        .unwrap_or_else(|| c.first_guess_flow_kg_s(fluid)),
+                    _ => 0.0,
+                };
         }
     }
 
@@ -330,6 +329,26 @@ impl Simulation {
                 _ => 0.0,
             };
         }
+    }
+
+    /// Every volume within its coolant's valid range.
+    fn check_temperatures(&self) -> Result<(), SimError> {
+        let y = self.cvode.state();
+        for (s, &l) in self.dynamics.link_of_state.iter().enumerate() {
+            let fluid = self.plant.network.fluid_of(l);
+            let (min_k, max_k) = fluid.valid_range_k();
+            if !(y[s] >= min_k && y[s] <= max_k) {
+                return Err(SimError::TemperatureOutOfRange {
+                    time_s: self.time_s,
+                    component: self.plant.network.links[l].name.to_string(),
+                    temperature_c: y[s] - 273.15,
+                    fluid: fluid.name(),
+                    min_c: min_k - 273.15,
+                    max_c: max_k - 273.15,
+                });
+            }
+        }
+        Ok(())
     }
 
     fn integration_error(&self, e: CvodeError) -> SimError {
@@ -466,4 +485,3 @@ fn cvode_options(settings: &Settings, dynamics: &Dynamics) -> Options {
         max_steps: 100_000,
     }
 }
-
