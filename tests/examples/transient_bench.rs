@@ -3,7 +3,8 @@
 //! control and reporting steps, with every rack's load changing every minute. Prints simulated
 //! seconds per wall second and where CVODE's work went.
 //!
-//! Usage: `transient_bench [--containers N] [--hours H]` (default 50 containers, 24 h).
+//! Usage: `transient_bench [--containers N] [--hours H] [--no-restart]` (default 50 containers,
+//! 24 h; `--no-restart` keeps CVODE's history across control steps).
 
 use dctwin_sim::{Flow, Plant, Settings, Simulation};
 use dctwin_tests::plants::{PlantSpec, build_plant, k};
@@ -27,7 +28,11 @@ fn main() {
     };
     let (plant, controllers) = build_plant(&spec);
     let setup = Instant::now();
-    let mut sim = Simulation::new(plant, 0.0, Settings::default()).expect("simulation");
+    let settings = Settings {
+        restart_each_step: !args.iter().any(|a| a == "--no-restart"),
+        ..Settings::default()
+    };
+    let mut sim = Simulation::new(plant, 0.0, settings).expect("simulation");
     sim.controllers = controllers;
     let setup_s = setup.elapsed().as_secs_f64();
     // A deterministic load walk: each minute every rack moves between 60 % and 100 %.

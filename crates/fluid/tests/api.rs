@@ -237,3 +237,20 @@ fn physically_sensible_trends() {
         assert!(rich.conductivity_w_m_k < lean.conductivity_w_m_k);
     }
 }
+
+/// The near-guess inverse agrees with the full search, from guesses close by and far off.
+#[test]
+fn enthalpy_inverse_from_a_guess_matches_the_search() {
+    for f in [
+        Fluid::water(),
+        Fluid::new(FluidKind::PropyleneGlycol, 0.3).unwrap(),
+    ] {
+        for t in [275.0, 300.0, 313.15, 333.15, 350.0] {
+            let h = f.enthalpy_j_kg(t);
+            for guess in [t - 0.01, t + 2.0, t - 30.0, 200.0] {
+                let near = f.temperature_from_enthalpy_near_k(h, guess);
+                assert!((near - t).abs() < 1e-9, "{t} from {guess}: {near}");
+            }
+        }
+    }
+}

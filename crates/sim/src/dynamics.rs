@@ -237,23 +237,24 @@ impl Dynamics {
                 continue; // no water arrives: the node keeps its last temperature
             }
             let fluid = &network.loops[network.node_loop[d]].fluid;
-            let (mut mh, mut m_sum) = (0.0, 0.0);
+            let (mut mh, mut mt, mut m_sum) = (0.0, 0.0, 0.0);
             for &l in links {
                 let m = self.flow_kg_s[l].abs();
-                let h = match self.state_of_link[l] {
-                    Some(s) => fluid.enthalpy_j_kg(y[s]),
+                let (t, h) = match self.state_of_link[l] {
+                    Some(s) => (y[s], fluid.enthalpy_j_kg(y[s])),
                     None => {
                         let t_up = self.node_k[upstream(network, l, self.flow_kg_s[l])];
-                        fluid.enthalpy_j_kg(t_up) + self.pump_heat_w[l] / m
+                        (t_up, fluid.enthalpy_j_kg(t_up) + self.pump_heat_w[l] / m)
                     }
                 };
                 mh += m * h;
+                mt += m * t;
                 m_sum += m;
             }
             self.node_k[d] = if links.len() == 1 && self.state_of_link[links[0]].is_some() {
                 y[self.state_of_link[links[0]].unwrap_or_default()]
             } else {
-                fluid.temperature_from_enthalpy_k(mh / m_sum)
+                fluid.temperature_from_enthalpy_near_k(mh / m_sum, mt / m_sum)
             };
         }
     }
