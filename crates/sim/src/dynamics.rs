@@ -261,7 +261,7 @@ impl Dynamics {
 
     /// Duties of the components that join two links: exchangers and heat pumps, from the inlet
     /// temperatures of both sides.
-    fn couplings(&mut self, plant: &Plant, _y: &[f64]) {
+    fn couplings(&mut self, plant: &Plant, y: &[f64]) {
         for (i, x) in plant.exchangers.iter().enumerate() {
             let side = |l: usize| {
                 let m = self.flow_kg_s[l];
@@ -285,10 +285,13 @@ impl Dynamics {
         for (i, hp) in plant.heat_pumps.iter().enumerate() {
             let m_e = self.flow_kg_s[hp.evaporator_link];
             let m_c = self.flow_kg_s[hp.condenser_link];
-            let t_evap_in = self.node_k[upstream(&plant.network, hp.evaporator_link, m_e)];
-            let t_cond_in = self.node_k[upstream(&plant.network, hp.condenser_link, m_c)];
+            // The source water leaves at the evaporator volume's temperature.
+            let source_leaving_k = match self.state_of_link[hp.evaporator_link] {
+                Some(s) => y[s],
+                None => self.node_k[upstream(&plant.network, hp.evaporator_link, m_e)],
+            };
             self.heat_pump_w[i] = if m_e.abs() > NO_FLOW_KG_S && m_c.abs() > NO_FLOW_KG_S {
-                heat_pump_duties(plant, hp, t_evap_in, m_e.abs(), t_cond_in, m_c.abs())
+                heat_pump_duties(hp, source_leaving_k)
             } else {
                 (0.0, 0.0, 0.0)
             };
@@ -344,21 +347,11 @@ fn signed(q: f64, source: Account, sink: Account) -> (f64, Option<Account>) {
     (q, Some(if q >= 0.0 { source } else { sink }))
 }
 
-/// Condenser heat, evaporator heat and electric power of a bank at its demand.
-fn heat_pump_duties(
-    plant: &Plant,
-    hp: &crate::plant::HeatPumps,
-    t_evap_in: f64,
-    m_evap: f64,
-    t_cond_in: f64,
-    m_cond: f64,
-) -> (f64, f64, f64) {
-    let _ = (plant, m_evap, t_cond_in, m_cond);
-    // The refrigerant temperatures follow the leaving waters: the source leaves about where its
-    // volume is; the sink leaves at the set-point the bank is controlled to.
-    let op = hp
-        .bank
-        .operate(hp.demand_w, t_evap_in, hp.supply_setpoint_k);
+/// Condenser heat, evaporator heat and electric power of a bank at its demand. The refrigerant
+/// temperatures follow the leaving waters: the source's (its volume) and the sink's set-point,
+/// which the bank is controlled to.
+fn heat_pump_duties(hp: &crate::plant::HeatPumps, source_leaving_k: f64) -> (f64, f64, f64) {
+    let op = (hp.bank).operate(hp.demand_w, source_leaving_k, hp.supply_setpoint_k);
     (op.condenser_heat_w, op.evaporator_heat_w, op.electric_w)
 }
 
