@@ -105,6 +105,26 @@ impl Network {
         self.node_names.iter().position(|n| &**n == name)
     }
 
+    /// The node water enters link `l` from when its flow is `mass_flow_kg_s`.
+    pub fn upstream(&self, l: usize, mass_flow_kg_s: f64) -> usize {
+        let link = &self.links[l];
+        if mass_flow_kg_s >= 0.0 {
+            link.from
+        } else {
+            link.to
+        }
+    }
+
+    /// The node water leaves link `l` into when its flow is `mass_flow_kg_s`.
+    pub fn downstream(&self, l: usize, mass_flow_kg_s: f64) -> usize {
+        let link = &self.links[l];
+        if mass_flow_kg_s >= 0.0 {
+            link.to
+        } else {
+            link.from
+        }
+    }
+
     /// The fluid of link `l`.
     pub fn fluid_of(&self, l: usize) -> &Fluid {
         &self.loops[self.links[l].loop_index].fluid

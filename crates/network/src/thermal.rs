@@ -46,12 +46,7 @@ impl ThermalState {
 
 /// The link's upstream and downstream node for its flow direction.
 fn ends(network: &Network, l: usize, m: f64) -> (usize, usize) {
-    let link = &network.links[l];
-    if m >= 0.0 {
-        (link.from, link.to)
-    } else {
-        (link.to, link.from)
-    }
+    (network.upstream(l, m), network.downstream(l, m))
 }
 
 /// The order in which nodes are solved, which depends only on the flow directions and on which

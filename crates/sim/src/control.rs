@@ -91,9 +91,8 @@ fn hold_dry_cooler_setpoints(plant: &mut Plant, dynamics: &Dynamics, driven: &[u
         }
         let l = unit.link;
         let m = dynamics.flow_kg_s[l];
-        let link = &plant.network.links[l];
-        let inlet = if m >= 0.0 { link.from } else { link.to };
-        let fluid = &plant.network.loops[link.loop_index].fluid;
+        let inlet = plant.network.upstream(l, m);
+        let fluid = plant.network.fluid_of(l);
         unit.fan_speed = if m.abs() > NO_FLOW_KG_S {
             (unit.cooler)
                 .fan_speed_for(

@@ -129,7 +129,7 @@ impl Dynamics {
         let mut count = vec![0usize; n + 1];
         for (l, &m) in flows.iter().enumerate() {
             if m.abs() > NO_FLOW_KG_S {
-                count[downstream(network, l, m) + 1] += 1;
+                count[network.downstream(l, m) + 1] += 1;
             }
         }
         for i in 0..n {
@@ -141,7 +141,7 @@ impl Dynamics {
         let mut fill = count;
         for (l, &m) in flows.iter().enumerate() {
             if m.abs() > NO_FLOW_KG_S {
-                let d = downstream(network, l, m);
+                let d = network.downstream(l, m);
                 self.inflow[fill[d]] = l;
                 fill[d] += 1;
             }
@@ -160,7 +160,7 @@ impl Dynamics {
             for &l in &self.inflow[self.inflow_start[d]..self.inflow_start[d + 1]] {
                 if self.state_of_link[l].is_none() {
                     *waits += 1;
-                    through_out[upstream(network, l, self.flow_kg_s[l])].push(d);
+                    through_out[network.upstream(l, self.flow_kg_s[l])].push(d);
                 }
             }
         }
@@ -188,10 +188,15 @@ impl Dynamics {
         Ok(())
     }
 
-    /// Evaluate dy/dt at state `y`.
-    pub fn evaluate(&mut self, plant: &Plant, y: &[f64], dy: &mut [f64]) {
+    /// Node temperatures and coupling duties at state `y` (what controllers read).
+    pub fn refresh(&mut self, plant: &Plant, y: &[f64]) {
         self.mix_nodes(plant, y);
         self.couplings(plant, y);
+    }
+
+    /// Evaluate dy/dt at state `y`.
+    pub fn evaluate(&mut self, plant: &Plant, y: &[f64], dy: &mut [f64]) {
+        self.refresh(plant, y);
         let accounts_at = self.temperatures();
         dy[accounts_at..].fill(0.0);
         for (s, &l) in self.link_of_state.iter().enumerate() {
@@ -202,7 +207,7 @@ impl Dynamics {
             let m = self.flow_kg_s[l];
             let t = y[s];
             let t_in = if m.abs() > NO_FLOW_KG_S {
-                self.node_k[upstream(&plant.network, l, m)]
+                self.node_k[plant.network.upstream(l, m)]
             } else {
                 t
             };
@@ -243,7 +248,7 @@ impl Dynamics {
                 let (t, h) = match self.state_of_link[l] {
                     Some(s) => (y[s], fluid.enthalpy_j_kg(y[s])),
                     None => {
-                        let t_up = self.node_k[upstream(network, l, self.flow_kg_s[l])];
+                        let t_up = self.node_k[network.upstream(l, self.flow_kg_s[l])];
                         (t_up, fluid.enthalpy_j_kg(t_up) + self.pump_heat_w[l] / m)
                     }
                 };
@@ -265,7 +270,7 @@ impl Dynamics {
         for (i, x) in plant.exchangers.iter().enumerate() {
             let side = |l: usize| {
                 let m = self.flow_kg_s[l];
-                let t_in = self.node_k[upstream(&plant.network, l, m)];
+                let t_in = self.node_k[plant.network.upstream(l, m)];
                 (t_in, m.abs(), plant.network.fluid_of(l))
             };
             let (th, mh, fh) = side(x.hot_link);
@@ -288,7 +293,7 @@ impl Dynamics {
             // The source water leaves at the evaporator volume's temperature.
             let source_leaving_k = match self.state_of_link[hp.evaporator_link] {
                 Some(s) => y[s],
-                None => self.node_k[upstream(&plant.network, hp.evaporator_link, m_e)],
+                None => self.node_k[plant.network.upstream(hp.evaporator_link, m_e)],
             };
             self.heat_pump_w[i] = if m_e.abs() > NO_FLOW_KG_S && m_c.abs() > NO_FLOW_KG_S {
                 heat_pump_duties(hp, source_leaving_k)
@@ -353,16 +358,6 @@ fn signed(q: f64, source: Account, sink: Account) -> (f64, Option<Account>) {
 fn heat_pump_duties(hp: &crate::plant::HeatPumps, source_leaving_k: f64) -> (f64, f64, f64) {
     let op = (hp.bank).operate(hp.demand_w, source_leaving_k, hp.supply_setpoint_k);
     (op.condenser_heat_w, op.evaporator_heat_w, op.electric_w)
-}
-
-fn upstream(network: &Network, l: usize, m: f64) -> usize {
-    let link = &network.links[l];
-    if m >= 0.0 { link.from } else { link.to }
-}
-
-fn downstream(network: &Network, l: usize, m: f64) -> usize {
-    let link = &network.links[l];
-    if m >= 0.0 { link.to } else { link.from }
 }
 
 fn initial_node_temperatures(network: &Network) -> Vec<f64> {

@@ -201,9 +201,7 @@ impl Simulation {
 
     /// Node temperatures for the current state (the controllers read them).
     fn refresh_nodes(&mut self) {
-        let y = self.cvode.state().to_vec();
-        let mut dy = vec![0.0; y.len()];
-        self.dynamics.evaluate(&self.plant, &y, &mut dy);
+        self.dynamics.refresh(&self.plant, self.cvode.state());
     }
 
     fn apply_due_events(&mut self, t0: f64) -> Result<bool, SimError> {
