@@ -7,6 +7,7 @@
 //! [`MixingVolume`], settles at the set-point whenever the capacity suffices. It draws
 //! Q / η of fuel or electricity.
 
+use crate::parameter::check;
 use crate::volume::MixingVolume;
 use dctwin_fluid::Fluid;
 
@@ -53,6 +54,8 @@ pub enum BoilerError {
         expected: &'static str,
     },
 }
+
+crate::parameter::from_invalid_parameter!(BoilerError);
 
 /// The parameters of a boiler, as given by the user.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -149,24 +152,6 @@ impl Boiler {
         let heat = self.heat_w(fluid, t_in_k, mass_flow_kg_s);
         self.volume
             .derivative_k_s(fluid, t_in_k, t_k, mass_flow_kg_s, heat)
-    }
-}
-
-/// `Ok` if `valid` and `value` is finite, else the error naming the parameter.
-fn check(
-    name: &'static str,
-    value: f64,
-    valid: bool,
-    expected: &'static str,
-) -> Result<(), BoilerError> {
-    if valid && value.is_finite() {
-        Ok(())
-    } else {
-        Err(BoilerError::Parameter {
-            name,
-            value,
-            expected,
-        })
     }
 }
 

@@ -34,6 +34,7 @@
 
 use crate::dry_cooler::{DEFAULT_MIN_FAN_SPEED, Fan};
 use crate::heat_exchanger::{FlowArrangement, mean_specific_heat_j_kg_k};
+use crate::parameter::check;
 use crate::psychrometrics::{self, Psychrometrics};
 use dctwin_fluid::Fluid;
 
@@ -85,23 +86,7 @@ pub enum CoolingTowerError {
     },
 }
 
-/// Check `value` and name it if it fails.
-fn check(
-    name: &'static str,
-    value: f64,
-    ok: bool,
-    expected: &'static str,
-) -> Result<(), CoolingTowerError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(CoolingTowerError::Parameter {
-            name,
-            value,
-            expected,
-        })
-    }
-}
+crate::parameter::from_invalid_parameter!(CoolingTowerError);
 
 /// Whether `v` is finite and > 0.
 fn positive(v: f64) -> bool {

@@ -12,6 +12,7 @@
 //! The water it holds (exchanger channels, pipes) is a [`MixingVolume`] whose outlet settles at
 //! the return target whenever the supply is above it.
 
+use crate::parameter::check;
 use crate::volume::MixingVolume;
 use dctwin_fluid::Fluid;
 
@@ -29,6 +30,8 @@ pub enum SubstationError {
         expected: &'static str,
     },
 }
+
+crate::parameter::from_invalid_parameter!(SubstationError);
 
 /// The parameters of a district-heating substation, as given by the user.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -163,24 +166,6 @@ impl DistrictSubstation {
             point.mass_flow_kg_s,
             -point.heat_taken_w,
         )
-    }
-}
-
-/// `Ok` if `valid` and `value` is finite, else the error naming the parameter.
-fn check(
-    name: &'static str,
-    value: f64,
-    valid: bool,
-    expected: &'static str,
-) -> Result<(), SubstationError> {
-    if valid && value.is_finite() {
-        Ok(())
-    } else {
-        Err(SubstationError::Parameter {
-            name,
-            value,
-            expected,
-        })
     }
 }
 

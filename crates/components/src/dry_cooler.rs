@@ -18,6 +18,7 @@
 //! −[`DryCoolerOperation::heat_rejected_w`], computed from the water inlet temperature.
 
 use crate::heat_exchanger::{ConductanceScaling, FlowArrangement, mean_specific_heat_j_kg_k};
+use crate::parameter::check;
 use crate::psychrometrics::{self, MoistAir, Psychrometrics};
 use dctwin_fluid::Fluid;
 use std::cmp::Ordering;
@@ -75,23 +76,7 @@ pub enum DryCoolerError {
     },
 }
 
-/// Check `value` and name it if it fails.
-fn check(
-    name: &'static str,
-    value: f64,
-    ok: bool,
-    expected: &'static str,
-) -> Result<(), DryCoolerError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(DryCoolerError::Parameter {
-            name,
-            value,
-            expected,
-        })
-    }
-}
+crate::parameter::from_invalid_parameter!(DryCoolerError);
 
 /// Whether `v` is finite and > 0.
 fn positive(v: f64) -> bool {

@@ -18,6 +18,7 @@
 //! receives −Q (side 1) and +Q (side 2) computed from the inlet temperatures; at steady state
 //! each volume then sits at its side's outlet temperature.
 
+use crate::parameter::check;
 use dctwin_fluid::Fluid;
 
 /// Film-coefficient exponent on the flow ratio [-]: Dittus–Boelter, Nu ∝ Re^0.8 in turbulent
@@ -62,23 +63,7 @@ pub enum HeatExchangerError {
     },
 }
 
-/// Check `value` and name it if it fails.
-fn check(
-    name: &'static str,
-    value: f64,
-    ok: bool,
-    expected: &'static str,
-) -> Result<(), HeatExchangerError> {
-    if ok {
-        Ok(())
-    } else {
-        Err(HeatExchangerError::Parameter {
-            name,
-            value,
-            expected,
-        })
-    }
-}
+crate::parameter::from_invalid_parameter!(HeatExchangerError);
 
 /// How the two streams meet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

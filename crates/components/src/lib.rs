@@ -20,6 +20,7 @@ pub mod heat_exchanger;
 pub mod heat_pump;
 pub mod heat_source;
 pub mod hydraulic;
+pub mod parameter;
 pub mod pipe;
 pub mod plug_flow;
 pub mod psychrometrics;

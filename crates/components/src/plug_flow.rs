@@ -41,6 +41,7 @@
 //! * The ambient temperature is fixed for a delay line: the analytic law over a parcel's whole
 //!   residence needs a constant ambient.
 
+use crate::parameter::check;
 use crate::volume::MixingVolume;
 use dctwin_fluid::Fluid;
 use std::collections::VecDeque;
@@ -75,6 +76,8 @@ pub enum PlugFlowError {
         mass_flow_kg_s: f64,
     },
 }
+
+crate::parameter::from_invalid_parameter!(PlugFlowError);
 
 /// Thermal resistance per length of a cylindrical insulation layer [m·K/W]:
 /// ln(D_out/D_in)/(2π·k).
@@ -615,24 +618,6 @@ impl PlugFlowPipe {
     ) -> f64 {
         self.wall
             .derivative_k_s(fluid, line_outlet_k, wall_k, mass_flow_kg_s, 0.0)
-    }
-}
-
-/// `Ok` if `valid` and `value` is finite, else the error naming the parameter.
-fn check(
-    name: &'static str,
-    value: f64,
-    valid: bool,
-    expected: &'static str,
-) -> Result<(), PlugFlowError> {
-    if valid && value.is_finite() {
-        Ok(())
-    } else {
-        Err(PlugFlowError::Parameter {
-            name,
-            value,
-            expected,
-        })
     }
 }
 

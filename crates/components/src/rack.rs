@@ -11,6 +11,7 @@
 //! rack outlet: the hottest coolant in the rack, so the estimate is conservative for chips near
 //! the inlet.
 
+use crate::parameter::check;
 use crate::volume::MixingVolume;
 use dctwin_fluid::Fluid;
 
@@ -98,6 +99,8 @@ pub enum RackError {
         expected: &'static str,
     },
 }
+
+crate::parameter::from_invalid_parameter!(RackError);
 
 /// The parameters of a cold-plate rack, as given by the user.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -283,24 +286,6 @@ impl ColdPlateRack {
             supply_above_class: supply_k > self.class.supply_limit_k(),
             chip_above_limit: chip_k > self.chip_limit_k,
         }
-    }
-}
-
-/// `Ok` if `valid` and `value` is finite, else the error naming the parameter.
-fn check(
-    name: &'static str,
-    value: f64,
-    valid: bool,
-    expected: &'static str,
-) -> Result<(), RackError> {
-    if valid && value.is_finite() {
-        Ok(())
-    } else {
-        Err(RackError::Parameter {
-            name,
-            value,
-            expected,
-        })
     }
 }
 

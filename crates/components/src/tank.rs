@@ -23,6 +23,7 @@
 //!
 //! Energies use enthalpies, so the energy balance (flow in − flow out − losses = dE/dt) is exact.
 
+use crate::parameter::check;
 use dctwin_fluid::Fluid;
 use std::f64::consts::PI;
 
@@ -69,6 +70,8 @@ pub enum TankError {
         len: usize,
     },
 }
+
+crate::parameter::from_invalid_parameter!(TankError);
 
 /// The parameters of a stratified tank, as given by the user.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -315,24 +318,6 @@ fn smooth_ramp(x: f64, w: f64) -> f64 {
         x * x / (2.0 * w)
     } else {
         x - 0.5 * w
-    }
-}
-
-/// `Ok` if `valid` and `value` is finite, else the error naming the parameter.
-fn check(
-    name: &'static str,
-    value: f64,
-    valid: bool,
-    expected: &'static str,
-) -> Result<(), TankError> {
-    if valid && value.is_finite() {
-        Ok(())
-    } else {
-        Err(TankError::Parameter {
-            name,
-            value,
-            expected,
-        })
     }
 }
 
