@@ -34,7 +34,7 @@
 
 use crate::dry_cooler::{DEFAULT_MIN_FAN_SPEED, Fan};
 use crate::heat_exchanger::{FlowArrangement, mean_specific_heat_j_kg_k};
-use crate::parameter::check;
+use crate::parameter::{check, positive};
 use crate::psychrometrics::{self, Psychrometrics};
 use dctwin_fluid::Fluid;
 
@@ -87,11 +87,6 @@ pub enum CoolingTowerError {
 }
 
 crate::parameter::from_invalid_parameter!(CoolingTowerError);
-
-/// Whether `v` is finite and > 0.
-fn positive(v: f64) -> bool {
-    v > 0.0 && v.is_finite()
-}
 
 /// A tower's data-sheet point at full fan speed.
 #[derive(Debug, Clone, Copy, PartialEq)]

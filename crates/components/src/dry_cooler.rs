@@ -18,7 +18,7 @@
 //! −[`DryCoolerOperation::heat_rejected_w`], computed from the water inlet temperature.
 
 use crate::heat_exchanger::{ConductanceScaling, FlowArrangement, mean_specific_heat_j_kg_k};
-use crate::parameter::check;
+use crate::parameter::{check, positive};
 use crate::psychrometrics::{self, MoistAir, Psychrometrics};
 use dctwin_fluid::Fluid;
 use std::cmp::Ordering;
@@ -77,11 +77,6 @@ pub enum DryCoolerError {
 }
 
 crate::parameter::from_invalid_parameter!(DryCoolerError);
-
-/// Whether `v` is finite and > 0.
-fn positive(v: f64) -> bool {
-    v > 0.0 && v.is_finite()
-}
 
 /// Variable-speed fans (all of a unit's fans, run together).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -18,7 +18,7 @@
 //! receives −Q (side 1) and +Q (side 2) computed from the inlet temperatures; at steady state
 //! each volume then sits at its side's outlet temperature.
 
-use crate::parameter::check;
+use crate::parameter::{check, positive};
 use dctwin_fluid::Fluid;
 
 /// Film-coefficient exponent on the flow ratio [-]: Dittus–Boelter, Nu ∝ Re^0.8 in turbulent
@@ -179,7 +179,6 @@ impl ConductanceScaling {
         rated_flow_1_kg_s: f64,
         rated_flow_2_kg_s: f64,
     ) -> Result<Self, HeatExchangerError> {
-        let positive = |v: f64| v > 0.0 && v.is_finite();
         check(
             "rated_ua_w_k",
             rated_ua_w_k,
@@ -318,7 +317,6 @@ impl HeatExchanger {
         side_2: Stream,
         heat_w: f64,
     ) -> Result<Self, HeatExchangerError> {
-        let positive = |v: f64| v > 0.0 && v.is_finite();
         check(
             "rated_flow_1_kg_s",
             side_1.mass_flow_kg_s,

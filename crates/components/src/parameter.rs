@@ -31,6 +31,11 @@ pub fn check(
     }
 }
 
+/// Whether `v` is finite and > 0.
+pub fn positive(v: f64) -> bool {
+    v > 0.0 && v.is_finite()
+}
+
 /// `impl From<InvalidParameter>` for a component error with a
 /// `Parameter { name, value, expected }` variant.
 macro_rules! from_invalid_parameter {
