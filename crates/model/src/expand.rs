@@ -1,12 +1,15 @@
 //! Walks a model document: loops, their components, and template instances expanded N times with
 //! generated names (`container[17].rack[3].valve`).
 
+use crate::device::{Device, SupplyControl};
+use crate::device_kinds::{Coupling, ExchangerRating};
 use crate::diagnostic::Sink;
 use crate::facility::{Facility, Link, Node, Origin};
 use crate::kinds::{self, KINDS, Parsed};
 use crate::reader::{Reader, closest, type_name};
 use crate::units::Quantity;
 use dctwin_components::Component;
+use dctwin_components::heat_exchanger::{FlowArrangement, HeatExchanger, Stream};
 use dctwin_fluid::{Fluid, FluidError};
 use std::collections::HashMap;
 use toml::Spanned;
@@ -46,6 +49,19 @@ pub struct Builder<'a> {
     instance_names: HashMap<String, usize>,
     /// Templates instantiated at least once.
     used_templates: std::collections::HashSet<String>,
+    /// Transient devices, with their links resolved.
+    pub devices: Vec<Device>,
+    /// Couplings waiting for the links they name.
+    couplings: Vec<PendingCoupling>,
+}
+
+/// A coupling as read, resolved once every link exists.
+struct PendingCoupling {
+    name: String,
+    prefix: String,
+    coupling: Coupling,
+    offset: usize,
+    context: String,
 }
 
 /// A node created inside a template instance.
@@ -105,12 +121,15 @@ impl<'a> Builder<'a> {
             component_names: HashMap::new(),
             instance_names: HashMap::new(),
             used_templates: std::collections::HashSet::new(),
+            devices: Vec::new(),
+            couplings: Vec::new(),
         };
         let (name, loops) = b.read_root(root);
         for (table, offset) in loops {
-            b.read_loop(table, offset);
+            b.read_loop(table, offset, &Scope::default());
         }
         b.check_unused_templates();
+        b.resolve_couplings();
         (b, name)
     }
 
@@ -180,7 +199,7 @@ impl<'a> Builder<'a> {
         (name, loops)
     }
 
-    fn read_loop(&mut self, table: &'a DeTable<'a>, offset: usize) {
+    fn read_loop(&mut self, table: &'a DeTable<'a>, offset: usize, scope: &Scope) {
         let index = self.loops.len();
         let mut r = Reader::new(
             &mut self.sink,
@@ -230,6 +249,7 @@ impl<'a> Builder<'a> {
         let (Some((name, _)), Some(fluid), Some(initial)) = (name, fluid, initial) else {
             return;
         };
+        let name = format!("{}{name}", scope.prefix);
         if self.loops.iter().any(|l| l.name == name) {
             self.sink.error(
                 offset,
@@ -246,8 +266,7 @@ impl<'a> Builder<'a> {
             offset,
             pressurisations: Vec::new(),
         });
-        let scope = Scope::default();
-        self.read_body(index, &scope, &components, &instances);
+        self.read_body(index, scope, &components, &instances);
     }
 
     fn read_body(
@@ -272,9 +291,9 @@ impl<'a> Builder<'a> {
         table: &'a DeTable<'a>,
         offset: usize,
     ) {
-        let density = {
+        let (fluid, initial_k) = {
             let l = &self.loops[loop_index];
-            l.fluid.density_kg_m3(l.initial_temperature_k)
+            (l.fluid.clone(), l.initial_temperature_k)
         };
         let mut r = Reader::new(
             &mut self.sink,
@@ -305,7 +324,7 @@ impl<'a> Builder<'a> {
             r.abandon();
             return;
         }
-        let parsed = kinds::read(&mut r, &kind, density);
+        let parsed = kinds::read(&mut r, &kind, &fluid, initial_k);
         let context = r.context().to_string();
         r.finish();
         let (Some((name, name_at)), Some(parsed)) = (name, parsed) else {
@@ -330,10 +349,18 @@ impl<'a> Builder<'a> {
                         .push((n, pressure_pa, offset));
                 }
             }
+            Parsed::Coupling(coupling) => self.couplings.push(PendingCoupling {
+                name: full_name,
+                prefix: scope.prefix.clone(),
+                coupling,
+                offset,
+                context,
+            }),
             Parsed::Link {
                 from,
                 to,
                 component,
+                device,
             } => {
                 let f = self.node(loop_index, scope, &from, "from", &full_name, &context);
                 let t = self.node(loop_index, scope, &to, "to", &full_name, &context);
@@ -349,6 +376,9 @@ impl<'a> Builder<'a> {
                 self.node_degree[f] += 1;
                 self.node_degree[t] += 1;
                 let (line, _) = self.sink.position(offset);
+                if let Some(device) = device {
+                    self.devices.push(device.at_link(self.links.len()));
+                }
                 self.links.push(Link {
                     name: full_name,
                     from: f,
@@ -486,6 +516,7 @@ impl<'a> Builder<'a> {
         let declared = read_port_names(&mut tr);
         let components = tables_of(&mut tr, "component");
         let instances = tables_of(&mut tr, "instance");
+        let loops = tables_of(&mut tr, "loop");
         let _ = tr.string("description");
         tr.finish();
         let Some(ports) = ports else { return };
@@ -532,7 +563,105 @@ impl<'a> Builder<'a> {
                 inner.ports.insert(port.clone(), scope.resolve(&node.0));
             }
             self.read_body(loop_index, &inner, &components, &instances);
+            // A template may hold loops of its own (a container's secondary loop behind its
+            // CDU); their names get the instance's prefix like everything else in it.
+            for &(table, offset) in &loops {
+                self.read_loop(table, offset, &inner);
+            }
         }
+    }
+
+    /// Find the links each coupling names (in its own scope) and build its device.
+    fn resolve_couplings(&mut self) {
+        if self.sink.has_errors() {
+            return;
+        }
+        let index: HashMap<&str, usize> = self
+            .links
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.name.as_str(), i))
+            .collect();
+        let mut devices = Vec::new();
+        for p in &self.couplings {
+            let mut find = |(local, at): &(String, usize), key: &str| -> Option<usize> {
+                let full = format!("{}{local}", p.prefix);
+                match index.get(full.as_str()) {
+                    Some(&i) => Some(i),
+                    None => {
+                        let hint = closest(&full, index.keys().copied())
+                            .map(|k| format!("; did you mean \"{k}\"?"))
+                            .unwrap_or_default();
+                        let context = format!("{} › key \"{key}\"", p.context);
+                        let msg = format!("no component is called \"{full}\"{hint}");
+                        self.sink.error(*at, context, msg);
+                        None
+                    }
+                }
+            };
+            let device = match &p.coupling {
+                Coupling::Exchanger {
+                    hot,
+                    cold,
+                    arrangement,
+                    rating,
+                    control,
+                } => {
+                    let h = find(hot, "hot_side");
+                    let c = find(cold, "cold_side");
+                    let v = control.as_ref().map(|(v, ..)| find(v, "control_valve"));
+                    let (Some(h), Some(c)) = (h, c) else { continue };
+                    let control = match (v, control) {
+                        (Some(Some(valve)), Some((_, setpoint_k, gain, ti))) => {
+                            Some(SupplyControl {
+                                valve,
+                                setpoint_k: *setpoint_k,
+                                gain_per_k: *gain,
+                                integral_time_s: *ti,
+                            })
+                        }
+                        (None, _) => None,
+                        _ => continue,
+                    };
+                    let fluid = |l: usize| {
+                        let lp = &self.loops[self.links[l].loop_index];
+                        (lp.fluid.clone(), lp.initial_temperature_k)
+                    };
+                    match size_exchanger(*arrangement, rating, fluid(h), fluid(c)) {
+                        Ok(exchanger) => Device::HeatExchanger {
+                            name: p.name.clone(),
+                            hot: h,
+                            cold: c,
+                            exchanger,
+                            control,
+                        },
+                        Err(msg) => {
+                            self.sink.error(p.offset, p.context.clone(), msg);
+                            continue;
+                        }
+                    }
+                }
+                Coupling::HeatPumps {
+                    evaporator,
+                    condenser,
+                    bank,
+                    supply_setpoint_k,
+                } => {
+                    let e = find(evaporator, "evaporator");
+                    let c = find(condenser, "condenser");
+                    let (Some(e), Some(c)) = (e, c) else { continue };
+                    Device::HeatPumps {
+                        name: p.name.clone(),
+                        evaporator: e,
+                        condenser: c,
+                        bank: bank.clone(),
+                        supply_setpoint_k: *supply_setpoint_k,
+                    }
+                }
+            };
+            devices.push(device);
+        }
+        self.devices.extend(devices);
     }
 
     /// Turn the draft into a facility (the caller has run the checks).
@@ -557,6 +686,7 @@ impl<'a> Builder<'a> {
             loops,
             nodes: self.nodes,
             links: self.links,
+            devices: self.devices,
         };
         (facility, self.sink)
     }
@@ -698,4 +828,35 @@ fn read_port_names(r: &mut Reader<'_, '_>) -> Vec<String> {
         }
     }
     out
+}
+
+/// The exchanger of a rating, on the fluids of its two sides (each at its loop's initial
+/// temperature, which converts volume flows).
+fn size_exchanger(
+    arrangement: FlowArrangement,
+    rating: &ExchangerRating,
+    (hot_fluid, hot_k): (Fluid, f64),
+    (cold_fluid, cold_k): (Fluid, f64),
+) -> Result<HeatExchanger, String> {
+    let hot_flow = rating.hot_flow.mass_flow(hot_fluid.density_kg_m3(hot_k));
+    let cold_flow = rating.cold_flow.mass_flow(cold_fluid.density_kg_m3(cold_k));
+    let sized = match (rating.ua_w_k, rating.duty) {
+        (Some(ua), _) => HeatExchanger::new(arrangement, ua, hot_flow, cold_flow),
+        (None, Some((heat_w, hot_in_k, cold_in_k))) => HeatExchanger::from_rating(
+            arrangement,
+            Stream {
+                fluid: &hot_fluid,
+                t_in_k: hot_in_k,
+                mass_flow_kg_s: hot_flow,
+            },
+            Stream {
+                fluid: &cold_fluid,
+                t_in_k: cold_in_k,
+                mass_flow_kg_s: cold_flow,
+            },
+            heat_w,
+        ),
+        (None, None) => unreachable!("the reader requires a UA or a duty"),
+    };
+    sized.map_err(|e| e.to_string())
 }

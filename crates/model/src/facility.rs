@@ -1,5 +1,6 @@
 //! A checked facility: loops, nodes and links with SI parameters, ready to become a network.
 
+use crate::device::Device;
 use dctwin_components::Component;
 use dctwin_fluid::Fluid;
 
@@ -64,6 +65,8 @@ pub struct Facility {
     pub nodes: Vec<Node>,
     /// All components.
     pub links: Vec<Link>,
+    /// The transient devices on links and the couplings between them.
+    pub devices: Vec<Device>,
 }
 
 impl Facility {

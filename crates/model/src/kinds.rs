@@ -1,5 +1,6 @@
 //! The keys of each component kind, read into the components' SI parameters.
 
+use crate::device_kinds::{Coupling, LinkDevice, read_coupling, read_link_device};
 use crate::reader::{Reader, Value};
 use crate::units::Quantity;
 use dctwin_components::pipe::DEFAULT_ROUGHNESS_M;
@@ -7,6 +8,7 @@ use dctwin_components::{
     Characteristic, CheckValve, Component, Efficiency, FrictionLaw, HeadCurve, HeatConsumer,
     HeatDuty, HeatSource, Pipe, PipeHeatLoss, Pump, PumpControl, PumpError, Resistance, Valve,
 };
+use dctwin_fluid::Fluid;
 
 /// The component kinds a model file may name.
 pub const KINDS: &[&str] = &[
@@ -18,6 +20,12 @@ pub const KINDS: &[&str] = &[
     "heat_source",
     "heat_consumer",
     "pressurisation",
+    "rack",
+    "dry_cooler",
+    "substation",
+    "boiler",
+    "heat_exchanger",
+    "heat_pump",
 ];
 
 /// Default motor efficiency [-]: an IE3 motor of some tens of kW.
@@ -41,7 +49,11 @@ pub enum Parsed {
         to: (String, usize),
         /// The physics.
         component: Component,
+        /// The transient device it holds, if any.
+        device: Option<LinkDevice>,
     },
+    /// A coupling between two links (a heat exchanger, a heat-pump bank).
+    Coupling(Coupling),
     /// The pressurisation point of the loop.
     Pressurisation {
         /// Node name and its offset in the file.
@@ -51,9 +63,13 @@ pub enum Parsed {
     },
 }
 
-/// Read the keys of a component of `kind` (already known to be one of [`KINDS`]).
-/// `density_kg_m3` converts volume flows: the loop's fluid at its initial temperature.
-pub fn read(r: &mut Reader<'_, '_>, kind: &str, density_kg_m3: f64) -> Option<Parsed> {
+/// Read the keys of a component of `kind` (already known to be one of [`KINDS`]) in a loop of
+/// `fluid` starting at `initial_k`, whose density there converts volume flows.
+pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -> Option<Parsed> {
+    let density_kg_m3 = fluid.density_kg_m3(initial_k);
+    if matches!(kind, "heat_exchanger" | "heat_pump") {
+        return read_coupling(r, kind).map(Parsed::Coupling);
+    }
     if kind == "pressurisation" {
         let node = r.required_string("node", "the node the expansion vessel connects to");
         let p = r.required_quantity(
@@ -76,6 +92,16 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, density_kg_m3: f64) -> Option<Pa
     }
     let from = r.required_string("from", "the node where positive flow enters");
     let to = r.required_string("to", "the node where positive flow leaves");
+    if matches!(kind, "rack" | "dry_cooler" | "substation" | "boiler") {
+        let device = read_link_device(r, kind, fluid, initial_k);
+        let (component, device) = device?;
+        return Some(Parsed::Link {
+            from: from?,
+            to: to?,
+            component,
+            device: Some(device),
+        });
+    }
     let component = match kind {
         "pipe" => read_pipe(r).map(Component::Pipe),
         "pump" => read_pump(r, density_kg_m3).map(Component::Pump),
@@ -92,6 +118,7 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, density_kg_m3: f64) -> Option<Pa
         from: from?,
         to: to?,
         component: component?,
+        device: None,
     })
 }
 
@@ -427,7 +454,7 @@ fn read_valve(r: &mut Reader<'_, '_>) -> Option<Valve> {
 }
 
 /// A nominal point: Δp at a flow.
-fn read_resistance(r: &mut Reader<'_, '_>, density: f64) -> Option<Resistance> {
+pub(crate) fn read_resistance(r: &mut Reader<'_, '_>, density: f64) -> Option<Resistance> {
     let dp = r.positive_quantity(
         "dp_nominal",
         Quantity::Pressure,

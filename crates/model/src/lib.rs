@@ -11,6 +11,8 @@
 
 #![warn(missing_docs)]
 
+pub mod device;
+mod device_kinds;
 pub mod diagnostic;
 mod expand;
 pub mod facility;
@@ -19,6 +21,7 @@ mod reader;
 mod topology;
 pub mod units;
 
+pub use device::{Device, SupplyControl};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use facility::{Facility, Link, Loop, Node, Origin};
 pub use kinds::KINDS;

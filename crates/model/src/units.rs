@@ -19,6 +19,14 @@ pub enum Quantity {
     HeatTransferCoefficient,
     /// Head of water column [m].
     Head,
+    /// Volume [m³].
+    Volume,
+    /// Thermal conductance [W/K].
+    Conductance,
+    /// Temperature difference [K] (an approach, a rise): no °C offset.
+    TemperatureDifference,
+    /// Duration [s].
+    Time,
 }
 
 /// How a unit converts to SI: v_SI = v·scale + offset.
@@ -84,6 +92,10 @@ const FLOW: &[Unit] = &[
 ];
 const HEAT_TRANSFER: &[Unit] = &[unit("w_m2_k", 1.0)];
 const HEAD: &[Unit] = &[unit("m", 1.0)];
+const VOLUME: &[Unit] = &[unit("m3", 1.0), unit("l", 1e-3)];
+const CONDUCTANCE: &[Unit] = &[unit("kw_k", 1e3), unit("w_k", 1.0), unit("mw_k", 1e6)];
+const TEMPERATURE_DIFFERENCE: &[Unit] = &[unit("k", 1.0)];
+const TIME: &[Unit] = &[unit("s", 1.0), unit("min", 60.0), unit("h", 3600.0)];
 
 impl Quantity {
     /// The accepted units, the first being the one named in messages.
@@ -96,6 +108,10 @@ impl Quantity {
             Quantity::Flow => FLOW,
             Quantity::HeatTransferCoefficient => HEAT_TRANSFER,
             Quantity::Head => HEAD,
+            Quantity::Volume => VOLUME,
+            Quantity::Conductance => CONDUCTANCE,
+            Quantity::TemperatureDifference => TEMPERATURE_DIFFERENCE,
+            Quantity::Time => TIME,
         }
     }
 
@@ -109,6 +125,10 @@ impl Quantity {
             Quantity::Flow => "a flow",
             Quantity::HeatTransferCoefficient => "a heat-transfer coefficient",
             Quantity::Head => "a head",
+            Quantity::Volume => "a volume",
+            Quantity::Conductance => "a thermal conductance",
+            Quantity::TemperatureDifference => "a temperature difference",
+            Quantity::Time => "a duration",
         }
     }
 
@@ -135,6 +155,9 @@ pub fn looks_like_unit(suffix: &str) -> bool {
         Quantity::Power,
         Quantity::Flow,
         Quantity::HeatTransferCoefficient,
+        Quantity::Volume,
+        Quantity::Conductance,
+        Quantity::Time,
     ];
     OTHERS.contains(&suffix)
         || all

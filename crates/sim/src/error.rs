@@ -12,6 +12,14 @@ pub enum SimError {
         /// The name given.
         name: String,
     },
+    /// A device of the model cannot be built.
+    #[error("'{name}': {reason}")]
+    InvalidDevice {
+        /// The link or device.
+        name: String,
+        /// Why.
+        reason: String,
+    },
     /// Water circulates through links that hold no water volume only.
     #[error(
         "water circulates through links with no thermal mass only (at nodes {nodes}): give a pipe \

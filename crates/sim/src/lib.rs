@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod build;
 pub mod control;
 pub mod cvode;
 pub mod dynamics;
@@ -16,6 +17,7 @@ pub mod plant;
 pub mod report;
 pub mod simulation;
 
+pub use build::plant_of;
 pub use error::SimError;
 pub use event::{Action, Event};
 pub use plant::Plant;
