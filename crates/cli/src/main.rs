@@ -1,6 +1,7 @@
-//! `dctwin`: check facility models and solve their steady state.
+//! `dctwin`: check facility models, solve their steady state, run scenarios, report KPIs.
 
 mod report;
+mod run;
 
 use clap::{Parser, Subcommand};
 use dctwin_network::{Network, SteadySolver};
@@ -40,6 +41,38 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run a scenario: a time series, KPIs and a summary in a run directory. Ctrl-C stops
+    /// cleanly and keeps what was computed.
+    Simulate {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+        /// The run directory [runs/<scenario name>].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Where traces and weather are looked for after the scenario's directory
+        /// [$DCTWIN_DATA].
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+        /// No progress bar; print the summary and KPIs as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the EU data-centre reporting KPIs (Delegated Regulation (EU) 2024/1364) of a run
+    /// as JSON and CSV.
+    Report {
+        /// A run directory written by `dctwin simulate`.
+        run: PathBuf,
+        /// Report one calendar year of the run (default: the whole run).
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Print the KPIs of two runs side by side.
+    Compare {
+        /// First run directory.
+        a: PathBuf,
+        /// Second run directory.
+        b: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -51,6 +84,14 @@ fn main() -> ExitCode {
             r#match,
             json,
         } => solve(&file, all, r#match.as_deref(), json),
+        Command::Simulate {
+            scenario,
+            out,
+            data_dir,
+            json,
+        } => run::simulate(&scenario, out, data_dir, json),
+        Command::Report { run, year } => run::report(&run, year),
+        Command::Compare { a, b } => run::compare(&a, &b),
     }
 }
 

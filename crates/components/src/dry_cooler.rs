@@ -119,12 +119,28 @@ impl Fan {
         }
     }
 
-    /// Electric power [W] at demanded `speed`: P_rated·s³ (the cube law).
-    pub fn power_w(&self, speed: f64) -> f64 {
-        self.rated_power_w * self.running_speed(speed).powi(3)
+    /// Share of the time the fans run for a demanded `speed` [-]: a demand below the minimum
+    /// speed is met by cycling the fans at the minimum speed on and off (on for
+    /// `speed / min_speed` of the time), as fan controllers do at light load; over a control
+    /// step the simulation sees the time average.
+    pub fn duty(&self, speed: f64) -> f64 {
+        if speed <= 0.0 {
+            0.0
+        } else if speed < self.min_speed {
+            speed / self.min_speed
+        } else {
+            1.0
+        }
     }
 
-    /// Air flow as a fraction of the rated one at demanded `speed` [-] (flow ∝ speed).
+    /// Electric power [W] at demanded `speed`: P_rated·s³ (the cube law), times the duty when
+    /// cycling below the minimum speed.
+    pub fn power_w(&self, speed: f64) -> f64 {
+        self.duty(speed) * self.rated_power_w * self.running_speed(speed).powi(3)
+    }
+
+    /// Air flow while running, as a fraction of the rated one at demanded `speed` [-]
+    /// (flow ∝ speed).
     pub fn flow_fraction(&self, speed: f64) -> f64 {
         self.running_speed(speed)
     }
@@ -416,6 +432,30 @@ impl DryCooler {
             op.water_evaporated_kg_s =
                 op.air_flow_kg_s * (coil_air.humidity_ratio - ambient.humidity_ratio);
         }
+        self.cycled(fluid, t_water_in_k, water_flow_kg_s, fan_speed, op)
+    }
+
+    /// The time average of cycling fans: running at the minimum speed for the duty's share of
+    /// the time, off otherwise (heat, water and air flow scale with the duty; the leaving water
+    /// is the mixed average).
+    fn cycled(
+        &self,
+        fluid: &Fluid,
+        t_water_in_k: f64,
+        water_flow_kg_s: f64,
+        fan_speed: f64,
+        mut op: DryCoolerOperation,
+    ) -> DryCoolerOperation {
+        let duty = self.fan.duty(fan_speed);
+        if duty >= 1.0 || duty <= 0.0 || water_flow_kg_s <= 0.0 {
+            return op;
+        }
+        op.heat_rejected_w *= duty;
+        op.water_evaporated_kg_s *= duty;
+        op.air_flow_kg_s *= duty;
+        op.t_water_out_k = fluid.temperature_from_enthalpy_k(
+            fluid.enthalpy_j_kg(t_water_in_k) - op.heat_rejected_w / water_flow_kg_s,
+        );
         op
     }
 
@@ -476,7 +516,8 @@ impl DryCooler {
     ) -> FanSpeedSolution {
         let (coil_air, _) = self.coil_air(ambient, 1.0);
         let leaving = |s: f64| {
-            self.coil_duty(fluid, t_water_in_k, water_flow_kg_s, coil_air, s)
+            let op = self.coil_duty(fluid, t_water_in_k, water_flow_kg_s, coil_air, s);
+            self.cycled(fluid, t_water_in_k, water_flow_kg_s, s, op)
                 .t_water_out_k
         };
         let air_colder = coil_air.dry_bulb_k.partial_cmp(&t_water_in_k) == Some(Ordering::Less);
@@ -487,7 +528,8 @@ impl DryCooler {
                 t_water_out_k: t_water_in_k,
             };
         }
-        let s_min = self.fan.running_speed(self.fan.min_speed);
+        // Below the minimum speed the fans cycle, so any lighter duty down to zero is reachable.
+        let s_min = 0.0;
         let (t_at_min, t_at_max) = (leaving(s_min), leaving(1.0));
         if t_at_max > target_k {
             return FanSpeedSolution {
@@ -561,7 +603,8 @@ mod tests {
         let fan = Fan::new(12e3, 0.2).unwrap();
         assert!((fan.power_w(0.5) - 12e3 / 8.0).abs() < 1e-9);
         assert!((fan.power_w(1.0) - 12e3).abs() < 1e-9);
-        assert!((fan.power_w(0.05) - 12e3 * 0.008).abs() < 1e-9);
+        // Below the minimum the fans cycle at it: a quarter of the time at 0.2 for 0.05.
+        assert!((fan.power_w(0.05) - 0.25 * 12e3 * 0.008).abs() < 1e-9);
         assert!((fan.power_w(1.7) - 12e3).abs() < 1e-9);
         assert_eq!(fan.power_w(0.0), 0.0);
         assert!((fan.flow_fraction(0.5) - 0.5).abs() < 1e-15);
@@ -704,10 +747,16 @@ mod tests {
         // Too cold a target: full speed, not reachable.
         let hot_day = dc.fan_speed_for(&water, k(40.0), 12.0, air(35.0, 0.3), k(26.0));
         assert_eq!((hot_day.speed, hot_day.reachable), (1.0, false));
-        // Too warm a target: minimum speed already overcools.
+        // A target the minimum speed would overshoot: the fans cycle (a demand below 0.2),
+        // and the time-averaged leaving water meets it.
         let cold_day = dc.fan_speed_for(&water, k(40.0), 12.0, air(-10.0, 0.8), k(39.9));
-        assert_eq!((cold_day.speed, cold_day.reachable), (0.2, false));
-        assert!(cold_day.t_water_out_k < k(39.9));
+        assert!(cold_day.reachable && cold_day.speed > 0.0 && cold_day.speed < 0.2);
+        assert!((cold_day.t_water_out_k - k(39.9)).abs() < 1e-6);
+        let op = dc.operate(&water, k(40.0), 12.0, air(-10.0, 0.8), cold_day.speed);
+        let on = dc.operate(&water, k(40.0), 12.0, air(-10.0, 0.8), 0.2);
+        let duty = cold_day.speed / 0.2;
+        assert!((op.heat_rejected_w - duty * on.heat_rejected_w).abs() < 1e-6 * on.heat_rejected_w);
+        assert!((op.fan_power_w - duty * on.fan_power_w).abs() < 1e-9);
         // Air warmer than the water: fans off.
         let useless = dc.fan_speed_for(&water, k(20.0), 12.0, air(30.0, 0.9), k(18.0));
         assert_eq!((useless.speed, useless.reachable), (0.0, false));

@@ -53,6 +53,8 @@ pub struct Builder<'a> {
     pub devices: Vec<Device>,
     /// Couplings waiting for the links they name.
     couplings: Vec<PendingCoupling>,
+    /// Instance counts a scenario overrides, and whether each was used.
+    count_overrides: HashMap<String, (usize, bool)>,
 }
 
 /// A coupling as read, resolved once every link exists.
@@ -107,7 +109,11 @@ impl Scope {
 
 impl<'a> Builder<'a> {
     /// Read the whole document.
-    pub fn read(sink: Sink, root: &'a Spanned<DeTable<'a>>) -> (Builder<'a>, String) {
+    pub fn read(
+        sink: Sink,
+        root: &'a Spanned<DeTable<'a>>,
+        overrides: &crate::Overrides,
+    ) -> (Builder<'a>, String) {
         let mut b = Builder {
             sink,
             templates: HashMap::new(),
@@ -123,14 +129,38 @@ impl<'a> Builder<'a> {
             used_templates: std::collections::HashSet::new(),
             devices: Vec::new(),
             couplings: Vec::new(),
+            count_overrides: overrides
+                .instance_counts
+                .iter()
+                .map(|(k, &n)| (k.clone(), (n, false)))
+                .collect(),
         };
         let (name, loops) = b.read_root(root);
         for (table, offset) in loops {
             b.read_loop(table, offset, &Scope::default());
         }
         b.check_unused_templates();
+        b.check_unused_overrides();
         b.resolve_couplings();
         (b, name)
+    }
+
+    /// An override naming no instance is a typo that would silently change nothing.
+    fn check_unused_overrides(&mut self) {
+        let mut unused: Vec<&String> = self
+            .count_overrides
+            .iter()
+            .filter(|(_, (_, used))| !used)
+            .map(|(k, _)| k)
+            .collect();
+        unused.sort();
+        let msgs: Vec<String> = unused
+            .into_iter()
+            .map(|k| format!("the scenario overrides the count of instance \"{k}\", but the model has no instance of that name"))
+            .collect();
+        for msg in msgs {
+            self.sink.error(0, "overrides", msg);
+        }
     }
 
     /// A template no instance uses would never be read, so its mistakes would pass unseen.
@@ -461,7 +491,11 @@ impl<'a> Builder<'a> {
         let context = scope.describe("instance", &name);
         r = Reader::new(r.into_sink(), table, offset, context.clone());
         let _ = (r.string("template"), r.string("name"));
-        let count = r.count("count");
+        let mut count = r.count("count");
+        if let Some((n, used)) = self.count_overrides.get_mut(&name) {
+            *used = true;
+            count = Some((*n, count.map_or(offset, |(_, at)| at)));
+        }
         let ports = read_ports(&mut r);
         let full_name = format!("{}{name}", scope.prefix);
         if let Some(&first) = self.instance_names.get(&full_name) {

@@ -47,6 +47,38 @@ pub fn load(path: &Path) -> Result<Facility, Diagnostics> {
 
 /// Check model text `source`, reporting errors against the name `file`.
 pub fn parse(source: &str, file: &Path) -> Result<Facility, Diagnostics> {
+    parse_with(source, file, &Overrides::default())
+}
+
+/// Read and check the model file at `path` with `overrides` applied.
+pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Facility, Diagnostics> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse_with(&text, path, overrides),
+        Err(e) => Err(Diagnostics(vec![Diagnostic {
+            file: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            context: String::new(),
+            message: format!("cannot read the model file: {e}"),
+        }])),
+    }
+}
+
+/// Changes a scenario makes to a model without editing it (a planner's "what if").
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Overrides {
+    /// New counts of template instances, by the instance's name as written
+    /// (`container = 100` doubles a 50-container module). Every instance line of that name
+    /// takes the count; a name no instance has is an error.
+    pub instance_counts: std::collections::BTreeMap<String, usize>,
+}
+
+/// Check model text `source` with `overrides` applied, reporting errors against `file`.
+pub fn parse_with(
+    source: &str,
+    file: &Path,
+    overrides: &Overrides,
+) -> Result<Facility, Diagnostics> {
     let mut sink = Sink::new(file, source);
     let root = match DeTable::parse(source) {
         Ok(root) => root,
@@ -56,7 +88,7 @@ pub fn parse(source: &str, file: &Path) -> Result<Facility, Diagnostics> {
             return sink.finish().map(|_| Facility::default());
         }
     };
-    let (mut builder, name) = expand::Builder::read(sink, &root);
+    let (mut builder, name) = expand::Builder::read(sink, &root, overrides);
     if !builder.sink.has_errors() {
         topology::check(&mut builder);
     }

@@ -40,6 +40,11 @@ pub struct Snapshot {
     pub heat_w: Vec<f64>,
     /// Facility totals.
     pub totals: Totals,
+    /// Energy accounts since the start of the run [J]: their differences between two
+    /// snapshots are the exact energies of the interval (means over it, not samples).
+    pub energy: EnergyBalance,
+    /// Water evaporated since the start of the run [kg].
+    pub water_used_kg: f64,
 }
 
 /// Energy over a run [J]: what came in, what went out, what is stored.

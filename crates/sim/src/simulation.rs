@@ -457,6 +457,8 @@ impl Simulation {
             flow_kg_s: state.mass_flow_kg_s.clone(),
             heat_w: self.dynamics.heat_w.clone(),
             totals,
+            energy: self.energy_balance(),
+            water_used_kg: self.water_used_kg(),
         }
     }
 }

@@ -1,0 +1,167 @@
+//! `dctwin simulate`, `dctwin report` and `dctwin compare`: a scenario run with a progress bar
+//! (or quiet JSON), the EU report of a run, and two runs side by side.
+
+use dctwin_kpi::{EuReport, KpiReport, ReportPeriod};
+use dctwin_scenario::engine::{files, write_atomic};
+use dctwin_scenario::{Progress, RunOptions, RunSummary};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Seconds per day, for the progress bar.
+const DAY_S: f64 = 86_400.0;
+
+/// Run a scenario into `out` (default `runs/<scenario name>`).
+pub fn simulate(
+    scenario: &Path,
+    out: Option<PathBuf>,
+    data_dir: Option<PathBuf>,
+    json: bool,
+) -> ExitCode {
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    // A second Ctrl-C while the files are being finished is ignored: the run stops at the
+    // end of its current step and writes everything it computed.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    let out_dir = out.unwrap_or_else(|| {
+        let stem = scenario
+            .file_stem()
+            .map_or("run".into(), |s| s.to_string_lossy());
+        PathBuf::from("runs").join(stem.as_ref())
+    });
+    let data_dir = data_dir.or_else(|| std::env::var_os("DCTWIN_DATA").map(PathBuf::from));
+    let options = RunOptions {
+        data_dir,
+        out_dir: out_dir.clone(),
+        stop,
+    };
+    let bar = (!json).then(progress_bar);
+    let mut on_progress = |p: &Progress| {
+        if let Some(bar) = &bar {
+            bar.set_length((p.total_s / DAY_S).ceil() as u64);
+            bar.set_position((p.simulated_s / DAY_S) as u64);
+            let speed = p.simulated_s / p.wall_s.max(1e-9);
+            bar.set_message(format!("{speed:.0}× real time"));
+        }
+    };
+    let result = dctwin_scenario::run(scenario, &options, &mut on_progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok((summary, report)) => {
+            if json {
+                println!("{}", summary_json(&summary, &report));
+            } else {
+                print_summary(&summary, &report, &out_dir);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", scenario.display());
+            if out_dir.join(files::SUMMARY).exists() {
+                eprintln!("what was computed up to then is in {}", out_dir.display());
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(1);
+    let style = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:40} day {pos}/{len} {msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+fn summary_json(summary: &RunSummary, report: &KpiReport) -> String {
+    let value = serde_json::json!({
+        "run": summary,
+        "kpis": serde_json::from_str::<serde_json::Value>(&report.to_json()).unwrap_or_default(),
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+fn print_summary(summary: &RunSummary, report: &KpiReport, out: &Path) {
+    let speed = summary.simulated_s / summary.wall_s.max(1e-9);
+    println!(
+        "{}: {} — {:.1} days simulated in {:.1} s ({speed:.0}× real time), {} states",
+        summary.model,
+        summary.status,
+        summary.simulated_s / DAY_S,
+        summary.wall_s,
+        summary.states
+    );
+    let b = &summary.energy_balance;
+    println!(
+        "energy balance: in {:.3} GJ, out {:.3} GJ, stored {:.3} GJ, residual {:.2e} relative",
+        b.in_j / 1e9,
+        b.out_j / 1e9,
+        b.stored_j / 1e9,
+        b.relative_residual
+    );
+    println!("{report}");
+    println!("written to {}", out.display());
+}
+
+/// Read a run directory's summary and KPIs.
+fn load_run(dir: &Path) -> Result<(RunSummary, KpiReport), String> {
+    let read = |name: &str| {
+        let p = dir.join(name);
+        std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let summary: RunSummary = serde_json::from_str(&read(files::SUMMARY)?)
+        .map_err(|e| format!("{}: {e}", dir.join(files::SUMMARY).display()))?;
+    let report = KpiReport::from_json(&read(files::KPIS_JSON)?)
+        .map_err(|e| format!("{}: {e}", dir.join(files::KPIS_JSON).display()))?;
+    Ok((summary, report))
+}
+
+/// Write the EU data-centre report of a run (JSON and CSV beside its KPIs).
+pub fn report(dir: &Path, year: Option<i32>) -> ExitCode {
+    let (summary, kpis) = match load_run(dir) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let period = year.map_or(ReportPeriod::WholeRun, ReportPeriod::CalendarYear);
+    let eu = EuReport::build(&kpis, &summary.site, period);
+    let json = dir.join("eu_report.json");
+    let csv = dir.join("eu_report.csv");
+    let written = write_atomic(&json, &eu.to_json()).and_then(|_| write_atomic(&csv, &eu.to_csv()));
+    if let Err(e) = written {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
+    println!("{}", eu.to_csv());
+    println!("written to {} and {}", json.display(), csv.display());
+    ExitCode::SUCCESS
+}
+
+/// Print two runs' KPIs side by side.
+pub fn compare(a: &Path, b: &Path) -> ExitCode {
+    match (load_run(a), load_run(b)) {
+        (Ok((sa, ka)), Ok((sb, kb))) => {
+            let name = |s: &RunSummary, d: &Path| {
+                d.file_name()
+                    .map_or(s.model.clone(), |n| n.to_string_lossy().into_owned())
+            };
+            print!(
+                "{}",
+                dctwin_kpi::compare(&ka, &kb, (&name(&sa, a), &name(&sb, b)))
+            );
+            ExitCode::SUCCESS
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

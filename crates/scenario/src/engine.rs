@@ -1,0 +1,353 @@
+//! A scenario run: the model with its overrides becomes a plant, the traces and weather drive
+//! it, events are scheduled, and each reporting step streams a row to the series and an
+//! interval to the KPIs. A run stopped from outside (Ctrl-C) or failed in the simulation keeps
+//! what it computed: the series and KPIs up to then are written completely.
+
+use crate::drive::{Drive, Driven};
+use crate::error::ScenarioError;
+use crate::record::Layout;
+use crate::spec::{EventSpec, Scenario};
+use dctwin_components::controller::Setpoint;
+use dctwin_inputs::{Resolver, TimeGrid, parse_timestamp, time::utc};
+use dctwin_kpi::{Accumulator, KpiReport, KpiSettings};
+use dctwin_model::{Device, Facility};
+use dctwin_series::{Format, SeriesWriter};
+use dctwin_sim::{Action, Event, Flow, Settings, Simulation, Snapshot, plant_of};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// The control step [s]: inputs, controllers and flows change at its multiples.
+pub const CONTROL_STEP_S: f64 = 60.0;
+
+/// How a run is done.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Where traces and weather are looked for after the scenario's directory.
+    pub data_dir: Option<PathBuf>,
+    /// The run's directory (series, KPIs, summary).
+    pub out_dir: PathBuf,
+    /// Set from outside (Ctrl-C) to stop after the current step.
+    pub stop: Arc<AtomicBool>,
+}
+
+/// Where a run is.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Simulated so far [s].
+    pub simulated_s: f64,
+    /// To simulate in all [s].
+    pub total_s: f64,
+    /// Wall time so far [s].
+    pub wall_s: f64,
+}
+
+/// How a run ended and what it wrote (`run.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// The model's name.
+    pub model: String,
+    /// Start and end as given.
+    pub start: String,
+    /// End as given.
+    pub end: String,
+    /// `completed`, `stopped` (from outside) or `failed: …`.
+    pub status: String,
+    /// Simulated [s].
+    pub simulated_s: f64,
+    /// Wall time [s].
+    pub wall_s: f64,
+    /// Rows in the series.
+    pub rows: usize,
+    /// States integrated.
+    pub states: usize,
+    /// Energy balance: IT heat to liquid, in, out, stored, and residual relative [J, -].
+    pub energy_balance: Balance,
+    /// The series file.
+    pub series: PathBuf,
+    /// The site information given, for the EU report.
+    pub site: dctwin_kpi::SiteInfo,
+}
+
+/// The run's energy balance, as written.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Balance {
+    /// Energy in (IT heat to liquid, pump heat, heat-pump work, boiler) [J].
+    pub in_j: f64,
+    /// Energy out (rejected, reused, lost) [J].
+    pub out_j: f64,
+    /// Change of stored energy [J].
+    pub stored_j: f64,
+    /// In − out − stored, relative to in.
+    pub relative_residual: f64,
+}
+
+/// The files of a run directory.
+pub mod files {
+    /// KPIs as JSON.
+    pub const KPIS_JSON: &str = "kpis.json";
+    /// KPIs as CSV.
+    pub const KPIS_CSV: &str = "kpis.csv";
+    /// The run's summary.
+    pub const SUMMARY: &str = "run.json";
+}
+
+/// Run the scenario at `path`.
+pub fn run(
+    path: &Path,
+    options: &RunOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(RunSummary, KpiReport), ScenarioError> {
+    let wall = Instant::now();
+    let scenario = Scenario::load(path)?;
+    let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let resolver = Resolver::new(Some(dir.clone()), options.data_dir.clone());
+    let facility = load_model(&scenario, &dir)?;
+    let (mut plant, mut controllers) = plant_of(&facility)?;
+    if let Some(c) = scenario.overrides.cdu_supply_c {
+        for l in &mut controllers.loops {
+            l.pi.set_setpoint(Setpoint::Constant(c + 273.15))
+                .map_err(|e| value(path, "overrides.cdu_supply_c", e.to_string()))?;
+        }
+    }
+    let (start_s, end_s) = period(&scenario, path)?;
+    let grid = TimeGrid::between(start_s, end_s, CONTROL_STEP_S)
+        .map_err(|e| value(path, "start", e.to_string()))?;
+    let events = events(&scenario, path, &facility, start_s, end_s)?;
+    let driven = Driven::of(&plant);
+    let drive = Drive::load(&scenario, path, &resolver, grid, driven)?;
+    drive.apply(0.0, &mut plant);
+    let layout = Layout::new(&plant, scenario.output.devices);
+    let mut sim = Simulation::new(plant, 0.0, Settings::default())?;
+    sim.controllers = controllers;
+    sim.schedule(events);
+    std::fs::create_dir_all(&options.out_dir).map_err(|e| write_error(&options.out_dir, e))?;
+    let series_path = options.out_dir.join(&scenario.output.series);
+    let format = Format::from_path(&series_path)?;
+    let mut writer = SeriesWriter::create(&series_path, format, &layout.names)?;
+    let settings = KpiSettings {
+        supply_limit_k: scenario.kpi.supply_limit_c.map(|c| c + 273.15),
+    };
+    let mut kpis = Accumulator::new(settings);
+    let total_s = end_s - start_s;
+    let mut prev: Snapshot = sim.snapshot();
+    let mut failure: Option<ScenarioError> = None;
+    let mut inputs = |t: f64, p: &mut dctwin_sim::Plant| drive.apply(t, p);
+    let outcome = sim.run(
+        total_s,
+        scenario.report_step_s,
+        &mut inputs,
+        &mut |now: &Snapshot| {
+            let (interval, row) = layout.record(&scenario, &drive, &prev, now);
+            let pushed = kpis
+                .push(&interval)
+                .map_err(ScenarioError::from)
+                .and_then(|_| {
+                    writer
+                        .push(start_s + now.time_s, &row)
+                        .map_err(ScenarioError::from)
+                });
+            if let Err(e) = pushed {
+                failure = Some(e);
+                return Flow::Stop;
+            }
+            prev = now.clone();
+            progress(&Progress {
+                simulated_s: now.time_s,
+                total_s,
+                wall_s: wall.elapsed().as_secs_f64(),
+            });
+            if options.stop.load(Ordering::Relaxed) {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            }
+        },
+    );
+    let simulated_s = sim.time_s();
+    let status = match (&outcome, &failure) {
+        (Err(e), _) => format!("failed: {e}"),
+        (_, Some(e)) => format!("failed: {e}"),
+        _ if simulated_s < total_s - 1e-6 => "stopped".to_string(),
+        _ => "completed".to_string(),
+    };
+    let summary_series = writer.finish()?;
+    let report = kpis.finish();
+    let balance = sim.energy_balance();
+    let summary = RunSummary {
+        scenario: path.to_path_buf(),
+        model: facility.name.clone(),
+        start: scenario.start.clone(),
+        end: scenario.end.clone(),
+        status,
+        simulated_s,
+        wall_s: wall.elapsed().as_secs_f64(),
+        rows: summary_series.rows,
+        states: sim.snapshot().volume_k.len(),
+        energy_balance: Balance {
+            in_j: balance.input_j(),
+            out_j: balance.rejected_j + balance.reused_j + balance.lost_j,
+            stored_j: balance.stored_j,
+            relative_residual: balance.relative_residual(),
+        },
+        series: summary_series.path,
+        site: scenario.site.clone(),
+    };
+    write_outputs(&options.out_dir, &summary, &report)?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    outcome?;
+    Ok((summary, report))
+}
+
+/// The model with the scenario's overrides.
+fn load_model(scenario: &Scenario, dir: &Path) -> Result<Facility, ScenarioError> {
+    let overrides = dctwin_model::Overrides {
+        instance_counts: scenario.overrides.instance_counts.clone(),
+    };
+    dctwin_model::load_with(&dir.join(&scenario.model), &overrides).map_err(ScenarioError::Model)
+}
+
+/// Start and end, epoch seconds UTC.
+fn period(scenario: &Scenario, path: &Path) -> Result<(f64, f64), ScenarioError> {
+    let parse = |key: &str, text: &str| {
+        parse_timestamp(text, utc()).map_err(|e| value(path, key, e.to_string()))
+    };
+    let start = parse("start", &scenario.start)?;
+    let end = parse("end", &scenario.end)?;
+    if end <= start {
+        return Err(value(path, "end", "the end is not after the start".into()));
+    }
+    Ok((start, end))
+}
+
+/// The scenario's events, checked against the model, on the run's clock.
+fn events(
+    scenario: &Scenario,
+    path: &Path,
+    facility: &Facility,
+    start_s: f64,
+    end_s: f64,
+) -> Result<Vec<Event>, ScenarioError> {
+    let mut out = Vec::new();
+    for (i, e) in scenario.events.iter().enumerate() {
+        let bad = |reason: String| ScenarioError::Event {
+            file: path.to_path_buf(),
+            index: i + 1,
+            at: e.at.clone(),
+            reason,
+        };
+        let t = parse_timestamp(&e.at, utc()).map_err(|x| bad(x.to_string()))?;
+        if !(start_s..end_s).contains(&t) {
+            return Err(bad("the event is outside the scenario's period".into()));
+        }
+        let action = action(e, facility).map_err(bad)?;
+        out.push(Event {
+            time_s: t - start_s,
+            action,
+        });
+    }
+    Ok(out)
+}
+
+/// An event's action, its component checked against the model.
+fn action(e: &EventSpec, facility: &Facility) -> Result<Action, String> {
+    let exchangers: Vec<&str> = (facility.devices.iter())
+        .filter_map(|d| match d {
+            Device::HeatExchanger { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let coolers: Vec<&str> = (facility.devices.iter())
+        .filter_map(|d| match d {
+            Device::DryCooler { link, .. } => Some(facility.links[*link].name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let pumps: Vec<&str> = (facility.links.iter())
+        .filter(|l| matches!(l.component, dctwin_components::Component::Pump(_)))
+        .map(|l| l.name.as_str())
+        .collect();
+    let known = |names: &[&str], what: &str| -> Result<String, String> {
+        if names.contains(&e.component.as_str()) {
+            return Ok(e.component.clone());
+        }
+        let some: Vec<&str> = names.iter().take(5).copied().collect();
+        Err(format!(
+            "the model has no {what} called '{}' (it has {}{})",
+            e.component,
+            some.join(", "),
+            if names.len() > 5 { ", …" } else { "" }
+        ))
+    };
+    let factor = || match e.ua_factor {
+        Some(f) if f > 0.0 && f <= 1.0 => Ok(f),
+        Some(f) => Err(format!("ua_factor {f} is not in (0, 1]")),
+        None => Err("fouling needs ua_factor, in (0, 1]".to_string()),
+    };
+    Ok(match e.action.as_str() {
+        "trip_pump" => Action::TripPump {
+            link: known(&pumps, "pump")?,
+        },
+        "lose_exchanger" => Action::LoseExchanger {
+            name: known(&exchangers, "heat exchanger")?,
+        },
+        "foul_exchanger" => Action::FoulExchanger {
+            name: known(&exchangers, "heat exchanger")?,
+            ua_factor: factor()?,
+        },
+        "foul_dry_cooler" => Action::FoulDryCooler {
+            name: known(&coolers, "dry cooler")?,
+            ua_factor: factor()?,
+        },
+        other => {
+            return Err(format!(
+                "unknown action '{other}': expected trip_pump, lose_exchanger, foul_exchanger or foul_dry_cooler"
+            ));
+        }
+    })
+}
+
+/// Write the KPIs and the summary, each atomically (temporary file, then rename).
+fn write_outputs(
+    dir: &Path,
+    summary: &RunSummary,
+    report: &KpiReport,
+) -> Result<(), ScenarioError> {
+    let json = serde_json::to_string_pretty(summary).map_err(|e| ScenarioError::Write {
+        path: dir.join(files::SUMMARY),
+        reason: e.to_string(),
+    })?;
+    write_atomic(&dir.join(files::KPIS_JSON), &report.to_json())?;
+    write_atomic(&dir.join(files::KPIS_CSV), &report.to_csv())?;
+    write_atomic(&dir.join(files::SUMMARY), &json)
+}
+
+/// Write `text` to `path` through a temporary file in the same directory and a rename, so a
+/// reader sees the old file or the whole new one.
+pub fn write_atomic(path: &Path, text: &str) -> Result<(), ScenarioError> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, path))
+        .map_err(|e| write_error(path, e))
+}
+
+fn write_error(path: &Path, e: std::io::Error) -> ScenarioError {
+    ScenarioError::Write {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+fn value(path: &Path, key: &str, reason: String) -> ScenarioError {
+    ScenarioError::Value {
+        file: path.to_path_buf(),
+        key: key.to_string(),
+        reason,
+    }
+}

@@ -1,0 +1,261 @@
+//! What a run writes at each reporting step: the series' columns, and the KPI interval between
+//! two snapshots (energies from the exact energy accounts, not from samples).
+
+use crate::drive::Drive;
+use crate::spec::Scenario;
+use dctwin_kpi::Interval;
+use dctwin_sim::plant::{Heat, LinkThermal};
+use dctwin_sim::{Plant, Snapshot};
+
+/// Where each reported quantity sits in the snapshot.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Series column names (the writer adds `time_s` first).
+    pub names: Vec<String>,
+    /// State index of each link's volume.
+    state_of_link: Vec<Option<usize>>,
+    /// Racks: link, inlet node, chip resistance × chip share [K/W per W of IT], class limit [K].
+    racks: Vec<(usize, usize, f64, f64)>,
+    /// Substations: link and inlet node.
+    substations: Vec<(usize, usize)>,
+    /// Heat-pump evaporator inlet nodes (the waste heat's temperature).
+    evaporator_inlets: Vec<usize>,
+    /// Per-device columns: exchanger hot links, dry-cooler links, condenser links, boiler links.
+    devices: Vec<DeviceColumn>,
+}
+
+/// One per-device column.
+#[derive(Debug, Clone, Copy)]
+enum DeviceColumn {
+    /// A volume's temperature [°C].
+    VolumeC(usize),
+    /// A link's heat into the water [kW].
+    HeatKw(usize),
+    /// A link's mass flow [kg/s].
+    FlowKgS(usize),
+}
+
+/// The facility totals written at every step, with their units.
+const TOTALS: &[&str] = &[
+    "it_power_kw",
+    "it_heat_to_liquid_kw",
+    "pump_kw",
+    "fan_kw",
+    "heat_pump_kw",
+    "boiler_kw",
+    "rejected_kw",
+    "reused_kw",
+    "lost_kw",
+    "heat_demand_kw",
+    "outdoor_c",
+    "water_kg_h",
+    "max_rack_supply_c",
+    "peak_chip_c",
+    "racks_over_class",
+];
+
+impl Layout {
+    /// The layout of `plant`'s reports.
+    pub fn new(plant: &Plant, devices: bool) -> Layout {
+        let mut state_of_link = vec![None; plant.links.len()];
+        for (s, l) in plant.state_links().into_iter().enumerate() {
+            state_of_link[l] = Some(s);
+        }
+        let net = &plant.network;
+        let mut layout = Layout {
+            names: TOTALS.iter().map(|s| s.to_string()).collect(),
+            state_of_link,
+            racks: Vec::new(),
+            substations: Vec::new(),
+            evaporator_inlets: Vec::new(),
+            devices: Vec::new(),
+        };
+        for (l, t) in plant.links.iter().enumerate() {
+            let LinkThermal::Volume { heat, .. } = t else {
+                continue;
+            };
+            match heat {
+                Heat::Rack(r) => layout.racks.push((
+                    l,
+                    net.links[l].from,
+                    r.chip_resistance_k_w * r.chip_share / f64::from(r.chips.max(1)),
+                    r.class.supply_limit_k(),
+                )),
+                Heat::District(_) => layout.substations.push((l, net.links[l].from)),
+                _ => {}
+            }
+        }
+        for hp in &plant.heat_pumps {
+            layout
+                .evaporator_inlets
+                .push(net.links[hp.evaporator_link].from);
+        }
+        if devices {
+            layout.add_devices(plant);
+        }
+        layout
+    }
+
+    fn add_devices(&mut self, plant: &Plant) {
+        let name = |l: usize| plant.network.links[l].name.to_string();
+        let mut add = |label: String, column: DeviceColumn| {
+            self.names.push(label);
+            self.devices.push(column);
+        };
+        for x in &plant.exchangers {
+            add(
+                format!("{}.supply_c", x.name),
+                DeviceColumn::VolumeC(x.hot_link),
+            );
+            add(
+                format!("{}.primary_kg_s", x.name),
+                DeviceColumn::FlowKgS(x.cold_link),
+            );
+        }
+        for d in &plant.dry_coolers {
+            add(
+                format!("{}.leaving_c", d.name),
+                DeviceColumn::VolumeC(d.link),
+            );
+            add(format!("{}.heat_kw", d.name), DeviceColumn::HeatKw(d.link));
+        }
+        for hp in &plant.heat_pumps {
+            add(
+                format!("{}.condenser_c", hp.name),
+                DeviceColumn::VolumeC(hp.condenser_link),
+            );
+            add(
+                format!("{}.condenser_kw", hp.name),
+                DeviceColumn::HeatKw(hp.condenser_link),
+            );
+        }
+        for (l, t) in plant.links.iter().enumerate() {
+            if let LinkThermal::Volume {
+                heat: Heat::Boiler(_) | Heat::District(_),
+                ..
+            } = t
+            {
+                add(format!("{}.heat_kw", name(l)), DeviceColumn::HeatKw(l));
+                add(format!("{}.outlet_c", name(l)), DeviceColumn::VolumeC(l));
+            }
+        }
+    }
+
+    /// The temperature of link `l`'s volume [K] in `s`.
+    fn volume_k(&self, s: &Snapshot, l: usize) -> f64 {
+        self.state_of_link[l].map_or(f64::NAN, |i| s.volume_k[i])
+    }
+
+    /// Rack extremes: highest supply [K], highest chip [K], racks above their class.
+    fn rack_extremes(&self, s: &Snapshot, drive: &Drive, step: usize) -> (f64, f64, u32) {
+        let mut max_supply: f64 = 0.0;
+        let mut max_chip: f64 = 0.0;
+        let mut over = 0;
+        let f = drive.it_fraction[step];
+        for (i, &(l, inlet, r_per_w, limit)) in self.racks.iter().enumerate() {
+            let supply = s.node_k[inlet];
+            let power = drive.driven.racks[i].1 * f;
+            let chip = self.volume_k(s, l) + r_per_w * power;
+            max_supply = max_supply.max(supply);
+            max_chip = max_chip.max(chip);
+            if supply > limit {
+                over += 1;
+            }
+        }
+        (max_supply, max_chip, over)
+    }
+
+    /// The KPI interval from `prev` to `now` and the series row at `now`.
+    pub fn record(
+        &self,
+        scenario: &Scenario,
+        drive: &Drive,
+        prev: &Snapshot,
+        now: &Snapshot,
+    ) -> (Interval, Vec<f64>) {
+        let dt = now.time_s - prev.time_s;
+        let mean = |a: f64, b: f64| (b - a) / dt;
+        let (e0, e1) = (&prev.energy, &now.energy);
+        let from = drive.step_of(prev.time_s);
+        let to = drive.step_of(now.time_s - 1e-6) + 1;
+        let last = to - 1;
+        let it_w = drive.mean_it_power_w(from, to);
+        let liquid_w = mean(e0.it_heat_j, e1.it_heat_j);
+        let boiler_w = mean(e0.boiler_j, e1.boiler_j);
+        let consumers_w = mean(e0.reused_j, e1.reused_j);
+        let water_kg = now.water_used_kg - prev.water_used_kg;
+        let (max_supply, peak_chip, over) = self.rack_extremes(now, drive, last);
+        let t = &now.totals;
+        let interval = Interval {
+            start_s: drive.grid.start_s + prev.time_s,
+            duration_s: dt,
+            it_power_w: it_w,
+            it_heat_to_liquid_w: liquid_w,
+            conversion_loss_w: it_w * (1.0 / scenario.it.conversion_efficiency - 1.0),
+            pump_w: t.pump_electric_w,
+            fan_w: t.fan_electric_w,
+            heat_pump_w: mean(e0.heat_pump_work_j, e1.heat_pump_work_j).max(0.0),
+            chiller_w: 0.0,
+            other_facility_w: (it_w - liquid_w).max(0.0) / scenario.it.room_air_cop,
+            boiler_heat_w: boiler_w.max(0.0),
+            // The data centre's heat the consumers used: what they took, less what the backup
+            // boiler made (the boiler is the campus's, outside the boundary).
+            reused_heat_w: (consumers_w - boiler_w).max(0.0),
+            reused_supply_k: self.delivery_k(now),
+            rejected_heat_w: mean(e0.rejected_j, e1.rejected_j).max(0.0),
+            water_kg: water_kg.max(0.0),
+            grid_kg_co2_per_kwh: scenario.kpi.grid_kg_co2_per_kwh,
+            max_supply_k: max_supply.max(1.0),
+            peak_chip_k: peak_chip.max(1.0),
+            racks_over_class: over,
+            onsite_renewable_w: None,
+            waste_heat_k: self.waste_heat_k(now),
+        };
+        let demand_w = drive
+            .demand_w
+            .as_ref()
+            .map_or(drive.driven.design_demand_w(), |d| d[last]);
+        let air = drive.air[last];
+        let mut row = vec![
+            it_w / 1e3,
+            liquid_w / 1e3,
+            t.pump_electric_w / 1e3,
+            t.fan_electric_w / 1e3,
+            interval.heat_pump_w / 1e3,
+            interval.boiler_heat_w / 1e3,
+            interval.rejected_heat_w / 1e3,
+            interval.reused_heat_w / 1e3,
+            mean(e0.lost_j, e1.lost_j) / 1e3,
+            demand_w / 1e3,
+            air.dry_bulb_k - 273.15,
+            water_kg / dt * 3600.0,
+            max_supply - 273.15,
+            peak_chip - 273.15,
+            f64::from(over),
+        ];
+        for d in &self.devices {
+            row.push(match *d {
+                DeviceColumn::VolumeC(l) => self.volume_k(now, l) - 273.15,
+                DeviceColumn::HeatKw(l) => now.heat_w[l].abs() / 1e3,
+                DeviceColumn::FlowKgS(l) => now.flow_kg_s[l],
+            });
+        }
+        (interval, row)
+    }
+
+    /// Temperature at which the consumers receive the heat [K] (mean of their inlets).
+    fn delivery_k(&self, s: &Snapshot) -> f64 {
+        mean_of(self.substations.iter().map(|&(_, n)| s.node_k[n])).unwrap_or(0.0)
+    }
+
+    /// Temperature of the waste heat where the heat pumps take it [K].
+    fn waste_heat_k(&self, s: &Snapshot) -> Option<f64> {
+        mean_of(self.evaporator_inlets.iter().map(|&n| s.node_k[n]))
+    }
+}
+
+/// Mean of some values, `None` if there are none.
+fn mean_of(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / n as f64)
+}

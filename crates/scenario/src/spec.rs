@@ -1,0 +1,321 @@
+//! A scenario file (TOML): which model to run, over which period, driven by which traces,
+//! weather and heat demand, with which events and overrides, and what to write.
+
+use crate::error::ScenarioError;
+use dctwin_inputs::TraceSpec;
+use dctwin_kpi::SiteInfo;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Default reporting step [s]: the minute resolution of IT power telemetry.
+pub const DEFAULT_REPORT_STEP_S: f64 = 60.0;
+/// Default share of a node's maximum power drawn when idle [-] (GPU nodes idle at about a
+/// quarter to a third of their peak).
+pub const DEFAULT_IDLE_FRACTION: f64 = 0.3;
+/// Default efficiency of the power chain upstream of IT (transformer, UPS, rectifier) [-].
+pub const DEFAULT_CONVERSION_EFFICIENCY: f64 = 0.97;
+/// Default coefficient of performance of the room air handling that removes the racks' heat
+/// to air (the share not captured by the cold plates) [-]: fans and free cooling.
+pub const DEFAULT_ROOM_AIR_COP: f64 = 10.0;
+/// Default carbon intensity of grid electricity [kg CO₂/kWh] (Germany 2022, Umweltbundesamt:
+/// 0.434).
+pub const DEFAULT_GRID_KG_CO2_PER_KWH: f64 = 0.434;
+
+/// A scenario as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// What the scenario is for.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The facility model file, relative to the scenario.
+    pub model: PathBuf,
+    /// Start (ISO 8601; a naive time is UTC).
+    pub start: String,
+    /// End (exclusive).
+    pub end: String,
+    /// Reporting step [s]; a multiple of the 60 s control step.
+    #[serde(default = "default_report_step")]
+    pub report_step_s: f64,
+    /// Changes to the model.
+    #[serde(default)]
+    pub overrides: Overrides,
+    /// The IT load.
+    #[serde(default)]
+    pub it: ItLoad,
+    /// Outdoor air.
+    #[serde(default)]
+    pub weather: WeatherSource,
+    /// Heat demand of the substations.
+    #[serde(default)]
+    pub heat_demand: Option<HeatDemand>,
+    /// Events.
+    #[serde(default, rename = "event")]
+    pub events: Vec<EventSpec>,
+    /// KPI settings.
+    #[serde(default)]
+    pub kpi: KpiSpec,
+    /// Facts about the site for the EU report.
+    #[serde(default)]
+    pub site: SiteInfo,
+    /// What to write.
+    #[serde(default)]
+    pub output: OutputSpec,
+}
+
+fn default_report_step() -> f64 {
+    DEFAULT_REPORT_STEP_S
+}
+
+/// Changes a scenario makes to its model.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overrides {
+    /// New template-instance counts by instance name (`{ container = 100 }`).
+    #[serde(default)]
+    pub instance_counts: BTreeMap<String, usize>,
+    /// New supply set-point of every heat exchanger's controller [°C].
+    #[serde(default)]
+    pub cdu_supply_c: Option<f64>,
+    /// Multiplies every rack's IT power [-].
+    #[serde(default)]
+    pub it_scale: Option<f64>,
+}
+
+/// How the racks' IT power follows a trace.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItMode {
+    /// No trace: every rack at its design power.
+    #[default]
+    Design,
+    /// The column is the whole system's IT power, spread over the racks in proportion to
+    /// their design power.
+    System,
+    /// The column is one rack's power; every rack draws it, scaled by its design power over
+    /// the column's peak (the trace is a shape).
+    RackShape,
+    /// The column is a utilisation 0..1: P = P_idle + (P_max − P_idle)·u per rack, with
+    /// P_max its design power and P_idle = `idle_fraction`·P_max.
+    Utilisation,
+}
+
+/// The IT load and the power chain feeding it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItLoad {
+    /// How the trace drives the racks.
+    #[serde(default)]
+    pub mode: ItMode,
+    /// The trace (one column used: the first).
+    #[serde(default)]
+    pub trace: Option<TraceSpec>,
+    /// Idle share of the design power for `utilisation` [-].
+    #[serde(default = "default_idle")]
+    pub idle_fraction: f64,
+    /// Efficiency of the power chain upstream of IT [-]; its losses are facility energy.
+    #[serde(default = "default_conversion")]
+    pub conversion_efficiency: f64,
+    /// COP of the room air handling the heat not captured by the cold plates [-].
+    #[serde(default = "default_room_air_cop")]
+    pub room_air_cop: f64,
+}
+
+impl Default for ItLoad {
+    fn default() -> Self {
+        ItLoad {
+            mode: ItMode::Design,
+            trace: None,
+            idle_fraction: DEFAULT_IDLE_FRACTION,
+            conversion_efficiency: DEFAULT_CONVERSION_EFFICIENCY,
+            room_air_cop: DEFAULT_ROOM_AIR_COP,
+        }
+    }
+}
+
+fn default_idle() -> f64 {
+    DEFAULT_IDLE_FRACTION
+}
+fn default_conversion() -> f64 {
+    DEFAULT_CONVERSION_EFFICIENCY
+}
+fn default_room_air_cop() -> f64 {
+    DEFAULT_ROOM_AIR_COP
+}
+
+/// Outdoor air: an EPW file or a constant.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeatherSource {
+    /// EPW file (relative to the scenario or the data directory).
+    #[serde(default)]
+    pub epw: Option<PathBuf>,
+    /// Constant dry bulb [°C] when no file is given (default 15 °C).
+    #[serde(default)]
+    pub dry_bulb_c: Option<f64>,
+    /// Constant relative humidity [-] when no file is given (default 0.6).
+    #[serde(default)]
+    pub relative_humidity: Option<f64>,
+}
+
+/// The heat demand of the substations: one series spread over them by design demand.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeatDemand {
+    /// The trace (its first column is the demand).
+    pub trace: TraceSpec,
+    /// Scale the series so that its peak over the run is this [kW] (a city's profile made a
+    /// campus's); default: as read.
+    #[serde(default)]
+    pub peak_kw: Option<f64>,
+}
+
+/// An event as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    /// When (ISO 8601).
+    pub at: String,
+    /// `trip_pump`, `lose_exchanger`, `foul_exchanger` or `foul_dry_cooler`.
+    pub action: String,
+    /// The pump link, exchanger or dry cooler concerned.
+    pub component: String,
+    /// For fouling: the factor on UA, in (0, 1].
+    #[serde(default)]
+    pub ua_factor: Option<f64>,
+}
+
+/// KPI settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KpiSpec {
+    /// Carbon intensity of grid electricity [kg CO₂/kWh].
+    #[serde(default = "default_grid")]
+    pub grid_kg_co2_per_kwh: f64,
+    /// Supply limit for the "hours over" KPI [°C]; default the racks' W-class limit.
+    #[serde(default)]
+    pub supply_limit_c: Option<f64>,
+}
+
+impl Default for KpiSpec {
+    fn default() -> Self {
+        KpiSpec {
+            grid_kg_co2_per_kwh: DEFAULT_GRID_KG_CO2_PER_KWH,
+            supply_limit_c: None,
+        }
+    }
+}
+
+fn default_grid() -> f64 {
+    DEFAULT_GRID_KG_CO2_PER_KWH
+}
+
+/// What a run writes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSpec {
+    /// Time-series file name inside the run directory (`.parquet` or `.csv`).
+    #[serde(default = "default_series")]
+    pub series: String,
+    /// Write each exchanger's supply, each dry cooler's leaving temperature and each loop's
+    /// pump flow besides the facility totals.
+    #[serde(default = "default_true")]
+    pub devices: bool,
+}
+
+impl Default for OutputSpec {
+    fn default() -> Self {
+        OutputSpec {
+            series: default_series(),
+            devices: true,
+        }
+    }
+}
+
+fn default_series() -> String {
+    "series.parquet".to_string()
+}
+fn default_true() -> bool {
+    true
+}
+
+impl Scenario {
+    /// Read the scenario at `path`.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
+            file: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        Scenario::parse(&text, path)
+    }
+
+    /// Read scenario text, reporting errors against `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            ScenarioError::Syntax {
+                file: path.to_path_buf(),
+                line,
+                reason: e.message().trim().to_string(),
+            }
+        })?;
+        scenario.check(path)?;
+        Ok(scenario)
+    }
+
+    /// The checks serde cannot make.
+    fn check(&self, path: &Path) -> Result<(), ScenarioError> {
+        let bad = |key: &str, reason: String| ScenarioError::Value {
+            file: path.to_path_buf(),
+            key: key.to_string(),
+            reason,
+        };
+        let step = self.report_step_s;
+        if !(step >= 60.0 && (step / 60.0 - (step / 60.0).round()).abs() < 1e-9) {
+            return Err(bad(
+                "report_step_s",
+                format!("{step} s is not a whole multiple of the 60 s control step"),
+            ));
+        }
+        if !(0.0..1.0).contains(&self.it.idle_fraction) {
+            return Err(bad("it.idle_fraction", "expected a value in [0, 1)".into()));
+        }
+        let eta = self.it.conversion_efficiency;
+        if !(eta > 0.0 && eta <= 1.0) {
+            return Err(bad(
+                "it.conversion_efficiency",
+                format!("{eta} is not in (0, 1]"),
+            ));
+        }
+        if !(self.it.room_air_cop > 0.0 && self.it.room_air_cop.is_finite()) {
+            return Err(bad("it.room_air_cop", "expected a positive number".into()));
+        }
+        if self.it.mode != ItMode::Design && self.it.trace.is_none() {
+            return Err(bad(
+                "it.trace",
+                "this IT mode reads a trace: give [it.trace]".into(),
+            ));
+        }
+        if let Some(s) = self.overrides.it_scale
+            && !(s > 0.0 && s.is_finite())
+        {
+            return Err(bad(
+                "overrides.it_scale",
+                "expected a positive number".into(),
+            ));
+        }
+        if let Some(h) = &self.heat_demand
+            && let Some(p) = h.peak_kw
+            && !(p > 0.0 && p.is_finite())
+        {
+            return Err(bad(
+                "heat_demand.peak_kw",
+                "expected a positive power".into(),
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,362 @@
+//! The streaming writer: rows in, batches out, one atomic rename at the end.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::io::SerWriter;
+use polars::io::csv::write::{BatchedWriter as CsvBatched, CsvWriter};
+use polars::io::parquet::write::{BatchedWriter as ParquetBatched, ParquetWriter};
+use polars::prelude::{DataFrame, DataType, Float64Chunked, IntoColumn, Schema};
+
+use crate::{Format, SeriesError, TIME_COLUMN, atomic};
+
+/// Rows buffered before a batch goes to disk, unless [`WriterOptions::batch_rows`] says
+/// otherwise.
+///
+/// Each Parquet batch becomes a row group, and the file's footer (kept in memory until
+/// `finish`) holds a few hundred bytes per row group and column. Buffer memory grows with the
+/// batch and footer memory with the number of batches; for a year at one-minute steps
+/// (525,600 rows) their sum is least near 4,000 rows whatever the column count, hence 4096.
+pub const DEFAULT_BATCH_ROWS: usize = 4096;
+
+/// How a [`SeriesWriter`] batches its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriterOptions {
+    /// Rows held in memory before they are written out as one batch (at least 1).
+    pub batch_rows: usize,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions {
+            batch_rows: DEFAULT_BATCH_ROWS,
+        }
+    }
+}
+
+/// What [`SeriesWriter::finish`] produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Data rows written (the header is not counted).
+    pub rows: usize,
+    /// The final file.
+    pub path: PathBuf,
+    /// Its size, bytes.
+    pub bytes: u64,
+}
+
+/// polars' batched writer for the chosen format.
+enum Sink {
+    Csv(CsvBatched<File>),
+    Parquet(Box<ParquetBatched<File>>),
+}
+
+/// Streams a time series to a CSV or Parquet file while a run goes.
+///
+/// Columns are `time_s` (f64, seconds as the caller counts them, normally from the run's
+/// start) followed by the value columns, all `f64`, whose names carry their unit
+/// (`rack_03.supply_k`, `it_power_w`). Rows are buffered column-wise and written every
+/// [`WriterOptions::batch_rows`] rows, so memory does not grow with the length of the run. The
+/// data go to a temporary file beside the target; [`finish`](Self::finish) syncs it and renames
+/// it over the target. Dropping the writer without `finish` deletes the temporary file and leaves
+/// any existing target untouched. To stop early (Ctrl-C) and keep what was computed, call
+/// `finish`: the file is complete and valid with the rows pushed so far.
+pub struct SeriesWriter {
+    target: PathBuf,
+    partial: PathBuf,
+    /// The temporary file, kept to sync it before the rename; the sink writes to a clone of it.
+    file: Option<File>,
+    sink: Option<Sink>,
+    /// `time_s` then the value columns.
+    names: Vec<String>,
+    /// One buffer per entry of `names`.
+    buffers: Vec<Vec<f64>>,
+    buffered: usize,
+    batch_rows: usize,
+    rows: usize,
+    last_time_s: Option<f64>,
+    failed: bool,
+    /// Set once the partial file has been renamed over the target.
+    committed: bool,
+}
+
+impl SeriesWriter {
+    /// Starts a series at `path` with value columns `names`, batching [`DEFAULT_BATCH_ROWS`]
+    /// rows. Nothing at `path` changes until [`finish`](Self::finish).
+    pub fn create<S: AsRef<str>>(
+        path: impl AsRef<Path>,
+        format: Format,
+        names: &[S],
+    ) -> Result<SeriesWriter, SeriesError> {
+        Self::create_with(path, format, names, WriterOptions::default())
+    }
+
+    /// As [`create`](Self::create), with explicit batching.
+    pub fn create_with<S: AsRef<str>>(
+        path: impl AsRef<Path>,
+        format: Format,
+        names: &[S],
+        options: WriterOptions,
+    ) -> Result<SeriesWriter, SeriesError> {
+        let target = path.as_ref().to_path_buf();
+        let mut all_names = Vec::with_capacity(names.len() + 1);
+        all_names.push(TIME_COLUMN.to_string());
+        all_names.extend(check_names(&target, names)?);
+        let batch_rows = options.batch_rows.max(1);
+
+        let (partial, file) = atomic::create_partial(&target)?;
+        // From here on, Drop removes `partial` whatever fails.
+        let mut writer = SeriesWriter {
+            target,
+            partial,
+            file: Some(file),
+            sink: None,
+            buffers: (0..all_names.len())
+                .map(|_| Vec::with_capacity(batch_rows))
+                .collect(),
+            names: all_names,
+            buffered: 0,
+            batch_rows,
+            rows: 0,
+            last_time_s: None,
+            failed: false,
+            committed: false,
+        };
+        writer.sink = Some(writer.open_sink(format)?);
+        Ok(writer)
+    }
+
+    fn open_sink(&self, format: Format) -> Result<Sink, SeriesError> {
+        let file = self
+            .file
+            .as_ref()
+            .expect("file is present until finish or drop");
+        let clone = file.try_clone().map_err(|source| SeriesError::Io {
+            path: self.partial.clone(),
+            source,
+        })?;
+        let schema: Schema = self
+            .names
+            .iter()
+            .map(|n| (n.as_str().into(), DataType::Float64))
+            .collect();
+        let sink = match format {
+            Format::Csv => CsvWriter::new(clone).batched(&schema).map(Sink::Csv),
+            Format::Parquet => ParquetWriter::new(clone)
+                .batched(&schema)
+                .map(|w| Sink::Parquet(Box::new(w))),
+        };
+        sink.map_err(|source| self.polars_error(source))
+    }
+
+    /// The file the series ends up in.
+    pub fn path(&self) -> &Path {
+        &self.target
+    }
+
+    /// The value columns' names (without `time_s`).
+    pub fn names(&self) -> &[String] {
+        &self.names[1..]
+    }
+
+    /// Rows accepted so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Appends one row: the time in seconds and one value per column, in the order given to
+    /// [`create`](Self::create). The row is refused (and the writer stays usable) if the
+    /// number of values is wrong, a value or the time is not finite, or the time does not
+    /// come after the previous row's.
+    pub fn push(&mut self, time_s: f64, values: &[f64]) -> Result<(), SeriesError> {
+        if self.failed {
+            return Err(self.failed_error());
+        }
+        self.check_row(time_s, values)?;
+        self.buffers[0].push(time_s);
+        for (buffer, &value) in self.buffers[1..].iter_mut().zip(values) {
+            buffer.push(value);
+        }
+        self.buffered += 1;
+        self.rows += 1;
+        self.last_time_s = Some(time_s);
+        if self.buffered >= self.batch_rows {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn check_row(&self, time_s: f64, values: &[f64]) -> Result<(), SeriesError> {
+        let row = self.rows + 1;
+        let path = || self.target.clone();
+        if values.len() != self.names.len() - 1 {
+            return Err(SeriesError::WrongLength {
+                path: path(),
+                row,
+                time_s,
+                expected: self.names.len() - 1,
+                got: values.len(),
+            });
+        }
+        let not_finite = std::iter::once(time_s)
+            .chain(values.iter().copied())
+            .position(|v| !v.is_finite());
+        if let Some(index) = not_finite {
+            return Err(SeriesError::NotFinite {
+                path: path(),
+                row,
+                time_s,
+                column: self.names[index].clone(),
+                value: if index == 0 {
+                    time_s
+                } else {
+                    values[index - 1]
+                },
+            });
+        }
+        match self.last_time_s {
+            Some(previous_s) if time_s <= previous_s => Err(SeriesError::TimeNotIncreasing {
+                path: path(),
+                row,
+                time_s,
+                previous_s,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes the buffered rows as one batch. The buffers are moved into polars (no copy) and
+    /// reallocated afterwards, so at most one batch is in memory.
+    fn flush(&mut self) -> Result<(), SeriesError> {
+        if self.buffered == 0 {
+            return Ok(());
+        }
+        let height = self.buffered;
+        let columns = self
+            .names
+            .iter()
+            .zip(self.buffers.iter_mut())
+            .map(|(name, buffer)| {
+                Float64Chunked::from_vec(name.as_str().into(), std::mem::take(buffer)).into_column()
+            })
+            .collect();
+        self.buffered = 0;
+        let result = DataFrame::new(height, columns).and_then(|frame| {
+            match self
+                .sink
+                .as_mut()
+                .expect("sink is present until finish or drop")
+            {
+                Sink::Csv(w) => w.write_batch(&frame),
+                Sink::Parquet(w) => w.write_batch(&frame),
+            }
+        });
+        if let Err(source) = result {
+            self.failed = true;
+            return Err(self.polars_error(source));
+        }
+        for buffer in &mut self.buffers {
+            buffer.reserve(self.batch_rows);
+        }
+        Ok(())
+    }
+
+    /// Writes what is buffered, closes the file (Parquet footer; CSV header if no row came),
+    /// syncs it and renames it over the target. Called after zero rows it gives a valid file
+    /// with just the columns.
+    pub fn finish(mut self) -> Result<Summary, SeriesError> {
+        if self.failed {
+            return Err(self.failed_error());
+        }
+        self.flush()?;
+        let closed = match self
+            .sink
+            .take()
+            .expect("sink is present until finish or drop")
+        {
+            Sink::Csv(mut w) => w.finish(),
+            Sink::Parquet(w) => w.finish().map(|_| ()),
+        };
+        if let Err(source) = closed {
+            self.failed = true;
+            return Err(self.polars_error(source));
+        }
+        let file = self
+            .file
+            .take()
+            .expect("file is present until finish or drop");
+        let bytes = file
+            .metadata()
+            .map_err(|source| SeriesError::Io {
+                path: self.partial.clone(),
+                source,
+            })?
+            .len();
+        atomic::commit(file, &self.partial, &self.target)?;
+        self.committed = true;
+        Ok(Summary {
+            rows: self.rows,
+            path: self.target.clone(),
+            bytes,
+        })
+    }
+
+    fn polars_error(&self, source: polars::error::PolarsError) -> SeriesError {
+        SeriesError::Polars {
+            path: self.partial.clone(),
+            source,
+        }
+    }
+
+    fn failed_error(&self) -> SeriesError {
+        SeriesError::Failed {
+            path: self.target.clone(),
+        }
+    }
+}
+
+impl Drop for SeriesWriter {
+    /// Without a successful `finish`, the temporary file is removed (after its handles are
+    /// closed, which Windows needs) and the target is left as it was.
+    fn drop(&mut self) {
+        if self.committed {
+            return; // the partial file is now the target
+        }
+        self.sink = None;
+        self.file = None;
+        // Nothing sensible can be done with a failure here; a leftover is named `.partial`.
+        let _ = std::fs::remove_file(&self.partial);
+    }
+}
+
+/// Checks the value columns' names: non-empty, unique, not `time_s`, and free of the characters
+/// (`,` `"` line breaks) that would need quoting in a CSV header.
+fn check_names<S: AsRef<str>>(target: &Path, names: &[S]) -> Result<Vec<String>, SeriesError> {
+    let mut seen = HashSet::with_capacity(names.len());
+    let mut checked = Vec::with_capacity(names.len());
+    for (index, name) in names.iter().enumerate() {
+        let name = name.as_ref();
+        let reason = if name.is_empty() {
+            Some("the name is empty")
+        } else if name == TIME_COLUMN {
+            Some("`time_s` is the time column, written by the writer itself")
+        } else if name.contains([',', '"', '\n', '\r']) {
+            Some("names may not contain commas, double quotes or line breaks")
+        } else if !seen.insert(name) {
+            Some("the name appears twice")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            return Err(SeriesError::BadColumnName {
+                path: target.to_path_buf(),
+                index,
+                name: name.to_string(),
+                reason,
+            });
+        }
+        checked.push(name.to_string());
+    }
+    Ok(checked)
+}
