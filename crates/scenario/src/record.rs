@@ -196,7 +196,11 @@ impl Layout {
             fan_w: t.fan_electric_w,
             heat_pump_w: mean(e0.heat_pump_work_j, e1.heat_pump_work_j).max(0.0),
             chiller_w: 0.0,
-            other_facility_w: (it_w - liquid_w).max(0.0) / scenario.it.room_air_cop,
+            other_facility_w: if scenario.it.room_air_handling {
+                (it_w - liquid_w).max(0.0) / scenario.it.room_air_cop
+            } else {
+                0.0
+            },
             boiler_heat_w: boiler_w.max(0.0),
             // The data centre's heat the consumers used: what they took, less what the backup
             // boiler made (the boiler is the campus's, outside the boundary).

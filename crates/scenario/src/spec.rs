@@ -120,6 +120,10 @@ pub struct ItLoad {
     /// COP of the room air handling the heat not captured by the cold plates [-].
     #[serde(default = "default_room_air_cop")]
     pub room_air_cop: f64,
+    /// Whether that residual heat needs air handling at all: `false` where the racks stand in
+    /// the rooms they heat (digital boilers), so it costs no energy.
+    #[serde(default = "default_true")]
+    pub room_air_handling: bool,
 }
 
 impl Default for ItLoad {
@@ -130,6 +134,7 @@ impl Default for ItLoad {
             idle_fraction: DEFAULT_IDLE_FRACTION,
             conversion_efficiency: DEFAULT_CONVERSION_EFFICIENCY,
             room_air_cop: DEFAULT_ROOM_AIR_COP,
+            room_air_handling: true,
         }
     }
 }

@@ -13,8 +13,9 @@
 //!
 //! # Memory and safety
 //! Rows are buffered column-wise and handed to polars' batched writers every
-//! [`DEFAULT_BATCH_ROWS`] rows (one Parquet row group per batch), so memory does not grow with
-//! the run's length. The bytes go to `<target>.<pid>-<n>.partial` in the target's directory;
+//! [`DEFAULT_BATCH_ROWS`] rows (one Parquet row group per batch), so the data held in memory
+//! do not grow with the run's length; only polars' Parquet footer does, by about 3 KB per
+//! batch and column (a year of 200 columns peaks near 60 MB). The bytes go to `<target>.<pid>-<n>.partial` in the target's directory;
 //! [`SeriesWriter::finish`] syncs that file and renames it over the target, so the target is
 //! always either the previous file or a complete new one. An interrupted run that calls
 //! `finish` (the engine does on Ctrl-C) keeps a valid file with every row pushed so far; a
