@@ -1,0 +1,238 @@
+//! The scenario engine end to end: a run writes a complete series, KPIs and a summary; a run
+//! stopped from outside keeps what it computed; bad scenarios fail with an error that names
+//! the file and the key, event or value at fault.
+
+use dctwin_scenario::engine::files;
+use dctwin_scenario::{RunOptions, run};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+/// A fresh directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dctwin-scenarios-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn models() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../models")
+        .canonicalize()
+        .unwrap()
+}
+
+/// Write a scenario for `model` over `period` with `extra` TOML.
+fn scenario(dir: &Path, model: &str, start: &str, end: &str, extra: &str) -> PathBuf {
+    let path = dir.join("scenario.toml");
+    let text = format!(
+        "model = \"{}\"\nstart = \"{start}\"\nend = \"{end}\"\n{extra}\n",
+        models().join(model).display()
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn options(dir: &Path, data: Option<PathBuf>) -> RunOptions {
+    RunOptions {
+        data_dir: data,
+        out_dir: dir.join("run"),
+        stop: Arc::new(AtomicBool::new(false)),
+    }
+}
+
+#[test]
+fn a_run_writes_series_kpis_and_summary() {
+    let dir = scratch("run");
+    let path = scenario(
+        &dir,
+        "qarnot.toml",
+        "2019-01-01T00:00:00Z",
+        "2019-01-03T00:00:00Z",
+        "[weather]\ndry_bulb_c = 0.0\n[it]\nconversion_efficiency = 1.0\nroom_air_handling = false\n",
+    );
+    let (summary, report) = run(&path, &options(&dir, None), &mut |_| {}).unwrap();
+    assert_eq!(summary.status, "completed");
+    assert_eq!(summary.rows, 2 * 24 * 60);
+    assert!(summary.energy_balance.relative_residual.abs() < 1e-6);
+    let table = dctwin_series::read_series(dir.join("run/series.parquet")).unwrap();
+    assert_eq!(table.rows(), 2880);
+    let it = table.column("it_power_kw").unwrap();
+    // Twelve 8 kW heaters at design, every minute.
+    assert!(it.iter().all(|p| (p - 96.0).abs() < 1e-9));
+    // At design demand (400 kW) the block takes all the heaters' water heat: PUE and ERE are
+    // those of the digital-boiler claim, from the physics (pumps, the 5 % to room air).
+    let pue = report.whole.pue.unwrap();
+    let ere = report.whole.ere.unwrap();
+    println!("PUE {pue:.4} ERE {ere:.4}");
+    assert!((1.0..1.01).contains(&pue), "PUE {pue}");
+    assert!((0.04..0.08).contains(&ere), "ERE {ere}");
+    for f in [files::KPIS_JSON, files::KPIS_CSV, files::SUMMARY] {
+        assert!(dir.join("run").join(f).exists(), "{f} missing");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("run"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn a_stopped_run_keeps_a_complete_file() {
+    let dir = scratch("stop");
+    let path = scenario(
+        &dir,
+        "qarnot.toml",
+        "2019-01-01T00:00:00Z",
+        "2019-02-01T00:00:00Z",
+        "",
+    );
+    let opts = options(&dir, None);
+    let stop = opts.stop.clone();
+    let mut reports = 0;
+    let (summary, _) = run(&path, &opts, &mut |_| {
+        reports += 1;
+        if reports == 90 {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    })
+    .unwrap();
+    assert_eq!(summary.status, "stopped");
+    assert_eq!(summary.rows, 90);
+    let table = dctwin_series::read_series(dir.join("run/series.parquet")).unwrap();
+    assert_eq!(table.rows(), 90);
+}
+
+/// The real traces: jupiter's inputs (Google utilisation, Aachen 2022, Flensburg demand)
+/// for two days of July.
+#[test]
+fn jupiter_on_real_traces() {
+    let Some(data) = dctwin_tests::shared_data("jupiter_on_real_traces") else {
+        return;
+    };
+    let dir = scratch("jupiter");
+    let text = std::fs::read_to_string(models().join("../scenarios/jupiter.toml")).unwrap();
+    let text = text
+        .replace(
+            "\"../models/jupiter.toml\"",
+            &format!("\"{}\"", models().join("jupiter.toml").display()),
+        )
+        .replace(
+            "start = \"2022-01-01T00:00:00Z\"",
+            "start = \"2022-07-18T00:00:00Z\"",
+        )
+        .replace(
+            "end = \"2023-01-01T00:00:00Z\"",
+            "end = \"2022-07-20T00:00:00Z\"",
+        );
+    let path = dir.join("jupiter.toml");
+    std::fs::write(&path, text).unwrap();
+    let (summary, report) = run(&path, &options(&dir, Some(data)), &mut |_| {}).unwrap();
+    println!("{report}");
+    assert_eq!(summary.status, "completed");
+    assert!(summary.energy_balance.relative_residual.abs() < 1e-6);
+    let k = &report.whole;
+    // Utilisation between 0 and 1 keeps the IT between idle (30 %) and design (13.2 MW).
+    let mean_it = k.it_energy_mwh / k.hours * 1e3;
+    assert!(
+        (0.3 * 13_200.0..13_200.0).contains(&mean_it),
+        "{mean_it} kW"
+    );
+    // July: the dry coolers reject more than the heat pumps reuse, and the pads use water.
+    assert!(k.water_m3 > 0.0);
+    assert!(k.pue.unwrap() > 1.0 && k.pue.unwrap() < 1.5);
+}
+
+/// Each bad scenario fails before running, with the file and what is wrong.
+#[test]
+fn bad_scenarios_say_what_is_wrong() {
+    let dir = scratch("bad");
+    let cases: &[(&str, &str, &str)] = &[
+        ("unknown key", "colour = \"blue\"", "unknown field `colour`"),
+        ("report step", "report_step_s = 90", "report_step_s"),
+        (
+            "event on an unknown exchanger",
+            "[[event]]\nat = \"2019-01-01T06:00:00Z\"\naction = \"lose_exchanger\"\ncomponent = \"cdu7\"",
+            "no heat exchanger called 'cdu7'",
+        ),
+        (
+            "unknown action",
+            "[[event]]\nat = \"2019-01-01T06:00:00Z\"\naction = \"explode\"\ncomponent = \"pump\"",
+            "unknown action 'explode'",
+        ),
+        (
+            "event outside the period",
+            "[[event]]\nat = \"2020-01-01T06:00:00Z\"\naction = \"trip_pump\"\ncomponent = \"pump\"",
+            "outside the scenario's period",
+        ),
+        (
+            "fouling without a factor",
+            "[[event]]\nat = \"2019-01-01T06:00:00Z\"\naction = \"foul_dry_cooler\"\ncomponent = \"roof.dry_cooler\"",
+            "ua_factor",
+        ),
+        (
+            "override of an instance the model lacks",
+            "[overrides]\ninstance_counts = { building = 3 }",
+            "no instance of that name",
+        ),
+        (
+            "trace file not found",
+            "[it]\nmode = \"system\"\n[it.trace]\nfile = \"nowhere.csv\"\ntime_column = \"t\"\ncolumns = [{ name = \"p\", unit = \"kW\" }]",
+            "nowhere.csv",
+        ),
+        (
+            "a trace mode without a trace",
+            "[it]\nmode = \"utilisation\"",
+            "it.trace",
+        ),
+        (
+            "utilisation above 1",
+            "[it]\nmode = \"utilisation\"\n[it.trace]\nfile = \"u.csv\"\ntime_column = \"t\"\ncolumns = [{ name = \"u\", unit = \"1\" }]",
+            "line 3, column 'u'",
+        ),
+        (
+            "conversion efficiency",
+            "[it]\nconversion_efficiency = 1.3",
+            "it.conversion_efficiency",
+        ),
+    ];
+    std::fs::write(
+        dir.join("u.csv"),
+        "t,u\n2019-01-01T00:00:00Z,0.5\n2019-01-01T12:00:00Z,1.5\n2019-01-02T00:00:00Z,0.5\n2019-01-02T12:00:00Z,0.5\n",
+    )
+    .unwrap();
+    for (what, extra, expected) in cases {
+        let path = scenario(
+            &dir,
+            "qarnot.toml",
+            "2019-01-01T00:00:00Z",
+            "2019-01-02T00:00:00Z",
+            extra,
+        );
+        let err = run(&path, &options(&dir, None), &mut |_| {})
+            .err()
+            .unwrap_or_else(|| panic!("{what}: the run did not fail"))
+            .to_string();
+        println!("{what}: {err}");
+        assert!(err.contains(expected), "{what}: '{err}' lacks '{expected}'");
+        assert!(
+            err.contains("scenario.toml") || err.contains(".csv") || err.contains("model"),
+            "{what}: no file named in '{err}'"
+        );
+    }
+    // An end before the start.
+    let path = scenario(
+        &dir,
+        "qarnot.toml",
+        "2019-01-02T00:00:00Z",
+        "2019-01-01T00:00:00Z",
+        "",
+    );
+    let err = run(&path, &options(&dir, None), &mut |_| {})
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("end"), "{err}");
+}
