@@ -30,6 +30,8 @@ fn main() {
     let setup = Instant::now();
     let settings = Settings {
         restart_each_step: !args.iter().any(|a| a == "--no-restart"),
+        relative_tolerance: value("--rtol", Settings::default().relative_tolerance),
+        absolute_tolerance_k: value("--atol", Settings::default().absolute_tolerance_k),
         ..Settings::default()
     };
     let mut sim = Simulation::new(plant, 0.0, settings).expect("simulation");
@@ -70,5 +72,19 @@ fn main() {
         simulated / wall,
         wall * 365.0 * 24.0 / hours,
         balance.relative_residual(),
+    );
+    let st = sim.integrator_stats();
+    let steps = (simulated / 60.0).max(1.0);
+    println!(
+        "per control step: {:.1} CVODE steps, {:.1} RHS evaluations, {:.1} Newton iterations, {:.1} linear iterations, {:.2} set-ups, {:.1} preconditioner solves; {:.2} error-test and {:.2} Newton failures, {:.2} linear failures",
+        st.steps as f64 / steps,
+        st.rhs_evaluations as f64 / steps,
+        st.nonlinear_iterations as f64 / steps,
+        st.linear_iterations as f64 / steps,
+        st.setups as f64 / steps,
+        st.preconditioner_solves as f64 / steps,
+        st.error_test_failures as f64 / steps,
+        st.convergence_failures as f64 / steps,
+        st.linear_convergence_failures as f64 / steps,
     );
 }

@@ -4,11 +4,15 @@
 //!
 //! Flows and every input (IT power, weather, set-points, fan speeds) are frozen over a control
 //! step; only temperatures move inside it. The node order depends on flow directions only and is
-//! rebuilt when the flows are re-solved.
+//! rebuilt when the flows are re-solved, together with a plan of the step (how each node mixes,
+//! each volume's flow and capacities, the constant duties) so that an evaluation is arithmetic
+//! over flat arrays: one enthalpy per volume, one c_p per volume, an inversion only where
+//! streams mix. [`Dynamics::jacobian`] gives the analytic Jacobian for the preconditioner.
 
 use crate::error::SimError;
 use crate::plant::{Heat, LinkThermal, Plant};
-use dctwin_components::heat_exchanger::Stream;
+use crate::precondition::SparseRows;
+use dctwin_components::heat_exchanger::{HeatExchanger, Stream, mean_specific_heat_j_kg_k};
 use dctwin_network::Network;
 
 /// Flows below this carry no heat [kg/s] (as in the steady solver).
@@ -60,11 +64,90 @@ pub struct Dynamics {
     pub exchanger_w: Vec<f64>,
     /// Condenser heat, evaporator heat and electric power of each heat-pump bank [W].
     pub heat_pump_w: Vec<(f64, f64, f64)>,
+    /// Node enthalpies of the last evaluation [J/kg]: the mixed enthalpy itself, so the
+    /// enthalpy a volume receives is exactly what its upstream volumes passed on.
+    node_h: Vec<f64>,
+    /// Enthalpy of each temperature state at the last evaluation [J/kg].
+    state_h: Vec<f64>,
     /// Nodes in flow order (upstream first) through the links without volume.
     order: Vec<usize>,
     /// For each node, the links flowing into it (CSR over `inflow`).
     inflow_start: Vec<usize>,
     inflow: Vec<usize>,
+    /// How each node in `order` gets its temperature over this control step.
+    mixes: Vec<Mix>,
+    /// The streams of the mixing nodes (ranges of it in [`Mix::Streams`]).
+    streams: Vec<Inflow>,
+    /// Each temperature state's constants over this control step.
+    terms: Vec<VolumeTerm>,
+    /// For each node, dT_node/dy as (state, weight) pairs (the Jacobian's transport part).
+    sensitivity: Vec<Vec<(usize, f64)>>,
+    /// Counts the flow changes, so a Jacobian knows whether it is from the current flows.
+    generation: u64,
+    /// Each exchanger's UA at this control step's flows [W/K] (0: a side without flow).
+    exchanger_ua_w_k: Vec<f64>,
+}
+
+/// Temperature step of the difference quotients of the heat laws in the Jacobian [K]: small
+/// against the laws' curvature (their duties are smooth over kelvins), large against round-off.
+const SLOPE_STEP_K: f64 = 1e-3;
+
+/// How a node's temperature follows from upstream over a control step (frozen flows).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Mix {
+    /// No water arrives: the node keeps its last temperature.
+    Hold(usize),
+    /// One volume feeds it: the node is that volume's outlet.
+    State { node: usize, state: usize },
+    /// One link without volume or heat feeds it: the node is that link's inlet node.
+    Node { node: usize, from: usize },
+    /// Enthalpy mixing of several streams (or one stream heated by a pump): `streams[range]`.
+    Streams {
+        node: usize,
+        start: usize,
+        end: usize,
+        loop_index: usize,
+    },
+}
+
+/// A stream arriving at a mixing node.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Inflow {
+    /// Mass flow [kg/s] (> 0).
+    pub m_kg_s: f64,
+    /// Where its water comes from.
+    pub source: Source,
+    /// Heat put in on the way (a pump's shaft), per kg [J/kg].
+    pub added_j_kg: f64,
+}
+
+/// The origin of a stream: a volume's outlet or (through a link without volume) a node.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Source {
+    /// A temperature state.
+    State(usize),
+    /// A node.
+    Node(usize),
+}
+
+/// A volume's constants over a control step.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct VolumeTerm {
+    /// Its link.
+    pub link: usize,
+    /// Its loop (for the fluid).
+    pub loop_index: usize,
+    /// Its inlet node, if water flows through it.
+    pub inlet: Option<usize>,
+    /// Mass flow through it [kg/s] (0 below [`NO_FLOW_KG_S`]).
+    pub m_kg_s: f64,
+    /// Coolant held [kg].
+    pub mass_kg: f64,
+    /// Heat capacity of the solids [J/K].
+    pub solid_j_k: f64,
+    /// The heat into the water and its account, if they do not depend on temperatures
+    /// (racks, fixed duties, none) and so are constant over the control step.
+    pub constant_heat: Option<(f64, Option<Account>)>,
 }
 
 impl Dynamics {
@@ -81,16 +164,24 @@ impl Dynamics {
         let n_nodes = plant.network.node_count();
         Dynamics {
             state_of_link,
-            link_of_state,
             flow_kg_s: vec![0.0; plant.links.len()],
             pump_heat_w: vec![0.0; plant.links.len()],
             node_k: initial_node_temperatures(&plant.network),
             heat_w: vec![0.0; plant.links.len()],
             exchanger_w: vec![0.0; plant.exchangers.len()],
             heat_pump_w: vec![(0.0, 0.0, 0.0); plant.heat_pumps.len()],
+            node_h: vec![0.0; n_nodes],
+            state_h: vec![0.0; link_of_state.len()],
             order: Vec::with_capacity(n_nodes),
             inflow_start: Vec::new(),
             inflow: Vec::new(),
+            mixes: Vec::with_capacity(n_nodes),
+            streams: Vec::new(),
+            terms: Vec::new(),
+            sensitivity: vec![Vec::new(); n_nodes],
+            generation: 0,
+            exchanger_ua_w_k: vec![0.0; plant.exchangers.len()],
+            link_of_state,
         }
     }
 
@@ -146,7 +237,100 @@ impl Dynamics {
                 fill[d] += 1;
             }
         }
-        self.order_nodes(plant)
+        self.order_nodes(plant)?;
+        self.plan(plant);
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// How many times the flows were set: a Jacobian taken at an earlier generation belongs
+    /// to other flows.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Freeze what the right-hand side needs over the control step: how each node mixes and
+    /// each volume's flow, inlet and capacities, so an evaluation only does arithmetic.
+    fn plan(&mut self, plant: &Plant) {
+        let network = &plant.network;
+        self.mixes.clear();
+        self.streams.clear();
+        for &d in &self.order {
+            let links = &self.inflow[self.inflow_start[d]..self.inflow_start[d + 1]];
+            let mix = match links {
+                [] => Mix::Hold(d),
+                &[l] if self.state_of_link[l].is_some() => Mix::State {
+                    node: d,
+                    state: self.state_of_link[l].unwrap_or_default(),
+                },
+                &[l] if self.pump_heat_w[l] == 0.0 => Mix::Node {
+                    node: d,
+                    from: network.upstream(l, self.flow_kg_s[l]),
+                },
+                _ => {
+                    let start = self.streams.len();
+                    for &l in links {
+                        let m = self.flow_kg_s[l].abs();
+                        let (source, added_j_kg) = match self.state_of_link[l] {
+                            Some(s) => (Source::State(s), 0.0),
+                            None => (
+                                Source::Node(network.upstream(l, self.flow_kg_s[l])),
+                                self.pump_heat_w[l] / m,
+                            ),
+                        };
+                        self.streams.push(Inflow {
+                            m_kg_s: m,
+                            source,
+                            added_j_kg,
+                        });
+                    }
+                    Mix::Streams {
+                        node: d,
+                        start,
+                        end: self.streams.len(),
+                        loop_index: network.node_loop[d],
+                    }
+                }
+            };
+            self.mixes.push(mix);
+        }
+        for (ua, x) in self.exchanger_ua_w_k.iter_mut().zip(&plant.exchangers) {
+            let (mh, mc) = (
+                self.flow_kg_s[x.hot_link].abs(),
+                self.flow_kg_s[x.cold_link].abs(),
+            );
+            *ua = if mh > NO_FLOW_KG_S && mc > NO_FLOW_KG_S {
+                x.exchanger.ua_w_k(mh, mc)
+            } else {
+                0.0
+            };
+        }
+        self.terms.clear();
+        for &l in &self.link_of_state {
+            let LinkThermal::Volume { volume, heat } = &plant.links[l] else {
+                unreachable!("states belong to volumes");
+            };
+            let m = self.flow_kg_s[l];
+            let flowing = m.abs() > NO_FLOW_KG_S;
+            let constant_heat = match heat {
+                Heat::None => Some((0.0, None)),
+                Heat::Fixed { heat_w } => {
+                    let (q, a) = signed(*heat_w, Account::ItHeat, Account::Rejected);
+                    Some((q, a))
+                }
+                Heat::Rack(r) => Some((r.heat_to_coolant_w(), Some(Account::ItHeat))),
+                _ => None,
+            };
+            self.terms.push(VolumeTerm {
+                link: l,
+                loop_index: network.links[l].loop_index,
+                inlet: flowing.then(|| network.upstream(l, m)),
+                m_kg_s: if flowing { m.abs() } else { 0.0 },
+                mass_kg: volume.mass_kg,
+                solid_j_k: volume.solid_capacity_j_k,
+                constant_heat,
+            });
+        }
     }
 
     /// Kahn's algorithm over the links without volume: a node is ready once every such link
@@ -190,77 +374,359 @@ impl Dynamics {
 
     /// Node temperatures and coupling duties at state `y` (what controllers read).
     pub fn refresh(&mut self, plant: &Plant, y: &[f64]) {
+        self.state_enthalpies(plant, y);
         self.mix_nodes(plant, y);
         self.couplings(plant, y);
     }
 
-    /// Evaluate dy/dt at state `y`.
+    /// Evaluate dy/dt at state `y`. Duties that do not depend on temperatures (racks, fixed
+    /// duties) are those of the plant at the last [`Dynamics::set_flows`], which the time loop
+    /// calls after applying each control step's inputs.
     pub fn evaluate(&mut self, plant: &Plant, y: &[f64], dy: &mut [f64]) {
         self.refresh(plant, y);
         let accounts_at = self.temperatures();
-        dy[accounts_at..].fill(0.0);
-        for (s, &l) in self.link_of_state.iter().enumerate() {
-            let LinkThermal::Volume { volume, heat } = &plant.links[l] else {
-                unreachable!("states belong to volumes");
-            };
-            let fluid = plant.network.fluid_of(l);
-            let m = self.flow_kg_s[l];
+        let (dy, accounts) = dy.split_at_mut(accounts_at);
+        let mut sums = [0.0; ACCOUNTS];
+        for (s, term) in self.terms.iter().enumerate() {
+            let fluid = &plant.network.loops[term.loop_index].fluid;
             let t = y[s];
-            let t_in = if m.abs() > NO_FLOW_KG_S {
-                self.node_k[plant.network.upstream(l, m)]
-            } else {
-                t
+            let h = self.state_h[s];
+            let (t_in, h_in) = match term.inlet {
+                Some(n) => (self.node_k[n], self.node_h[n]),
+                None => (t, h),
             };
-            let m = if m.abs() > NO_FLOW_KG_S { m.abs() } else { 0.0 };
-            let (q, account, water_kg_s) = self.link_heat(plant, heat, fluid, t_in, t, m);
-            dy[accounts_at + Account::WaterKg as usize] += water_kg_s;
-            self.heat_w[l] = q;
+            let m = term.m_kg_s;
+            let (q, account, water_kg_s) = match term.constant_heat {
+                Some((q, account)) => (q, account, 0.0),
+                None => {
+                    let LinkThermal::Volume { heat, .. } = &plant.links[term.link] else {
+                        unreachable!("states belong to volumes");
+                    };
+                    self.link_heat(plant, heat, fluid, t_in, t, m)
+                }
+            };
+            sums[Account::WaterKg as usize] += water_kg_s;
+            self.heat_w[term.link] = q;
             if let Some(a) = account {
                 // Sources count positive, sinks as the heat they take.
                 let sink = matches!(a, Account::Rejected | Account::Reused | Account::Lost);
-                dy[accounts_at + a as usize] += if sink { -q } else { q };
+                sums[a as usize] += if sink { -q } else { q };
             }
-            dy[s] = volume.derivative_k_s(fluid, t_in, t, m, q);
+            // The mixing volume's law (MixingVolume::derivative_k_s) with the inlet enthalpy
+            // taken from the mix itself: dT/dt = (ṁ·(h_in − h) + Q) / (M·c_p(T) + C_solid).
+            let capacity = term.mass_kg * fluid.specific_heat_j_kg_k(t) + term.solid_j_k;
+            dy[s] = (m * (h_in - h) + q) / capacity;
         }
         for (l, &q) in self.pump_heat_w.iter().enumerate() {
             if q != 0.0 && self.flow_kg_s[l].abs() > NO_FLOW_KG_S {
-                dy[accounts_at + Account::PumpHeat as usize] += q;
+                sums[Account::PumpHeat as usize] += q;
             }
         }
         for &(q_cond, q_evap, _) in &self.heat_pump_w {
-            dy[accounts_at + Account::HeatPumpWork as usize] += q_cond - q_evap;
+            sums[Account::HeatPumpWork as usize] += q_cond - q_evap;
+        }
+        accounts.copy_from_slice(&sums);
+    }
+
+    /// Enthalpy of every volume's outlet.
+    fn state_enthalpies(&mut self, plant: &Plant, y: &[f64]) {
+        for ((h, term), &t) in self.state_h.iter_mut().zip(&self.terms).zip(y) {
+            *h = plant.network.loops[term.loop_index].fluid.enthalpy_j_kg(t);
         }
     }
 
-    /// Node temperatures in flow order.
+    /// Node temperatures and enthalpies in flow order.
     fn mix_nodes(&mut self, plant: &Plant, y: &[f64]) {
         let network = &plant.network;
-        for i in 0..self.order.len() {
-            let d = self.order[i];
-            let links = &self.inflow[self.inflow_start[d]..self.inflow_start[d + 1]];
-            if links.is_empty() {
-                continue; // no water arrives: the node keeps its last temperature
-            }
-            let fluid = &network.loops[network.node_loop[d]].fluid;
-            let (mut mh, mut mt, mut m_sum) = (0.0, 0.0, 0.0);
-            for &l in links {
-                let m = self.flow_kg_s[l].abs();
-                let (t, h) = match self.state_of_link[l] {
-                    Some(s) => (y[s], fluid.enthalpy_j_kg(y[s])),
-                    None => {
-                        let t_up = self.node_k[network.upstream(l, self.flow_kg_s[l])];
-                        (t_up, fluid.enthalpy_j_kg(t_up) + self.pump_heat_w[l] / m)
+        for mix in &self.mixes {
+            match *mix {
+                Mix::Hold(d) => {
+                    let fluid = &network.loops[network.node_loop[d]].fluid;
+                    self.node_h[d] = fluid.enthalpy_j_kg(self.node_k[d]);
+                }
+                Mix::State { node, state } => {
+                    self.node_k[node] = y[state];
+                    self.node_h[node] = self.state_h[state];
+                }
+                Mix::Node { node, from } => {
+                    self.node_k[node] = self.node_k[from];
+                    self.node_h[node] = self.node_h[from];
+                }
+                Mix::Streams {
+                    node,
+                    start,
+                    end,
+                    loop_index,
+                } => {
+                    let (mut mh, mut mt, mut m_sum) = (0.0, 0.0, 0.0);
+                    for stream in &self.streams[start..end] {
+                        let (t, h) = match stream.source {
+                            Source::State(s) => (y[s], self.state_h[s]),
+                            Source::Node(n) => (self.node_k[n], self.node_h[n]),
+                        };
+                        let m = stream.m_kg_s;
+                        mh += m * (h + stream.added_j_kg);
+                        mt += m * t;
+                        m_sum += m;
                     }
-                };
-                mh += m * h;
-                mt += m * t;
-                m_sum += m;
+                    let h = mh / m_sum;
+                    let fluid = &network.loops[loop_index].fluid;
+                    self.node_k[node] = mixed_temperature_k(fluid, h, mt / m_sum);
+                    self.node_h[node] = h;
+                }
             }
-            self.node_k[d] = if links.len() == 1 && self.state_of_link[links[0]].is_some() {
-                y[self.state_of_link[links[0]].unwrap_or_default()]
-            } else {
-                fluid.temperature_from_enthalpy_near_k(mh / m_sum, mt / m_sum)
+        }
+    }
+
+    /// The Jacobian ∂(dy/dt)/∂y at `y`, into `out` (rows: every state; columns: the
+    /// temperatures, since nothing depends on the accounts). Transport and mixing are
+    /// differentiated analytically (frozen flows make them linear in the enthalpies); the heat
+    /// laws and c_p(T) by a difference quotient of each alone.
+    pub fn jacobian(&mut self, plant: &Plant, y: &[f64], out: &mut SparseRows) {
+        self.refresh(plant, y);
+        self.node_sensitivities(plant, y);
+        let network = &plant.network;
+        let exchanger_slopes: Vec<(f64, f64)> = (0..plant.exchangers.len())
+            .map(|i| self.exchanger_slopes(plant, i))
+            .collect();
+        let heat_pump_slopes: Vec<(f64, f64)> = (0..plant.heat_pumps.len())
+            .map(|i| self.heat_pump_slopes(plant, i, y))
+            .collect();
+        let sens = std::mem::take(&mut self.sensitivity);
+        // Zero slopes are kept as entries: the pattern then changes only with the flows.
+        let spread = |row: &mut Vec<(usize, f64)>, node: usize, factor: f64| {
+            row.extend(sens[node].iter().map(|&(c, w)| (c, factor * w)));
+        };
+        out.clear(self.len());
+        let mut accounts: [Vec<(usize, f64)>; ACCOUNTS] = Default::default();
+        let mut row = Vec::new();
+        for (s, term) in self.terms.iter().enumerate() {
+            row.clear();
+            let LinkThermal::Volume { heat, .. } = &plant.links[term.link] else {
+                unreachable!("states belong to volumes");
             };
+            let fluid = &network.loops[term.loop_index].fluid;
+            let t = y[s];
+            let t_in = term.inlet.map_or(t, |n| self.node_k[n]);
+            let m = term.m_kg_s;
+            let cp = fluid.specific_heat_j_kg_k(t);
+            let capacity = term.mass_kg * cp + term.solid_j_k;
+            let slopes = self.heat_slopes(plant, heat, fluid, t_in, t, m);
+            // dT/dt = P/C(T): ∂/∂T = (∂P/∂T − dT/dt·M·c_p'(T)) / C.
+            let h_in = term.inlet.map_or(self.state_h[s], |n| self.node_h[n]);
+            let rate = (m * (h_in - self.state_h[s]) + slopes.q) / capacity;
+            let dcp_dt = (fluid.specific_heat_j_kg_k(t + SLOPE_STEP_K) - cp) / SLOPE_STEP_K;
+            let dcapacity = term.mass_kg * dcp_dt * rate;
+            row.push((s, (slopes.dq_dt - m * cp - dcapacity) / capacity));
+            let inflow = m * fluid.specific_heat_j_kg_k(t_in) + slopes.dq_dt_in;
+            match term.inlet {
+                Some(n) => spread(&mut row, n, inflow / capacity),
+                None => row.push((s, slopes.dq_dt_in / capacity)),
+            }
+            let mut into = |a: Account, factor: f64, row_dt: f64| {
+                let list = &mut accounts[a as usize];
+                list.push((s, factor * row_dt));
+                match term.inlet {
+                    Some(n) => spread(list, n, factor * slopes.dq_dt_in),
+                    None => list.push((s, factor * slopes.dq_dt_in)),
+                }
+            };
+            // Constant duties (racks, fixed duties) add nothing to their account's row.
+            if let (Some(a), false) = (slopes.account, slopes.constant) {
+                let sink = matches!(a, Account::Rejected | Account::Reused | Account::Lost);
+                into(a, if sink { -1.0 } else { 1.0 }, slopes.dq_dt);
+            }
+            if let (Some(n), Heat::DryCooler { .. }) = (term.inlet, heat) {
+                spread(
+                    &mut accounts[Account::WaterKg as usize],
+                    n,
+                    slopes.dwater_dt_in,
+                );
+            }
+            match heat {
+                Heat::ExchangerSide { index, hot } => {
+                    let x = &plant.exchangers[*index];
+                    let sign = if *hot { -1.0 } else { 1.0 } / capacity;
+                    let (d_hot, d_cold) = exchanger_slopes[*index];
+                    let inlet = |l: usize| network.upstream(l, self.flow_kg_s[l]);
+                    spread(&mut row, inlet(x.hot_link), sign * d_hot);
+                    spread(&mut row, inlet(x.cold_link), sign * d_cold);
+                }
+                Heat::HeatPumpSide { index, condenser } => {
+                    let (d_cond, d_evap) = heat_pump_slopes[*index];
+                    let d = if *condenser { d_cond } else { -d_evap } / capacity;
+                    self.spread_source(plant, *index, d, &mut row, &sens);
+                }
+                _ => {}
+            }
+            out.push_row(&mut row);
+        }
+        for (i, &(d_cond, d_evap)) in heat_pump_slopes.iter().enumerate() {
+            let list = &mut accounts[Account::HeatPumpWork as usize];
+            self.spread_source(plant, i, d_cond - d_evap, list, &sens);
+        }
+        for list in &mut accounts {
+            out.push_row(list);
+        }
+        self.sensitivity = sens;
+    }
+
+    /// Add `factor` × d(source leaving temperature)/dy of heat-pump bank `i` to `row`.
+    fn spread_source(
+        &self,
+        plant: &Plant,
+        i: usize,
+        factor: f64,
+        row: &mut Vec<(usize, f64)>,
+        sens: &[Vec<(usize, f64)>],
+    ) {
+        let l = plant.heat_pumps[i].evaporator_link;
+        match self.state_of_link[l] {
+            Some(s) => row.push((s, factor)),
+            None => {
+                let n = plant.network.upstream(l, self.flow_kg_s[l]);
+                row.extend(sens[n].iter().map(|&(c, w)| (c, factor * w)));
+            }
+        }
+    }
+
+    /// dT_node/dy for every node, in flow order: a mixed node moves with each stream by its
+    /// share of the mixed heat capacity flow, ṁ_l·c_p(T_l) / (Σṁ·c_p(T_mix)).
+    fn node_sensitivities(&mut self, plant: &Plant, y: &[f64]) {
+        let network = &plant.network;
+        let mut sens = std::mem::take(&mut self.sensitivity);
+        sens.resize_with(network.node_count(), Vec::new);
+        for mix in &self.mixes {
+            match *mix {
+                Mix::Hold(d) => sens[d].clear(),
+                Mix::State { node, state } => {
+                    sens[node].clear();
+                    sens[node].push((state, 1.0));
+                }
+                Mix::Node { node, from } => {
+                    let source = std::mem::take(&mut sens[from]);
+                    sens[node].clone_from(&source);
+                    sens[from] = source;
+                }
+                Mix::Streams {
+                    node,
+                    start,
+                    end,
+                    loop_index,
+                } => {
+                    let fluid = &network.loops[loop_index].fluid;
+                    let streams = &self.streams[start..end];
+                    let m_sum: f64 = streams.iter().map(|s| s.m_kg_s).sum();
+                    let per_cp = 1.0 / (m_sum * fluid.specific_heat_j_kg_k(self.node_k[node]));
+                    let mut acc = std::mem::take(&mut sens[node]);
+                    acc.clear();
+                    for stream in streams {
+                        let t = match stream.source {
+                            Source::State(s) => y[s],
+                            Source::Node(n) => self.node_k[n],
+                        };
+                        let w = stream.m_kg_s * fluid.specific_heat_j_kg_k(t) * per_cp;
+                        match stream.source {
+                            Source::State(s) => acc.push((s, w)),
+                            Source::Node(n) => acc.extend(sens[n].iter().map(|&(c, v)| (c, w * v))),
+                        }
+                    }
+                    merge_columns(&mut acc);
+                    sens[node] = acc;
+                }
+            }
+        }
+        self.sensitivity = sens;
+    }
+
+    /// d(duty)/d(hot inlet) and d(duty)/d(cold inlet) of exchanger `i` [W/K].
+    fn exchanger_slopes(&self, plant: &Plant, i: usize) -> (f64, f64) {
+        let x = &plant.exchangers[i];
+        let side = |l: usize| {
+            let m = self.flow_kg_s[l];
+            let t_in = self.node_k[plant.network.upstream(l, m)];
+            (t_in, m.abs(), plant.network.fluid_of(l))
+        };
+        let (th, mh, fh) = side(x.hot_link);
+        let (tc, mc, fc) = side(x.cold_link);
+        if !(mh > NO_FLOW_KG_S && mc > NO_FLOW_KG_S) || x.fouling_factor == 0.0 {
+            return (0.0, 0.0);
+        }
+        let duty = |th: f64, tc: f64| {
+            let hot = Stream {
+                fluid: fh,
+                t_in_k: th,
+                mass_flow_kg_s: mh,
+            };
+            let cold = Stream {
+                fluid: fc,
+                t_in_k: tc,
+                mass_flow_kg_s: mc,
+            };
+            exchanger_duty_w(&x.exchanger, self.exchanger_ua_w_k[i], hot, cold) * x.fouling_factor
+        };
+        let base = duty(th, tc);
+        (
+            (duty(th + SLOPE_STEP_K, tc) - base) / SLOPE_STEP_K,
+            (duty(th, tc + SLOPE_STEP_K) - base) / SLOPE_STEP_K,
+        )
+    }
+
+    /// d(condenser heat)/d(source) and d(evaporator heat)/d(source) of bank `i` [W/K].
+    fn heat_pump_slopes(&self, plant: &Plant, i: usize, y: &[f64]) -> (f64, f64) {
+        let hp = &plant.heat_pumps[i];
+        let (m_e, m_c) = (
+            self.flow_kg_s[hp.evaporator_link],
+            self.flow_kg_s[hp.condenser_link],
+        );
+        if !(m_e.abs() > NO_FLOW_KG_S && m_c.abs() > NO_FLOW_KG_S) {
+            return (0.0, 0.0);
+        }
+        let source_k = match self.state_of_link[hp.evaporator_link] {
+            Some(s) => y[s],
+            None => self.node_k[plant.network.upstream(hp.evaporator_link, m_e)],
+        };
+        let (c0, e0, _) = heat_pump_duties(hp, source_k);
+        let (c1, e1, _) = heat_pump_duties(hp, source_k + SLOPE_STEP_K);
+        ((c1 - c0) / SLOPE_STEP_K, (e1 - e0) / SLOPE_STEP_K)
+    }
+
+    /// Slopes of a volume's own heat law (the couplings are handled apart).
+    fn heat_slopes(
+        &self,
+        plant: &Plant,
+        heat: &Heat,
+        fluid: &dctwin_fluid::Fluid,
+        t_in: f64,
+        t: f64,
+        m: f64,
+    ) -> HeatSlopes {
+        let (q, account, water) = self.link_heat(plant, heat, fluid, t_in, t, m);
+        let constant = matches!(
+            heat,
+            Heat::None
+                | Heat::Fixed { .. }
+                | Heat::Rack(_)
+                | Heat::ExchangerSide { .. }
+                | Heat::HeatPumpSide { .. }
+        );
+        if constant {
+            return HeatSlopes {
+                q,
+                account,
+                constant,
+                ..HeatSlopes::default()
+            };
+        }
+        let (q_in, _, water_in) = self.link_heat(plant, heat, fluid, t_in + SLOPE_STEP_K, t, m);
+        let (q_t, _, _) = self.link_heat(plant, heat, fluid, t_in, t + SLOPE_STEP_K, m);
+        HeatSlopes {
+            q,
+            dq_dt_in: (q_in - q) / SLOPE_STEP_K,
+            dq_dt: (q_t - q) / SLOPE_STEP_K,
+            dwater_dt_in: (water_in - water) / SLOPE_STEP_K,
+            account,
+            constant,
         }
     }
 
@@ -281,8 +747,9 @@ impl Dynamics {
                     t_in_k,
                     mass_flow_kg_s,
                 };
-                let exchange = x.exchanger.exchange(stream(fh, th, mh), stream(fc, tc, mc));
-                exchange.heat_w * x.fouling_factor
+                let ua_w_k = self.exchanger_ua_w_k[i];
+                exchanger_duty_w(&x.exchanger, ua_w_k, stream(fh, th, mh), stream(fc, tc, mc))
+                    * x.fouling_factor
             } else {
                 0.0
             };
@@ -347,6 +814,71 @@ impl Dynamics {
     }
 }
 
+/// Slopes of a heat law at an operating point.
+#[derive(Debug, Clone, Copy, Default)]
+struct HeatSlopes {
+    /// Q [W].
+    q: f64,
+    /// ∂Q/∂T_in [W/K].
+    dq_dt_in: f64,
+    /// ∂Q/∂T [W/K].
+    dq_dt: f64,
+    /// ∂(water evaporated)/∂T_in [kg/(s·K)].
+    dwater_dt_in: f64,
+    /// The account Q goes to.
+    account: Option<Account>,
+    /// Whether the law's duty is independent of temperatures (all slopes zero).
+    constant: bool,
+}
+
+/// Newton steps of the mixed temperature shorter than this end the iteration [K]: the next step
+/// would be c_p'/(2·c_p)·step² ≈ 1e-4/K · 1e-6 K² = 1e-10 K.
+const MIX_NEWTON_DONE_K: f64 = 1e-3;
+
+/// The temperature of enthalpy `h_j_kg`, by Newton from the flow-weighted mean temperature
+/// `guess_k` of the streams mixed (within millikelvin of the answer: usually one step); the
+/// fluid's own inversion if that guess is outside its valid range or Newton does not settle.
+fn mixed_temperature_k(fluid: &dctwin_fluid::Fluid, h_j_kg: f64, guess_k: f64) -> f64 {
+    let (min_k, max_k) = fluid.valid_range_k();
+    if guess_k > min_k && guess_k < max_k {
+        let mut t = guess_k;
+        for _ in 0..3 {
+            let step = (fluid.enthalpy_j_kg(t) - h_j_kg) / fluid.specific_heat_j_kg_k(t);
+            t -= step;
+            if step.abs() < MIX_NEWTON_DONE_K {
+                return t;
+            }
+        }
+    }
+    fluid.temperature_from_enthalpy_near_k(h_j_kg, guess_k)
+}
+
+/// An exchanger's duty from side 1 to side 2 [W]: [`HeatExchanger::exchange`]'s `heat_w`
+/// (ε-NTU with mean capacity rates between the inlets), with UA at the control step's flows
+/// given and without the outlet temperatures, two enthalpy inversions the RHS does not need.
+fn exchanger_duty_w(x: &HeatExchanger, ua_w_k: f64, side_1: Stream, side_2: Stream) -> f64 {
+    let (t1, t2) = (side_1.t_in_k, side_2.t_in_k);
+    let c1 = side_1.mass_flow_kg_s * mean_specific_heat_j_kg_k(side_1.fluid, t1, t2);
+    let c2 = side_2.mass_flow_kg_s * mean_specific_heat_j_kg_k(side_2.fluid, t1, t2);
+    let (c_min, c_max) = (c1.min(c2), c1.max(c2));
+    x.arrangement.effectiveness(ua_w_k / c_min, c_min / c_max) * c_min * (t1 - t2)
+}
+
+/// Sort `(column, value)` pairs and add up those of the same column.
+fn merge_columns(list: &mut Vec<(usize, f64)>) {
+    list.sort_unstable_by_key(|e| e.0);
+    let mut w = 0;
+    for r in 0..list.len() {
+        if w > 0 && list[w - 1].0 == list[r].0 {
+            list[w - 1].1 += list[r].1;
+        } else {
+            list[w] = list[r];
+            w += 1;
+        }
+    }
+    list.truncate(w);
+}
+
 /// A signed duty: positive into `source`, negative into `sink`.
 fn signed(q: f64, source: Account, sink: Account) -> (f64, Option<Account>) {
     (q, Some(if q >= 0.0 { source } else { sink }))
@@ -366,4 +898,216 @@ fn initial_node_temperatures(network: &Network) -> Vec<f64> {
         .iter()
         .map(|&l| network.loops[l].initial_temperature_k)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dctwin_components::heat_exchanger::FlowArrangement;
+    use dctwin_fluid::Fluid;
+
+    /// The RHS's duty is the component's own `exchange().heat_w` (same formula, same
+    /// functions): equal to round-off, for each arrangement, either side the warmer one.
+    #[test]
+    fn exchanger_duty_is_the_components_duty() {
+        let water = Fluid::water();
+        let stream = |t_in_k, mass_flow_kg_s| Stream {
+            fluid: &water,
+            t_in_k,
+            mass_flow_kg_s,
+        };
+        for arrangement in [
+            FlowArrangement::CounterFlow,
+            FlowArrangement::ParallelFlow,
+            FlowArrangement::CrossFlowUnmixed,
+        ] {
+            let x = HeatExchanger::new(arrangement, 50e3, 10.0, 8.0).unwrap();
+            for (t1, m1, t2, m2) in [
+                (323.15, 10.0, 303.15, 8.0),
+                (300.15, 3.0, 330.15, 12.0),
+                (313.15, 5.0, 313.1502, 5.0),
+            ] {
+                let reference = x.exchange(stream(t1, m1), stream(t2, m2)).heat_w;
+                let ua = x.ua_w_k(m1, m2);
+                let duty = exchanger_duty_w(&x, ua, stream(t1, m1), stream(t2, m2));
+                assert!(
+                    (duty - reference).abs() <= 1e-12 * reference.abs(),
+                    "{arrangement:?}: {duty} vs {reference}"
+                );
+            }
+        }
+    }
+
+    /// Two loops (pump, pipe losing heat, a 300 kW source, a cooler at a set-point; the second
+    /// a pump and two pipes) joined by an exchanger.
+    fn two_loops() -> Plant {
+        let text = r#"
+name = "two loops"
+[[loop]]
+name = "a"
+fluid = "water"
+initial_temperature_c = 35.0
+[[loop.component]]
+kind = "pressurisation"
+name = "a.vessel"
+node = "a.suction"
+pressure_bar = 2.0
+[[loop.component]]
+kind = "pump"
+name = "a.pump"
+from = "a.suction"
+to = "a.discharge"
+control = "flow"
+efficiency = 0.75
+flow_setpoint_m3_h = 30
+[[loop.component]]
+kind = "pipe"
+name = "a.supply"
+from = "a.discharge"
+to = "a.source_in"
+length_m = 100
+inner_diameter_mm = 100
+u_value_w_m2_k = 2.0
+outer_diameter_mm = 150
+ambient_temperature_c = 10
+[[loop.component]]
+kind = "heat_source"
+name = "a.source"
+from = "a.source_in"
+to = "a.hx_in"
+heat_kw = 300
+dp_nominal_bar = 0.3
+flow_nominal_m3_h = 30
+[[loop.component]]
+kind = "resistance"
+name = "a.hx"
+from = "a.hx_in"
+to = "a.cooler_in"
+dp_nominal_bar = 0.2
+flow_nominal_m3_h = 30
+[[loop.component]]
+kind = "heat_source"
+name = "a.cooler"
+from = "a.cooler_in"
+to = "a.suction"
+outlet_temperature_c = 30
+dp_nominal_bar = 0.2
+flow_nominal_m3_h = 30
+[[loop]]
+name = "b"
+fluid = "water"
+initial_temperature_c = 20.0
+[[loop.component]]
+kind = "pressurisation"
+name = "b.vessel"
+node = "b.suction"
+pressure_bar = 2.0
+[[loop.component]]
+kind = "pump"
+name = "b.pump"
+from = "b.suction"
+to = "b.hx_in"
+control = "flow"
+efficiency = 0.75
+flow_setpoint_m3_h = 20
+[[loop.component]]
+kind = "resistance"
+name = "b.hx"
+from = "b.hx_in"
+to = "b.out"
+dp_nominal_bar = 0.2
+flow_nominal_m3_h = 20
+[[loop.component]]
+kind = "pipe"
+name = "b.return"
+from = "b.out"
+to = "b.suction"
+length_m = 50
+inner_diameter_mm = 80
+"#;
+        let facility = dctwin_model::parse(text, std::path::Path::new("two.toml")).unwrap();
+        let mut plant = Plant::new(Network::from_facility(&facility));
+        let x = HeatExchanger::new(FlowArrangement::CounterFlow, 30e3, 8.3, 5.5).unwrap();
+        plant.attach_exchanger("hx", "a.hx", "b.hx", x).unwrap();
+        plant
+    }
+
+    /// The analytic Jacobian times a vector matches a central difference of the right-hand
+    /// side to 1e-4 of the largest entry (its heat laws and c_p' are forward differences over
+    /// 1 mK: errors of about 1e-6 relative).
+    #[test]
+    fn jacobian_matches_difference_quotients() {
+        use dctwin_network::hydraulic::{HydraulicSolver, HydraulicState};
+        let plant = two_loops();
+        let mut state = HydraulicState::cold(&plant.network);
+        HydraulicSolver::new(&plant.network)
+            .solve(&plant.network, &mut state)
+            .unwrap();
+        let mut dynamics = Dynamics::new(&plant);
+        dynamics.set_flows(&plant, &state.mass_flow_kg_s).unwrap();
+        let n = dynamics.len();
+        let temperatures = dynamics.temperatures();
+        // A state away from balance: every volume at its own temperature.
+        let mut y = dynamics.initial_state(&plant);
+        for (s, t) in y[..temperatures].iter_mut().enumerate() {
+            *t += 3.0 * ((s as f64) * 1.7).sin();
+        }
+        let mut jacobian = SparseRows::default();
+        dynamics.jacobian(&plant, &y, &mut jacobian);
+        assert_eq!(jacobian.rows(), n);
+        for k in 0..4 {
+            let v: Vec<f64> = (0..n)
+                .map(|s| {
+                    if s < temperatures {
+                        ((s * 7 + k * 3) as f64).cos()
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let mut jv = vec![0.0; n];
+            jacobian.multiply(&v, &mut jv);
+            let eps = 1e-4;
+            let (mut plus, mut minus) = (vec![0.0; n], vec![0.0; n]);
+            let shifted = |sign: f64| -> Vec<f64> {
+                y.iter().zip(&v).map(|(y, v)| y + sign * eps * v).collect()
+            };
+            dynamics.evaluate(&plant, &shifted(1.0), &mut plus);
+            dynamics.evaluate(&plant, &shifted(-1.0), &mut minus);
+            let fd: Vec<f64> = plus
+                .iter()
+                .zip(&minus)
+                .map(|(p, m)| (p - m) / (2.0 * eps))
+                .collect();
+            // Temperatures and energy accounts have their own scales.
+            for range in [0..temperatures, temperatures..n] {
+                let scale = fd[range.clone()].iter().fold(0.0f64, |a, d| a.max(d.abs()));
+                for i in range {
+                    assert!(
+                        (jv[i] - fd[i]).abs() <= 1e-4 * scale + 1e-12,
+                        "row {i} of {n}, direction {k}: {} vs {}",
+                        jv[i],
+                        fd[i]
+                    );
+                }
+            }
+        }
+    }
+
+    /// One or two Newton steps from the mean temperature invert the enthalpy to 1e-9 K.
+    #[test]
+    fn mixed_temperature_inverts_the_enthalpy() {
+        let water = Fluid::water();
+        for (t_a, t_b, share) in [
+            (303.15, 323.15, 0.3),
+            (278.15, 358.15, 0.5),
+            (313.15, 313.15, 0.9),
+        ] {
+            let h = share * water.enthalpy_j_kg(t_a) + (1.0 - share) * water.enthalpy_j_kg(t_b);
+            let mean = share * t_a + (1.0 - share) * t_b;
+            let t = mixed_temperature_k(&water, h, mean);
+            let exact = water.temperature_from_enthalpy_k(h);
+            assert!((t - exact).abs() < 1e-9, "{t} vs {exact}");
+        }
+    }
 }

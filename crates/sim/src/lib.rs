@@ -14,6 +14,7 @@ pub mod dynamics;
 pub mod error;
 pub mod event;
 pub mod plant;
+pub mod precondition;
 pub mod report;
 pub mod simulation;
 
