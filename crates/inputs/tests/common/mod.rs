@@ -36,28 +36,10 @@ pub fn grid(start: &str, step_s: f64, len: usize) -> TimeGrid {
     TimeGrid::new(t(start), step_s, len).unwrap()
 }
 
-/// The shared data folder (`DCTWIN_DATA`, else `../shared/data` beside the checkout), or `None`
-/// after saying loudly that the calling test is skipped. Under CI (`CI=true`) its absence fails
-/// the test instead: CI always has the data.
-pub fn shared_data(test: &str) -> Option<PathBuf> {
-    let dir = std::env::var_os("DCTWIN_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
-    if dir.join("SOURCES.md").is_file() {
-        return Some(dir);
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(
-        !ci,
-        "{test}: the shared data folder is missing at {} (set DCTWIN_DATA); CI must have it",
-        dir.display()
-    );
-    eprintln!(
-        "\n*** SKIPPED {test}: no shared data at {} (set DCTWIN_DATA to run it) ***\n",
-        dir.display()
-    );
-    None
-}
+#[path = "../../../../tests/shared_data.rs"]
+mod shared;
+
+pub use shared::shared_data;
 
 /// Mean of a slice.
 pub fn mean(values: &[f64]) -> f64 {
