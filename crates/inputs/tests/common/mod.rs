@@ -39,6 +39,7 @@ pub fn grid(start: &str, step_s: f64, len: usize) -> TimeGrid {
 #[path = "../../../../tests/shared_data.rs"]
 mod shared;
 
+#[allow(unused_imports)] // not every test binary reads the shared data
 pub use shared::shared_data;
 
 /// Mean of a slice.
