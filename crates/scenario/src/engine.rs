@@ -119,9 +119,9 @@ pub fn run(
         .map_err(|e| value(path, "start", e.to_string()))?;
     let events = events(&scenario, path, &facility, start_s, end_s)?;
     let driven = Driven::of(&plant);
+    let layout = Layout::new(&plant, &driven, scenario.output.devices);
     let drive = Drive::load(&scenario, path, &resolver, grid, driven)?;
     drive.apply(0.0, &mut plant);
-    let layout = Layout::new(&plant, scenario.output.devices);
     let mut sim = Simulation::new(plant, 0.0, Settings::default())?;
     sim.controllers = controllers;
     sim.schedule(events);

@@ -55,8 +55,8 @@ const TOTALS: &[&str] = &[
 ];
 
 impl Layout {
-    /// The layout of `plant`'s reports.
-    pub fn new(plant: &Plant, devices: bool) -> Layout {
+    /// The layout of `plant`'s reports; the racks in the order `driven` lists them.
+    pub fn new(plant: &Plant, driven: &crate::drive::Driven, devices: bool) -> Layout {
         let mut state_of_link = vec![None; plant.links.len()];
         for (s, l) in plant.state_links().into_iter().enumerate() {
             state_of_link[l] = Some(s);
@@ -70,20 +70,22 @@ impl Layout {
             evaporator_inlets: Vec::new(),
             devices: Vec::new(),
         };
-        for (l, t) in plant.links.iter().enumerate() {
-            let LinkThermal::Volume { heat, .. } = t else {
-                continue;
-            };
-            match heat {
-                Heat::Rack(r) => layout.racks.push((
+        for &(l, _) in &driven.racks {
+            if let LinkThermal::Volume {
+                heat: Heat::Rack(r),
+                ..
+            } = &plant.links[l]
+            {
+                layout.racks.push((
                     l,
                     net.links[l].from,
                     r.chip_resistance_k_w * r.chip_share / f64::from(r.chips.max(1)),
                     r.class.supply_limit_k(),
-                )),
-                Heat::District(_) => layout.substations.push((l, net.links[l].from)),
-                _ => {}
+                ));
             }
+        }
+        for &(l, _) in &driven.substations {
+            layout.substations.push((l, net.links[l].from));
         }
         for hp in &plant.heat_pumps {
             layout
