@@ -7,7 +7,7 @@
 //! [`MixingVolume`], settles at the set-point whenever the capacity suffices. It draws
 //! Q / η of fuel or electricity.
 
-use crate::parameter::check;
+use crate::parameter::{check, check_volume};
 use crate::volume::MixingVolume;
 use dctwin_fluid::Fluid;
 
@@ -113,19 +113,7 @@ impl Boiler {
             efficiency > 0.0 && efficiency <= 1.0,
             "an efficiency in (0, 1]",
         )?;
-        check(
-            "volume_m3",
-            spec.volume_m3,
-            spec.volume_m3 > 0.0,
-            "a finite volume > 0",
-        )?;
-        check(
-            "solid_capacity_j_k",
-            spec.solid_capacity_j_k,
-            spec.solid_capacity_j_k >= 0.0,
-            "a finite capacity ≥ 0",
-        )?;
-        check("fill_k", fill_k, fill_k > 0.0, "a finite temperature > 0 K")?;
+        check_volume(spec.volume_m3, spec.solid_capacity_j_k, fill_k)?;
         Ok(Boiler {
             kind: spec.kind,
             capacity_w: spec.capacity_w,

@@ -12,7 +12,7 @@
 //! The water it holds (exchanger channels, pipes) is a [`MixingVolume`] whose outlet settles at
 //! the return target whenever the supply is above it.
 
-use crate::parameter::check;
+use crate::parameter::{check, check_volume};
 use crate::volume::MixingVolume;
 use dctwin_fluid::Fluid;
 
@@ -107,19 +107,7 @@ impl DistrictSubstation {
             spec.max_flow_kg_s > 0.0,
             "a finite flow > 0",
         )?;
-        check(
-            "volume_m3",
-            spec.volume_m3,
-            spec.volume_m3 > 0.0,
-            "a finite volume > 0",
-        )?;
-        check(
-            "solid_capacity_j_k",
-            spec.solid_capacity_j_k,
-            spec.solid_capacity_j_k >= 0.0,
-            "a finite capacity ≥ 0",
-        )?;
-        check("fill_k", fill_k, fill_k > 0.0, "a finite temperature > 0 K")?;
+        check_volume(spec.volume_m3, spec.solid_capacity_j_k, fill_k)?;
         Ok(DistrictSubstation {
             demand_w: spec.demand_w,
             min_supply_k: spec.min_supply_k,

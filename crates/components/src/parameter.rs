@@ -36,6 +36,28 @@ pub fn positive(v: f64) -> bool {
     v > 0.0 && v.is_finite()
 }
 
+/// The checks of a device's mixing volume: water held `volume_m3` > 0, wetted-metal capacity
+/// `solid_capacity_j_k` ≥ 0 and the fill temperature `fill_k` > 0 K.
+pub fn check_volume(
+    volume_m3: f64,
+    solid_capacity_j_k: f64,
+    fill_k: f64,
+) -> Result<(), InvalidParameter> {
+    check(
+        "volume_m3",
+        volume_m3,
+        volume_m3 > 0.0,
+        "a finite volume > 0",
+    )?;
+    check(
+        "solid_capacity_j_k",
+        solid_capacity_j_k,
+        solid_capacity_j_k >= 0.0,
+        "a finite capacity ≥ 0",
+    )?;
+    check("fill_k", fill_k, fill_k > 0.0, "a finite temperature > 0 K")
+}
+
 /// `impl From<InvalidParameter>` for a component error with a
 /// `Parameter { name, value, expected }` variant.
 macro_rules! from_invalid_parameter {
