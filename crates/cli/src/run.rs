@@ -89,13 +89,17 @@ fn summary_json(summary: &RunSummary, report: &KpiReport) -> String {
 
 fn print_summary(summary: &RunSummary, report: &KpiReport, out: &Path) {
     let speed = summary.simulated_s / summary.wall_s.max(1e-9);
+    let memory = summary
+        .peak_memory_mib
+        .map_or(String::new(), |m| format!(", peak memory {m:.0} MiB"));
     println!(
-        "{}: {} — {:.1} days simulated in {:.1} s ({speed:.0}× real time), {} states",
+        "{}: {} — {:.1} days simulated in {:.1} s ({speed:.0}× real time), {} states, {} integrator steps{memory}",
         summary.model,
         summary.status,
         summary.simulated_s / DAY_S,
         summary.wall_s,
-        summary.states
+        summary.states,
+        summary.integrator_steps,
     );
     let b = &summary.energy_balance;
     println!(

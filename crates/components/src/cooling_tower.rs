@@ -27,6 +27,10 @@
 //! out at C, so B + D = E/(C − 1), B = max(E/(C − 1) − D, 0) (as in EnergyPlus). The often-quoted
 //! B = E/(C − 1) is the same relation with drift counted inside the blow-down.
 //!
+//! **Fan control.** Below their minimum speed the fans cycle at it (on for speed/min_speed of
+//! the time, as for the dry cooler): heat, evaporation and air flow are the time averages.
+//! [`CoolingTower::fan_speed_for`] inverts the tower for a leaving-water set-point.
+//!
 //! **Limits.** Fans off: zero duty (natural draught through a stopped tower, some 10 % of the
 //! rated air flow, is neglected: it errs on the warm side). Water entering colder than the wet
 //! bulb is warmed toward it (negative duty, no evaporation counted). The wet-bulb dependence of
@@ -59,6 +63,10 @@ pub const DEFAULT_EVAPORATION_FACTOR: f64 = 1.0;
 
 /// Temperature resolution of the leaving-water search [K].
 const T_TOLERANCE_K: f64 = 1e-10;
+
+/// Resolution of the fan-speed search [-]: 1e-9 of full speed moves the leaving water by
+/// micro-kelvins at most.
+const FAN_SPEED_TOLERANCE: f64 = 1e-9;
 
 /// Span below which the slope of h_s is taken by a central difference [K].
 const SLOPE_SPAN_K: f64 = 1e-3;
@@ -155,6 +163,22 @@ pub struct CoolingTowerOperation {
     pub blowdown_kg_s: f64,
     /// Make-up water, evaporation + drift + blow-down [kg/s].
     pub makeup_kg_s: f64,
+}
+
+/// The time average of fans cycling at their minimum speed for `duty` of the time (off
+/// otherwise, natural draught neglected): heat, evaporation and air flow scale with the duty,
+/// the leaving water is the mixed average. Drift is left as it is (the water still circulates).
+fn cycle(op: &mut CoolingTowerOperation, duty: f64, fluid: &Fluid, h_in: f64, water_kg_s: f64) {
+    if duty >= 1.0 || duty <= 0.0 {
+        return;
+    }
+    let wet_bulb_k = op.t_water_out_k - op.approach_k;
+    op.heat_rejected_w *= duty;
+    op.evaporation_kg_s *= duty;
+    op.air_flow_kg_s *= duty;
+    op.effectiveness *= duty;
+    op.t_water_out_k = fluid.temperature_from_enthalpy_k(h_in - op.heat_rejected_w / water_kg_s);
+    op.approach_k = op.t_water_out_k - wet_bulb_k;
 }
 
 /// Blow-down [kg/s] that holds `cycles` of concentration given `evaporation_kg_s` and
@@ -426,6 +450,13 @@ impl CoolingTower {
             let t_mean = 0.5 * (t_water_in_k + t_out);
             op.evaporation_kg_s =
                 self.evaporation_factor * heat.max(0.0) / psychrometrics::latent_heat_j_kg(t_mean);
+            cycle(
+                &mut op,
+                self.fan.duty(fan_speed),
+                fluid,
+                h_in,
+                water_flow_kg_s,
+            );
         }
         op.blowdown_kg_s = blowdown_kg_s(
             op.evaporation_kg_s,
@@ -434,6 +465,40 @@ impl CoolingTower {
         );
         op.makeup_kg_s = op.evaporation_kg_s + op.drift_kg_s + op.blowdown_kg_s;
         op
+    }
+
+    /// The fan speed in [0, 1] at which water entering at `t_water_in_k` leaves at `target_k`,
+    /// by bisection (the leaving water falls as the speed rises, cycling below the minimum
+    /// speed). 1 if even full speed leaves it warmer, 0 if it needs no cooling or the wet bulb
+    /// is not below it.
+    pub fn fan_speed_for(
+        &self,
+        fluid: &Fluid,
+        t_water_in_k: f64,
+        water_flow_kg_s: f64,
+        wet_bulb_k: f64,
+        target_k: f64,
+    ) -> f64 {
+        let leaving = |s: f64| {
+            self.operate(fluid, t_water_in_k, water_flow_kg_s, wet_bulb_k, s)
+                .t_water_out_k
+        };
+        if !(water_flow_kg_s > 0.0 && wet_bulb_k < t_water_in_k && target_k < t_water_in_k) {
+            return 0.0;
+        }
+        if leaving(1.0) >= target_k {
+            return 1.0;
+        }
+        let (mut lo, mut hi) = (0.0, 1.0);
+        while hi - lo > FAN_SPEED_TOLERANCE {
+            let mid = 0.5 * (lo + hi);
+            if leaving(mid) > target_k {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        0.5 * (lo + hi)
     }
 }
 
@@ -684,6 +749,55 @@ mod tests {
             assert_eq!(op.t_water_out_k, k(32.0));
             assert_eq!(op.evaporation_kg_s, 0.0);
         }
+    }
+
+    /// Below the minimum speed the fans cycle: half the minimum speed is the minimum speed's
+    /// heat, evaporation and air for half the time (to round-off), the fans' energy likewise.
+    #[test]
+    fn fans_cycle_below_their_minimum_speed() {
+        let water = Fluid::water();
+        let ct = tower();
+        let min = ct.fan.min_speed;
+        let full = ct.operate(&water, k(32.0), 80.0, k(21.0), min);
+        let half = ct.operate(&water, k(32.0), 80.0, k(21.0), 0.5 * min);
+        assert!(
+            (half.heat_rejected_w - 0.5 * full.heat_rejected_w).abs() < 1e-9 * full.heat_rejected_w
+        );
+        assert!((half.evaporation_kg_s - 0.5 * full.evaporation_kg_s).abs() < 1e-15);
+        assert!((half.fan_power_w - 0.5 * full.fan_power_w).abs() < 1e-9);
+        let h = |t: f64| water.enthalpy_j_kg(t);
+        let mixed = 80.0 * (h(k(32.0)) - h(half.t_water_out_k));
+        assert!((mixed - half.heat_rejected_w).abs() < 1e-6 * full.heat_rejected_w);
+        assert!((half.approach_k - (half.t_water_out_k - k(21.0))).abs() < 1e-12);
+    }
+
+    /// The fan speed found for a set-point gives that set-point back (to the search's
+    /// resolution, 1e-9 of full speed: micro-kelvins), cycling included; out of reach it is
+    /// full speed, and no cooling is needed or possible below the target or the wet bulb.
+    #[test]
+    fn fan_speed_for_inverts_the_tower() {
+        let water = Fluid::water();
+        let ct = tower();
+        let at_full = ct
+            .operate(&water, k(32.0), 80.0, k(21.0), 1.0)
+            .t_water_out_k;
+        for target in [at_full + 0.01, k(27.0), k(29.0), k(31.5), k(31.95)] {
+            let s = ct.fan_speed_for(&water, k(32.0), 80.0, k(21.0), target);
+            let t = ct.operate(&water, k(32.0), 80.0, k(21.0), s).t_water_out_k;
+            assert!((t - target).abs() < 1e-6, "{s}: {t} vs {target}");
+        }
+        assert_eq!(
+            ct.fan_speed_for(&water, k(32.0), 80.0, k(21.0), at_full - 0.5),
+            1.0
+        );
+        assert_eq!(
+            ct.fan_speed_for(&water, k(32.0), 80.0, k(21.0), k(33.0)),
+            0.0
+        );
+        assert_eq!(
+            ct.fan_speed_for(&water, k(20.0), 80.0, k(21.0), k(19.0)),
+            0.0
+        );
     }
 
     #[test]

@@ -614,6 +614,47 @@ impl HeatPumpBank {
         self.unit
             .operate_units(self.units, demand_w, t_source_leaving_k, t_sink_leaving_k)
     }
+
+    /// What `units_on` running units (a staging controller's choice, held to the installed
+    /// number) do for `demand_w` of useful duty [W]: they share it equally up to their
+    /// capacity. Below the unit's minimum part load they cycle at it, delivering the demand on
+    /// average at the minimum part load's COP.
+    pub fn operate_running(
+        &self,
+        units_on: usize,
+        demand_w: f64,
+        t_source_leaving_k: f64,
+        t_sink_leaving_k: f64,
+    ) -> HeatPumpOperation {
+        let n = units_on.min(self.units);
+        // A NaN demand also leaves the units off.
+        if n == 0 || demand_w.is_nan() || demand_w <= 0.0 {
+            return HeatPumpOperation::OFF;
+        }
+        let unit = &self.unit;
+        let running_capacity = n as f64 * unit.rated_capacity_w;
+        let delivered = demand_w.min(running_capacity);
+        let plr = delivered / running_capacity;
+        let cop = unit.cop(
+            t_source_leaving_k,
+            t_sink_leaving_k,
+            plr.max(unit.min_part_load),
+        );
+        let electric = delivered / cop;
+        let (condenser, evaporator) = match unit.mode {
+            Mode::Heating => (delivered, delivered - electric),
+            Mode::Cooling => (delivered + electric, delivered),
+        };
+        HeatPumpOperation {
+            units_on: n,
+            part_load_ratio: plr,
+            heat_w: delivered,
+            condenser_heat_w: condenser,
+            evaporator_heat_w: evaporator,
+            electric_w: electric,
+            cop,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -737,6 +778,44 @@ mod tests {
         assert_eq!(over.part_load_ratio, 1.0);
         let full = bank.operate(3.0e6, ts, tk);
         assert_eq!(over, full);
+    }
+
+    /// Units chosen by a staging controller: with the fewest units that carry the demand it is
+    /// [`HeatPumpBank::operate`] exactly; fewer units deliver their capacity; more units share the
+    /// demand, and below the minimum part load they cycle (the demand delivered at the minimum
+    /// part load's COP); nothing runs with no unit or no demand; the count is held to the bank.
+    #[test]
+    fn running_units_share_the_demand() {
+        let degraded = unit(Mode::Heating, 0.55)
+            .with_part_load(PartLoadDegradation::Linear { coefficient: 0.2 })
+            .unwrap();
+        let bank = HeatPumpBank::new(degraded, 4).unwrap();
+        let (ts, tk) = (32.0 + C, 65.0 + C);
+        for demand in [0.3e6, 1.5e6, 3.2e6] {
+            let op = bank.operate(demand, ts, tk);
+            assert_eq!(bank.operate_running(op.units_on, demand, ts, tk), op);
+        }
+        let short = bank.operate_running(1, 1.5e6, ts, tk);
+        assert_eq!(
+            (short.units_on, short.heat_w, short.part_load_ratio),
+            (1, 1.0e6, 1.0)
+        );
+        let shared = bank.operate_running(3, 1.5e6, ts, tk);
+        assert_eq!(shared.heat_w, 1.5e6);
+        assert!((shared.part_load_ratio - 0.5).abs() < 1e-15);
+        let cycling = bank.operate_running(4, 0.4e6, ts, tk);
+        assert_eq!(cycling.heat_w, 0.4e6);
+        assert!((cycling.part_load_ratio - 0.1).abs() < 1e-15);
+        assert_eq!(
+            cycling.cop,
+            bank.unit().cop(ts, tk, bank.unit().min_part_load())
+        );
+        assert_eq!(bank.operate_running(9, 9e6, ts, tk).units_on, 4);
+        assert_eq!(bank.operate_running(0, 1e6, ts, tk), HeatPumpOperation::OFF);
+        assert_eq!(
+            bank.operate_running(2, f64::NAN, ts, tk),
+            HeatPumpOperation::OFF
+        );
     }
 
     /// The PLF law: COP·(1 − C_d·(1 − PLR)); at full load no change.

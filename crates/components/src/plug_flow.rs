@@ -24,7 +24,9 @@
 //!   simulation's integrator ([`PlugFlowPipe::outlet_derivative_k_s`]). It is fed by the delay
 //!   line's outflow. It holds the outlet back by C_wall/(ṁ·c_p) on average and spreads a front
 //!   over that time. The wall exchanges no heat with the ambient: the loss is all in the delay
-//!   line.
+//!   line. A lumped wall lets a front out as a first-order lag; [`distributed`] spreads the wall
+//!   along the pipe instead, which is the shape the Liège measurements have
+//!   (`tests/ulg_pipe.rs`).
 //!
 //! # Energy accounting
 //! The delay line reports the energy it received, the energy it gave and the heat it lost, and
@@ -40,6 +42,8 @@
 //!   there the delay is overestimated by up to that fraction.
 //! * The ambient temperature is fixed for a delay line: the analytic law over a parcel's whole
 //!   residence needs a constant ambient.
+
+pub mod distributed;
 
 use crate::parameter::check;
 use crate::volume::MixingVolume;

@@ -223,23 +223,44 @@ impl StratifiedTank {
         ambient_k: f64,
         out: &mut [f64],
     ) -> Result<(), TankError> {
+        // Heat flows into each layer [W] accumulate in `out`, divided by C_i at the end.
+        self.exchange_w(fluid, layers_k, ambient_k, out)?;
+        self.add_advection(fluid, layers_k, t_in_k, mass_flow_kg_s, out);
+        for (q, &t) in out.iter_mut().zip(layers_k) {
+            *q /= self.layer_capacity_j_k(fluid, t);
+        }
+        Ok(())
+    }
+
+    /// Heat passing down from the upper to the lower of two neighbouring layers at `upper_k`
+    /// and `lower_k` [W]: conduction down the gradient less buoyancy up an inversion.
+    pub fn interface_w(&self, fluid: &Fluid, upper_k: f64, lower_k: f64) -> f64 {
+        self.conduction_w_k(fluid, upper_k, lower_k) * (upper_k - lower_k)
+            - self.buoyancy_w(fluid, upper_k, lower_k)
+    }
+
+    /// Heat into each layer [W] into `out`, everything but the flow's advection: the loss to the
+    /// ambient at `ambient_k` and the exchanges with the neighbours ([`Self::interface_w`]).
+    /// Those exchanges sum to zero, so Σ out = −[`Self::heat_loss_w`]. A simulation that
+    /// advects the layers itself (with its own inlet enthalpy) adds this to get
+    /// [`Self::derivatives`]' law.
+    pub fn exchange_w(
+        &self,
+        fluid: &Fluid,
+        layers_k: &[f64],
+        ambient_k: f64,
+        out: &mut [f64],
+    ) -> Result<(), TankError> {
         let n = self.layers();
         check_len("layers_k", layers_k, n)?;
         check_len("out", out, n)?;
-        // Heat flows into each layer [W] accumulate in `out`, divided by C_i at the end.
         for ((q, &t), ua) in out.iter_mut().zip(layers_k).zip(&self.layer_ua_w_k) {
             *q = -ua * (t - ambient_k);
         }
-        self.add_advection(fluid, layers_k, t_in_k, mass_flow_kg_s, out);
         for i in 0..n.saturating_sub(1) {
-            let (upper, lower) = (layers_k[i], layers_k[i + 1]);
-            let down_w = self.conduction_w_k(fluid, upper, lower) * (upper - lower)
-                - self.buoyancy_w(fluid, upper, lower);
+            let down_w = self.interface_w(fluid, layers_k[i], layers_k[i + 1]);
             out[i] -= down_w;
             out[i + 1] += down_w;
-        }
-        for (q, &t) in out.iter_mut().zip(layers_k) {
-            *q /= self.layer_capacity_j_k(fluid, t);
         }
         Ok(())
     }

@@ -115,8 +115,9 @@ pub enum InputError {
     /// Timestamps out of the declared order.
     #[error(
         "{}: {place}: timestamp {time} is out of {order} order after {previous} at \
-         {previous_place} (`order = \"descending\"` declares a file written newest first; any \
-         other disorder must be fixed in the file)",
+         {previous_place} (`order = \"descending\"` declares a file written newest first; a \
+         local-time export repeats an hour when daylight saving time ends: declare its \
+         `time_zone`; any other disorder must be fixed in the file)",
         file.display()
     )]
     Order {
@@ -136,7 +137,8 @@ pub enum InputError {
     /// Two rows with the same timestamp under `duplicates = "fail"`.
     #[error(
         "{}: {place} repeats timestamp {time} of {first_place} \
-         (set `duplicates = \"first\"` or `\"mean\"` to accept repeated stamps)",
+         (set `duplicates = \"first\"` or `\"mean\"` to accept repeated stamps; a local-time \
+         export's hour repeated when daylight saving time ends needs its `time_zone`)",
         file.display()
     )]
     Duplicate {
@@ -201,7 +203,7 @@ pub enum InputError {
     SpecTime {
         /// The file the specification is for.
         file: PathBuf,
-        /// The specification field (`origin`, `utc_offset`).
+        /// The specification field (`origin`, `utc_offset`, `time_zone`).
         field: &'static str,
         /// The reason.
         source: TimeError,

@@ -1,16 +1,18 @@
 //! The simulation's time axis: seconds since the Unix epoch (1970-01-01T00:00:00Z), UTC, as
 //! `f64`, and the regular grid the simulation reports and controls on.
 //!
-//! Time zones: only fixed UTC offsets are understood (`+01:00`, `-0500`, `UTC`, `Z`). A
-//! timestamp that carries its own offset (`2022-03-27T03:00:00+02:00`, as the Bavarian heat
-//! file writes across daylight saving time) is exact. A naive timestamp (`2022-01-01 00:00`) is
-//! read at an offset declared beside it, the same offset all year: named zones with daylight
-//! saving time (`Europe/Berlin`) are not understood, because their rules need a time-zone
-//! database this crate does not carry. A naive local trace recorded under daylight saving time
-//! therefore shows a missing hour in spring and a repeated hour in autumn, which the gap and
-//! duplicate policies of a trace then handle explicitly.
+//! Time zones ([`LocalZone`]): a timestamp that carries its own offset
+//! (`2022-03-27T03:00:00+02:00`, as the Bavarian heat file writes across daylight saving time)
+//! is exact. A naive timestamp (`2022-01-01 00:00`) is read in a calendar declared beside it:
+//! a fixed UTC offset, the same all year (`+01:00`, `-0500`, `UTC`, `Z`), or a named IANA zone
+//! with its daylight-saving rules (`Europe/Berlin`, from the IANA database that `chrono-tz`
+//! compiles in). In a named zone, a local time in the hour the clocks skip in spring does not
+//! exist and is an error; a local time in the hour they repeat in autumn names two instants
+//! ([`Instants::Fold`]), which a trace tells apart by the order of its rows
+//! (`crate::trace`).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{DateTime, FixedOffset, MappedLocalTime, NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Tz;
 use thiserror::Error;
 
 /// Seconds in an hour.
@@ -25,7 +27,7 @@ pub enum TimeError {
     /// A timestamp in none of the accepted forms.
     #[error(
         "'{value}' is not a timestamp: expected ISO 8601 like 2022-01-01T00:00:00+01:00, \
-         2022-01-01 00:00 (read at the declared UTC offset) or 2022-01-01"
+         2022-01-01 00:00 (read in the declared offset or time zone) or 2022-01-01"
     )]
     Timestamp {
         /// The text given.
@@ -33,11 +35,49 @@ pub enum TimeError {
     },
     /// A UTC offset in none of the accepted forms.
     #[error(
-        "'{value}' is not a fixed UTC offset: expected +01:00, -0500, +01, UTC or Z (named time zones are not supported)"
+        "'{value}' is not a fixed UTC offset: expected +01:00, -0500, +01, UTC or Z (a named \
+         zone such as Europe/Berlin goes in time_zone)"
     )]
     Offset {
         /// The text given.
         value: String,
+    },
+    /// Not a time zone name of the IANA database.
+    #[error("'{value}' is not an IANA time zone name: expected a name like Europe/Berlin, \
+             America/New_York or UTC{}", hint.as_ref().map(|h| format!(" (names are \
+             case-sensitive: did you mean {h}?)")).unwrap_or_default())]
+    Zone {
+        /// The text given.
+        value: String,
+        /// The zone it names in another case, if any.
+        hint: Option<&'static str>,
+    },
+    /// A local time that a zone skips when daylight saving time starts.
+    #[error(
+        "'{value}' does not exist in {zone}: the clocks skip it when daylight saving time \
+         starts (write the offset if the file means another instant)"
+    )]
+    Nonexistent {
+        /// The text given.
+        value: String,
+        /// The zone's name.
+        zone: &'static str,
+    },
+    /// A local time that a zone repeats when daylight saving time ends, where no order tells
+    /// which is meant.
+    #[error(
+        "'{value}' is ambiguous in {zone}: the clocks show it twice when daylight saving time \
+         ends, first at {first} and then at {second}; write the offset"
+    )]
+    Ambiguous {
+        /// The text given.
+        value: String,
+        /// The zone's name.
+        zone: &'static str,
+        /// Offset of the first occurrence (daylight saving time).
+        first: FixedOffset,
+        /// Offset of the second occurrence (standard time).
+        second: FixedOffset,
     },
     /// A grid that is not a regular forward axis.
     #[error("bad time grid: {reason}")]
@@ -88,6 +128,106 @@ pub fn utc() -> FixedOffset {
     FixedOffset::east_opt(0).expect("zero is a valid offset")
 }
 
+/// An IANA time zone by its exact name (`Europe/Berlin`, `UTC`). A name that matches one only
+/// in another case is refused, the error naming the zone it would match.
+pub fn parse_time_zone(name: &str) -> Result<Tz, TimeError> {
+    let name = name.trim();
+    name.parse::<Tz>().map_err(|_| TimeError::Zone {
+        value: name.to_string(),
+        hint: chrono_tz::TZ_VARIANTS
+            .iter()
+            .find(|z| z.name().eq_ignore_ascii_case(name))
+            .map(|z| z.name()),
+    })
+}
+
+/// The calendar in which naive timestamps are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocalZone {
+    /// A fixed offset from UTC, the same all year.
+    Fixed(FixedOffset),
+    /// An IANA time zone, with its daylight-saving rules.
+    Named(Tz),
+}
+
+/// The instants a timestamp names [s since the epoch].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Instants {
+    /// Exactly one.
+    One(f64),
+    /// A local time in the hour a zone repeats when daylight saving time ends: first in
+    /// daylight saving time (`earlier_s`), then in standard time (`later_s`).
+    Fold {
+        /// The first occurrence.
+        earlier_s: f64,
+        /// The second occurrence.
+        later_s: f64,
+    },
+}
+
+impl LocalZone {
+    /// Its name for messages: the IANA name, or "a fixed offset" (which never skips or repeats
+    /// a local time).
+    pub fn name(&self) -> &'static str {
+        match self {
+            LocalZone::Fixed(_) => "a fixed offset",
+            LocalZone::Named(tz) => tz.name(),
+        }
+    }
+
+    /// The instants the local date-time `naive` names; `None` for a local time the zone skips.
+    pub fn instants(&self, naive: &NaiveDateTime) -> Option<Instants> {
+        match self {
+            LocalZone::Fixed(offset) => instants(offset.from_local_datetime(naive)),
+            LocalZone::Named(tz) => instants(tz.from_local_datetime(naive)),
+        }
+    }
+
+    /// The local date-time at `seconds` since the epoch (whole seconds), or `None` out of
+    /// chrono's range.
+    pub fn local(&self, seconds: i64) -> Option<NaiveDateTime> {
+        let utc = DateTime::from_timestamp(seconds, 0)?.naive_utc();
+        Some(match self {
+            LocalZone::Fixed(offset) => offset.from_utc_datetime(&utc).naive_local(),
+            LocalZone::Named(tz) => tz.from_utc_datetime(&utc).naive_local(),
+        })
+    }
+
+    /// The first instant of the local date-time `naive` [s]; one the zone skips is read at the
+    /// offset in force just before the skip (so 02:30 on a spring-forward night, an hour that
+    /// does not exist, becomes 03:30 of the new offset). `None` out of chrono's range.
+    pub fn first_instant(&self, naive: &NaiveDateTime) -> Option<f64> {
+        let first = |i: Instants| match i {
+            Instants::One(t) | Instants::Fold { earlier_s: t, .. } => t,
+        };
+        if let Some(i) = self.instants(naive) {
+            return Some(first(i));
+        }
+        // Three hours earlier is before the gap (no zone skips more than an hour or two): its
+        // offset, applied to `naive`.
+        let earlier = *naive - chrono::Duration::hours(3);
+        let offset_s = naive_seconds(&earlier) - first(self.instants(&earlier)?);
+        Some(naive_seconds(naive) - offset_s)
+    }
+}
+
+/// Seconds of a naive date-time counted as if it were UTC.
+fn naive_seconds(naive: &NaiveDateTime) -> f64 {
+    epoch_seconds(&naive.and_utc())
+}
+
+/// A chrono mapping as [`Instants`]; `None` for a gap.
+fn instants<Tz: TimeZone>(mapped: MappedLocalTime<DateTime<Tz>>) -> Option<Instants> {
+    match mapped {
+        MappedLocalTime::Single(t) => Some(Instants::One(epoch_seconds(&t))),
+        MappedLocalTime::Ambiguous(a, b) => Some(Instants::Fold {
+            earlier_s: epoch_seconds(&a),
+            later_s: epoch_seconds(&b),
+        }),
+        MappedLocalTime::None => None,
+    }
+}
+
 /// Naive date-time layouts accepted, most common first. `%.f` also accepts no fraction.
 const NAIVE_FORMATS: [&str; 4] = [
     "%Y-%m-%dT%H:%M:%S%.f",
@@ -103,18 +243,48 @@ const NAIVE_FORMATS: [&str; 4] = [
 /// minutes and an optional fraction of seconds (`2025-10-31 09:00:00.000`, `2014-01-01 00:00`),
 /// read at `naive_offset`; a date alone (`2022-01-01`), read as its midnight at `naive_offset`.
 pub fn parse_timestamp(text: &str, naive_offset: FixedOffset) -> Result<f64, TimeError> {
+    match parse_timestamp_in(text, &LocalZone::Fixed(naive_offset))? {
+        Instants::One(t) => Ok(t),
+        // A fixed offset maps every local time to one instant.
+        Instants::Fold { earlier_s, .. } => Ok(earlier_s),
+    }
+}
+
+/// As [`parse_timestamp`], naive timestamps read in `zone`: the instants the text names. An
+/// explicit offset in the text wins over the zone. A local time the zone skips (spring) is
+/// [`TimeError::Nonexistent`]; one it repeats (autumn) gives [`Instants::Fold`].
+pub fn parse_timestamp_in(text: &str, zone: &LocalZone) -> Result<Instants, TimeError> {
     let t = text.trim();
     let bad = || TimeError::Timestamp {
         value: text.to_string(),
     };
     let (naive_part, offset) = split_offset(t).ok_or_else(bad)?;
     let naive = parse_naive(naive_part).ok_or_else(bad)?;
-    let offset = offset.unwrap_or(naive_offset);
-    let local = offset
-        .from_local_datetime(&naive)
-        .single()
-        .ok_or_else(bad)?;
-    Ok(epoch_seconds(&local))
+    let zone = offset.map_or(*zone, LocalZone::Fixed);
+    zone.instants(&naive).ok_or_else(|| TimeError::Nonexistent {
+        value: t.to_string(),
+        zone: zone.name(),
+    })
+}
+
+/// A single instant of `text` in `zone`, for a value no row order can disambiguate (a trace's
+/// `origin`): a repeated local time is [`TimeError::Ambiguous`].
+pub fn parse_single_timestamp(text: &str, zone: &LocalZone) -> Result<f64, TimeError> {
+    match parse_timestamp_in(text, zone)? {
+        Instants::One(t) => Ok(t),
+        Instants::Fold { earlier_s, later_s } => {
+            // Only a naive text can be ambiguous: its local reading minus each instant.
+            let local_s = parse_naive(text.trim()).map_or(earlier_s, |n| naive_seconds(&n));
+            let offset =
+                |t: f64| FixedOffset::east_opt((local_s - t).round() as i32).unwrap_or(utc());
+            Err(TimeError::Ambiguous {
+                value: text.trim().to_string(),
+                zone: zone.name(),
+                first: offset(earlier_s),
+                second: offset(later_s),
+            })
+        }
+    }
 }
 
 /// Split a trailing `Z` or `±hh:mm` offset (after the date's own dashes) from a timestamp.
@@ -290,6 +460,90 @@ mod tests {
             -18_000
         );
         assert_eq!(parse_utc_offset("Z").unwrap().local_minus_utc(), 0);
+    }
+
+    /// Europe/Berlin in 2022: CET (+01:00) until 27 March 02:00, when the clocks jump to
+    /// 03:00 CEST (+02:00); back on 30 October at 03:00 CEST to 02:00 CET.
+    #[test]
+    fn named_zone_follows_daylight_saving_time() {
+        let berlin = LocalZone::Named(parse_time_zone("Europe/Berlin").unwrap());
+        let z = |text: &str| parse_timestamp(text, utc()).unwrap();
+        let one = |text: &str| parse_timestamp_in(text, &berlin).unwrap();
+        assert_eq!(
+            one("2022-01-15 12:00"),
+            Instants::One(z("2022-01-15T11:00:00Z"))
+        );
+        assert_eq!(
+            one("2022-07-15 12:00"),
+            Instants::One(z("2022-07-15T10:00:00Z"))
+        );
+        assert_eq!(
+            one("2022-03-27 01:59"),
+            Instants::One(z("2022-03-27T00:59:00Z"))
+        );
+        assert_eq!(
+            one("2022-03-27 03:00"),
+            Instants::One(z("2022-03-27T01:00:00Z"))
+        );
+        match parse_timestamp_in("2022-03-27 02:30", &berlin) {
+            Err(e @ TimeError::Nonexistent { .. }) => {
+                let text = e.to_string();
+                assert!(text.contains("2022-03-27 02:30") && text.contains("Europe/Berlin"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            one("2022-10-30 02:30"),
+            Instants::Fold {
+                earlier_s: z("2022-10-30T00:30:00Z"),
+                later_s: z("2022-10-30T01:30:00Z"),
+            }
+        );
+        assert_eq!(
+            one("2022-10-30 03:00"),
+            Instants::One(z("2022-10-30T02:00:00Z"))
+        );
+        // An explicit offset wins over the zone, even inside the gap or the fold.
+        assert_eq!(
+            one("2022-10-30T02:30:00+01:00"),
+            Instants::One(z("2022-10-30T01:30:00Z"))
+        );
+        assert_eq!(
+            one("2022-03-27T02:30:00+01:00"),
+            Instants::One(z("2022-03-27T01:30:00Z"))
+        );
+        // An origin cannot be disambiguated by order: the error gives both offsets.
+        match parse_single_timestamp("2022-10-30 02:30", &berlin) {
+            Err(e @ TimeError::Ambiguous { .. }) => {
+                let text = e.to_string();
+                assert!(text.contains("+02:00") && text.contains("+01:00"), "{text}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // The first instant of a skipped time is read at the offset before the skip.
+        let gap = NaiveDateTime::parse_from_str("2022-03-27 02:30", "%Y-%m-%d %H:%M").unwrap();
+        assert_eq!(berlin.first_instant(&gap), Some(z("2022-03-27T01:30:00Z")));
+        assert_eq!(
+            berlin.local(z("2022-10-30T01:30:00Z") as i64),
+            NaiveDateTime::parse_from_str("2022-10-30 02:30", "%Y-%m-%d %H:%M").ok()
+        );
+    }
+
+    #[test]
+    fn zone_names_are_exact() {
+        assert!(parse_time_zone("Europe/Berlin").is_ok());
+        assert!(parse_time_zone("UTC").is_ok());
+        match parse_time_zone("europe/berlin") {
+            Err(e @ TimeError::Zone { .. }) => {
+                assert!(e.to_string().contains("did you mean Europe/Berlin"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse_time_zone("Europe/Berlim") {
+            Err(TimeError::Zone { hint, .. }) => assert_eq!(hint, None),
+            other => panic!("{other:?}"),
+        }
+        assert!(parse_time_zone("+01:00").is_err());
     }
 
     #[test]

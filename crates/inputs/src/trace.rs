@@ -4,9 +4,15 @@
 //! The steps, in order, each with its own explicit rule:
 //! 1. find the file ([`Resolver`]) and read the two kinds of column (`table.rs`);
 //! 2. timestamps: ISO 8601 text (an offset in the text is exact; a naive stamp is read at
-//!    `utc_offset`, UTC by default), or a number of `seconds`/`hours` since `origin`. In
-//!    Parquet the time column is text or a number; Parquet's own date-time types are not read
-//!    (polars is built without its temporal types here): write them as ISO 8601 text;
+//!    the fixed `utc_offset`, or in the IANA `time_zone` with its daylight saving time, UTC by
+//!    default), or a number of `seconds`/`hours` since `origin`. In Parquet the time column is
+//!    text or a number; Parquet's own date-time types are not read (polars is built without
+//!    its temporal types here): write them as ISO 8601 text. In a `time_zone`, a local time
+//!    the clocks skip in spring is an error naming the row; one they repeat in autumn is read
+//!    by the order of the rows: its first occurrence is daylight saving time, a row at or past
+//!    it in time is followed by the second occurrence, standard time (mirrored in a descending
+//!    file). So a local trace's repeated hour is not a duplicate, and its skipped hour no
+//!    gap;
 //! 3. order: rows must be ascending, or descending when declared (`order = "descending"`, the
 //!    BioHPC exports are newest first); any other disorder is an error naming the row;
 //! 4. duplicates (equal stamps): `fail` (default), keep the `first`, or their `mean`;
@@ -28,21 +34,26 @@
 //!
 //! `repeat_year = true` replays a trace of another year: each grid step's start is moved to the
 //! same month, day and time of day in the trace's year (`source_year`, default the year of the
-//! first sample, both in the `utc_offset` calendar), so a 2014 demand profile drives a 2022
-//! run, and a run of several years repeats it. 29 February of a leap grid year reads
+//! first sample, both in the calendar of `utc_offset` or `time_zone`; in a zone, a time of day
+//! that the source year skips is read at the offset before the skip, one it repeats as its
+//! first occurrence), so a 2014 demand profile drives a 2022 run, and a run of several years
+//! repeats it. 29 February of a leap grid year reads
 //! 28 February when the source year has none. Weekdays do not line up across years: a weekly
 //! pattern in the trace shifts by one or two days.
 
 use std::path::PathBuf;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use crate::error::{InputError, Place};
 use crate::resample::{Resample, Samples};
 use crate::resolver::Resolver;
 use crate::table::{Cells, Format, Table, TextLayout, read_table};
-use crate::time::{TimeGrid, format_time, parse_timestamp, parse_utc_offset, utc};
+use crate::time::{
+    Instants, LocalZone, TimeGrid, format_time, parse_single_timestamp, parse_time_zone,
+    parse_timestamp_in, parse_utc_offset, utc,
+};
 use crate::units::{ACCEPTED_UNITS, Quantity, Unit};
 
 /// How the time column is written.
@@ -163,13 +174,18 @@ pub struct TraceSpec {
     #[serde(default)]
     pub time_format: TimeFormat,
     /// The instant of time 0 for `seconds` / `hours` (a timestamp; naive ones read at
-    /// `utc_offset`).
+    /// `utc_offset` or in `time_zone`, where a repeated local time is refused as ambiguous).
     #[serde(default)]
     pub origin: Option<String>,
-    /// Fixed UTC offset of naive timestamps (`+01:00`, `UTC`); default UTC. Also the calendar
-    /// of `repeat_year`.
+    /// Fixed UTC offset of naive timestamps (`+01:00`, `UTC`), the same all year; default
+    /// UTC. Also the calendar of `repeat_year`. Not with `time_zone`.
     #[serde(default)]
     pub utc_offset: Option<String>,
+    /// IANA time zone of naive timestamps (`Europe/Berlin`, exact case), with its daylight
+    /// saving time: for meter exports in local time. Also the calendar of `repeat_year`. Not
+    /// with `utc_offset`.
+    #[serde(default)]
+    pub time_zone: Option<String>,
     /// Which end of its interval a timestamp marks.
     #[serde(default)]
     pub stamp: Stamp,
@@ -290,18 +306,11 @@ pub fn load(spec: &TraceSpec, resolver: &Resolver, grid: &TimeGrid) -> Result<Tr
             ));
         }
     };
-    let offset = match &spec.utc_offset {
-        Some(text) => parse_utc_offset(text).map_err(|source| InputError::SpecTime {
-            file: path.clone(),
-            field: "utc_offset",
-            source,
-        })?,
-        None => utc(),
-    };
+    let zone = local_zone(spec, &path)?;
 
     let names: Vec<&str> = spec.columns.iter().map(|c| c.name.as_str()).collect();
     let table = read_table(&path, format, &layout, &spec.time_column, &names)?;
-    let (times, labels) = parse_times(&table, spec, offset, &path)?;
+    let (times, labels) = parse_times(&table, spec, &zone, &path)?;
     let order = time_order(&times, &table.places, spec.order, &labels, &path)?;
     let values = table
         .values
@@ -332,9 +341,9 @@ pub fn load(spec: &TraceSpec, resolver: &Resolver, grid: &TimeGrid) -> Result<Tr
     };
     let source_year = match spec.source_year {
         Some(year) => year,
-        None => year_of(rows.t[0] - shift_s, offset),
+        None => year_of(rows.t[0] - shift_s, &zone),
     };
-    let steps = grid_steps(grid, spec.repeat_year, offset, source_year);
+    let steps = grid_steps(grid, spec.repeat_year, &zone, source_year);
 
     let mut columns = Vec::with_capacity(spec.columns.len());
     for (k, (column, p)) in spec.columns.iter().zip(&prepared).enumerate() {
@@ -366,6 +375,31 @@ pub fn load(spec: &TraceSpec, resolver: &Resolver, grid: &TimeGrid) -> Result<Tr
         spacing_s,
         columns,
     })
+}
+
+/// The calendar of naive timestamps: `utc_offset`, `time_zone` (not both), or UTC.
+fn local_zone(spec: &TraceSpec, path: &std::path::Path) -> Result<LocalZone, InputError> {
+    let spec_time = |field, source| InputError::SpecTime {
+        file: path.to_path_buf(),
+        field,
+        source,
+    };
+    match (&spec.utc_offset, &spec.time_zone) {
+        (Some(offset), Some(zone)) => Err(InputError::Spec {
+            file: path.to_path_buf(),
+            reason: format!(
+                "utc_offset = \"{offset}\" and time_zone = \"{zone}\" are both given: keep one \
+                 (time_zone follows daylight saving time, utc_offset is the same all year)"
+            ),
+        }),
+        (Some(offset), None) => parse_utc_offset(offset)
+            .map(LocalZone::Fixed)
+            .map_err(|e| spec_time("utc_offset", e)),
+        (None, Some(zone)) => parse_time_zone(zone)
+            .map(LocalZone::Named)
+            .map_err(|e| spec_time("time_zone", e)),
+        (None, None) => Ok(LocalZone::Fixed(utc())),
+    }
 }
 
 /// The field separator: `delimiter` if given (one character), else by format.
@@ -424,7 +458,7 @@ fn prepare_column(column: &ColumnSpec, path: &std::path::Path) -> Result<Prepare
 fn parse_times(
     table: &Table,
     spec: &TraceSpec,
-    offset: FixedOffset,
+    zone: &LocalZone,
     path: &std::path::Path,
 ) -> Result<(Vec<f64>, Vec<String>), InputError> {
     let error = |row: usize, reason: String| InputError::Timestamp {
@@ -441,7 +475,7 @@ fn parse_times(
     let origin = match (unit_s, &spec.origin) {
         (None, _) => 0.0,
         (Some(_), Some(text)) => {
-            parse_timestamp(text, offset).map_err(|source| InputError::SpecTime {
+            parse_single_timestamp(text, zone).map_err(|source| InputError::SpecTime {
                 file: path.to_path_buf(),
                 field: "origin",
                 source,
@@ -457,7 +491,7 @@ fn parse_times(
         }
     };
     let n = table.places.len();
-    let mut times = Vec::with_capacity(n);
+    let mut times: Vec<f64> = Vec::with_capacity(n);
     let mut labels = Vec::with_capacity(n);
     for row in 0..n {
         let (text, number) = match &table.time {
@@ -476,7 +510,11 @@ fn parse_times(
                         .into(),
                 ));
             }
-            None => parse_timestamp(&text, offset).map_err(|e| error(row, e.to_string()))?,
+            None => {
+                let instants =
+                    parse_timestamp_in(&text, zone).map_err(|e| error(row, e.to_string()))?;
+                in_order(instants, times.last().copied(), spec.order)
+            }
             Some(unit) => {
                 let x = match number {
                     Some(x) => x,
@@ -501,6 +539,23 @@ fn parse_times(
         labels.push(text.trim().to_string());
     }
     Ok((times, labels))
+}
+
+/// The instant of a row's timestamp, `previous` being the row before it in the file. A local
+/// time the zone repeats in autumn is its first occurrence (daylight saving time), unless the
+/// previous row is already at or past that, then its second (standard time); in a descending
+/// file the other way round. So a local trace's repeated hour reads as the hour it is, in
+/// order, and a row repeating a stamp of the second occurrence is a duplicate.
+fn in_order(instants: Instants, previous: Option<f64>, order: Order) -> f64 {
+    match instants {
+        Instants::One(t) => t,
+        Instants::Fold { earlier_s, later_s } => match order {
+            Order::Ascending if previous.is_some_and(|p| p >= earlier_s) => later_s,
+            Order::Ascending => earlier_s,
+            Order::Descending if previous.is_some_and(|p| p <= later_s) => earlier_s,
+            Order::Descending => later_s,
+        },
+    }
 }
 
 /// Row indices in ascending time order, after checking the declared order.
@@ -771,23 +826,20 @@ fn differentiate(register: Samples) -> Samples {
     }
 }
 
-/// The year of `t_s` in the calendar at `offset`.
-fn year_of(t_s: f64, offset: FixedOffset) -> i32 {
-    DateTime::from_timestamp(
-        (t_s + f64::from(offset.local_minus_utc())).floor() as i64,
-        0,
-    )
-    .map(|d| d.year())
-    .unwrap_or(1970)
+/// The year of `t_s` in the calendar of `zone`.
+fn year_of(t_s: f64, zone: &LocalZone) -> i32 {
+    zone.local(t_s.floor() as i64)
+        .map(|d| d.year())
+        .unwrap_or(1970)
 }
 
 /// The start of each grid step in the trace's time: the grid itself, or with `repeat_year`
 /// each start moved to the same month, day and time of day in `year`.
-fn grid_steps(grid: &TimeGrid, repeat_year: bool, offset: FixedOffset, year: i32) -> Vec<f64> {
+fn grid_steps(grid: &TimeGrid, repeat_year: bool, zone: &LocalZone, year: i32) -> Vec<f64> {
     grid.times_s()
         .map(|g| {
             if repeat_year {
-                move_to_year(g, offset, year).unwrap_or(g)
+                move_to_year(g, zone, year).unwrap_or(g)
             } else {
                 g
             }
@@ -795,12 +847,12 @@ fn grid_steps(grid: &TimeGrid, repeat_year: bool, offset: FixedOffset, year: i32
         .collect()
 }
 
-/// `t_s` moved to the same local month/day/time of `year` (29 Feb → 28 Feb in a common year).
-fn move_to_year(t_s: f64, offset: FixedOffset, year: i32) -> Option<f64> {
-    let shift = f64::from(offset.local_minus_utc());
-    let local = t_s + shift;
-    let whole = local.floor();
-    let naive = DateTime::from_timestamp(whole as i64, 0)?.naive_utc();
+/// `t_s` moved to the same local month/day/time of `year` in `zone` (29 Feb → 28 Feb in a
+/// common year; a time the zone skips in `year` read at the offset before the skip, one it
+/// repeats as its first occurrence).
+fn move_to_year(t_s: f64, zone: &LocalZone, year: i32) -> Option<f64> {
+    let whole = t_s.floor();
+    let naive = zone.local(whole as i64)?;
     let day = if naive.month() == 2
         && naive.day() == 29
         && NaiveDate::from_ymd_opt(year, 2, 29).is_none()
@@ -810,7 +862,7 @@ fn move_to_year(t_s: f64, offset: FixedOffset, year: i32) -> Option<f64> {
         naive.day()
     };
     let moved = NaiveDate::from_ymd_opt(year, naive.month(), day)?.and_time(naive.time());
-    Some(moved.and_utc().timestamp() as f64 + (local - whole) - shift)
+    Some(zone.first_instant(&moved)? + (t_s - whole))
 }
 
 /// Every step [a, a + h) must lie inside the samples' span.
@@ -843,15 +895,68 @@ fn check_coverage(
 mod tests {
     use super::*;
 
+    use crate::time::parse_timestamp;
+
     #[test]
     fn year_move_keeps_calendar() {
         let plus1 = parse_utc_offset("+01:00").unwrap();
+        let zone = LocalZone::Fixed(plus1);
         let t = parse_timestamp("2022-03-01 06:30", plus1).unwrap();
-        let moved = move_to_year(t, plus1, 2014).unwrap();
+        let moved = move_to_year(t, &zone, 2014).unwrap();
         assert_eq!(moved, parse_timestamp("2014-03-01 06:30", plus1).unwrap());
         let leap = parse_timestamp("2024-02-29 12:00", plus1).unwrap();
-        let moved = move_to_year(leap, plus1, 2014).unwrap();
+        let moved = move_to_year(leap, &zone, 2014).unwrap();
         assert_eq!(moved, parse_timestamp("2014-02-28 12:00", plus1).unwrap());
+        let quarter = parse_timestamp("2022-03-01 06:30:00.25", plus1).unwrap();
+        let moved = move_to_year(quarter, &zone, 2014).unwrap();
+        assert_eq!(
+            moved,
+            parse_timestamp("2014-03-01 06:30:00.25", plus1).unwrap()
+        );
+    }
+
+    /// In a named zone the wall-clock time of day is kept across daylight saving time: 08:00
+    /// in Berlin in July 2022 (06:00Z) is 08:00 in July 2014 (06:00Z), 08:00 in January (07:00Z)
+    /// is 08:00 in January. 2022-03-30 02:30 (summer time, 00:30Z) moves to 2014-03-30 02:30,
+    /// which 2014 skips (its clocks went forward that night): read at the winter offset, 01:30Z.
+    #[test]
+    fn year_move_in_a_zone_keeps_wall_time() {
+        let berlin = LocalZone::Named(parse_time_zone("Europe/Berlin").unwrap());
+        let z = |text: &str| parse_timestamp(text, utc()).unwrap();
+        assert_eq!(
+            move_to_year(z("2022-07-01T06:00:00Z"), &berlin, 2014),
+            Some(z("2014-07-01T06:00:00Z"))
+        );
+        assert_eq!(
+            move_to_year(z("2022-01-10T07:00:00Z"), &berlin, 2014),
+            Some(z("2014-01-10T07:00:00Z"))
+        );
+        assert_eq!(
+            move_to_year(z("2022-03-30T00:30:00Z"), &berlin, 2014),
+            Some(z("2014-03-30T01:30:00Z"))
+        );
+        assert_eq!(year_of(z("2021-12-31T23:30:00Z"), &berlin), 2022);
+    }
+
+    /// Folds follow the rows: ascending, the first occurrence until a row reaches it;
+    /// descending, the second until a row reaches it.
+    #[test]
+    fn folds_resolve_by_order() {
+        let fold = Instants::Fold {
+            earlier_s: 100.0,
+            later_s: 3700.0,
+        };
+        assert_eq!(in_order(fold, None, Order::Ascending), 100.0);
+        assert_eq!(in_order(fold, Some(50.0), Order::Ascending), 100.0);
+        assert_eq!(in_order(fold, Some(100.0), Order::Ascending), 3700.0);
+        assert_eq!(in_order(fold, Some(1900.0), Order::Ascending), 3700.0);
+        assert_eq!(in_order(fold, None, Order::Descending), 3700.0);
+        assert_eq!(in_order(fold, Some(5000.0), Order::Descending), 3700.0);
+        assert_eq!(in_order(fold, Some(3700.0), Order::Descending), 100.0);
+        assert_eq!(
+            in_order(Instants::One(7.0), Some(9.0), Order::Ascending),
+            7.0
+        );
     }
 
     #[test]

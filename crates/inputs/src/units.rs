@@ -5,6 +5,7 @@
 //! * temperature: `K`, `degC` (`C`, `°C`), `degF` (`°F`) → K, must be above absolute zero;
 //! * fraction: `1` (0..1) or `%` (0..100) → 1, must lie in 0..1 (utilisation, load);
 //! * volume flow: `m3/s`, `m3/h`, `l/s`, `l/h` → m³/s, must be ≥ 0;
+//! * pressure (absolute, e.g. a weather station's): `Pa`, `hPa`, `kPa` → Pa, must be > 0;
 //! * energy as a cumulative meter register: `J`, `Wh`, `kWh`, `MWh` → the mean power over each
 //!   step in W (the register's rise over the step divided by its length), e.g. the Danish smart
 //!   heat meter's `energy_heat_kwh`. The register must not fall.
@@ -20,6 +21,8 @@ pub enum Quantity {
     Fraction,
     /// Volume flow [m³/s].
     VolumeFlow,
+    /// Absolute pressure [Pa].
+    Pressure,
     /// A cumulative energy register, delivered as mean power over each step [W].
     EnergyRegister,
 }
@@ -32,6 +35,7 @@ impl Quantity {
             Quantity::Temperature => "K",
             Quantity::Fraction => "1",
             Quantity::VolumeFlow => "m3/s",
+            Quantity::Pressure => "Pa",
         }
     }
 
@@ -40,7 +44,7 @@ impl Quantity {
     pub(crate) fn check(self, si: f64) -> Result<(), &'static str> {
         let ok = match self {
             Quantity::Power | Quantity::VolumeFlow | Quantity::EnergyRegister => si >= 0.0,
-            Quantity::Temperature => si > 0.0,
+            Quantity::Temperature | Quantity::Pressure => si > 0.0,
             Quantity::Fraction => (0.0..=1.0).contains(&si),
         };
         if ok {
@@ -51,6 +55,7 @@ impl Quantity {
                 Quantity::VolumeFlow => "a volume flow must not be negative",
                 Quantity::EnergyRegister => "an energy register must not be negative",
                 Quantity::Temperature => "a temperature must be above absolute zero",
+                Quantity::Pressure => "an absolute pressure must be positive",
                 Quantity::Fraction => "a fraction must lie in 0..1 (0..100 %)",
             })
         }
@@ -70,7 +75,7 @@ pub struct Unit {
 
 /// The list of accepted units, for error messages.
 pub const ACCEPTED_UNITS: &str = "accepted: W, kW, MW, GW; K, degC (C, °C), degF (°F); 1, %; \
-     m3/s, m3/h, l/s, l/h; cumulative registers J, Wh, kWh, MWh";
+     m3/s, m3/h, l/s, l/h; Pa, hPa, kPa; cumulative registers J, Wh, kWh, MWh";
 
 impl Unit {
     /// Parse a unit string; `None` if it is not one of [`ACCEPTED_UNITS`].
@@ -103,6 +108,9 @@ impl Unit {
             "m3/h" => unit(VolumeFlow, 1.0 / 3600.0),
             "l/s" => unit(VolumeFlow, 1e-3),
             "l/h" => unit(VolumeFlow, 1e-3 / 3600.0),
+            "Pa" => unit(Pressure, 1.0),
+            "hPa" => unit(Pressure, 100.0),
+            "kPa" => unit(Pressure, 1e3),
             "J" => unit(EnergyRegister, 1.0),
             "Wh" => unit(EnergyRegister, 3600.0),
             "kWh" => unit(EnergyRegister, 3.6e6),
@@ -129,6 +137,7 @@ mod tests {
         assert!((f.to_si(212.0) - 373.15).abs() < 1e-9);
         assert_eq!(Unit::parse("MW").unwrap().to_si(1.5), 1.5e6);
         assert_eq!(Unit::parse("%").unwrap().to_si(50.0), 0.5);
+        assert_eq!(Unit::parse("hPa").unwrap().to_si(1013.25), 101_325.0);
         assert!(Unit::parse("kw").is_none());
         assert!(Unit::parse("Wh-per-step").is_none());
     }

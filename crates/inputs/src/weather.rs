@@ -398,7 +398,7 @@ impl Weather {
 /// Wet bulb [K] of air at `t_k` with humidity ratio `w` (at most saturated): at saturation the
 /// root search may land a few 1e-11 K above the dry bulb, its tolerance; the wet bulb of air
 /// that is not supersaturated never exceeds the dry bulb, so it is capped there.
-fn wet_bulb_k(psy: &Psychrometrics, t_k: f64, w: f64) -> f64 {
+pub(crate) fn wet_bulb_k(psy: &Psychrometrics, t_k: f64, w: f64) -> f64 {
     psy.wet_bulb_k(t_k, w).min(t_k)
 }
 

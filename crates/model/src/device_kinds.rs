@@ -1,23 +1,38 @@
-//! The keys of the transient device kinds (`rack`, `dry_cooler`, `substation`, `boiler`) and of
-//! the couplings (`heat_exchanger`, `heat_pump`), read into the components' SI parameters.
+//! The keys of the transient device kinds (`rack`, `dry_cooler`, `cooling_tower`, `tank`,
+//! `substation`, `boiler`) and of the couplings (`heat_exchanger`, `heat_pump`), read into the
+//! components' SI parameters.
 //! Each device link also gets a hydraulic law, so the steady solver can use the same file.
 
+use crate::device::HeatPumpStaging;
 use crate::kinds::read_resistance;
 use crate::reader::{Reader, Value};
 use crate::units::Quantity;
 use dctwin_components::boiler::{Boiler, BoilerKind, BoilerSpec};
+use dctwin_components::cooling_tower::{
+    CoolingTower, CoolingTowerRating, DEFAULT_CYCLES_OF_CONCENTRATION, DEFAULT_DRIFT_FRACTION,
+    DEFAULT_EVAPORATION_FACTOR, DEFAULT_MERKEL_EXPONENT,
+};
 use dctwin_components::district::{DistrictSubstation, SubstationSpec};
-use dctwin_components::dry_cooler::{AdiabaticPrecooling, DryCooler, DryCoolerRating};
+use dctwin_components::dry_cooler::{
+    AdiabaticPrecooling, DEFAULT_MIN_FAN_SPEED, DryCooler, DryCoolerRating,
+};
 use dctwin_components::heat_exchanger::FlowArrangement;
-use dctwin_components::heat_pump::{CarnotFraction, CopModel, HeatPump, HeatPumpBank, Mode};
+use dctwin_components::heat_pump::{
+    CarnotFraction, CopModel, DEFAULT_MIN_PART_LOAD, HeatPump, HeatPumpBank, MAX_MIN_PART_LOAD,
+    Mode,
+};
 use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
 use dctwin_components::rack::{
     ColdPlateRack, ColdPlateRackSpec, DEFAULT_CHIP_LIMIT_K, DEFAULT_CHIP_RESISTANCE_K_W,
     DEFAULT_CHIP_SHARE, DEFAULT_CHIPS_PER_RACK, DEFAULT_COOLANT_VOLUME_M3, DEFAULT_LIQUID_FRACTION,
     DEFAULT_SOLID_CAPACITY_J_K, LiquidCoolingClass,
 };
-use dctwin_components::{Component, HeatConsumer, HeatDuty, HeatSource};
-use dctwin_fluid::Fluid;
+use dctwin_components::tank::{
+    DEFAULT_BUOYANCY_TIME_S, DEFAULT_DESTRATIFICATION_CONDUCTIVITY_W_M_K, DEFAULT_LAYERS,
+    StratifiedTank, StratifiedTankSpec,
+};
+use dctwin_components::{Component, HeatConsumer, HeatDuty, HeatSource, Resistance};
+use dctwin_fluid::{Fluid, FluidKind};
 
 /// Standard atmosphere [Pa], the pressure at which design air states are given.
 const STANDARD_ATMOSPHERE_PA: f64 = 101_325.0;
@@ -38,6 +53,21 @@ pub const DEFAULT_CARNOT_FRACTION: f64 = 0.55;
 pub const DEFAULT_APPROACH_K: f64 = 5.0;
 /// A substation's valve passes this multiple of its design flow when fully open [-].
 const SUBSTATION_FLOW_MARGIN: f64 = 1.5;
+/// Default water-to-air mass-flow ratio L/G of a cooling tower at design, fans at full speed
+/// [-]: 1.1, mid-range of the 0.75–1.5 of mechanical-draught towers (ASHRAE Handbook — HVAC
+/// Systems and Equipment, "Cooling Towers").
+pub const DEFAULT_LIQUID_GAS_RATIO: f64 = 1.1;
+/// Default height over diameter of a storage tank [-]: 3, the middle of the 2–4 that
+/// stratified storage is built with (taller stratifies better, costs more wall).
+pub const DEFAULT_TANK_ASPECT_RATIO: f64 = 3.0;
+/// Default heat-loss coefficient of a storage tank's wall, lid and floor [W/(m²·K)]: 0.3,
+/// about 100 mm of mineral wool (λ ≈ 0.035 W/(m·K)) with thermal bridges.
+pub const DEFAULT_TANK_U_W_M2_K: f64 = 0.3;
+/// Default temperature around a storage tank [K]: 20 °C, a plant room.
+pub const DEFAULT_TANK_AMBIENT_K: f64 = 293.15;
+/// Most layers a tank may have [-]: each is a state, and beyond some tens the upwind scheme's
+/// diffusion is below the tank's own mixing anyway.
+pub const MAX_TANK_LAYERS: usize = 100;
 
 /// What a device link holds, before its link index is known.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +76,10 @@ pub enum LinkDevice {
     Rack(ColdPlateRackSpec),
     /// A dry cooler with its fans' leaving set-point [K].
     DryCooler(DryCooler, f64),
+    /// A cooling tower with its fans' leaving set-point [K].
+    CoolingTower(CoolingTower, f64),
+    /// A stratified tank: spec, whether `from` is its top, ambient [K].
+    Tank(StratifiedTankSpec, bool, f64),
     /// A district substation.
     Substation(SubstationSpec),
     /// A backup boiler.
@@ -62,6 +96,17 @@ impl LinkDevice {
                 link,
                 cooler,
                 leaving_setpoint_k,
+            },
+            LinkDevice::CoolingTower(tower, leaving_setpoint_k) => Device::CoolingTower {
+                link,
+                tower,
+                leaving_setpoint_k,
+            },
+            LinkDevice::Tank(spec, top_at_from, ambient_k) => Device::Tank {
+                link,
+                spec,
+                top_at_from,
+                ambient_k,
             },
             LinkDevice::Substation(spec) => Device::Substation { link, spec },
             LinkDevice::Boiler(spec) => Device::Boiler { link, spec },
@@ -95,6 +140,8 @@ pub enum Coupling {
         bank: HeatPumpBank,
         /// Condenser leaving set-point [K].
         supply_setpoint_k: f64,
+        /// How its units are switched.
+        staging: HeatPumpStaging,
     },
 }
 
@@ -123,6 +170,8 @@ pub fn read_link_device(
     match kind {
         "rack" => read_rack(r, fluid, initial_k, density),
         "dry_cooler" => read_dry_cooler(r, fluid, density),
+        "cooling_tower" => read_cooling_tower(r, fluid, density),
+        "tank" => read_tank(r, fluid, initial_k, density),
         "substation" => read_substation(r, fluid, initial_k),
         "boiler" => read_boiler(r, fluid, initial_k, density),
         _ => unreachable!("kind checked by the caller"),
@@ -271,6 +320,255 @@ fn read_dry_cooler(
         Component::HeatSource(source),
         LinkDevice::DryCooler(cooler, setpoint_k),
     ))
+}
+
+/// A temperature that must be given as `stem_c` or `stem_k`, `what` saying what it is.
+fn required_temperature(r: &mut Reader<'_, '_>, stem: &str, what: &str) -> Option<Value> {
+    let t = r.temperature(stem);
+    if t.is_none() && !r.has_quantity(stem, Quantity::Temperature) {
+        r.missing(
+            vec![format!("{stem}_c")],
+            format!("missing {stem}_c ({what})"),
+        );
+    }
+    t
+}
+
+fn read_cooling_tower(
+    r: &mut Reader<'_, '_>,
+    fluid: &Fluid,
+    density: f64,
+) -> Option<(Component, LinkDevice)> {
+    let heat = r.positive_quantity(
+        "design_heat",
+        Quantity::Power,
+        "the heat rejected at design",
+    );
+    let t_in = required_temperature(r, "design_water_in", "water entering at design");
+    let t_out = required_temperature(r, "design_water_out", "water leaving at design");
+    let t_wb = required_temperature(
+        r,
+        "design_wet_bulb",
+        "the air's wet-bulb temperature at design",
+    );
+    let fan = r.required_quantity(
+        "fan_power",
+        Quantity::Power,
+        "the fans' power at full speed",
+    );
+    let ratio = r.number_in("liquid_gas_ratio", 0.2, 5.0, DEFAULT_LIQUID_GAS_RATIO);
+    let setpoint = r.temperature("leaving_setpoint");
+    let drift = r.number_in("drift_fraction", 0.0, 0.01, DEFAULT_DRIFT_FRACTION);
+    let cycles = r.number_in(
+        "cycles_of_concentration",
+        1.1,
+        50.0,
+        DEFAULT_CYCLES_OF_CONCENTRATION,
+    );
+    let evaporation = r.number_in("evaporation_factor", 0.01, 1.0, DEFAULT_EVAPORATION_FACTOR);
+    let min_speed = r.number_in("min_fan_speed", 0.0, 0.99, DEFAULT_MIN_FAN_SPEED);
+    let exponent = r.number_in("merkel_exponent", 0.05, 0.95, DEFAULT_MERKEL_EXPONENT);
+    let circuit = match r.string("circuit") {
+        None => Some(false),
+        Some((c, _)) if c == "open" => Some(false),
+        Some((c, _)) if c == "closed" => Some(true),
+        Some((c, at)) => {
+            let msg = format!("unknown circuit \"{c}\": expected \"open\" or \"closed\"");
+            r.error_at(at, "circuit", msg);
+            None
+        }
+    };
+    let resistance = read_resistance(r, density);
+    let (heat, t_in, t_out, t_wb, fan, closed) = (heat?, t_in?, t_out?, t_wb?, fan?, circuit?);
+    if !closed && fluid.kind() != FluidKind::Water {
+        r.error(format!(
+            "an open cooling tower sprays the loop's own water, but this loop holds {}: put \
+             the tower on a water loop behind a heat exchanger, or write circuit = \"closed\"",
+            fluid.name()
+        ));
+        return None;
+    }
+    if !(t_in.si > t_out.si && t_out.si > t_wb.si) {
+        r.error(format!(
+            "expected design_water_in_c > design_water_out_c > design_wet_bulb_c, found {:.2} °C, \
+             {:.2} °C and {:.2} °C",
+            t_in.si - 273.15,
+            t_out.si - 273.15,
+            t_wb.si - 273.15
+        ));
+        return None;
+    }
+    let water_flow = heat.si / (fluid.enthalpy_j_kg(t_in.si) - fluid.enthalpy_j_kg(t_out.si));
+    let rating = CoolingTowerRating {
+        water_flow_kg_s: water_flow,
+        air_flow_kg_s: water_flow / ratio,
+        wet_bulb_k: t_wb.si,
+        range_k: t_in.si - t_out.si,
+        approach_k: t_out.si - t_wb.si,
+        fan_power_w: fan.si,
+    };
+    let tower = CoolingTower::new(&rating, fluid)
+        .and_then(|t| t.with_merkel_exponent(exponent, &rating, fluid))
+        .and_then(|t| t.with_drift_fraction(drift))
+        .and_then(|t| t.with_cycles_of_concentration(cycles))
+        .and_then(|t| t.with_evaporation_factor(evaporation))
+        .and_then(|t| t.with_min_fan_speed(min_speed));
+    let tower = match tower {
+        Ok(t) => t,
+        Err(e) => {
+            r.error(format!(
+                "{e} (a smaller liquid_gas_ratio gives the tower more air)"
+            ));
+            return None;
+        }
+    };
+    let setpoint_k = setpoint.map_or(t_out.si, |v| v.si);
+    let source = HeatSource {
+        duty: HeatDuty::OutletSetpoint {
+            outlet_k: setpoint_k,
+        },
+        resistance: Some(resistance?),
+    };
+    Some((
+        Component::HeatSource(source),
+        LinkDevice::CoolingTower(tower, setpoint_k),
+    ))
+}
+
+fn read_tank(
+    r: &mut Reader<'_, '_>,
+    fluid: &Fluid,
+    initial_k: f64,
+    density: f64,
+) -> Option<(Component, LinkDevice)> {
+    let volume = r.positive_quantity("volume", Quantity::Volume, "the tank's water volume");
+    let height = r.optional_positive_quantity("height", Quantity::Length);
+    let aspect = r.number("aspect_ratio");
+    let layers = r.count("layers");
+    let ua = r.quantity("ua", Quantity::Conductance);
+    let u_value = r.quantity("u_value", Quantity::HeatTransferCoefficient);
+    let ambient = r.temperature("ambient_temperature");
+    let inlet = match r.string("inlet") {
+        None => Some(true),
+        Some((c, _)) if c == "top" => Some(true),
+        Some((c, _)) if c == "bottom" => Some(false),
+        Some((c, at)) => {
+            let msg = format!(
+                "unknown inlet \"{c}\": expected \"top\" or \"bottom\" (where water arriving at `from` enters)"
+            );
+            r.error_at(at, "inlet", msg);
+            None
+        }
+    };
+    let destratification = r.number("destratification_conductivity_w_m_k");
+    let buoyancy = r.optional_positive_quantity("buoyancy_time", Quantity::Time);
+    let resistance = optional_resistance(r, density, "a tank");
+    let volume_m3 = volume?.si;
+    let height_m = match (height, aspect) {
+        (Some(h), None) => Some(h.si),
+        (None, None) => Some(height_for_aspect(volume_m3, DEFAULT_TANK_ASPECT_RATIO)),
+        (None, Some((a, _))) if a > 0.0 && a <= 20.0 => Some(height_for_aspect(volume_m3, a)),
+        (None, Some((a, at))) => {
+            let msg =
+                format!("expected an aspect ratio (height over diameter) in (0, 20], found {a}");
+            r.error_at(at, "aspect_ratio", msg);
+            None
+        }
+        (Some(_), Some((_, at))) => {
+            r.error_at(
+                at,
+                "aspect_ratio",
+                "give height_m or aspect_ratio, not both",
+            );
+            None
+        }
+    };
+    let layers = match layers {
+        None => Some(DEFAULT_LAYERS),
+        Some((n, _)) if n <= MAX_TANK_LAYERS => Some(n),
+        Some((n, at)) => {
+            let msg = format!("expected at most {MAX_TANK_LAYERS} layers, found {n}");
+            r.error_at(at, "layers", msg);
+            None
+        }
+    };
+    let height_m = height_m?;
+    let area_m2 = tank_outer_area_m2(volume_m3, height_m);
+    let ua_w_k = match (ua, u_value) {
+        (Some(v), None) if v.si >= 0.0 => Some(v.si),
+        (None, Some(v)) if v.si >= 0.0 => Some(v.si * area_m2),
+        (None, None) => Some(DEFAULT_TANK_U_W_M2_K * area_m2),
+        (Some(v), Some(_)) => {
+            r.error_at(v.offset, &v.key, "give ua_w_k or u_value_w_m2_k, not both");
+            None
+        }
+        (Some(v), None) | (None, Some(v)) => {
+            r.error_at(v.offset, &v.key, "expected a value ≥ 0");
+            None
+        }
+    };
+    let spec = StratifiedTankSpec {
+        volume_m3,
+        height_m,
+        layers: layers?,
+        ua_w_k: ua_w_k?,
+        destratification_conductivity_w_m_k: destratification
+            .map_or(DEFAULT_DESTRATIFICATION_CONDUCTIVITY_W_M_K, |(x, _)| x),
+        water_conduction: true,
+        buoyancy_time_s: buoyancy.map_or(DEFAULT_BUOYANCY_TIME_S, |v| v.si),
+    };
+    if let Err(e) = StratifiedTank::new(&spec, fluid, initial_k) {
+        r.error(e.to_string());
+        return None;
+    }
+    let source = HeatSource {
+        duty: HeatDuty::Fixed { heat_w: 0.0 },
+        resistance: resistance?,
+    };
+    Some((
+        Component::HeatSource(source),
+        LinkDevice::Tank(
+            spec,
+            inlet?,
+            ambient.map_or(DEFAULT_TANK_AMBIENT_K, |v| v.si),
+        ),
+    ))
+}
+
+/// Height [m] of a cylinder of `volume_m3` that is `aspect` times as tall as wide:
+/// V = π·H³/(4·a²).
+fn height_for_aspect(volume_m3: f64, aspect: f64) -> f64 {
+    (4.0 * aspect * aspect * volume_m3 / std::f64::consts::PI).cbrt()
+}
+
+/// Wall, lid and floor of a cylinder of `volume_m3` and `height_m` [m²].
+fn tank_outer_area_m2(volume_m3: f64, height_m: f64) -> f64 {
+    let section = volume_m3 / height_m;
+    (4.0 * std::f64::consts::PI * section).sqrt() * height_m + 2.0 * section
+}
+
+/// `dp_nominal_bar` with `flow_nominal_m3_h`, both or neither (no pressure drop).
+fn optional_resistance(
+    r: &mut Reader<'_, '_>,
+    density: f64,
+    what: &str,
+) -> Option<Option<Resistance>> {
+    let dp = r.optional_positive_quantity("dp_nominal", Quantity::Pressure);
+    let flow = r.optional_positive_quantity("flow_nominal", Quantity::Flow);
+    match (dp, flow) {
+        (None, None) => Some(None),
+        (Some(dp), Some(flow)) => Some(Some(Resistance {
+            dp_nominal_pa: dp.si,
+            flow_nominal_kg_s: flow.mass_flow(density),
+            density_nominal_kg_m3: density,
+        })),
+        _ => {
+            r.error(format!(
+                "{what}'s pressure drop needs both dp_nominal_bar and flow_nominal_m3_h"
+            ));
+            None
+        }
+    }
 }
 
 /// Specific heat of moist air per kg of dry air [J/(kg K)].
@@ -474,6 +772,13 @@ fn read_heat_pump(r: &mut Reader<'_, '_>) -> Option<Coupling> {
             "missing supply_setpoint_c (the condenser leaving temperature it holds)".into(),
         );
     }
+    let min_part_load = r.number_in(
+        "min_part_load",
+        0.0,
+        MAX_MIN_PART_LOAD,
+        DEFAULT_MIN_PART_LOAD,
+    );
+    let staging = read_staging(r);
     let capacity = capacity?;
     let model = CarnotFraction::constant(eta).and_then(|f| {
         CopModel::carnot(
@@ -484,6 +789,7 @@ fn read_heat_pump(r: &mut Reader<'_, '_>) -> Option<Coupling> {
     });
     let bank = model
         .and_then(|m| HeatPump::new(Mode::Heating, m, capacity.si))
+        .and_then(|unit| unit.with_min_part_load(min_part_load))
         .and_then(|unit| HeatPumpBank::new(unit, units));
     let bank = match bank {
         Ok(b) => b,
@@ -497,5 +803,44 @@ fn read_heat_pump(r: &mut Reader<'_, '_>) -> Option<Coupling> {
         condenser: condenser?,
         bank,
         supply_setpoint_k: setpoint?.si,
+        staging: staging?,
+    })
+}
+
+/// A bank's staging: `stage_up_load` [0.9], `stage_down_load` [0.75], `stage_up_delay_s` [300],
+/// `stage_down_delay_s` [600].
+fn read_staging(r: &mut Reader<'_, '_>) -> Option<HeatPumpStaging> {
+    let d = HeatPumpStaging::default();
+    // At least the largest minimum part load, so that one unit is never both too much and too
+    // little (see the simulation's staging).
+    let up_load = r.number_in("stage_up_load", MAX_MIN_PART_LOAD, 1.0, d.up_load);
+    let down = r.number("stage_down_load");
+    let delay =
+        |r: &mut Reader<'_, '_>, stem: &str, default: f64| match r.quantity(stem, Quantity::Time) {
+            Some(v) if v.si >= 0.0 => Some(v.si),
+            Some(v) => {
+                r.error_at(v.offset, &v.key, "expected a duration ≥ 0");
+                None
+            }
+            None => Some(default),
+        };
+    let up_delay_s = delay(r, "stage_up_delay", d.up_delay_s);
+    let down_delay_s = delay(r, "stage_down_delay", d.down_delay_s);
+    let down_load = match down {
+        None => Some(d.down_load.min(up_load)),
+        Some((x, _)) if x > 0.0 && x <= up_load => Some(x),
+        Some((x, at)) => {
+            let msg = format!(
+                "expected a load in (0, stage_up_load = {up_load}] (stopping a unit must not call for starting one at once), found {x}"
+            );
+            r.error_at(at, "stage_down_load", msg);
+            None
+        }
+    };
+    Some(HeatPumpStaging {
+        up_load,
+        down_load: down_load?,
+        up_delay_s: up_delay_s?,
+        down_delay_s: down_delay_s?,
     })
 }

@@ -680,6 +680,7 @@ impl<'a> Builder<'a> {
                     condenser,
                     bank,
                     supply_setpoint_k,
+                    staging,
                 } => {
                     let e = find(evaporator, "evaporator");
                     let c = find(condenser, "condenser");
@@ -690,6 +691,7 @@ impl<'a> Builder<'a> {
                         condenser: c,
                         bank: bank.clone(),
                         supply_setpoint_k: *supply_setpoint_k,
+                        staging: *staging,
                     }
                 }
             };

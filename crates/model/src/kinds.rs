@@ -22,6 +22,8 @@ pub const KINDS: &[&str] = &[
     "pressurisation",
     "rack",
     "dry_cooler",
+    "cooling_tower",
+    "tank",
     "substation",
     "boiler",
     "heat_exchanger",
@@ -92,7 +94,10 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -
     }
     let from = r.required_string("from", "the node where positive flow enters");
     let to = r.required_string("to", "the node where positive flow leaves");
-    if matches!(kind, "rack" | "dry_cooler" | "substation" | "boiler") {
+    if matches!(
+        kind,
+        "rack" | "dry_cooler" | "cooling_tower" | "tank" | "substation" | "boiler"
+    ) {
         let device = read_link_device(r, kind, fluid, initial_k);
         let (component, device) = device?;
         return Some(Parsed::Link {

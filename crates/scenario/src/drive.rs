@@ -2,9 +2,9 @@
 //! their application to the plant at each step.
 
 use crate::error::ScenarioError;
-use crate::spec::{ItMode, Scenario};
+use crate::spec::{ItMode, Scenario, WeatherSource};
 use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
-use dctwin_inputs::{Resolver, TimeGrid, Weather};
+use dctwin_inputs::{Resolver, TimeGrid, TraceWeather, Weather};
 use dctwin_sim::Plant;
 use dctwin_sim::plant::{Heat, LinkThermal};
 use std::path::Path;
@@ -86,18 +86,7 @@ impl Drive {
             .into_iter()
             .map(|f| f * scale)
             .collect();
-        let air = match &scenario.weather.epw {
-            Some(epw) => Weather::load(epw, resolver)?.on_grid(&grid),
-            None => {
-                let psy = Psychrometrics::new(STANDARD_ATMOSPHERE_PA)
-                    .expect("standard atmosphere is a valid pressure");
-                let t = scenario.weather.dry_bulb_c.unwrap_or(DEFAULT_DRY_BULB_C) + 273.15;
-                let rh = (scenario.weather.relative_humidity)
-                    .unwrap_or(DEFAULT_RELATIVE_HUMIDITY)
-                    .clamp(0.0, 1.0);
-                vec![psy.air_from_relative_humidity(t, rh); grid.len]
-            }
-        };
+        let air = outdoor_air(&scenario.weather, resolver, &grid)?;
         let demand_w = match &scenario.heat_demand {
             None => None,
             Some(h) => {
@@ -164,6 +153,27 @@ impl Drive {
             }
         }
     }
+}
+
+/// Outdoor air at each step: from the EPW file, the weather trace, or the constant.
+fn outdoor_air(
+    weather: &WeatherSource,
+    resolver: &Resolver,
+    grid: &TimeGrid,
+) -> Result<Vec<MoistAir>, ScenarioError> {
+    if let Some(epw) = &weather.epw {
+        return Ok(Weather::load(epw, resolver)?.on_grid(grid));
+    }
+    if let Some(trace) = &weather.trace {
+        return Ok(TraceWeather::load(trace, resolver, grid)?.air);
+    }
+    let psy = Psychrometrics::new(STANDARD_ATMOSPHERE_PA)
+        .expect("standard atmosphere is a valid pressure");
+    let t = weather.dry_bulb_c.unwrap_or(DEFAULT_DRY_BULB_C) + 273.15;
+    let rh = (weather.relative_humidity)
+        .unwrap_or(DEFAULT_RELATIVE_HUMIDITY)
+        .clamp(0.0, 1.0);
+    Ok(vec![psy.air_from_relative_humidity(t, rh); grid.len])
 }
 
 /// The first column of a loaded trace.

@@ -65,6 +65,12 @@ pub struct RunSummary {
     pub rows: usize,
     /// States integrated.
     pub states: usize,
+    /// CVODE's internal steps over the run.
+    #[serde(default)]
+    pub integrator_steps: u64,
+    /// Peak resident memory of the process so far [MiB] (Linux; `None` where unknown).
+    #[serde(default)]
+    pub peak_memory_mib: Option<f64>,
     /// Energy balance: IT heat to liquid, in, out, stored, and residual relative [J, -].
     pub energy_balance: Balance,
     /// The series file.
@@ -188,6 +194,8 @@ pub fn run(
         wall_s: wall.elapsed().as_secs_f64(),
         rows: summary_series.rows,
         states: sim.snapshot().volume_k.len(),
+        integrator_steps: sim.integrator_stats().steps,
+        peak_memory_mib: peak_memory_mib(),
         energy_balance: Balance {
             in_j: balance.input_j(),
             out_j: balance.rejected_j + balance.reused_j + balance.lost_j,
@@ -350,4 +358,12 @@ fn value(path: &Path, key: &str, reason: String) -> ScenarioError {
         key: key.to_string(),
         reason,
     }
+}
+
+/// The process's peak resident set [MiB], from `/proc/self/status` (`VmHWM`, in kB).
+fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
 }

@@ -149,13 +149,19 @@ fn default_room_air_cop() -> f64 {
     DEFAULT_ROOM_AIR_COP
 }
 
-/// Outdoor air: an EPW file or a constant.
+/// Outdoor air: an EPW file, a trace, or a constant.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WeatherSource {
     /// EPW file (relative to the scenario or the data directory).
     #[serde(default)]
     pub epw: Option<PathBuf>,
+    /// A trace of outdoor air (`dctwin_inputs::weather_trace`): its columns, in order, the dry
+    /// bulb, the relative humidity (`1` or `%`) or dew point (a temperature), and optionally the
+    /// station pressure (`Pa`, `hPa`, `kPa`; default the standard atmosphere). With
+    /// `repeat_year` a typical year replays on any calendar year.
+    #[serde(default)]
+    pub trace: Option<TraceSpec>,
     /// Constant dry bulb [°C] when no file is given (default 15 °C).
     #[serde(default)]
     pub dry_bulb_c: Option<f64>,
@@ -312,6 +318,23 @@ impl Scenario {
                 "expected a positive number".into(),
             ));
         }
+        let w = &self.weather;
+        if w.epw.is_some() && w.trace.is_some() {
+            return Err(bad(
+                "weather.trace",
+                "give either an EPW file (epw) or a trace, not both".into(),
+            ));
+        }
+        if (w.epw.is_some() || w.trace.is_some())
+            && (w.dry_bulb_c.is_some() || w.relative_humidity.is_some())
+        {
+            return Err(bad(
+                "weather.dry_bulb_c",
+                "constant dry_bulb_c / relative_humidity are for runs without a weather file; \
+                 remove them or the file"
+                    .into(),
+            ));
+        }
         if let Some(h) = &self.heat_demand
             && let Some(p) = h.peak_kw
             && !(p > 0.0 && p.is_finite())
@@ -322,5 +345,35 @@ impl Scenario {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The error of `weather` under a minimal scenario.
+    fn weather_error(weather: &str) -> String {
+        let text = format!(
+            "model = \"m.toml\"\nstart = \"2022-01-01\"\nend = \"2022-01-02\"\n[weather]\n{weather}"
+        );
+        Scenario::parse(&text, Path::new("s.toml"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    }
+
+    const TRACE: &str = "trace = { file = \"w.csv\", time_column = \"t\", columns = [] }";
+
+    #[test]
+    fn one_weather_source() {
+        let both = weather_error(&format!("epw = \"w.epw\"\n{TRACE}"));
+        assert!(
+            both.contains("s.toml") && both.contains("weather.trace"),
+            "{both}"
+        );
+        let constant = weather_error(&format!("{TRACE}\ndry_bulb_c = 10.0"));
+        assert!(constant.contains("weather.dry_bulb_c"), "{constant}");
+        assert_eq!(weather_error(TRACE), "");
     }
 }

@@ -1,8 +1,9 @@
 //! A plant and its controllers from a checked facility model: each device of the model file
-//! (rack, dry cooler, substation, boiler, heat exchanger, heat-pump bank) attached to its link,
-//! each exchanger's supply controller made a PI loop on its valve.
+//! (rack, dry cooler, cooling tower, stratified tank, substation, boiler, heat exchanger,
+//! heat-pump bank with its staging) attached to its link, each exchanger's supply controller
+//! made a PI loop on its valve.
 
-use crate::control::{Actuator, ControlLoop, Controllers, Measured};
+use crate::control::{Actuator, BankStaging, ControlLoop, Controllers, Measured};
 use crate::error::SimError;
 use crate::plant::Plant;
 use dctwin_components::Component;
@@ -10,6 +11,7 @@ use dctwin_components::boiler::Boiler;
 use dctwin_components::controller::{Action, PiController, Setpoint};
 use dctwin_components::district::DistrictSubstation;
 use dctwin_components::rack::ColdPlateRack;
+use dctwin_components::tank::StratifiedTank;
 use dctwin_model::{Device, Facility, SupplyControl};
 use dctwin_network::Network;
 
@@ -55,6 +57,21 @@ fn attach(
             cooler,
             leaving_setpoint_k,
         } => plant.attach_dry_cooler(name(*link), *cooler, *leaving_setpoint_k),
+        Device::CoolingTower {
+            link,
+            tower,
+            leaving_setpoint_k,
+        } => plant.attach_cooling_tower(name(*link), *tower, *leaving_setpoint_k),
+        Device::Tank {
+            link,
+            spec,
+            top_at_from,
+            ambient_k,
+        } => {
+            let tank = StratifiedTank::new(spec, fluid(*link), fill_k(facility, *link))
+                .map_err(|e| invalid(*link, &e))?;
+            plant.attach_tank(name(*link), tank, *top_at_from, *ambient_k)
+        }
         Device::Substation { link, spec } => {
             let s = DistrictSubstation::new(spec, fluid(*link), fill_k(facility, *link))
                 .map_err(|e| invalid(*link, &e))?;
@@ -86,13 +103,20 @@ fn attach(
             condenser,
             bank,
             supply_setpoint_k,
-        } => plant.attach_heat_pumps(
-            hp,
-            name(*evaporator),
-            name(*condenser),
-            bank.clone(),
-            *supply_setpoint_k,
-        ),
+            staging,
+        } => {
+            plant.attach_heat_pumps(
+                hp,
+                name(*evaporator),
+                name(*condenser),
+                bank.clone(),
+                *supply_setpoint_k,
+            )?;
+            if let Some(last) = plant.heat_pumps.last_mut() {
+                last.staging = BankStaging::new(*staging);
+            }
+            Ok(())
+        }
     }
 }
 

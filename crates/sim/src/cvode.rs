@@ -442,13 +442,39 @@ impl Cvode {
     }
 
     /// Restart from `y` at `t_s`: after an event changed the equations or the state jumped.
-    /// CVODE forgets its step history and starts again at order 1.
+    /// CVODE forgets its step history and starts again at order 1, with the last step size it
+    /// used as its first try (its own estimate from the tolerances is tiny and would spend a
+    /// dozen steps growing back to where it was); a step that is too long fails its error test
+    /// and is cut.
     pub fn restart(&mut self, t_s: f64, y: &[f64]) -> Result<(), CvodeError> {
+        let last_step_s = self.last_step_s();
         self.carried = self.stats();
         self.state_mut().copy_from_slice(y);
         self.time_s = t_s;
         // SAFETY: live CVODE memory and vector.
-        unsafe { check(sys::CVodeReInit(self.memory, t_s, self.y), "CVodeReInit") }
+        unsafe {
+            check(sys::CVodeReInit(self.memory, t_s, self.y), "CVodeReInit")?;
+            // 0 lets CVODE estimate the first step itself.
+            check(
+                sys::CVodeSetInitStep(self.memory, last_step_s.unwrap_or(0.0)),
+                "CVodeSetInitStep",
+            )
+        }
+    }
+
+    /// The size of the last step taken since the last (re)start [s], if any.
+    fn last_step_s(&self) -> Option<f64> {
+        let mut steps: c_long = 0;
+        let mut h: f64 = 0.0;
+        // SAFETY: live CVODE memory; the outputs are plain locals.
+        unsafe {
+            sys::CVodeGetNumSteps(self.memory, &mut steps);
+            if steps == 0 {
+                return None;
+            }
+            sys::CVodeGetLastStep(self.memory, &mut h);
+        }
+        (h.is_finite() && h > 0.0).then_some(h)
     }
 
     /// Integrate to exactly `t_out_s` (never beyond: it is a stop time) with right-hand side

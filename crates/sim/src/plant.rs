@@ -5,15 +5,17 @@
 //! pump's shaft heat. Links with a mixing volume (pipes, racks, heat-exchanger sides, coolers,
 //! consumers) carry one state each: their outlet temperature. A plant is built from a network
 //! with defaults (pipes hold their geometric volume and lose heat to their ambient; heat sources
-//! get a small volume), then refined by attaching racks, exchangers, dry coolers, heat pumps,
-//! district consumers and boilers to named links.
+//! get a small volume), then refined by attaching racks, exchangers, dry coolers, cooling
+//! towers, heat pumps, stratified tanks, district consumers and boilers to named links. A tank
+//! is the one link with several states: one per layer.
 
+use crate::control::BankStaging;
 use crate::error::SimError;
 use dctwin_components::psychrometrics::MoistAir;
 use dctwin_components::{
-    Component, HeatDuty, MixingVolume, boiler::Boiler, district::DistrictSubstation,
-    dry_cooler::DryCooler, heat_exchanger::HeatExchanger, heat_pump::HeatPumpBank,
-    rack::ColdPlateRack,
+    Component, HeatDuty, MixingVolume, boiler::Boiler, cooling_tower::CoolingTower,
+    district::DistrictSubstation, dry_cooler::DryCooler, heat_exchanger::HeatExchanger,
+    heat_pump::HeatPumpBank, rack::ColdPlateRack, tank::StratifiedTank,
 };
 use dctwin_network::Network;
 
@@ -62,6 +64,17 @@ pub enum Heat {
     /// A dry cooler (index into [`Plant::dry_coolers`]).
     DryCooler {
         /// Which cooler.
+        index: usize,
+    },
+    /// A cooling tower (index into [`Plant::cooling_towers`]).
+    CoolingTower {
+        /// Which tower.
+        index: usize,
+    },
+    /// A stratified tank (index into [`Plant::tanks`]): the link holds one state per layer
+    /// and its [`LinkThermal::Volume`]'s volume is one layer's.
+    Tank {
+        /// Which tank.
         index: usize,
     },
     /// A district-heating substation taking its demand.
@@ -114,6 +127,39 @@ pub struct HeatPumps {
     pub supply_setpoint_k: f64,
     /// Heating demand set by the controller at the last control step [W].
     pub demand_w: f64,
+    /// Which of its units run (switched at the control step).
+    pub staging: BankStaging,
+}
+
+/// A cooling tower on a link, with its fan-speed controller's set-point.
+#[derive(Debug, Clone)]
+pub struct CoolingTowerUnit {
+    /// Name (for reports).
+    pub name: String,
+    /// Its link.
+    pub link: usize,
+    /// Its physics.
+    pub tower: CoolingTower,
+    /// Leaving-water set-point [K].
+    pub leaving_setpoint_k: f64,
+    /// Fan speed set at the last control step [-].
+    pub fan_speed: f64,
+}
+
+/// A stratified tank on a link: its layers are consecutive states, top first.
+#[derive(Debug, Clone)]
+pub struct TankUnit {
+    /// Name (for reports).
+    pub name: String,
+    /// Its link.
+    pub link: usize,
+    /// Its physics.
+    pub tank: StratifiedTank,
+    /// Whether the link's `from` end is the top (positive flow charges: in at the top, out at
+    /// the bottom); otherwise positive flow enters at the bottom.
+    pub top_at_from: bool,
+    /// Temperature around the tank [K].
+    pub ambient_k: f64,
 }
 
 /// A dry cooler on a link, with its fan-speed controller's set-point.
@@ -144,7 +190,11 @@ pub struct Plant {
     pub heat_pumps: Vec<HeatPumps>,
     /// Dry coolers.
     pub dry_coolers: Vec<DryCoolerUnit>,
-    /// Outdoor air (weather), used by dry coolers.
+    /// Cooling towers.
+    pub cooling_towers: Vec<CoolingTowerUnit>,
+    /// Stratified tanks.
+    pub tanks: Vec<TankUnit>,
+    /// Outdoor air (weather), used by dry coolers and cooling towers (its wet bulb).
     pub outdoor: MoistAir,
 }
 
@@ -160,6 +210,8 @@ impl Plant {
             exchangers: Vec::new(),
             heat_pumps: Vec::new(),
             dry_coolers: Vec::new(),
+            cooling_towers: Vec::new(),
+            tanks: Vec::new(),
             outdoor: MoistAir {
                 dry_bulb_k: 288.15,
                 humidity_ratio: 0.007,
@@ -176,6 +228,23 @@ impl Plant {
             })
     }
 
+    /// Index of the link called `name` to attach a device to: any link but a tank's (its
+    /// layers are states of their own, which another device cannot take over).
+    fn device_link(&self, name: &str) -> Result<usize, SimError> {
+        let l = self.link(name)?;
+        match &self.links[l] {
+            LinkThermal::Volume {
+                heat: Heat::Tank { .. },
+                ..
+            } => Err(SimError::InvalidDevice {
+                name: name.to_string(),
+                reason: "it is a stratified tank: no other device can be attached to it"
+                    .to_string(),
+            }),
+            _ => Ok(l),
+        }
+    }
+
     fn device_volume(&self, l: usize) -> MixingVolume {
         let fluid = self.network.fluid_of(l);
         let t = self.network.loops[self.network.links[l].loop_index].initial_temperature_k;
@@ -184,7 +253,7 @@ impl Plant {
 
     /// Make link `name` a rack.
     pub fn attach_rack(&mut self, name: &str, rack: ColdPlateRack) -> Result<(), SimError> {
-        let l = self.link(name)?;
+        let l = self.device_link(name)?;
         self.links[l] = LinkThermal::Volume {
             volume: rack.volume,
             heat: Heat::Rack(Box::new(rack)),
@@ -200,7 +269,7 @@ impl Plant {
         cold: &str,
         exchanger: HeatExchanger,
     ) -> Result<(), SimError> {
-        let (h, c) = (self.link(hot)?, self.link(cold)?);
+        let (h, c) = (self.device_link(hot)?, self.device_link(cold)?);
         let index = self.exchangers.len();
         for (l, is_hot) in [(h, true), (c, false)] {
             self.links[l] = LinkThermal::Volume {
@@ -218,7 +287,9 @@ impl Plant {
         Ok(())
     }
 
-    /// Put a heat-pump bank between an evaporator link and a condenser link.
+    /// Put a heat-pump bank between an evaporator link and a condenser link. Its units are
+    /// staged without delay (the fewest that carry the demand, [`BankStaging::immediate`]);
+    /// set [`HeatPumps::staging`] for hysteresis and minimum run times.
     pub fn attach_heat_pumps(
         &mut self,
         name: &str,
@@ -227,7 +298,7 @@ impl Plant {
         bank: HeatPumpBank,
         supply_setpoint_k: f64,
     ) -> Result<(), SimError> {
-        let (e, c) = (self.link(evaporator)?, self.link(condenser)?);
+        let (e, c) = (self.device_link(evaporator)?, self.device_link(condenser)?);
         let index = self.heat_pumps.len();
         for (l, condenser) in [(e, false), (c, true)] {
             self.links[l] = LinkThermal::Volume {
@@ -242,6 +313,7 @@ impl Plant {
             bank,
             supply_setpoint_k,
             demand_w: 0.0,
+            staging: BankStaging::immediate(),
         });
         Ok(())
     }
@@ -253,7 +325,7 @@ impl Plant {
         cooler: DryCooler,
         leaving_setpoint_k: f64,
     ) -> Result<(), SimError> {
-        let l = self.link(name)?;
+        let l = self.device_link(name)?;
         let index = self.dry_coolers.len();
         self.links[l] = LinkThermal::Volume {
             volume: self.device_volume(l),
@@ -269,6 +341,58 @@ impl Plant {
         Ok(())
     }
 
+    /// Make link `name` a cooling tower holding its leaving water at `leaving_setpoint_k` by
+    /// its fans (the wet bulb is the plant's outdoor air's).
+    pub fn attach_cooling_tower(
+        &mut self,
+        name: &str,
+        tower: CoolingTower,
+        leaving_setpoint_k: f64,
+    ) -> Result<(), SimError> {
+        let l = self.device_link(name)?;
+        let index = self.cooling_towers.len();
+        self.links[l] = LinkThermal::Volume {
+            volume: self.device_volume(l),
+            heat: Heat::CoolingTower { index },
+        };
+        self.cooling_towers.push(CoolingTowerUnit {
+            name: name.to_string(),
+            link: l,
+            tower,
+            leaving_setpoint_k,
+            fan_speed: 1.0,
+        });
+        Ok(())
+    }
+
+    /// Make link `name` a stratified tank, its `from` end at the top if `top_at_from`, losing
+    /// heat to `ambient_k`.
+    pub fn attach_tank(
+        &mut self,
+        name: &str,
+        tank: StratifiedTank,
+        top_at_from: bool,
+        ambient_k: f64,
+    ) -> Result<(), SimError> {
+        let l = self.device_link(name)?;
+        let index = self.tanks.len();
+        self.links[l] = LinkThermal::Volume {
+            volume: MixingVolume {
+                mass_kg: tank.layer_mass_kg,
+                solid_capacity_j_k: 0.0,
+            },
+            heat: Heat::Tank { index },
+        };
+        self.tanks.push(TankUnit {
+            name: name.to_string(),
+            link: l,
+            tank,
+            top_at_from,
+            ambient_k,
+        });
+        Ok(())
+    }
+
     /// Make link `name` (a heat consumer in the network, whose flow its valve sets) a district
     /// consumer.
     pub fn attach_district(
@@ -276,7 +400,7 @@ impl Plant {
         name: &str,
         consumer: DistrictSubstation,
     ) -> Result<(), SimError> {
-        let l = self.link(name)?;
+        let l = self.device_link(name)?;
         self.links[l] = LinkThermal::Volume {
             volume: consumer.volume,
             heat: Heat::District(Box::new(consumer)),
@@ -286,7 +410,7 @@ impl Plant {
 
     /// Make link `name` a backup boiler.
     pub fn attach_boiler(&mut self, name: &str, boiler: Boiler) -> Result<(), SimError> {
-        let l = self.link(name)?;
+        let l = self.device_link(name)?;
         self.links[l] = LinkThermal::Volume {
             volume: boiler.volume,
             heat: Heat::Boiler(Box::new(boiler)),
@@ -294,11 +418,21 @@ impl Plant {
         Ok(())
     }
 
-    /// Links with a volume, in state order.
+    /// The link of each temperature state, in state order: every link with a volume once,
+    /// a tank's link once per layer (its layers consecutive, top first).
     pub fn state_links(&self) -> Vec<usize> {
-        (0..self.links.len())
-            .filter(|&l| matches!(self.links[l], LinkThermal::Volume { .. }))
-            .collect()
+        let mut out = Vec::with_capacity(self.links.len());
+        for (l, t) in self.links.iter().enumerate() {
+            match t {
+                LinkThermal::Volume {
+                    heat: Heat::Tank { index },
+                    ..
+                } => out.extend(std::iter::repeat_n(l, self.tanks[*index].tank.layers())),
+                LinkThermal::Volume { .. } => out.push(l),
+                LinkThermal::Through => {}
+            }
+        }
+        out
     }
 }
 

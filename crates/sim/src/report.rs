@@ -1,8 +1,10 @@
 //! What a run reports: a snapshot at each reporting step and the energy balance of the run.
 
+use crate::dynamics::Dynamics;
+use crate::plant::{Heat, LinkThermal, Plant};
 use std::fmt;
 
-/// Facility totals at a reporting instant [W].
+/// Facility totals at a reporting instant [W], and the heat pumps running.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Totals {
     /// IT electric power of the racks [W].
@@ -11,7 +13,7 @@ pub struct Totals {
     pub it_heat_to_liquid_w: f64,
     /// Pumps' electric power [W].
     pub pump_electric_w: f64,
-    /// Dry-cooler fans' electric power [W].
+    /// Fans' electric power: dry coolers and cooling towers [W].
     pub fan_electric_w: f64,
     /// Heat pumps' electric power [W].
     pub heat_pump_electric_w: f64,
@@ -21,8 +23,55 @@ pub struct Totals {
     pub rejected_w: f64,
     /// Heat delivered to district consumers [W].
     pub reused_w: f64,
-    /// Heat lost by pipes [W].
+    /// Heat lost by pipes and tanks [W].
     pub lost_w: f64,
+    /// Heat-pump units running, all banks together [-].
+    pub heat_pump_units_on: usize,
+}
+
+impl Totals {
+    /// Add what the plant's devices do at the last evaluation of `dynamics` (everything but the
+    /// pumps, whose power needs the hydraulic state): IT power and heat, heat rejected, reused,
+    /// lost and added, fans and heat pumps.
+    pub fn add_devices(&mut self, plant: &Plant, dynamics: &Dynamics) {
+        for (l, thermal) in plant.links.iter().enumerate() {
+            let LinkThermal::Volume { heat, .. } = thermal else {
+                continue;
+            };
+            let q = dynamics.heat_w[l];
+            match heat {
+                Heat::Rack(r) => {
+                    self.it_power_w += r.it_power_w;
+                    self.it_heat_to_liquid_w += q;
+                }
+                Heat::Fixed { .. } if q > 0.0 => self.it_heat_to_liquid_w += q,
+                Heat::DryCooler { .. }
+                | Heat::CoolingTower { .. }
+                | Heat::Fixed { .. }
+                | Heat::Setpoint { .. }
+                    if q < 0.0 =>
+                {
+                    self.rejected_w -= q
+                }
+                Heat::District(_) => self.reused_w -= q,
+                Heat::Ambient { .. } | Heat::Tank { .. } => self.lost_w -= q,
+                Heat::Boiler(_) | Heat::Setpoint { .. } => self.boiler_w += q,
+                _ => {}
+            }
+        }
+        for d in &plant.dry_coolers {
+            self.fan_electric_w += d.cooler.fan.power_w(d.fan_speed);
+        }
+        for t in &plant.cooling_towers {
+            self.fan_electric_w += t.tower.fan.power_w(t.fan_speed);
+        }
+        for &(_, _, p) in &dynamics.heat_pump_w {
+            self.heat_pump_electric_w += p;
+        }
+        for hp in &plant.heat_pumps {
+            self.heat_pump_units_on += hp.staging.units_on();
+        }
+    }
 }
 
 /// The state at a reporting instant.

@@ -24,11 +24,17 @@ pub struct Settings {
     /// Control step [s]: inputs, controllers and flows change only at its multiples. 60 s
     /// matches the minute resolution of IT power traces.
     pub control_step_s: f64,
-    /// Relative tolerance of the integration.
+    /// Relative tolerance of the integration [-]. The default 1e-5 is 3 mK on a temperature of
+    /// 313 K: a local error per step well below a ±0.1 K sensor.
     pub relative_tolerance: f64,
-    /// Absolute tolerance on temperatures [K].
+    /// Absolute tolerance on temperatures [K]. The default 1 mK adds to the relative share.
+    /// With both defaults the temperatures of a trace-driven jupiter run stay within 0.01 K of
+    /// an rtol 1e-10 reference (`tests/accuracy.rs`).
     pub absolute_tolerance_k: f64,
-    /// Restart CVODE at every control step (inputs jump there); otherwise only at events.
+    /// Restart CVODE at every control step; otherwise only at events. Off by default: CVODE
+    /// stops exactly at each control step (a stop time), and a jump in the inputs there only
+    /// fails an error test or two, while a restart always falls back to order 1 and a tiny
+    /// first step (measured: 24 steps per minute with restarts, 1.8 without, on jupiter).
     pub restart_each_step: bool,
 }
 
@@ -36,9 +42,9 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             control_step_s: 60.0,
-            relative_tolerance: 1e-7,
-            absolute_tolerance_k: 1e-5,
-            restart_each_step: true,
+            relative_tolerance: 1e-5,
+            absolute_tolerance_k: 1e-3,
+            restart_each_step: false,
         }
     }
 }
@@ -244,8 +250,8 @@ impl Simulation {
             self.settings.control_step_s,
         );
         self.solve_flows(t0)?;
-        // Inputs, set-points and flows jump at control steps: CVODE's history from the last
-        // step would see a kink it cannot represent, so it starts afresh.
+        // Inputs, set-points and flows jump at control steps; CVODE stops there (a stop time)
+        // and its error test absorbs the jump. Events change the equations: a fresh start.
         if restart || self.settings.restart_each_step {
             let y = self.cvode.state().to_vec();
             self.cvode
@@ -479,32 +485,8 @@ impl Simulation {
                     )
                     .electric_w;
             }
-            if let LinkThermal::Volume { heat, .. } = &self.plant.links[l] {
-                let q = self.dynamics.heat_w[l];
-                match heat {
-                    Heat::Rack(r) => {
-                        totals.it_power_w += r.it_power_w;
-                        totals.it_heat_to_liquid_w += q;
-                    }
-                    Heat::Fixed { .. } if q > 0.0 => totals.it_heat_to_liquid_w += q,
-                    Heat::DryCooler { .. } | Heat::Fixed { .. } | Heat::Setpoint { .. }
-                        if q < 0.0 =>
-                    {
-                        totals.rejected_w -= q
-                    }
-                    Heat::District(_) => totals.reused_w -= q,
-                    Heat::Ambient { .. } => totals.lost_w -= q,
-                    Heat::Boiler(_) | Heat::Setpoint { .. } => totals.boiler_w += q,
-                    _ => {}
-                }
-            }
         }
-        for d in &self.plant.dry_coolers {
-            totals.fan_electric_w += d.cooler.fan.power_w(d.fan_speed);
-        }
-        for &(_, _, p) in &self.dynamics.heat_pump_w {
-            totals.heat_pump_electric_w += p;
-        }
+        totals.add_devices(&self.plant, &self.dynamics);
         let y = self.cvode.state();
         Snapshot {
             time_s: self.time_s,
