@@ -26,6 +26,11 @@ pub struct KpiSettings {
     /// Supply temperature limit for `hours_supply_over_limit`, K (for instance 313.15 K, the
     /// ASHRAE W40 limit). `None`: that KPI is not computed.
     pub supply_limit_k: Option<f64>,
+    /// How far above the limit a supply must read to count as over it [K]. A reading within
+    /// a sensor's tolerance of the limit cannot tell a breach from compliance; for a supply
+    /// held at the limit, a zero tolerance counts the controller's millikelvin ripple.
+    #[serde(default)]
+    pub supply_tolerance_k: f64,
 }
 
 /// Running sums of one period, in SI (J, kg, s, K).
@@ -209,6 +214,16 @@ impl Accumulator {
     /// 0 K, and an interval that starts before the previous one ends; a rejected interval
     /// leaves the accumulator unchanged.
     pub fn push(&mut self, iv: &Interval) -> Result<(), KpiError> {
+        if !(self.settings.supply_tolerance_k >= 0.0
+            && self.settings.supply_tolerance_k.is_finite())
+        {
+            return Err(KpiError::InvalidValue {
+                start: iso_utc(iv.start_s),
+                field: "supply_tolerance_k",
+                value: self.settings.supply_tolerance_k,
+                expected: "a finite temperature difference >= 0 K in KpiSettings",
+            });
+        }
         if let Some(limit) = self.settings.supply_limit_k
             && !(limit.is_finite() && limit > 0.0)
         {
@@ -228,7 +243,7 @@ impl Accumulator {
                 previous_end: iso_utc(previous_end),
             });
         }
-        let limit = self.settings.supply_limit_k;
+        let limit = (self.settings.supply_limit_k).map(|l| l + self.settings.supply_tolerance_k);
         let end = iv.end_s();
         let mut pieces = Vec::with_capacity(1);
         let mut t0 = iv.start_s;

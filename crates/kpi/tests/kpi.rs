@@ -12,6 +12,7 @@ const HAND_TOL: f64 = 1e-14;
 fn settings_42c() -> KpiSettings {
     KpiSettings {
         supply_limit_k: Some(k(42.0)),
+        supply_tolerance_k: 0.0,
     }
 }
 
@@ -418,6 +419,7 @@ fn bad_intervals_are_rejected_with_their_start() {
     // A bad setting is reported at the first push.
     let mut acc = Accumulator::new(KpiSettings {
         supply_limit_k: Some(f64::INFINITY),
+        supply_tolerance_k: 0.0,
     });
     assert!(matches!(
         acc.push(&a),
@@ -544,4 +546,33 @@ fn float_noise_at_a_month_boundary_is_not_an_overlap() {
     let months: Vec<(i32, u32)> = r.months.iter().map(|m| (m.year, m.month)).collect();
     assert_eq!(months, [(2024, 3), (2024, 4)]);
     close("hours", r.whole.hours, 3.0, 1e-9);
+}
+
+#[test]
+fn a_supply_within_the_sensor_tolerance_of_its_limit_does_not_count_as_over_it() {
+    // Interval a: 40 °C for 1 h; b: 45 °C for 2 h. Limit 39.6 °C: a is 0.4 K over.
+    let hours = |tolerance_k: f64| {
+        let mut acc = Accumulator::new(KpiSettings {
+            supply_limit_k: Some(k(39.6)),
+            supply_tolerance_k: tolerance_k,
+        });
+        for iv in hand_intervals() {
+            acc.push(&iv).unwrap();
+        }
+        acc.finish().whole.hours_supply_over_limit.unwrap()
+    };
+    close("no tolerance", hours(0.0), 3.0, HAND_TOL);
+    close("0.5 K tolerance", hours(0.5), 2.0, HAND_TOL);
+    close("6 K tolerance", hours(6.0), 0.0, HAND_TOL);
+    let mut acc = Accumulator::new(KpiSettings {
+        supply_limit_k: Some(k(40.0)),
+        supply_tolerance_k: -0.1,
+    });
+    assert!(matches!(
+        acc.push(&hand_intervals()[0]),
+        Err(KpiError::InvalidValue {
+            field: "supply_tolerance_k",
+            ..
+        })
+    ));
 }

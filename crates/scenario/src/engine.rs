@@ -124,6 +124,14 @@ pub fn run(
     let grid = TimeGrid::between(start_s, end_s, CONTROL_STEP_S)
         .map_err(|e| value(path, "start", e.to_string()))?;
     let events = events(&scenario, path, &facility, start_s, end_s)?;
+    let tolerance_k = scenario.kpi.supply_tolerance_k;
+    if !(tolerance_k.is_finite() && tolerance_k >= 0.0) {
+        return Err(value(
+            path,
+            "kpi.supply_tolerance_k",
+            format!("{tolerance_k} K: expected a temperature difference >= 0 K"),
+        ));
+    }
     let driven = Driven::of(&plant);
     let layout = Layout::new(&plant, &driven, scenario.output.devices);
     let drive = Drive::load(&scenario, path, &resolver, grid, driven)?;
@@ -137,6 +145,7 @@ pub fn run(
     let mut writer = SeriesWriter::create(&series_path, format, &layout.names)?;
     let settings = KpiSettings {
         supply_limit_k: scenario.kpi.supply_limit_c.map(|c| c + 273.15),
+        supply_tolerance_k: scenario.kpi.supply_tolerance_k,
     };
     let mut kpis = Accumulator::new(settings);
     let total_s = end_s - start_s;

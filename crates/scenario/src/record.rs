@@ -52,6 +52,7 @@ const TOTALS: &[&str] = &[
     "max_rack_supply_c",
     "peak_chip_c",
     "racks_over_class",
+    "heat_pump_units_on",
 ];
 
 impl Layout {
@@ -121,6 +122,13 @@ impl Layout {
             );
             add(format!("{}.heat_kw", d.name), DeviceColumn::HeatKw(d.link));
         }
+        for c in &plant.cooling_towers {
+            add(
+                format!("{}.leaving_c", c.name),
+                DeviceColumn::VolumeC(c.link),
+            );
+            add(format!("{}.heat_kw", c.name), DeviceColumn::HeatKw(c.link));
+        }
         for hp in &plant.heat_pumps {
             add(
                 format!("{}.condenser_c", hp.name),
@@ -148,8 +156,15 @@ impl Layout {
         self.state_of_link[l].map_or(f64::NAN, |i| s.volume_k[i])
     }
 
-    /// Rack extremes: highest supply [K], highest chip [K], racks above their class.
-    fn rack_extremes(&self, s: &Snapshot, drive: &Drive, step: usize) -> (f64, f64, u32) {
+    /// The highest rack supply and chip temperatures [K], and how many racks' supply is over
+    /// their class limit by more than `tolerance_k`.
+    fn rack_extremes(
+        &self,
+        s: &Snapshot,
+        drive: &Drive,
+        step: usize,
+        tolerance_k: f64,
+    ) -> (f64, f64, u32) {
         let mut max_supply: f64 = 0.0;
         let mut max_chip: f64 = 0.0;
         let mut over = 0;
@@ -160,7 +175,7 @@ impl Layout {
             let chip = self.volume_k(s, l) + r_per_w * power;
             max_supply = max_supply.max(supply);
             max_chip = max_chip.max(chip);
-            if supply > limit {
+            if supply > limit + tolerance_k {
                 over += 1;
             }
         }
@@ -186,7 +201,8 @@ impl Layout {
         let boiler_w = mean(e0.boiler_j, e1.boiler_j);
         let consumers_w = mean(e0.reused_j, e1.reused_j);
         let water_kg = now.water_used_kg - prev.water_used_kg;
-        let (max_supply, peak_chip, over) = self.rack_extremes(now, drive, last);
+        let (max_supply, peak_chip, over) =
+            self.rack_extremes(now, drive, last, scenario.kpi.supply_tolerance_k);
         let t = &now.totals;
         let interval = Interval {
             start_s: drive.grid.start_s + prev.time_s,
@@ -238,6 +254,7 @@ impl Layout {
             max_supply - 273.15,
             peak_chip - 273.15,
             f64::from(over),
+            t.heat_pump_units_on as f64,
         ];
         for d in &self.devices {
             row.push(match *d {

@@ -18,6 +18,10 @@ pub const DEFAULT_CONVERSION_EFFICIENCY: f64 = 0.97;
 /// Default coefficient of performance of the room air handling that removes the racks' heat
 /// to air (the share not captured by the cold plates) [-]: fans and free cooling.
 pub const DEFAULT_ROOM_AIR_COP: f64 = 10.0;
+/// Default margin above a supply limit before a reading counts as over it [K]: the tolerance
+/// of a class-B Pt100 at 40 °C (IEC 60751: ±(0.30 + 0.005·|t|) K). A supply held at its limit
+/// by a controller would otherwise count its millikelvin ripple as hours over the limit.
+pub const DEFAULT_SUPPLY_TOLERANCE_K: f64 = 0.5;
 /// Default carbon intensity of grid electricity [kg CO₂/kWh] (Germany 2022, Umweltbundesamt:
 /// 0.434).
 pub const DEFAULT_GRID_KG_CO2_PER_KWH: f64 = 0.434;
@@ -207,6 +211,9 @@ pub struct KpiSpec {
     /// Supply limit for the "hours over" KPI [°C]; default the racks' W-class limit.
     #[serde(default)]
     pub supply_limit_c: Option<f64>,
+    /// How far above a limit a supply must read to count as over it [K].
+    #[serde(default = "default_supply_tolerance")]
+    pub supply_tolerance_k: f64,
 }
 
 impl Default for KpiSpec {
@@ -214,8 +221,13 @@ impl Default for KpiSpec {
         KpiSpec {
             grid_kg_co2_per_kwh: DEFAULT_GRID_KG_CO2_PER_KWH,
             supply_limit_c: None,
+            supply_tolerance_k: DEFAULT_SUPPLY_TOLERANCE_K,
         }
     }
+}
+
+fn default_supply_tolerance() -> f64 {
+    DEFAULT_SUPPLY_TOLERANCE_K
 }
 
 fn default_grid() -> f64 {
