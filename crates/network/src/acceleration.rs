@@ -7,70 +7,162 @@
 //! (Walker & Ni, SIAM J. Numer. Anal. 49, 2011) combines the last few rounds like a multi-secant
 //! method and needs about half the rounds.
 
-use nalgebra::{DMatrix, DVector};
-
 /// Rounds combined. Two or three is the usual choice; more adds little and risks ill-conditioning.
 pub const DEPTH: usize = 3;
 
-/// History of the iteration: the last values of g(x) and of the residuals g(x) − x.
+/// History of the iteration: the differences of the last rounds' residuals f = g(x) − x and
+/// values g(x), and the last round's f and g. The buffers are kept between solves, so an
+/// iteration allocates nothing once they have grown.
 #[derive(Debug, Clone, Default)]
 pub struct Anderson {
-    g: Vec<Vec<f64>>,
-    f: Vec<Vec<f64>>,
+    /// Columns ΔF and ΔG, oldest first; the first `columns` are in use.
+    delta_f: Vec<Vec<f64>>,
+    delta_g: Vec<Vec<f64>>,
+    columns: usize,
+    /// The last round's f and g, when `has_last`.
+    f_last: Vec<f64>,
+    g_last: Vec<f64>,
+    has_last: bool,
+    /// This round's f (work array).
+    f_now: Vec<f64>,
 }
 
 impl Anderson {
     /// Forget the history (after a jump in the iteration, e.g. a status change).
     pub fn reset(&mut self) {
-        self.g.clear();
-        self.f.clear();
+        self.columns = 0;
+        self.has_last = false;
+    }
+
+    /// Start a new iteration on a map that has moved a little (the next step of a time loop):
+    /// keep the differences, which describe how g responds to x and still hold nearly, but not
+    /// the last point, which belongs to the old map. The first round of the new iteration then
+    /// already takes a multi-secant step instead of plain substitution.
+    pub fn restart(&mut self) {
+        self.has_last = false;
     }
 
     /// Given x and g(x), return the next x. Falls back to plain substitution (next x = g(x))
     /// while the history is empty, when the residual grew, or when the combination is
     /// ill-conditioned.
     pub fn next(&mut self, x: &[f64], g: &[f64]) -> Vec<f64> {
-        let f: Vec<f64> = g.iter().zip(x).map(|(g, x)| g - x).collect();
-        if let Some(last) = self.f.last()
-            && norm(&f) > norm(last)
+        let mut out = Vec::new();
+        self.next_into(x, g, &mut out);
+        out
+    }
+
+    /// As [`Anderson::next`], writing the next x into `out`.
+    pub fn next_into(&mut self, x: &[f64], g: &[f64], out: &mut Vec<f64>) {
+        self.f_now.clear();
+        self.f_now.extend(g.iter().zip(x).map(|(g, x)| g - x));
+        if self.has_last && (self.f_last.len() != g.len() || norm(&self.f_now) > norm(&self.f_last))
         {
             self.reset();
         }
-        self.g.push(g.to_vec());
-        self.f.push(f);
-        if self.g.len() > DEPTH + 1 {
-            self.g.remove(0);
-            self.f.remove(0);
+        if self.columns > 0 && self.delta_f[0].len() != g.len() {
+            self.reset();
         }
-        self.combine().unwrap_or_else(|| g.to_vec())
+        if self.has_last {
+            if self.columns == DEPTH {
+                self.delta_f.rotate_left(1);
+                self.delta_g.rotate_left(1);
+                self.columns -= 1;
+            }
+            if self.delta_f.len() == self.columns {
+                self.delta_f.push(Vec::with_capacity(g.len()));
+                self.delta_g.push(Vec::with_capacity(g.len()));
+            }
+            let (df, dg) = (
+                &mut self.delta_f[self.columns],
+                &mut self.delta_g[self.columns],
+            );
+            df.clear();
+            df.extend(self.f_now.iter().zip(&self.f_last).map(|(a, b)| a - b));
+            dg.clear();
+            dg.extend(g.iter().zip(&self.g_last).map(|(a, b)| a - b));
+            self.columns += 1;
+        }
+        std::mem::swap(&mut self.f_last, &mut self.f_now);
+        self.g_last.clear();
+        self.g_last.extend_from_slice(g);
+        self.has_last = true;
+        if !self.combine(g, out) {
+            out.clear();
+            out.extend_from_slice(g);
+        }
     }
 
-    /// x = g_k − ΔG γ with γ minimising |f_k − ΔF γ|.
-    fn combine(&self) -> Option<Vec<f64>> {
-        let k = self.f.len();
-        if k < 2 {
-            return None;
+    /// x = g − ΔG γ with γ minimising |f − ΔF γ| (f, g this round's), into `out`; false if
+    /// there is no combination to make (no history, degenerate or non-finite).
+    fn combine(&self, g: &[f64], out: &mut Vec<f64>) -> bool {
+        let columns = self.columns;
+        if columns == 0 {
+            return false;
         }
-        let n = self.f[0].len();
-        let columns = k - 1;
-        let delta_f = DMatrix::from_fn(n, columns, |r, c| self.f[c + 1][r] - self.f[c][r]);
-        let f_k = DVector::from_column_slice(&self.f[k - 1]);
-        let normal = delta_f.transpose() * &delta_f;
+        let (df, dg, f) = (
+            &self.delta_f[..columns],
+            &self.delta_g[..columns],
+            &self.f_last,
+        );
+        // Normal equations ΔFᵀΔF γ = ΔFᵀ f, at most DEPTH × DEPTH.
+        let mut normal = [[0.0f64; DEPTH]; DEPTH];
+        let mut rhs = [0.0f64; DEPTH];
+        for a in 0..columns {
+            for b in 0..=a {
+                let dot: f64 = df[a].iter().zip(&df[b]).map(|(x, y)| x * y).sum();
+                normal[a][b] = dot;
+                normal[b][a] = dot;
+            }
+            rhs[a] = df[a].iter().zip(f).map(|(x, y)| x * y).sum();
+        }
         // A tiny Tikhonov term keeps nearly parallel differences from blowing γ up.
-        let scale = normal.diagonal().max();
+        let scale = (0..columns).map(|c| normal[c][c]).fold(f64::MIN, f64::max);
         if scale <= 0.0 || !scale.is_finite() {
-            return None;
+            return false;
         }
-        let regularised = normal + DMatrix::identity(columns, columns) * (1e-12 * scale);
-        let gamma = regularised.cholesky()?.solve(&(delta_f.transpose() * f_k));
-        let mut x = self.g[k - 1].clone();
-        for (c, &gc) in gamma.iter().enumerate() {
-            for (r, xr) in x.iter_mut().enumerate() {
-                *xr -= gc * (self.g[c + 1][r] - self.g[c][r]);
+        for (c, row) in normal.iter_mut().enumerate().take(columns) {
+            row[c] += 1e-12 * scale;
+        }
+        let Some(gamma) = cholesky_solve(&normal, &rhs, columns) else {
+            return false;
+        };
+        out.clear();
+        out.extend_from_slice(g);
+        for (column, &gc) in dg.iter().zip(&gamma) {
+            for (xr, d) in out.iter_mut().zip(column) {
+                *xr -= gc * d;
             }
         }
-        x.iter().all(|v| v.is_finite()).then_some(x)
+        out.iter().all(|v| v.is_finite())
     }
+}
+
+/// Solve the leading `n` × `n` block of a symmetric positive definite system by Cholesky;
+/// `None` if a pivot is not positive.
+fn cholesky_solve(a: &[[f64; DEPTH]; DEPTH], b: &[f64; DEPTH], n: usize) -> Option<[f64; DEPTH]> {
+    let mut l = [[0.0f64; DEPTH]; DEPTH];
+    for i in 0..n {
+        for j in 0..=i {
+            let s = a[i][j] - (0..j).map(|k| l[i][k] * l[j][k]).sum::<f64>();
+            if i == j {
+                if s.is_nan() || s <= 0.0 {
+                    return None;
+                }
+                l[i][i] = s.sqrt();
+            } else {
+                l[i][j] = s / l[j][j];
+            }
+        }
+    }
+    let mut y = [0.0f64; DEPTH];
+    for i in 0..n {
+        y[i] = (b[i] - (0..i).map(|k| l[i][k] * y[k]).sum::<f64>()) / l[i][i];
+    }
+    let mut x = [0.0f64; DEPTH];
+    for i in (0..n).rev() {
+        x[i] = (y[i] - (i + 1..n).map(|k| l[k][i] * x[k]).sum::<f64>()) / l[i][i];
+    }
+    Some(x)
 }
 
 fn norm(v: &[f64]) -> f64 {

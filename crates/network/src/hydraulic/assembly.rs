@@ -90,22 +90,33 @@ pub fn assemble(
     c: &Coefficients,
     system: &mut NodeSystem,
 ) {
-    system.clear();
-    for (l, link) in network.links.iter().enumerate() {
-        let (y, a) = (c.y[l], c.a[l]);
+    system.values.fill(0.0);
+    for (l, &y) in c.y.iter().enumerate() {
         system.add_conductance(l, y);
-        let slots = system.slots[l];
-        if let Some(r) = slots.row_from {
-            system.rhs[r] -= a;
-            if slots.row_to.is_none() {
-                system.rhs[r] += y * state.pressure_pa[link.to];
+    }
+    assemble_rhs(network, state, c, system);
+}
+
+/// Assemble the right-hand side alone (the matrix depends on the conductances only, the
+/// right-hand side also on the intercepts and the fixed pressures).
+pub fn assemble_rhs(
+    network: &Network,
+    state: &HydraulicState,
+    c: &Coefficients,
+    system: &mut NodeSystem,
+) {
+    system.rhs.fill(0.0);
+    let rhs = system.rhs.as_mut_slice();
+    let links = network.links.iter().zip(&system.slots).zip(&c.y).zip(&c.a);
+    for (((link, slots), &y), &a) in links {
+        match (slots.row_from, slots.row_to) {
+            (Some(f), Some(t)) => {
+                rhs[f] -= a;
+                rhs[t] += a;
             }
-        }
-        if let Some(r) = slots.row_to {
-            system.rhs[r] += a;
-            if slots.row_from.is_none() {
-                system.rhs[r] += y * state.pressure_pa[link.from];
-            }
+            (Some(f), None) => rhs[f] += y * state.pressure_pa[link.to] - a,
+            (None, Some(t)) => rhs[t] += y * state.pressure_pa[link.from] + a,
+            (None, None) => {}
         }
     }
 }

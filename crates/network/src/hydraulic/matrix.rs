@@ -1,12 +1,12 @@
 //! The node system of Newton's method: a symmetric positive definite matrix over the nodes of
 //! unknown pressure, its sparsity pattern fixed once (in minimum-degree order), factorised by a
-//! sparse Cholesky whose symbolic analysis is reused from iteration to iteration.
+//! sparse LDLᵀ whose symbolic analysis is done once, when the solver is laid out (`ldl.rs`).
 
+use super::ldl::Ldl;
 use crate::graph::Network;
 use crate::ordering::minimum_degree;
 use nalgebra::DVector;
-use nalgebra_sparse::factorization::CscCholesky;
-use nalgebra_sparse::{CscMatrix, pattern::SparsityPattern};
+use nalgebra_sparse::pattern::SparsityPattern;
 
 /// Where a link writes into the matrix: positions in the value array of (i,i), (j,j), (i,j),
 /// (j,i), each absent when that node's pressure is fixed.
@@ -37,7 +37,7 @@ pub struct NodeSystem {
     pub rhs: DVector<f64>,
     /// Unknown pressures in row order, after [`NodeSystem::solve`].
     pub solution: DVector<f64>,
-    cholesky: Option<CscCholesky<f64>>,
+    factor: Ldl,
 }
 
 /// The node system could not be factorised.
@@ -110,6 +110,7 @@ impl NodeSystem {
             })
             .collect();
         let nnz = pattern.nnz();
+        let factor = Ldl::analyse(dim, pattern.major_offsets(), pattern.minor_indices());
         NodeSystem {
             row_of_node,
             node_of_row,
@@ -118,7 +119,7 @@ impl NodeSystem {
             values: vec![0.0; nnz],
             rhs: DVector::zeros(dim),
             solution: DVector::zeros(dim),
-            cholesky: None,
+            factor,
         }
     }
 
@@ -129,18 +130,22 @@ impl NodeSystem {
 
     /// Clear values and right-hand side before assembly.
     pub fn clear(&mut self) {
-        self.values.iter_mut().for_each(|v| *v = 0.0);
+        self.values.fill(0.0);
         self.rhs.fill(0.0);
     }
 
     /// Add a link of conductance `y` [(kg/s)/Pa] between its nodes.
     pub fn add_conductance(&mut self, link: usize, y: f64) {
         let s = self.slots[link];
-        for slot in [s.diag_from, s.diag_to].into_iter().flatten() {
-            self.values[slot] += y;
+        if let Some(p) = s.diag_from {
+            self.values[p] += y;
         }
-        for slot in [s.off_from_to, s.off_to_from].into_iter().flatten() {
-            self.values[slot] -= y;
+        if let Some(p) = s.diag_to {
+            self.values[p] += y;
+        }
+        if let (Some(a), Some(b)) = (s.off_from_to, s.off_to_from) {
+            self.values[a] -= y;
+            self.values[b] -= y;
         }
     }
 
@@ -150,22 +155,18 @@ impl NodeSystem {
         if self.dimension() == 0 {
             return Ok(());
         }
-        match &mut self.cholesky {
-            Some(c) => c.refactor(&self.values).map_err(|_| NotPositiveDefinite)?,
-            None => {
-                let matrix = CscMatrix::try_from_pattern_and_values(
-                    self.pattern.clone(),
-                    self.values.clone(),
-                )
-                .expect("values match the pattern");
-                self.cholesky =
-                    Some(CscCholesky::factor(&matrix).map_err(|_| NotPositiveDefinite)?);
-            }
-        }
-        let chol = self.cholesky.as_ref().expect("factorised above");
-        self.solution.copy_from(&self.rhs);
-        chol.solve_mut(&mut self.solution);
+        self.factor
+            .factor(&self.values)
+            .map_err(|_| NotPositiveDefinite)?;
+        self.solve_factored();
         Ok(())
+    }
+
+    /// Solve for a new right-hand side with the last factorisation (the matrix unchanged since
+    /// the last [`NodeSystem::solve`]). The result lands in [`NodeSystem::solution`].
+    pub fn solve_factored(&mut self) {
+        self.solution.copy_from(&self.rhs);
+        self.factor.solve_in_place(self.solution.as_mut_slice());
     }
 
     /// Rows whose diagonal is not positive (nodes with no conducting link): for diagnosis.

@@ -3,6 +3,7 @@
 //! system, and the iteration with its status checks.
 
 pub mod assembly;
+pub mod ldl;
 pub mod matrix;
 pub mod newton;
 pub mod state;

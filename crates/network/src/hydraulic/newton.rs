@@ -1,7 +1,7 @@
 //! Newton's iteration on the node system, with EPANET-style status checks between converged
 //! solves (check valves opening or shutting, pump drives reaching their speed limit).
 
-use super::assembly::{Coefficients, assemble, linearise};
+use super::assembly::{Coefficients, assemble, assemble_rhs, linearise};
 use super::matrix::NodeSystem;
 use super::state::HydraulicState;
 use crate::error::SolveError;
@@ -13,9 +13,14 @@ pub const RELATIVE_FLOW_TOLERANCE: f64 = 1.0e-8;
 /// Newton iterations allowed per status round (and per coupling with temperatures).
 pub const MAX_ITERATIONS: usize = 200;
 /// Iteration after which steps are halved, for the rare case Newton oscillates.
-const DAMPING_AFTER: usize = 40;
+pub const DAMPING_AFTER: usize = 40;
 /// Status rounds allowed before giving up on a cycling status.
 pub const MAX_STATUS_ROUNDS: usize = 20;
+/// Largest relative change of any link's conductance for which a Newton step keeps the last
+/// factorisation (a chord step: the last slopes, today's pressure drops). The step then
+/// converges by about this factor instead of quadratically, which near convergence, where the
+/// conductances barely move, is as fast; and it saves the factorisation.
+pub const REUSE_FACTOR_TOLERANCE: f64 = 1.0e-4;
 
 /// What a solve cost.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -26,13 +31,17 @@ pub struct SolveStats {
     pub status_rounds: usize,
 }
 
-/// The reusable solver of a network: its node system (with the Cholesky's symbolic analysis)
+/// The reusable solver of a network: its node system (with the LDLᵀ's symbolic analysis)
 /// and work arrays.
 pub struct HydraulicSolver {
     system: NodeSystem,
     coefficients: Coefficients,
     next_flow: Vec<f64>,
     statuses_changed: bool,
+    /// The conductances of the last factorisation (empty: none yet).
+    factored_y: Vec<f64>,
+    /// The heat consumers' links (fixed flows).
+    consumers: Vec<usize>,
 }
 
 impl HydraulicSolver {
@@ -43,6 +52,11 @@ impl HydraulicSolver {
             coefficients: Coefficients::default(),
             next_flow: vec![0.0; network.links.len()],
             statuses_changed: false,
+            factored_y: Vec::new(),
+            consumers: (network.links.iter().enumerate())
+                .filter(|(_, link)| matches!(link.component, Component::HeatConsumer(_)))
+                .map(|(l, _)| l)
+                .collect(),
         }
     }
 
@@ -60,17 +74,27 @@ impl HydraulicSolver {
                 *p = fixed;
             }
         }
-        linearise(network, state, &mut self.coefficients);
-        assemble(network, state, &self.coefficients, &mut self.system);
-        self.system.solve().map_err(|_| self.singular(network))?;
-        for (row, &node) in self.system.node_of_row.iter().enumerate() {
-            state.pressure_pa[node] = self.system.solution[row];
-        }
         let relax = if iteration % MAX_ITERATIONS > DAMPING_AFTER {
             0.5
         } else {
             1.0
         };
+        linearise(network, state, &mut self.coefficients);
+        if relax == 1.0 && self.factorisation_holds() {
+            self.use_factored_slopes(state);
+            assemble_rhs(network, state, &self.coefficients, &mut self.system);
+            self.system.solve_factored();
+        } else {
+            assemble(network, state, &self.coefficients, &mut self.system);
+            if self.system.solve().is_err() {
+                self.factored_y.clear();
+                return Err(self.singular(network));
+            }
+            self.factored_y.clone_from(&self.coefficients.y);
+        }
+        for (row, &node) in self.system.node_of_row.iter().enumerate() {
+            state.pressure_pa[node] = self.system.solution[row];
+        }
         let (mut change, mut total) = (0.0, 0.0);
         for (l, link) in network.links.iter().enumerate() {
             let (y, a) = (self.coefficients.y[l], self.coefficients.a[l]);
@@ -89,6 +113,80 @@ impl HydraulicSolver {
         }
         std::mem::swap(&mut state.mass_flow_kg_s, &mut self.next_flow);
         Ok(change <= RELATIVE_FLOW_TOLERANCE * total + 1e-12)
+    }
+
+    /// Whether every conductance is within [`REUSE_FACTOR_TOLERANCE`] of the one last
+    /// factorised.
+    fn factorisation_holds(&self) -> bool {
+        let y = &self.coefficients.y;
+        self.factored_y.len() == y.len()
+            && (y.iter().zip(&self.factored_y))
+                .all(|(y, f)| (y - f).abs() <= REUSE_FACTOR_TOLERANCE * f.abs())
+    }
+
+    /// Turn the linearisation into a chord step on the factorised conductances: each link's
+    /// pressure drop at its current flow, dp = (ṁ − a)/y, kept, its slope taken from the last
+    /// factorisation.
+    fn use_factored_slopes(&mut self, state: &HydraulicState) {
+        let c = &mut self.coefficients;
+        let links = c.y.iter_mut().zip(c.a.iter_mut()).zip(&self.factored_y);
+        for (((y, a), &f), &m) in links.zip(&state.mass_flow_kg_s) {
+            if *y != f {
+                *a = m - (m - *a) * (f / *y);
+                *y = f;
+            }
+        }
+    }
+
+    /// Re-solve the last Newton step's linear system with the heat consumers holding their
+    /// flows in `state` now: the right-hand side changes, the linearisation and its
+    /// factorisation are kept. The flows and pressures become those the last step would have
+    /// given with these consumer flows: in a tree they are exact (mass balance), in meshes they
+    /// carry the last linearisation's error, which the next [`HydraulicSolver::step`] corrects.
+    /// Lets the steady coupling iterate consumers and heat transport at the price of a
+    /// triangular solve. Call only after a successful `step` on the same network. Returns
+    /// false, leaving `state` as it was, if a pressure or flow came out non-finite.
+    pub fn resolve_consumer_flows(
+        &mut self,
+        network: &Network,
+        state: &mut HydraulicState,
+    ) -> bool {
+        // Only the consumers' intercepts change: move their terms of the right-hand side.
+        let rhs = self.system.rhs.as_mut_slice();
+        for &l in &self.consumers {
+            let flow = state.consumer_flow_kg_s[l];
+            let change = flow - self.coefficients.a[l];
+            self.coefficients.a[l] = flow;
+            let slots = self.system.slots[l];
+            if let Some(f) = slots.row_from {
+                rhs[f] -= change;
+            }
+            if let Some(t) = slots.row_to {
+                rhs[t] += change;
+            }
+        }
+        self.system.solve_factored();
+        if !self.system.solution.iter().all(|p| p.is_finite()) {
+            return false;
+        }
+        let pressure = |n: usize| match self.system.row_of_node[n] {
+            Some(row) => self.system.solution[row],
+            None => state.pressure_pa[n],
+        };
+        let links = (network.links.iter())
+            .zip(&self.coefficients.y)
+            .zip(&self.coefficients.a);
+        for (((link, &y), &a), m) in links.zip(self.next_flow.iter_mut()) {
+            *m = a + y * (pressure(link.from) - pressure(link.to));
+        }
+        if !self.next_flow.iter().all(|m| m.is_finite()) {
+            return false;
+        }
+        for (row, &node) in self.system.node_of_row.iter().enumerate() {
+            state.pressure_pa[node] = self.system.solution[row];
+        }
+        std::mem::swap(&mut state.mass_flow_kg_s, &mut self.next_flow);
+        true
     }
 
     /// Solve the flows and pressures alone, with the fluid properties and consumer flows in
