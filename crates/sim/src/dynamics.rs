@@ -93,8 +93,8 @@ pub struct Dynamics {
     sensitivity: Vec<Vec<(usize, f64)>>,
     /// Counts the flow changes, so a Jacobian knows whether it is from the current flows.
     generation: u64,
-    /// The node each link flowed into when the nodes were last ordered (`usize::MAX`: no
-    /// flow); empty before the first ordering.
+    /// The node each link flows into ([`NOT_FLOWING`] if it does not), as of the last
+    /// [`Dynamics::set_flows`]; the node order was built from it.
     downstream: Vec<usize>,
     /// Each exchanger's UA at this control step's flows [W/K] (0: a side without flow).
     exchanger_ua_w_k: Vec<f64>,
@@ -174,6 +174,9 @@ pub(crate) struct VolumeTerm {
     /// Whether it is a tank layer (its heat is in `tank_w`).
     pub layer: bool,
 }
+
+/// Marks a link without flow in [`Dynamics`]' per-link downstream nodes.
+const NOT_FLOWING: usize = usize::MAX;
 
 impl Dynamics {
     /// The state layout of `plant`: one temperature per volume, then the accounts.
@@ -258,18 +261,20 @@ impl Dynamics {
         }
         // Flows change every control step, their directions rarely: the node order holds
         // while every link still flows (or not) into the same node.
-        if self.same_directions(plant) {
-            self.plan(plant);
-            self.generation += 1;
-            return Ok(());
+        if !self.same_directions(plant) {
+            self.index_inflows(plant.network.node_count());
+            self.order_nodes(plant)?;
         }
-        let network = &plant.network;
-        let n = network.node_count();
+        self.plan(plant);
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// Each node's inflowing links, from the links' downstream nodes (a counting sort).
+    fn index_inflows(&mut self, n: usize) {
         let mut count = vec![0usize; n + 1];
-        for (l, &m) in flows.iter().enumerate() {
-            if m.abs() > NO_FLOW_KG_S {
-                count[network.downstream(l, m) + 1] += 1;
-            }
+        for &d in self.downstream.iter().filter(|&&d| d != NOT_FLOWING) {
+            count[d + 1] += 1;
         }
         for i in 0..n {
             count[i + 1] += count[i];
@@ -278,17 +283,12 @@ impl Dynamics {
         self.inflow.clear();
         self.inflow.resize(count[n], 0);
         let mut fill = count;
-        for (l, &m) in flows.iter().enumerate() {
-            if m.abs() > NO_FLOW_KG_S {
-                let d = network.downstream(l, m);
+        for (l, &d) in self.downstream.iter().enumerate() {
+            if d != NOT_FLOWING {
                 self.inflow[fill[d]] = l;
                 fill[d] += 1;
             }
         }
-        self.order_nodes(plant)?;
-        self.plan(plant);
-        self.generation += 1;
-        Ok(())
     }
 
     /// Whether every link flows into the same node as at the last ordering (or still does
@@ -296,12 +296,12 @@ impl Dynamics {
     fn same_directions(&mut self, plant: &Plant) -> bool {
         let network = &plant.network;
         let mut same = self.downstream.len() == self.flow_kg_s.len();
-        self.downstream.resize(self.flow_kg_s.len(), usize::MAX);
+        self.downstream.resize(self.flow_kg_s.len(), NOT_FLOWING);
         for (l, (&m, d)) in self.flow_kg_s.iter().zip(&mut self.downstream).enumerate() {
             let now = if m.abs() > NO_FLOW_KG_S {
                 network.downstream(l, m)
             } else {
-                usize::MAX
+                NOT_FLOWING
             };
             same &= *d == now;
             *d = now;
