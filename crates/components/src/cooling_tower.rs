@@ -36,7 +36,7 @@
 //! bulb is warmed toward it (negative duty, no evaporation counted). The wet-bulb dependence of
 //! KaV that EnergyPlus adds by a fitted curve is not modelled.
 
-use crate::dry_cooler::{DEFAULT_MIN_FAN_SPEED, Fan};
+use crate::dry_cooler::{DEFAULT_MIN_FAN_SPEED, Fan, fan_speed_root};
 use crate::heat_exchanger::{FlowArrangement, mean_specific_heat_j_kg_k};
 use crate::parameter::{check, positive};
 use crate::psychrometrics::{self, Psychrometrics};
@@ -468,7 +468,7 @@ impl CoolingTower {
     }
 
     /// The fan speed in [0, 1] at which water entering at `t_water_in_k` leaves at `target_k`,
-    /// by bisection (the leaving water falls as the speed rises, cycling below the minimum
+    /// by Brent's method (the leaving water falls as the speed rises, cycling below the minimum
     /// speed). 1 if even full speed leaves it warmer, 0 if it needs no cooling or the wet bulb
     /// is not below it.
     pub fn fan_speed_for(
@@ -489,16 +489,10 @@ impl CoolingTower {
         if leaving(1.0) >= target_k {
             return 1.0;
         }
-        let (mut lo, mut hi) = (0.0, 1.0);
-        while hi - lo > FAN_SPEED_TOLERANCE {
-            let mid = 0.5 * (lo + hi);
-            if leaving(mid) > target_k {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
+        if leaving(0.0) <= target_k {
+            return 0.0;
         }
-        0.5 * (lo + hi)
+        fan_speed_root(|s| leaving(s) - target_k, 0.0, 1.0, FAN_SPEED_TOLERANCE)
     }
 }
 

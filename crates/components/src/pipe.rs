@@ -31,7 +31,7 @@ struct FrictionDrop {
 }
 
 /// A straight round pipe.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pipe {
     /// Length [m].
     pub length_m: f64,

@@ -12,6 +12,8 @@
 //! costs a fraction of a general sparse factorisation.
 //! LDLᵀ rather than LLᵀ needs no square roots; the matrix is symmetric positive definite, so D > 0.
 
+use std::ops::Range;
+
 /// The symbolic analysis and the numeric factor of one sparsity pattern.
 #[derive(Debug, Clone)]
 pub struct Ldl {
@@ -24,7 +26,9 @@ pub struct Ldl {
     factor: Vec<f64>,
     /// (position in `factor`, position in the matrix's value array): where A's entries of the
     /// lower triangle and diagonal start out; the other positions of L (fill) start at zero.
+    /// Column by column, column j's at `load[load_offsets[j]..load_offsets[j + 1]]`.
     load: Vec<(usize, usize)>,
+    load_offsets: Vec<usize>,
     /// Per column j: offsets into `updates` of the updates eliminating j makes.
     update_offsets: Vec<usize>,
     /// (target, a, b): factor[target] −= factor[a]·factor[b] / d_j, a and b entries of column
@@ -100,6 +104,7 @@ impl Ldl {
         };
 
         let mut load = Vec::new();
+        let mut load_offsets = vec![0];
         for j in 0..n {
             for (p, i) in column(j) {
                 if i == j {
@@ -108,6 +113,7 @@ impl Ldl {
                     load.push((position(j, i), p));
                 }
             }
+            load_offsets.push(load.len());
         }
         let mut update_offsets = Vec::with_capacity(n + 1);
         let mut updates = Vec::new();
@@ -127,6 +133,7 @@ impl Ldl {
             l_rows,
             factor: vec![0.0; nnz + n],
             load,
+            load_offsets,
             update_offsets,
             updates,
         }
@@ -139,14 +146,27 @@ impl Ldl {
 
     /// Factorise the matrix whose values (in the analysed pattern's order) are `values`.
     pub fn factor(&mut self, values: &[f64]) -> Result<(), NotPositive> {
-        let n = self.dimension();
+        self.factor_block(values, 0..self.dimension())
+    }
+
+    /// Refactorise the diagonal block of `columns` alone, the rest of the factor kept. Exact
+    /// when no entry of the matrix joins these columns to others (a block of a block-diagonal
+    /// matrix: the hydraulic group of a loop coupled to the others by heat only): elimination
+    /// then never leaves the block.
+    pub fn factor_block(
+        &mut self,
+        values: &[f64],
+        columns: Range<usize>,
+    ) -> Result<(), NotPositive> {
         let nnz = self.l_rows.len();
         let f = &mut self.factor;
-        f.fill(0.0);
-        for &(target, source) in &self.load {
+        f[self.l_offsets[columns.start]..self.l_offsets[columns.end]].fill(0.0);
+        f[nnz + columns.start..nnz + columns.end].fill(0.0);
+        let loads = self.load_offsets[columns.start]..self.load_offsets[columns.end];
+        for &(target, source) in &self.load[loads] {
             f[target] = values[source];
         }
-        for j in 0..n {
+        for j in columns {
             let d = f[nnz + j];
             if !(d > 0.0 && d.is_finite()) {
                 return Err(NotPositive);
@@ -165,11 +185,16 @@ impl Ldl {
 
     /// Solve A x = b in place (`x` holds b on entry), with the last factorisation.
     pub fn solve_in_place(&self, x: &mut [f64]) {
-        let n = self.dimension();
-        let x = &mut x[..n];
+        self.solve_block(x, 0..self.dimension());
+    }
+
+    /// Solve the diagonal block `block` alone (see [`Ldl::factor_block`]): `x`'s entries
+    /// in that range hold its right-hand side on entry and its solution on return; the others
+    /// are left alone.
+    pub fn solve_block(&self, x: &mut [f64], block: Range<usize>) {
         let (l, d) = self.factor.split_at(self.l_rows.len());
-        let columns = self.l_offsets.windows(2);
-        for (j, span) in columns.clone().enumerate() {
+        let columns = self.l_offsets[block.start..=block.end].windows(2);
+        for (j, span) in block.clone().zip(columns.clone()) {
             let xj = x[j];
             if xj != 0.0 {
                 let (rows, ls) = (&self.l_rows[span[0]..span[1]], &l[span[0]..span[1]]);
@@ -178,10 +203,10 @@ impl Ldl {
                 }
             }
         }
-        for (xj, dj) in x.iter_mut().zip(d) {
+        for (xj, dj) in x[block.clone()].iter_mut().zip(&d[block.clone()]) {
             *xj /= dj;
         }
-        for (j, span) in columns.enumerate().rev() {
+        for (j, span) in block.clone().zip(columns).rev() {
             let (rows, ls) = (&self.l_rows[span[0]..span[1]], &l[span[0]..span[1]]);
             let sum: f64 = rows.iter().zip(ls).map(|(&r, &lr)| lr * x[r]).sum();
             x[j] -= sum;
@@ -222,16 +247,7 @@ mod tests {
         for i in (0..n).step_by(5) {
             dense[(i, i)] += 0.25;
         }
-        let (mut offsets, mut indices, mut values) = (vec![0], Vec::new(), Vec::new());
-        for c in 0..n {
-            for r in 0..n {
-                if dense[(r, c)] != 0.0 {
-                    indices.push(r);
-                    values.push(dense[(r, c)]);
-                }
-            }
-            offsets.push(indices.len());
-        }
+        let (offsets, indices, values) = csc(&dense);
         (n, offsets, indices, values)
     }
 
@@ -241,12 +257,7 @@ mod tests {
         let mut ldl = Ldl::analyse(n, &offsets, &indices);
         for round in 0..3 {
             ldl.factor(&values).expect("positive definite");
-            let mut dense = DMatrix::<f64>::zeros(n, n);
-            for c in 0..n {
-                for p in offsets[c]..offsets[c + 1] {
-                    dense[(indices[p], c)] = values[p];
-                }
-            }
+            let dense = dense_of(n, &offsets, &indices, &values);
             let b = DVector::from_fn(n, |i, _| (i as f64 * 0.37).sin() + round as f64);
             let exact = dense.clone().cholesky().expect("SPD").solve(&b);
             let mut x: Vec<f64> = b.iter().copied().collect();
@@ -270,6 +281,75 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// CSC of a dense matrix, zeros left out.
+    fn csc(dense: &DMatrix<f64>) -> (Vec<usize>, Vec<usize>, Vec<f64>) {
+        let (mut offsets, mut indices, mut values) = (vec![0], Vec::new(), Vec::new());
+        for c in 0..dense.ncols() {
+            for r in 0..dense.nrows() {
+                if dense[(r, c)] != 0.0 {
+                    indices.push(r);
+                    values.push(dense[(r, c)]);
+                }
+            }
+            offsets.push(indices.len());
+        }
+        (offsets, indices, values)
+    }
+
+    fn dense_of(n: usize, offsets: &[usize], indices: &[usize], values: &[f64]) -> DMatrix<f64> {
+        let mut dense = DMatrix::<f64>::zeros(n, n);
+        for c in 0..n {
+            for p in offsets[c]..offsets[c + 1] {
+                dense[(indices[p], c)] = values[p];
+            }
+        }
+        dense
+    }
+
+    #[test]
+    fn refactorises_and_solves_one_block_of_a_block_diagonal_matrix() {
+        let (n1, o1, i1, v1) = grid(4, 3);
+        let (n2, o2, i2, v2) = grid(3, 3);
+        let n = n1 + n2;
+        let mut dense = DMatrix::<f64>::zeros(n, n);
+        dense
+            .view_mut((0, 0), (n1, n1))
+            .copy_from(&dense_of(n1, &o1, &i1, &v1));
+        dense
+            .view_mut((n1, n1), (n2, n2))
+            .copy_from(&dense_of(n2, &o2, &i2, &v2));
+        let (offsets, indices, mut values) = csc(&dense);
+        let mut ldl = Ldl::analyse(n, &offsets, &indices);
+        ldl.factor(&values).expect("positive definite");
+        // The second block's values move; only it is refactorised.
+        for c in n1..n {
+            for p in offsets[c]..offsets[c + 1] {
+                values[p] *= if indices[p] == c { 1.7 } else { 1.3 };
+            }
+        }
+        ldl.factor_block(&values, n1..n).expect("positive definite");
+        let moved = dense_of(n, &offsets, &indices, &values);
+        let b = DVector::from_fn(n, |i, _| (i as f64 * 0.61).cos());
+        let exact = moved.clone().cholesky().expect("SPD").solve(&b);
+        let mut x: Vec<f64> = b.iter().copied().collect();
+        ldl.solve_block(&mut x, 0..n1);
+        ldl.solve_block(&mut x, n1..n);
+        for i in 0..n {
+            assert!(
+                (x[i] - exact[i]).abs() <= 1e-12 * exact.amax(),
+                "x[{i}] {} vs {}",
+                x[i],
+                exact[i]
+            );
+        }
+        // Solving one block leaves the other's entries alone.
+        let mut y = vec![f64::NAN; n];
+        y[n1..].copy_from_slice(&b.as_slice()[n1..]);
+        ldl.solve_block(&mut y, n1..n);
+        assert!(y[..n1].iter().all(|v| v.is_nan()));
+        assert!((n1..n).all(|i| (y[i] - exact[i]).abs() <= 1e-12 * exact.amax()));
     }
 
     #[test]

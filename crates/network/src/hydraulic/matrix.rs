@@ -1,12 +1,16 @@
 //! The node system of Newton's method: a symmetric positive definite matrix over the nodes of
 //! unknown pressure, its sparsity pattern fixed once (in minimum-degree order), factorised by a
 //! sparse LDLᵀ whose symbolic analysis is done once, when the solver is laid out (`ldl.rs`).
+//! Rows are grouped by hydraulic group ([`Groups`]): each group is a diagonal block, which can
+//! be refactorised and solved alone.
 
+use super::groups::Groups;
 use super::ldl::Ldl;
 use crate::graph::Network;
 use crate::ordering::minimum_degree;
 use nalgebra::DVector;
 use nalgebra_sparse::pattern::SparsityPattern;
+use std::ops::Range;
 
 /// Where a link writes into the matrix: positions in the value array of (i,i), (j,j), (i,j),
 /// (j,i), each absent when that node's pressure is fixed.
@@ -28,6 +32,8 @@ pub struct NodeSystem {
     pub row_of_node: Vec<Option<usize>>,
     /// Node of each row.
     pub node_of_row: Vec<usize>,
+    /// The rows of each hydraulic group (contiguous: the matrix is block diagonal).
+    pub group_rows: Vec<Range<usize>>,
     /// Slots of each link.
     pub slots: Vec<LinkSlots>,
     pattern: SparsityPattern,
@@ -45,8 +51,8 @@ pub struct NodeSystem {
 pub struct NotPositiveDefinite;
 
 impl NodeSystem {
-    /// Lay out the node system of `network`.
-    pub fn new(network: &Network) -> NodeSystem {
+    /// Lay out the node system of `network`, whose hydraulic groups are `groups`.
+    pub fn new(network: &Network, groups: &Groups) -> NodeSystem {
         let n_nodes = network.node_count();
         let unknown: Vec<usize> = (0..n_nodes)
             .filter(|&n| network.fixed_pressure(n).is_none())
@@ -63,7 +69,19 @@ impl NodeSystem {
                 adjacency[b].push(a);
             }
         }
-        let order = minimum_degree(&adjacency);
+        let group_of = |k: usize| groups.of_loop[network.node_loop[unknown[k]]];
+        let mut order = minimum_degree(&adjacency);
+        // Group by group, each in its minimum-degree order (elimination never crosses groups,
+        // so the fill is the same).
+        order.sort_by_key(|&k| group_of(k));
+        let mut group_rows = vec![0..0; groups.count];
+        for (row, &k) in order.iter().enumerate() {
+            let rows = &mut group_rows[group_of(k)];
+            if rows.end == 0 {
+                rows.start = row;
+            }
+            rows.end = row + 1;
+        }
         let mut row_of_node = vec![None; n_nodes];
         let mut node_of_row = Vec::with_capacity(order.len());
         for (row, &k) in order.iter().enumerate() {
@@ -114,6 +132,7 @@ impl NodeSystem {
         NodeSystem {
             row_of_node,
             node_of_row,
+            group_rows,
             slots,
             pattern,
             values: vec![0.0; nnz],
@@ -128,10 +147,32 @@ impl NodeSystem {
         self.node_of_row.len()
     }
 
-    /// Clear values and right-hand side before assembly.
-    pub fn clear(&mut self) {
-        self.values.fill(0.0);
-        self.rhs.fill(0.0);
+    /// Clear the matrix values of group `g` before its assembly.
+    pub fn clear_group_values(&mut self, g: usize) {
+        let rows = &self.group_rows[g];
+        let offsets = self.pattern.major_offsets();
+        self.values[offsets[rows.start]..offsets[rows.end]].fill(0.0);
+    }
+
+    /// Clear the right-hand side of group `g` before its assembly.
+    pub fn clear_group_rhs(&mut self, g: usize) {
+        self.rhs.as_mut_slice()[self.group_rows[g].clone()].fill(0.0);
+    }
+
+    /// Factorise group `g`'s block of the assembled matrix, the other blocks' factors kept.
+    pub fn factor_group(&mut self, g: usize) -> Result<(), NotPositiveDefinite> {
+        (self.factor)
+            .factor_block(&self.values, self.group_rows[g].clone())
+            .map_err(|_| NotPositiveDefinite)
+    }
+
+    /// Solve group `g`'s block with its last factorisation; its rows of
+    /// [`NodeSystem::solution`] change, the others stay.
+    pub fn solve_group(&mut self, g: usize) {
+        let rows = self.group_rows[g].clone();
+        let solution = self.solution.as_mut_slice();
+        solution[rows.clone()].copy_from_slice(&self.rhs.as_slice()[rows.clone()]);
+        self.factor.solve_block(solution, rows);
     }
 
     /// Add a link of conductance `y` [(kg/s)/Pa] between its nodes.
@@ -149,21 +190,8 @@ impl NodeSystem {
         }
     }
 
-    /// Factorise the assembled matrix and solve for the unknown pressures (in row order).
-    /// The result lands in [`NodeSystem::solution`].
-    pub fn solve(&mut self) -> Result<(), NotPositiveDefinite> {
-        if self.dimension() == 0 {
-            return Ok(());
-        }
-        self.factor
-            .factor(&self.values)
-            .map_err(|_| NotPositiveDefinite)?;
-        self.solve_factored();
-        Ok(())
-    }
-
-    /// Solve for a new right-hand side with the last factorisation (the matrix unchanged since
-    /// the last [`NodeSystem::solve`]). The result lands in [`NodeSystem::solution`].
+    /// Solve for a new right-hand side with the last factorisation of every group. The result
+    /// lands in [`NodeSystem::solution`].
     pub fn solve_factored(&mut self) {
         self.solution.copy_from(&self.rhs);
         self.factor.solve_in_place(self.solution.as_mut_slice());

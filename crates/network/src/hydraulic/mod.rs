@@ -3,9 +3,11 @@
 //! system, and the iteration with its status checks.
 
 pub mod assembly;
+pub mod groups;
 pub mod ldl;
 pub mod matrix;
 pub mod newton;
+pub mod settled;
 pub mod state;
 
 pub use newton::{HydraulicSolver, SolveStats};

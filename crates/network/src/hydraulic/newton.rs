@@ -1,8 +1,10 @@
 //! Newton's iteration on the node system, with EPANET-style status checks between converged
 //! solves (check valves opening or shutting, pump drives reaching their speed limit).
 
-use super::assembly::{Coefficients, assemble, assemble_rhs, linearise};
+use super::assembly::{Coefficients, assemble_matrix, assemble_rhs, linearise};
+use super::groups::Groups;
 use super::matrix::NodeSystem;
+use super::settled::Settled;
 use super::state::HydraulicState;
 use crate::error::SolveError;
 use crate::graph::Network;
@@ -10,6 +12,13 @@ use dctwin_components::{CheckValve, Component, PumpControl};
 
 /// Converged when Σ|Δṁ| ≤ this × Σ|ṁ| (plus a tiny absolute floor for networks at rest).
 pub const RELATIVE_FLOW_TOLERANCE: f64 = 1.0e-8;
+/// A step this small (relative, undamped) also converges: Newton's error after it is about its
+/// square (1e-10; measured 1.07× the square on the jupiter facility loop), a chord step's about
+/// 1e-4 of it (1e-9), both 10–100× inside [`RELATIVE_FLOW_TOLERANCE`], so the step that would
+/// only confirm it is saved.
+pub const FINAL_STEP_TOLERANCE: f64 = 1.0e-5;
+/// Absolute floor of the convergence test, for a group at rest [kg/s].
+const FLOW_FLOOR_KG_S: f64 = 1.0e-12;
 /// Newton iterations allowed per status round (and per coupling with temperatures).
 pub const MAX_ITERATIONS: usize = 200;
 /// Iteration after which steps are halved, for the rare case Newton oscillates.
@@ -38,65 +47,144 @@ pub struct HydraulicSolver {
     coefficients: Coefficients,
     next_flow: Vec<f64>,
     statuses_changed: bool,
-    /// The conductances of the last factorisation (empty: none yet).
+    /// Each link's conductance in its group's last factorisation (NaN: none yet).
     factored_y: Vec<f64>,
     /// The heat consumers' links (fixed flows).
     consumers: Vec<usize>,
+    /// Loops joined by mass: each converges on its own.
+    groups: Groups,
+    /// The groups still iterated in this solve (a settled group drops out).
+    active: Vec<bool>,
+    /// The groups a solve's status round started iterating.
+    solving: Vec<bool>,
+    /// What each link's solution depended on when its group last converged in a solve.
+    settled: Settled,
+    /// Σ|Δṁ| and Σ|ṁ| of each group in the last step [kg/s].
+    group_sums: Vec<(f64, f64)>,
 }
 
 impl HydraulicSolver {
     /// Lay out the solver for `network`.
     pub fn new(network: &Network) -> HydraulicSolver {
+        let groups = Groups::new(network);
         HydraulicSolver {
-            system: NodeSystem::new(network),
+            system: NodeSystem::new(network, &groups),
             coefficients: Coefficients::default(),
             next_flow: vec![0.0; network.links.len()],
             statuses_changed: false,
-            factored_y: Vec::new(),
+            factored_y: vec![f64::NAN; network.links.len()],
             consumers: (network.links.iter().enumerate())
                 .filter(|(_, link)| matches!(link.component, Component::HeatConsumer(_)))
                 .map(|(l, _)| l)
                 .collect(),
+            active: vec![true; groups.count],
+            solving: vec![true; groups.count],
+            settled: Settled::new(network.links.len()),
+            group_sums: vec![(0.0, 0.0); groups.count],
+            groups,
         }
     }
 
-    /// One Newton iteration: linearise, assemble, factorise, solve, update the flows. Returns
-    /// whether the flows have converged (Σ|Δṁ| within tolerance). `iteration` counts from 1 and
-    /// switches on damping if Newton has not converged after a while.
+    /// One Newton iteration on every loop: linearise, assemble, factorise, solve, update the
+    /// flows. Returns whether the flows have converged (in each group, Σ|Δṁ| within
+    /// tolerance). `iteration` counts from 1 and switches on damping if Newton has not
+    /// converged after a while.
     pub fn step(
         &mut self,
         network: &Network,
         state: &mut HydraulicState,
         iteration: usize,
     ) -> Result<bool, SolveError> {
-        for (n, p) in state.pressure_pa.iter_mut().enumerate() {
-            if let Some(fixed) = network.fixed_pressure(n) {
-                *p = fixed;
-            }
-        }
+        self.active.fill(true);
+        self.step_active(network, state, iteration)
+    }
+
+    /// One Newton iteration on the groups still active, each its own block of the node
+    /// system; a group that converges drops out. Returns whether none is left.
+    fn step_active(
+        &mut self,
+        network: &Network,
+        state: &mut HydraulicState,
+        iteration: usize,
+    ) -> Result<bool, SolveError> {
         let relax = if iteration % MAX_ITERATIONS > DAMPING_AFTER {
             0.5
         } else {
             1.0
         };
-        linearise(network, state, &mut self.coefficients);
-        if relax == 1.0 && self.factorisation_holds() {
-            self.use_factored_slopes(state);
-            assemble_rhs(network, state, &self.coefficients, &mut self.system);
-            self.system.solve_factored();
+        for g in 0..self.groups.count {
+            if self.active[g] {
+                self.solve_group(network, state, g, relax)?;
+            }
+        }
+        for g in 0..self.groups.count {
+            if self.active[g] {
+                self.group_sums[g] = self.update_flows(network, state, g, relax)?;
+            }
+        }
+        for g in 0..self.groups.count {
+            let (change, total) = self.group_sums[g];
+            if self.active[g] && converged(change, total, relax) {
+                self.active[g] = false;
+            }
+        }
+        Ok(self.active.iter().all(|a| !a))
+    }
+
+    /// Linearise group `g`, refactorise its block unless a chord step on the last factor does
+    /// (undamped, conductances within [`REUSE_FACTOR_TOLERANCE`]), solve for its pressures.
+    fn solve_group(
+        &mut self,
+        network: &Network,
+        state: &mut HydraulicState,
+        g: usize,
+        relax: f64,
+    ) -> Result<(), SolveError> {
+        let links = &self.groups.links[g];
+        for &l in links {
+            for n in [network.links[l].from, network.links[l].to] {
+                if let Some(fixed) = network.fixed_pressure(n) {
+                    state.pressure_pa[n] = fixed;
+                }
+            }
+        }
+        linearise(network, state, links, &mut self.coefficients);
+        if relax == 1.0 && self.factorisation_holds(links) {
+            use_factored_slopes(&mut self.coefficients, &self.factored_y, links, state);
         } else {
-            assemble(network, state, &self.coefficients, &mut self.system);
-            if self.system.solve().is_err() {
-                self.factored_y.clear();
+            self.system.clear_group_values(g);
+            assemble_matrix(links, &self.coefficients, &mut self.system);
+            if self.system.factor_group(g).is_err() {
+                for &l in links {
+                    self.factored_y[l] = f64::NAN;
+                }
                 return Err(self.singular(network));
             }
-            self.factored_y.clone_from(&self.coefficients.y);
+            for &l in links {
+                self.factored_y[l] = self.coefficients.y[l];
+            }
         }
-        for (row, &node) in self.system.node_of_row.iter().enumerate() {
-            state.pressure_pa[node] = self.system.solution[row];
+        self.system.clear_group_rhs(g);
+        assemble_rhs(network, state, links, &self.coefficients, &mut self.system);
+        self.system.solve_group(g);
+        for row in self.system.group_rows[g].clone() {
+            state.pressure_pa[self.system.node_of_row[row]] = self.system.solution[row];
         }
+        Ok(())
+    }
+
+    /// Move group `g`'s flows to (or, damped, towards) the linearised laws at the new
+    /// pressures; returns Σ|Δṁ| and Σ|ṁ| [kg/s].
+    fn update_flows(
+        &mut self,
+        network: &Network,
+        state: &mut HydraulicState,
+        g: usize,
+        relax: f64,
+    ) -> Result<(f64, f64), SolveError> {
         let (mut change, mut total) = (0.0, 0.0);
-        for (l, link) in network.links.iter().enumerate() {
+        for &l in &self.groups.links[g] {
+            let link = &network.links[l];
             let (y, a) = (self.coefficients.y[l], self.coefficients.a[l]);
             let target = a + y * (state.pressure_pa[link.from] - state.pressure_pa[link.to]);
             let m = state.mass_flow_kg_s[l];
@@ -107,35 +195,22 @@ impl HydraulicSolver {
                     link: link.name.to_string(),
                 });
             }
-            self.next_flow[l] = next;
+            // The last iterate is kept for the diagnosis of a solve that does not converge.
+            self.next_flow[l] = m;
+            state.mass_flow_kg_s[l] = next;
             change += (next - m).abs();
             total += next.abs();
         }
-        std::mem::swap(&mut state.mass_flow_kg_s, &mut self.next_flow);
-        Ok(change <= RELATIVE_FLOW_TOLERANCE * total + 1e-12)
+        Ok((change, total))
     }
 
-    /// Whether every conductance is within [`REUSE_FACTOR_TOLERANCE`] of the one last
-    /// factorised.
-    fn factorisation_holds(&self) -> bool {
-        let y = &self.coefficients.y;
-        self.factored_y.len() == y.len()
-            && (y.iter().zip(&self.factored_y))
-                .all(|(y, f)| (y - f).abs() <= REUSE_FACTOR_TOLERANCE * f.abs())
-    }
-
-    /// Turn the linearisation into a chord step on the factorised conductances: each link's
-    /// pressure drop at its current flow, dp = (ṁ − a)/y, kept, its slope taken from the last
-    /// factorisation.
-    fn use_factored_slopes(&mut self, state: &HydraulicState) {
-        let c = &mut self.coefficients;
-        let links = c.y.iter_mut().zip(c.a.iter_mut()).zip(&self.factored_y);
-        for (((y, a), &f), &m) in links.zip(&state.mass_flow_kg_s) {
-            if *y != f {
-                *a = m - (m - *a) * (f / *y);
-                *y = f;
-            }
-        }
+    /// Whether every conductance of `links` is within [`REUSE_FACTOR_TOLERANCE`] of the one
+    /// last factorised (never, before a first factorisation: NaN).
+    fn factorisation_holds(&self, links: &[usize]) -> bool {
+        let (y, f) = (&self.coefficients.y, &self.factored_y);
+        links
+            .iter()
+            .all(|&l| (y[l] - f[l]).abs() <= REUSE_FACTOR_TOLERANCE * f[l].abs())
     }
 
     /// Re-solve the last Newton step's linear system with the heat consumers holding their
@@ -191,7 +266,8 @@ impl HydraulicSolver {
 
     /// Solve the flows and pressures alone, with the fluid properties and consumer flows in
     /// `state` held fixed (the transient time loop re-solves them quasi-statically each control
-    /// step): Newton to convergence, then status checks until no status changes.
+    /// step): Newton to convergence, then status checks until no status changes. A group whose
+    /// inputs are all as at its last converged solve keeps its solution and costs nothing.
     pub fn solve(
         &mut self,
         network: &Network,
@@ -199,15 +275,24 @@ impl HydraulicSolver {
     ) -> Result<SolveStats, SolveError> {
         let mut stats = SolveStats::default();
         loop {
+            for (g, links) in self.groups.links.iter().enumerate() {
+                self.active[g] = !self.settled.holds(network, state, links);
+            }
+            self.solving.clone_from(&self.active);
             let mut iteration = 0;
-            loop {
+            while self.active.iter().any(|&a| a) {
                 iteration += 1;
                 stats.iterations += 1;
-                if self.step(network, state, iteration)? {
+                if self.step_active(network, state, iteration)? {
                     break;
                 }
                 if iteration >= MAX_ITERATIONS {
                     return Err(self.not_converged(network, state, stats.iterations));
+                }
+            }
+            for (g, links) in self.groups.links.iter().enumerate() {
+                if self.solving[g] {
+                    self.settled.record(network, state, links);
                 }
             }
             stats.status_rounds += 1;
@@ -270,8 +355,13 @@ impl HydraulicSolver {
         state: &HydraulicState,
         iterations: usize,
     ) -> SolveError {
-        // `next_flow` holds the previous iterate after the swap.
+        // `next_flow` holds each link's previous iterate; the groups that settled are left out
+        // (all are looked at if every group settled and the coupling around them did not).
+        let any_active = self.active.iter().any(|&a| a);
+        let moving =
+            |l: usize| !any_active || self.active[self.groups.of_loop[network.links[l].loop_index]];
         let mut changes: Vec<(f64, usize)> = (0..network.links.len())
+            .filter(|&l| moving(l))
             .map(|l| ((state.mass_flow_kg_s[l] - self.next_flow[l]).abs(), l))
             .collect();
         changes.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -290,6 +380,35 @@ impl HydraulicSolver {
             links: links.join(", "),
         }
     }
+}
+
+/// Turn the linearisation of `links` into a chord step on the factorised conductances: each
+/// link's pressure drop at its current flow, dp = (ṁ − a)/y, kept, its slope taken from the
+/// last factorisation.
+fn use_factored_slopes(
+    c: &mut Coefficients,
+    factored_y: &[f64],
+    links: &[usize],
+    state: &HydraulicState,
+) {
+    for &l in links {
+        let (y, a, f, m) = (c.y[l], c.a[l], factored_y[l], state.mass_flow_kg_s[l]);
+        if y != f {
+            c.a[l] = m - (m - a) * (f / y);
+            c.y[l] = f;
+        }
+    }
+}
+
+/// Whether a step of Σ|Δṁ| = `change` on flows Σ|ṁ| = `total` leaves them converged: the step
+/// itself within tolerance, or (undamped) so small that the next would be.
+fn converged(change: f64, total: f64, relax: f64) -> bool {
+    let tolerance = if relax == 1.0 {
+        FINAL_STEP_TOLERANCE
+    } else {
+        RELATIVE_FLOW_TOLERANCE
+    };
+    change <= tolerance * total + FLOW_FLOOR_KG_S
 }
 
 /// Update check valves and pump limits after a converged solve; return the links that changed.
