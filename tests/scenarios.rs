@@ -236,3 +236,174 @@ fn bad_scenarios_say_what_is_wrong() {
         .to_string();
     assert!(err.contains("end"), "{err}");
 }
+
+/// Two columns of a power trace, each the power of six of the twelve heaters: each heater
+/// draws its own column's share, and the series shows it.
+#[test]
+fn per_column_power_drives_each_set_of_racks() {
+    let dir = scratch("columns");
+    std::fs::write(
+        dir.join("p.csv"),
+        "t,west,east\n2019-01-01T00:00:00Z,24,48\n2019-01-02T00:00:00Z,24,48\n",
+    )
+    .unwrap();
+    let west: Vec<String> = (1..=6).map(|i| format!("\"heater[{i}]\"")).collect();
+    let extra = format!(
+        "[weather]\ndry_bulb_c = 0.0\n[output]\nracks = true\n[it]\nmode = \"columns\"\n\
+         racks = {{ west = [{}], east = [{}] }}\n[it.trace]\nfile = \"p.csv\"\n\
+         time_column = \"t\"\ncolumns = [{{ name = \"west\", unit = \"kW\" }}, \
+         {{ name = \"east\", unit = \"kW\" }}]\n",
+        west.join(", "),
+        (7..=12)
+            .map(|i| format!("\"heater[{i}].computer\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let path = scenario(
+        &dir,
+        "qarnot.toml",
+        "2019-01-01T00:00:00Z",
+        "2019-01-01T12:00:00Z",
+        &extra,
+    );
+    let (summary, _) = run(&path, &options(&dir, None), &mut |_| {}).unwrap();
+    assert_eq!(summary.status, "completed");
+    let table = dctwin_series::read_series(dir.join("run/series.parquet")).unwrap();
+    let total = table.column("it_power_kw").unwrap();
+    assert!(total.iter().all(|p| (p - 72.0).abs() < 1e-9), "24 + 48 kW");
+    for i in 1..=12 {
+        let expected = if i <= 6 { 4.0 } else { 8.0 };
+        let it = table
+            .column(&format!("heater[{i}].computer.it_kw"))
+            .unwrap();
+        assert!(
+            it.iter().all(|p| (p - expected).abs() < 1e-9),
+            "heater {i} at {} kW, expected {expected}",
+            it[0]
+        );
+    }
+    // Same water flow through each heater, half the power: half the temperature rise over
+    // the common supply, so the west heaters leave cooler.
+    let outlet = |i: usize| {
+        *table
+            .column(&format!("heater[{i}].computer.outlet_c"))
+            .unwrap()
+            .last()
+            .unwrap()
+    };
+    let chip = |i: usize| {
+        *table
+            .column(&format!("heater[{i}].computer.chip_c"))
+            .unwrap()
+            .last()
+            .unwrap()
+    };
+    println!(
+        "outlets {:.2} / {:.2} °C, chips {:.2} / {:.2} °C",
+        outlet(1),
+        outlet(12),
+        chip(1),
+        chip(12)
+    );
+    assert!(
+        outlet(1) < outlet(12) - 1.0,
+        "{} vs {}",
+        outlet(1),
+        outlet(12)
+    );
+    assert!(chip(1) < chip(12), "{} vs {}", chip(1), chip(12));
+}
+
+#[test]
+fn per_column_power_names_what_does_not_fit() {
+    let dir = scratch("columns-bad");
+    std::fs::write(
+        dir.join("p.csv"),
+        "t,a,b,u\n2019-01-01T00:00:00Z,8,8,0.5\n2019-01-02T00:00:00Z,8,8,0.5\n",
+    )
+    .unwrap();
+    let trace = |columns: &str| {
+        format!(
+            "[it.trace]\nfile = \"p.csv\"\ntime_column = \"t\"\ncolumns = [{}]\n",
+            columns
+                .split(',')
+                .map(|c| {
+                    let unit = if c == "u" { "1" } else { "kW" };
+                    format!("{{ name = \"{c}\", unit = \"{unit}\" }}")
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let all: Vec<String> = (2..=12).map(|i| format!("\"heater[{i}]\"")).collect();
+    let rest = all.join(", ");
+    let cases = [
+        (
+            "prefixes in another mode",
+            format!(
+                "[it]\nmode = \"system\"\nracks = {{ a = \"heater[1]\" }}\n{}",
+                trace("a")
+            ),
+            "it.racks",
+        ),
+        (
+            "a prefix for a column the trace lacks",
+            format!(
+                "[it]\nmode = \"columns\"\nracks = {{ z = \"heater[1]\" }}\n{}",
+                trace("a")
+            ),
+            "it.racks.z",
+        ),
+        (
+            "a column with no rack",
+            format!(
+                "[it]\nmode = \"columns\"\nracks = {{ a = \"heater[1\" , b = [{rest}] }}\n{}",
+                trace("a,b")
+            ),
+            "drives no rack",
+        ),
+        (
+            "a rack under two columns",
+            format!(
+                "[it]\nmode = \"columns\"\nracks = {{ a = \"heater[1]\", b = [\"heater[1].computer\", {rest}] }}\n{}",
+                trace("a,b")
+            ),
+            "also under column",
+        ),
+        (
+            "racks left without a column",
+            format!(
+                "[it]\nmode = \"columns\"\nracks = {{ a = \"heater[1]\" }}\n{}",
+                trace("a")
+            ),
+            "11 rack(s) belong to no column, 'heater[2].computer'",
+        ),
+        (
+            "a column that is not a power",
+            format!(
+                "[it]\nmode = \"columns\"\nracks = {{ a = \"heater[1]\", u = [{rest}] }}\n{}",
+                trace("a,u")
+            ),
+            "column 'u' is not a power",
+        ),
+    ];
+    for (what, extra, expected) in cases {
+        let path = scenario(
+            &dir,
+            "qarnot.toml",
+            "2019-01-01T00:00:00Z",
+            "2019-01-01T06:00:00Z",
+            &extra,
+        );
+        let err = run(&path, &options(&dir, None), &mut |_| {})
+            .err()
+            .unwrap_or_else(|| panic!("{what}: the run did not fail"))
+            .to_string();
+        println!("{what}: {err}");
+        assert!(err.contains(expected), "{what}: '{err}' lacks '{expected}'");
+        assert!(
+            err.contains("scenario.toml"),
+            "{what}: no file named in '{err}'"
+        );
+    }
+}

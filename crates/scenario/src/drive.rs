@@ -2,9 +2,9 @@
 //! their application to the plant at each step.
 
 use crate::error::ScenarioError;
-use crate::spec::{ItMode, Scenario, WeatherSource};
+use crate::spec::{ItLoad, ItMode, Scenario, WeatherSource};
 use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
-use dctwin_inputs::{Resolver, TimeGrid, TraceWeather, Weather};
+use dctwin_inputs::{Quantity, Resolver, TimeGrid, TraceWeather, Weather};
 use dctwin_sim::Plant;
 use dctwin_sim::plant::{Heat, LinkThermal};
 use std::path::Path;
@@ -21,6 +21,8 @@ const STANDARD_ATMOSPHERE_PA: f64 = 101_325.0;
 pub struct Driven {
     /// Rack links and their design IT power [W].
     pub racks: Vec<(usize, f64)>,
+    /// The racks' names, in the same order.
+    pub rack_names: Vec<String>,
     /// Substation links and their design demand [W].
     pub substations: Vec<(usize, f64)>,
 }
@@ -34,7 +36,10 @@ impl Driven {
                 LinkThermal::Volume {
                     heat: Heat::Rack(r),
                     ..
-                } => d.racks.push((l, r.it_power_w)),
+                } => {
+                    d.racks.push((l, r.it_power_w));
+                    d.rack_names.push(plant.network.links[l].name.to_string());
+                }
                 LinkThermal::Volume {
                     heat: Heat::District(s),
                     ..
@@ -56,16 +61,50 @@ impl Driven {
     }
 }
 
-/// Per control step: the racks' power as a fraction of design, the outdoor air and the total
-/// heat demand.
+/// The racks' IT power per control step: one or more series, each driving its racks in
+/// proportion to their design power.
+#[derive(Debug, Clone)]
+pub struct ItPower {
+    /// Per series, each step's power as a fraction of its racks' design power [-].
+    pub fractions: Vec<Vec<f64>>,
+    /// The series of each driven rack (in [`Driven::racks`] order).
+    pub series_of_rack: Vec<usize>,
+    /// Design IT power of each series' racks [W].
+    pub design_w: Vec<f64>,
+}
+
+impl ItPower {
+    /// One series driving every rack.
+    fn uniform(fraction: Vec<f64>, driven: &Driven) -> ItPower {
+        ItPower {
+            fractions: vec![fraction],
+            series_of_rack: vec![0; driven.racks.len()],
+            design_w: vec![driven.design_it_w()],
+        }
+    }
+
+    /// The fraction of its design power rack `rack` draws at `step` [-].
+    pub fn fraction(&self, rack: usize, step: usize) -> f64 {
+        self.fractions[self.series_of_rack[rack]][step]
+    }
+
+    /// The racks' total IT power at `step` [W].
+    pub fn power_w(&self, step: usize) -> f64 {
+        (self.fractions.iter().zip(&self.design_w))
+            .map(|(f, design)| f[step] * design)
+            .sum()
+    }
+}
+
+/// Per control step: the racks' power, the outdoor air and the total heat demand.
 #[derive(Debug, Clone)]
 pub struct Drive {
     /// The grid (absolute times, UTC epoch seconds).
     pub grid: TimeGrid,
     /// What is driven.
     pub driven: Driven,
-    /// Every rack draws this fraction of its design power [-].
-    pub it_fraction: Vec<f64>,
+    /// The racks' IT power.
+    pub it: ItPower,
     /// Outdoor air.
     pub air: Vec<MoistAir>,
     /// Total heat demand of the substations [W] (`None`: at design).
@@ -82,10 +121,10 @@ impl Drive {
         driven: Driven,
     ) -> Result<Drive, ScenarioError> {
         let scale = scenario.overrides.it_scale.unwrap_or(1.0);
-        let it_fraction = it_fraction(scenario, file, resolver, &grid, &driven)?
-            .into_iter()
-            .map(|f| f * scale)
-            .collect();
+        let mut it = it_power(scenario, file, resolver, &grid, &driven)?;
+        for f in it.fractions.iter_mut().flatten() {
+            *f *= scale;
+        }
         let air = outdoor_air(&scenario.weather, resolver, &grid)?;
         let demand_w = match &scenario.heat_demand {
             None => None,
@@ -104,7 +143,7 @@ impl Drive {
         Ok(Drive {
             grid,
             driven,
-            it_fraction,
+            it,
             air,
             demand_w,
         })
@@ -118,21 +157,20 @@ impl Drive {
     /// Mean IT power over steps `from..to` [W].
     pub fn mean_it_power_w(&self, from: usize, to: usize) -> f64 {
         let to = to.min(self.grid.len).max(from + 1);
-        let sum: f64 = self.it_fraction[from..to].iter().sum();
-        sum / (to - from) as f64 * self.driven.design_it_w()
+        let sum: f64 = (from..to).map(|k| self.it.power_w(k)).sum();
+        sum / (to - from) as f64
     }
 
     /// Set the plant's inputs for the step starting at `time_s`.
     pub fn apply(&self, time_s: f64, plant: &mut Plant) {
         let k = self.step_of(time_s);
-        let f = self.it_fraction[k];
-        for &(l, design) in &self.driven.racks {
+        for (i, &(l, design)) in self.driven.racks.iter().enumerate() {
             if let LinkThermal::Volume {
                 heat: Heat::Rack(r),
                 ..
             } = &mut plant.links[l]
             {
-                r.it_power_w = design * f;
+                r.it_power_w = design * self.it.fraction(i, k);
             }
         }
         plant.outdoor = self.air[k];
@@ -193,26 +231,30 @@ fn first_column(
         })
 }
 
-/// Each step's IT power as a fraction of the racks' design power, by the scenario's rule.
-fn it_fraction(
+/// Each step's IT power of the racks, by the scenario's rule.
+fn it_power(
     scenario: &Scenario,
     file: &Path,
     resolver: &Resolver,
     grid: &TimeGrid,
     driven: &Driven,
-) -> Result<Vec<f64>, ScenarioError> {
+) -> Result<ItPower, ScenarioError> {
     let it = &scenario.it;
     let Some(spec) = &it.trace else {
-        return Ok(vec![1.0; grid.len]);
+        return Ok(ItPower::uniform(vec![1.0; grid.len], driven));
     };
     let trace = dctwin_inputs::load(spec, resolver, grid)?;
-    let values = first_column(&trace, file, "it.trace")?;
-    let bad = |reason: String| ScenarioError::Value {
+    let bad = |key: &str, reason: String| ScenarioError::Value {
         file: file.to_path_buf(),
-        key: "it.trace".into(),
+        key: key.into(),
         reason,
     };
-    Ok(match it.mode {
+    if it.mode == ItMode::Columns {
+        return column_power(it, &trace, driven, &bad);
+    }
+    let values = first_column(&trace, file, "it.trace")?;
+    let bad = |reason: String| bad("it.trace", reason);
+    let fraction = match it.mode {
         ItMode::Design => vec![1.0; grid.len],
         ItMode::System => {
             let design = driven.design_it_w();
@@ -240,5 +282,96 @@ fn it_fraction(
             let idle = it.idle_fraction;
             values.iter().map(|u| idle + (1.0 - idle) * u).collect()
         }
+        ItMode::Columns => unreachable!("handled above"),
+    };
+    Ok(ItPower::uniform(fraction, driven))
+}
+
+/// `columns` mode: each trace column is the power of the racks under its prefixes.
+fn column_power(
+    it: &ItLoad,
+    trace: &dctwin_inputs::Trace,
+    driven: &Driven,
+    bad: &dyn Fn(&str, String) -> ScenarioError,
+) -> Result<ItPower, ScenarioError> {
+    if let Some(key) = (it.racks.keys()).find(|k| !trace.columns.iter().any(|c| &c.name == *k)) {
+        return Err(bad(
+            &format!("it.racks.{key}"),
+            "no column of [it.trace] has this name".into(),
+        ));
+    }
+    const NONE: usize = usize::MAX;
+    let mut series_of_rack = vec![NONE; driven.racks.len()];
+    let mut design_w = vec![0.0; trace.columns.len()];
+    for (s, column) in trace.columns.iter().enumerate() {
+        if !matches!(column.quantity, Quantity::Power | Quantity::EnergyRegister) {
+            return Err(bad(
+                "it.trace",
+                format!(
+                    "column '{}' is not a power: declare its unit as W, kW or MW (or a kWh \
+                     register)",
+                    column.name
+                ),
+            ));
+        }
+        let prefixes =
+            (it.racks.get(&column.name)).map_or_else(|| vec![column.name.clone()], |p| p.list());
+        let key = format!("it.racks.{}", column.name);
+        for (r, name) in driven.rack_names.iter().enumerate() {
+            if !prefixes.iter().any(|p| is_under(name, p)) {
+                continue;
+            }
+            if series_of_rack[r] != NONE {
+                let other = &trace.columns[series_of_rack[r]].name;
+                return Err(bad(
+                    &key,
+                    format!("rack '{name}' is also under column '{other}'"),
+                ));
+            }
+            series_of_rack[r] = s;
+            design_w[s] += driven.racks[r].1;
+        }
+        if design_w[s] <= 0.0 {
+            return Err(bad(
+                &key,
+                format!(
+                    "column '{}' drives no rack of design power > 0: no rack's name is or \
+                     starts with {}",
+                    column.name,
+                    prefixes
+                        .iter()
+                        .map(|p| format!("'{p}'"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+            ));
+        }
+    }
+    let missing: Vec<&str> = (series_of_rack.iter().zip(&driven.rack_names))
+        .filter(|(s, _)| **s == NONE)
+        .map(|(_, name)| name.as_str())
+        .collect();
+    if let Some(first) = missing.first() {
+        return Err(bad(
+            "it.racks",
+            format!(
+                "{} rack(s) belong to no column, '{first}' the first: give each a column",
+                missing.len()
+            ),
+        ));
+    }
+    let fractions = (trace.columns.iter().zip(&design_w))
+        .map(|(c, design)| c.values.iter().map(|p| p / design).collect())
+        .collect();
+    Ok(ItPower {
+        fractions,
+        series_of_rack,
+        design_w,
     })
+}
+
+/// Whether a component called `name` is `prefix` or lies under it (`prefix.` ...).
+fn is_under(name: &str, prefix: &str) -> bool {
+    name.strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
 }

@@ -133,7 +133,7 @@ pub fn run(
         ));
     }
     let driven = Driven::of(&plant);
-    let layout = Layout::new(&plant, &driven, scenario.output.devices);
+    let layout = Layout::new(&plant, &driven, &scenario.output);
     let drive = Drive::load(&scenario, path, &resolver, grid, driven)?;
     drive.apply(0.0, &mut plant);
     let mut sim = Simulation::new(plant, 0.0, Settings::default())?;

@@ -29,6 +29,10 @@ pub struct Layout {
 enum DeviceColumn {
     /// A volume's temperature [°C].
     VolumeC(usize),
+    /// Rack `i`'s IT power at the interval's last step [kW].
+    RackItKw(usize),
+    /// Rack `i`'s chip (case) temperature [°C].
+    RackChipC(usize),
     /// A link's heat into the water [kW].
     HeatKw(usize),
     /// A link's mass flow [kg/s].
@@ -57,7 +61,11 @@ const TOTALS: &[&str] = &[
 
 impl Layout {
     /// The layout of `plant`'s reports; the racks in the order `driven` lists them.
-    pub fn new(plant: &Plant, driven: &crate::drive::Driven, devices: bool) -> Layout {
+    pub fn new(
+        plant: &Plant,
+        driven: &crate::drive::Driven,
+        output: &crate::spec::OutputSpec,
+    ) -> Layout {
         let mut state_of_link = vec![None; plant.links.len()];
         for (s, l) in plant.state_links().into_iter().enumerate() {
             state_of_link[l] = Some(s);
@@ -93,10 +101,28 @@ impl Layout {
                 .evaporator_inlets
                 .push(net.links[hp.evaporator_link].from);
         }
-        if devices {
+        if output.devices {
             layout.add_devices(plant);
         }
+        if output.racks {
+            layout.add_racks(driven);
+        }
         layout
+    }
+
+    /// Each rack's IT power, outlet and chip temperature.
+    fn add_racks(&mut self, driven: &crate::drive::Driven) {
+        for (i, name) in driven.rack_names.iter().enumerate() {
+            let l = self.racks[i].0;
+            for (label, column) in [
+                ("it_kw", DeviceColumn::RackItKw(i)),
+                ("outlet_c", DeviceColumn::VolumeC(l)),
+                ("chip_c", DeviceColumn::RackChipC(i)),
+            ] {
+                self.names.push(format!("{name}.{label}"));
+                self.devices.push(column);
+            }
+        }
     }
 
     fn add_devices(&mut self, plant: &Plant) {
@@ -156,6 +182,17 @@ impl Layout {
         self.state_of_link[l].map_or(f64::NAN, |i| s.volume_k[i])
     }
 
+    /// Rack `i`'s IT power at `step` [W].
+    fn rack_it_w(&self, drive: &Drive, i: usize, step: usize) -> f64 {
+        drive.driven.racks[i].1 * drive.it.fraction(i, step)
+    }
+
+    /// Rack `i`'s chip (case) temperature [K]: its coolant plus R_th × the power of one chip.
+    fn chip_k(&self, s: &Snapshot, drive: &Drive, i: usize, step: usize) -> f64 {
+        let (l, _, r_per_w, _) = self.racks[i];
+        self.volume_k(s, l) + r_per_w * self.rack_it_w(drive, i, step)
+    }
+
     /// The highest rack supply and chip temperatures [K], and how many racks' supply is over
     /// their class limit by more than `tolerance_k`.
     fn rack_extremes(
@@ -168,11 +205,9 @@ impl Layout {
         let mut max_supply: f64 = 0.0;
         let mut max_chip: f64 = 0.0;
         let mut over = 0;
-        let f = drive.it_fraction[step];
-        for (i, &(l, inlet, r_per_w, limit)) in self.racks.iter().enumerate() {
+        for (i, &(_, inlet, _, limit)) in self.racks.iter().enumerate() {
             let supply = s.node_k[inlet];
-            let power = drive.driven.racks[i].1 * f;
-            let chip = self.volume_k(s, l) + r_per_w * power;
+            let chip = self.chip_k(s, drive, i, step);
             max_supply = max_supply.max(supply);
             max_chip = max_chip.max(chip);
             if supply > limit + tolerance_k {
@@ -261,6 +296,8 @@ impl Layout {
                 DeviceColumn::VolumeC(l) => self.volume_k(now, l) - 273.15,
                 DeviceColumn::HeatKw(l) => now.heat_w[l].abs() / 1e3,
                 DeviceColumn::FlowKgS(l) => now.flow_kg_s[l],
+                DeviceColumn::RackItKw(i) => self.rack_it_w(drive, i, last) / 1e3,
+                DeviceColumn::RackChipC(i) => self.chip_k(now, drive, i, last) - 273.15,
             });
         }
         (interval, row)

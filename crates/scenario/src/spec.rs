@@ -103,6 +103,31 @@ pub enum ItMode {
     /// The column is a utilisation 0..1: P = P_idle + (P_max − P_idle)·u per rack, with
     /// P_max its design power and P_idle = `idle_fraction`·P_max.
     Utilisation,
+    /// Every column is the IT power of its own racks (one container's, one rack's): those
+    /// whose names are or start with the prefixes `[it.racks]` gives the column (by default
+    /// its own name), spread over them in proportion to their design power. Each rack must
+    /// belong to exactly one column.
+    Columns,
+}
+
+/// The rack-name prefixes of one column of a `columns` trace: one or several.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum RackPrefixes {
+    /// One prefix (`"container[3]"`).
+    One(String),
+    /// Several (`["container[3]", "container[4]"]`).
+    Many(Vec<String>),
+}
+
+impl RackPrefixes {
+    /// The prefixes as a list.
+    pub fn list(&self) -> Vec<String> {
+        match self {
+            RackPrefixes::One(p) => vec![p.clone()],
+            RackPrefixes::Many(ps) => ps.clone(),
+        }
+    }
 }
 
 /// The IT load and the power chain feeding it.
@@ -112,9 +137,14 @@ pub struct ItLoad {
     /// How the trace drives the racks.
     #[serde(default)]
     pub mode: ItMode,
-    /// The trace (one column used: the first).
+    /// The trace (one column used, the first, except in `columns` mode).
     #[serde(default)]
     pub trace: Option<TraceSpec>,
+    /// For `columns`: the racks of each trace column, by name prefix (a rack `container[3].
+    /// rack[1].cold_plates` is under `container[3]` and `container[3].rack[1]`). A column not
+    /// listed drives the racks under its own name.
+    #[serde(default)]
+    pub racks: BTreeMap<String, RackPrefixes>,
     /// Idle share of the design power for `utilisation` [-].
     #[serde(default = "default_idle")]
     pub idle_fraction: f64,
@@ -135,6 +165,7 @@ impl Default for ItLoad {
         ItLoad {
             mode: ItMode::Design,
             trace: None,
+            racks: BTreeMap::new(),
             idle_fraction: DEFAULT_IDLE_FRACTION,
             conversion_efficiency: DEFAULT_CONVERSION_EFFICIENCY,
             room_air_cop: DEFAULT_ROOM_AIR_COP,
@@ -245,6 +276,10 @@ pub struct OutputSpec {
     /// pump flow besides the facility totals.
     #[serde(default = "default_true")]
     pub devices: bool,
+    /// Write each rack's IT power, outlet and chip temperature (three columns a rack: off by
+    /// default, a 150-rack year is then a few hundred MB more).
+    #[serde(default)]
+    pub racks: bool,
 }
 
 impl Default for OutputSpec {
@@ -252,6 +287,7 @@ impl Default for OutputSpec {
         OutputSpec {
             series: default_series(),
             devices: true,
+            racks: false,
         }
     }
 }
@@ -315,6 +351,12 @@ impl Scenario {
         }
         if !(self.it.room_air_cop > 0.0 && self.it.room_air_cop.is_finite()) {
             return Err(bad("it.room_air_cop", "expected a positive number".into()));
+        }
+        if self.it.mode != ItMode::Columns && !self.it.racks.is_empty() {
+            return Err(bad(
+                "it.racks",
+                "rack prefixes are for mode = \"columns\"".into(),
+            ));
         }
         if self.it.mode != ItMode::Design && self.it.trace.is_none() {
             return Err(bad(
