@@ -407,3 +407,38 @@ fn per_column_power_names_what_does_not_fit() {
         );
     }
 }
+
+/// Six containers cannot feed heat pumps sized for fifty: the pumps would pull their source
+/// loop to freezing. Their freeze protection unloads them instead, the evaporator water
+/// settling in the 2 K band above its 4 °C limit, while the boiler covers the campus.
+#[test]
+fn small_module_heat_pumps_unload_before_freezing_their_source() {
+    let dir = scratch("freeze");
+    let path = scenario(
+        &dir,
+        "jupiter.toml",
+        "2022-01-10T00:00:00Z",
+        "2022-01-11T00:00:00Z",
+        "[overrides]\ninstance_counts = { container = 6 }\n[weather]\ndry_bulb_c = 2.0\n",
+    );
+    let (summary, report) = run(&path, &options(&dir, None), &mut |_| {}).unwrap();
+    assert_eq!(summary.status, "completed");
+    assert!(summary.energy_balance.relative_residual.abs() < 1e-6);
+    let table = dctwin_series::read_series(dir.join("run/series.parquet")).unwrap();
+    let evaporator = table.column("plant.hp.evaporator_c").unwrap();
+    let coldest = evaporator.iter().cloned().fold(f64::INFINITY, f64::min);
+    let last_hour = &evaporator[evaporator.len() - 60..];
+    println!(
+        "evaporator water: coldest {coldest:.3} °C, last hour {:.3}..{:.3} °C; boiler {:.1} MWh",
+        last_hour.iter().cloned().fold(f64::INFINITY, f64::min),
+        last_hour.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+        report.whole.boiler_heat_mwh
+    );
+    // The limit holds to the integrator's tolerance (a volume lags its inlet by a few mK).
+    assert!(coldest > 4.0 - 0.05, "evaporator water at {coldest} °C");
+    assert!(
+        last_hour.iter().all(|t| (4.0..6.0).contains(t)),
+        "the pumps run in their unloading band at the end"
+    );
+    assert!(report.whole.boiler_heat_mwh > 50.0);
+}

@@ -43,6 +43,16 @@ pub const DEFAULT_MIN_PART_LOAD: f64 = 0.25;
 /// n units drops each unit's load to no less than (n − 1)/n ≥ 1/2 of rated).
 pub const MAX_MIN_PART_LOAD: f64 = 0.5;
 
+/// Lowest evaporator leaving water temperature by default [K]: 4 °C, the freeze protection of
+/// water chillers and water-source heat pumps (their leaving-water or low-pressure cut-out). A
+/// glycol loop may be allowed lower ([`HeatPump::with_evaporator_limit`]).
+pub const DEFAULT_MIN_EVAPORATOR_LEAVING_K: f64 = 277.15;
+
+/// Band above that limit over which the capacity is unloaded to zero [K]: the capacity limiting
+/// of a unit's controls (inverter, slide valve, hot-gas bypass) that acts before its cut-out
+/// trips. Linear in the leaving temperature, so the duty stays continuous for the integrator.
+pub const DEFAULT_EVAPORATOR_UNLOADING_BAND_K: f64 = 2.0;
+
 /// Why heat-pump data cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum HeatPumpError {
@@ -69,6 +79,17 @@ pub enum HeatPumpError {
     /// A minimum part-load ratio outside [0, 0.5].
     #[error("the minimum part-load ratio must be in [0, {MAX_MIN_PART_LOAD}], got {0}")]
     MinPartLoad(f64),
+    /// An evaporator limit that is not a temperature, or a negative band.
+    #[error(
+        "the evaporator limit needs a leaving temperature > 0 K and an unloading band ≥ 0 K, got \
+         {min_leaving_k} K and {band_k} K"
+    )]
+    EvaporatorLimit {
+        /// Lowest leaving temperature given [K].
+        min_leaving_k: f64,
+        /// Band given [K].
+        band_k: f64,
+    },
     /// A part-load degradation coefficient outside [0, 1).
     #[error("the part-load degradation coefficient must be in [0, 1), got {0}")]
     Degradation(f64),
@@ -407,6 +428,10 @@ pub struct HeatPump {
     min_part_load: f64,
     /// COP at part load.
     part_load: PartLoadDegradation,
+    /// Lowest evaporator leaving water temperature [K]: no capacity at or below it.
+    min_evaporator_leaving_k: f64,
+    /// Band above it over which the capacity unloads linearly [K].
+    evaporator_unloading_k: f64,
 }
 
 /// What a heat pump or a bank of them does for a demanded duty.
@@ -459,7 +484,49 @@ impl HeatPump {
             rated_capacity_w,
             min_part_load: DEFAULT_MIN_PART_LOAD,
             part_load: PartLoadDegradation::None,
+            min_evaporator_leaving_k: DEFAULT_MIN_EVAPORATOR_LEAVING_K,
+            evaporator_unloading_k: DEFAULT_EVAPORATOR_UNLOADING_BAND_K,
         })
+    }
+
+    /// The same unit with no capacity once its evaporator water leaves at `min_leaving_k` or
+    /// colder, unloading linearly over `band_k` above it (0: full capacity right down to it).
+    pub fn with_evaporator_limit(
+        mut self,
+        min_leaving_k: f64,
+        band_k: f64,
+    ) -> Result<HeatPump, HeatPumpError> {
+        if !(min_leaving_k > 0.0
+            && min_leaving_k.is_finite()
+            && band_k >= 0.0
+            && band_k.is_finite())
+        {
+            return Err(HeatPumpError::EvaporatorLimit {
+                min_leaving_k,
+                band_k,
+            });
+        }
+        self.min_evaporator_leaving_k = min_leaving_k;
+        self.evaporator_unloading_k = band_k;
+        Ok(self)
+    }
+
+    /// Lowest evaporator leaving temperature [K] and the unloading band above it [K].
+    pub fn evaporator_limit(&self) -> (f64, f64) {
+        (self.min_evaporator_leaving_k, self.evaporator_unloading_k)
+    }
+
+    /// The share of its rated capacity the unit can give with its evaporator water leaving at
+    /// `t_evaporator_leaving_k` [-]: 0 at the limit, 1 from the top of the band, linear between.
+    pub fn capacity_share(&self, t_evaporator_leaving_k: f64) -> f64 {
+        let above = t_evaporator_leaving_k - self.min_evaporator_leaving_k;
+        if self.evaporator_unloading_k > 0.0 {
+            (above / self.evaporator_unloading_k).clamp(0.0, 1.0)
+        } else if above > 0.0 {
+            1.0
+        } else {
+            0.0
+        }
     }
 
     /// The same unit cycling off below part-load ratio `min_part_load`, in [0, 0.5].
@@ -543,14 +610,16 @@ impl HeatPump {
         t_source_leaving_k: f64,
         t_sink_leaving_k: f64,
     ) -> HeatPumpOperation {
-        let capacity = self.rated_capacity_w;
+        let rated = self.rated_capacity_w;
+        // The evaporator's freeze protection unloads each unit.
+        let capacity = rated * self.capacity_share(t_source_leaving_k);
         // Written so that a NaN demand also leaves the units off.
-        if !(demand_w > 0.0 && demand_w >= self.min_part_load * capacity) {
+        if !(demand_w > 0.0 && demand_w >= self.min_part_load * rated && capacity > 0.0) {
             return HeatPumpOperation::OFF;
         }
         let units = ((demand_w / capacity).ceil() as usize).clamp(1, n_max);
         let delivered = demand_w.min(units as f64 * capacity);
-        let plr = delivered / (units as f64 * capacity);
+        let plr = delivered / (units as f64 * rated);
         let cop = self.cop(t_source_leaving_k, t_sink_leaving_k, plr);
         let electric = delivered / cop;
         let (condenser, evaporator) = match self.mode {
@@ -617,7 +686,7 @@ impl HeatPumpBank {
 
     /// What `units_on` running units (a staging controller's choice, held to the installed
     /// number) do for `demand_w` of useful duty [W]: they share it equally up to their
-    /// capacity. Below the unit's minimum part load they cycle at it, delivering the demand on
+    /// capacity (unloaded as their evaporator water nears its limit). Below the unit's minimum part load they cycle at it, delivering the demand on
     /// average at the minimum part load's COP.
     pub fn operate_running(
         &self,
@@ -632,9 +701,13 @@ impl HeatPumpBank {
             return HeatPumpOperation::OFF;
         }
         let unit = &self.unit;
-        let running_capacity = n as f64 * unit.rated_capacity_w;
+        let rated = n as f64 * unit.rated_capacity_w;
+        let running_capacity = rated * unit.capacity_share(t_source_leaving_k);
+        if running_capacity <= 0.0 {
+            return HeatPumpOperation::OFF;
+        }
         let delivered = demand_w.min(running_capacity);
-        let plr = delivered / running_capacity;
+        let plr = delivered / rated;
         let cop = unit.cop(
             t_source_leaving_k,
             t_sink_leaving_k,
@@ -669,6 +742,52 @@ mod tests {
 
     fn unit(mode: Mode, eta: f64) -> HeatPump {
         HeatPump::new(mode, carnot_model(eta), 1.0e6).unwrap()
+    }
+
+    /// The freeze protection: no capacity at the 4 °C limit, half of it 1 K above (middle of
+    /// the 2 K band), all of it from 6 °C; a bank asked for more than its unloaded units can
+    /// give delivers what they can, in either mode; a unit or a bank with its water at the
+    /// limit is off.
+    #[test]
+    fn evaporator_water_near_its_limit_unloads_the_units() {
+        let heating = unit(Mode::Heating, 0.5);
+        assert_eq!(heating.capacity_share(4.0 + C), 0.0);
+        assert!((heating.capacity_share(5.0 + C) - 0.5).abs() < 1e-12);
+        assert_eq!(heating.capacity_share(6.0 + C), 1.0);
+        assert_eq!(heating.capacity_share(30.0 + C), 1.0);
+        for mode in [Mode::Heating, Mode::Cooling] {
+            let bank = HeatPumpBank::new(unit(mode, 0.5), 2).unwrap();
+            let op = bank.operate_running(2, 1.5e6, 4.5 + C, 45.0 + C);
+            assert!(
+                (op.heat_w - 0.5e6).abs() < 1e-6,
+                "{mode:?}: {} W",
+                op.heat_w
+            );
+            assert!((op.part_load_ratio - 0.25).abs() < 1e-12);
+            let full = bank.operate_running(2, 1.5e6, 8.0 + C, 45.0 + C);
+            assert!((full.heat_w - 1.5e6).abs() < 1e-6);
+            assert_eq!(
+                bank.operate_running(2, 1.5e6, 3.9 + C, 45.0 + C),
+                HeatPumpOperation::OFF
+            );
+            assert_eq!(
+                bank.operate(1.5e6, 4.0 + C, 45.0 + C),
+                HeatPumpOperation::OFF
+            );
+            // Unloaded to 0.25 of rated, the staging-free bank runs both units.
+            let staged = bank.operate(0.4e6, 4.5 + C, 45.0 + C);
+            assert_eq!(staged.units_on, 2);
+            assert!((staged.heat_w - 0.4e6).abs() < 1e-6);
+        }
+        // A glycol loop may go lower; a sharp limit has no band.
+        let glycol = heating
+            .clone()
+            .with_evaporator_limit(-6.0 + C, 0.0)
+            .unwrap();
+        assert_eq!(glycol.capacity_share(-5.9 + C), 1.0);
+        assert_eq!(glycol.capacity_share(-6.0 + C), 0.0);
+        assert!(heating.clone().with_evaporator_limit(0.0, 2.0).is_err());
+        assert!(heating.with_evaporator_limit(C, -1.0).is_err());
     }
 
     /// With η = 1 the COP is Carnot's between the refrigerant temperatures, in both modes; the

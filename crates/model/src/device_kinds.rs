@@ -18,8 +18,9 @@ use dctwin_components::dry_cooler::{
 };
 use dctwin_components::heat_exchanger::FlowArrangement;
 use dctwin_components::heat_pump::{
-    CarnotFraction, CopModel, DEFAULT_MIN_PART_LOAD, HeatPump, HeatPumpBank, MAX_MIN_PART_LOAD,
-    Mode,
+    CarnotFraction, CopModel, DEFAULT_EVAPORATOR_UNLOADING_BAND_K,
+    DEFAULT_MIN_EVAPORATOR_LEAVING_K, DEFAULT_MIN_PART_LOAD, HeatPump, HeatPumpBank,
+    MAX_MIN_PART_LOAD, Mode,
 };
 use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
 use dctwin_components::rack::{
@@ -779,6 +780,14 @@ fn read_heat_pump(r: &mut Reader<'_, '_>) -> Option<Coupling> {
         DEFAULT_MIN_PART_LOAD,
     );
     let staging = read_staging(r);
+    let min_leaving = r.temperature("min_evaporator_leaving");
+    let unloading = match r.quantity("evaporator_unloading", Quantity::TemperatureDifference) {
+        Some(v) if v.si < 0.0 => {
+            r.error_at(v.offset, &v.key, "expected a temperature difference ≥ 0 K");
+            None
+        }
+        other => other,
+    };
     let capacity = capacity?;
     let model = CarnotFraction::constant(eta).and_then(|f| {
         CopModel::carnot(
@@ -790,6 +799,12 @@ fn read_heat_pump(r: &mut Reader<'_, '_>) -> Option<Coupling> {
     let bank = model
         .and_then(|m| HeatPump::new(Mode::Heating, m, capacity.si))
         .and_then(|unit| unit.with_min_part_load(min_part_load))
+        .and_then(|unit| {
+            unit.with_evaporator_limit(
+                min_leaving.map_or(DEFAULT_MIN_EVAPORATOR_LEAVING_K, |v| v.si),
+                unloading.map_or(DEFAULT_EVAPORATOR_UNLOADING_BAND_K, |v| v.si),
+            )
+        })
         .and_then(|unit| HeatPumpBank::new(unit, units));
     let bank = match bank {
         Ok(b) => b,

@@ -164,6 +164,10 @@ impl Layout {
                 format!("{}.condenser_kw", hp.name),
                 DeviceColumn::HeatKw(hp.condenser_link),
             );
+            add(
+                format!("{}.evaporator_c", hp.name),
+                DeviceColumn::VolumeC(hp.evaporator_link),
+            );
         }
         for (l, t) in plant.links.iter().enumerate() {
             if let LinkThermal::Volume {
