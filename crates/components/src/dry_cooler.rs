@@ -521,7 +521,8 @@ impl DryCooler {
                 .t_water_out_k
         };
         let air_colder = coil_air.dry_bulb_k.partial_cmp(&t_water_in_k) == Some(Ordering::Less);
-        if !air_colder {
+        // A target that is no temperature (NaN) asks for no cooling.
+        if !air_colder || target_k.is_nan() {
             return FanSpeedSolution {
                 speed: 0.0,
                 reachable: false,
@@ -556,8 +557,8 @@ impl DryCooler {
 
 /// The root of `excess_k(speed)` (leaving minus target temperature, falling with the speed)
 /// between `lo` and `hi`, where it changes sign: Brent's method (bracketing like bisection,
-/// superlinear on the smooth stretches; about 8 evaluations where bisection to 1e-12 takes 40).
-/// If the search fails (it cannot, with a sign change), the midpoint.
+/// superlinear on the smooth stretches, where bisection to 1e-12 takes 40 evaluations). The
+/// callers check the sign change first; without one (it cannot happen then) the midpoint.
 pub(crate) fn fan_speed_root(
     excess_k: impl FnMut(f64) -> f64,
     lo: f64,

@@ -490,7 +490,8 @@ impl HeatPump {
     }
 
     /// The same unit with no capacity once its evaporator water leaves at `min_leaving_k` or
-    /// colder, unloading linearly over `band_k` above it (0: full capacity right down to it).
+    /// colder, unloading linearly over `band_k` above it (0: full capacity right down to it, a
+    /// step the integrator can only cross by failed steps; keep a band where it can).
     pub fn with_evaporator_limit(
         mut self,
         min_leaving_k: f64,
@@ -620,7 +621,12 @@ impl HeatPump {
         let units = ((demand_w / capacity).ceil() as usize).clamp(1, n_max);
         let delivered = demand_w.min(units as f64 * capacity);
         let plr = delivered / (units as f64 * rated);
-        let cop = self.cop(t_source_leaving_k, t_sink_leaving_k, plr);
+        // Unloaded units may run below their minimum part load: at its COP, as a running bank.
+        let cop = self.cop(
+            t_source_leaving_k,
+            t_sink_leaving_k,
+            plr.max(self.min_part_load),
+        );
         let electric = delivered / cop;
         let (condenser, evaporator) = match self.mode {
             Mode::Heating => (delivered, delivered - electric),
@@ -703,7 +709,8 @@ impl HeatPumpBank {
         let unit = &self.unit;
         let rated = n as f64 * unit.rated_capacity_w;
         let running_capacity = rated * unit.capacity_share(t_source_leaving_k);
-        if running_capacity <= 0.0 {
+        // A NaN source temperature also leaves the units off.
+        if running_capacity.is_nan() || running_capacity <= 0.0 {
             return HeatPumpOperation::OFF;
         }
         let delivered = demand_w.min(running_capacity);
@@ -774,6 +781,12 @@ mod tests {
                 bank.operate(1.5e6, 4.0 + C, 45.0 + C),
                 HeatPumpOperation::OFF
             );
+            let nan = f64::NAN;
+            assert_eq!(
+                bank.operate_running(2, 1.5e6, nan, 45.0 + C),
+                HeatPumpOperation::OFF
+            );
+            assert_eq!(bank.operate(1.5e6, nan, 45.0 + C), HeatPumpOperation::OFF);
             // Unloaded to 0.25 of rated, the staging-free bank runs both units.
             let staged = bank.operate(0.4e6, 4.5 + C, 45.0 + C);
             assert_eq!(staged.units_on, 2);

@@ -69,79 +69,22 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn network(text: &str) -> Network {
-        let facility =
-            dctwin_model::parse(text, std::path::Path::new("groups.toml")).expect("valid model");
-        Network::from_facility(&facility)
-    }
-
-    const TWO_LOOPS: &str = r#"
-[[loop]]
-name = "a"
-fluid = "water"
-initial_temperature_c = 40
-[[loop.component]]
-kind = "pressurisation"
-name = "a.vessel"
-node = "a1"
-pressure_bar = 2.0
-[[loop.component]]
-kind = "pump"
-name = "a.pump"
-from = "a1"
-to = "a2"
-control = "flow"
-flow_setpoint_m3_h = 10
-efficiency = 0.7
-[[loop.component]]
-kind = "resistance"
-name = "a.load"
-from = "a2"
-to = "a1"
-dp_nominal_bar = 0.5
-flow_nominal_m3_h = 10
-
-[[loop]]
-name = "b"
-fluid = "water"
-initial_temperature_c = 40
-[[loop.component]]
-kind = "pressurisation"
-name = "b.vessel"
-node = "b1"
-pressure_bar = 2.0
-[[loop.component]]
-kind = "pump"
-name = "b.pump"
-from = "b1"
-to = "b2"
-control = "flow"
-flow_setpoint_m3_h = 10
-efficiency = 0.7
-[[loop.component]]
-kind = "resistance"
-name = "b.load"
-from = "b2"
-to = "b1"
-dp_nominal_bar = 0.5
-flow_nominal_m3_h = 10
-"#;
+    use crate::hydraulic::fixtures::{TWO_LOOPS, network};
 
     #[test]
     fn loops_without_a_shared_link_are_separate_groups() {
         let groups = Groups::new(&network(TWO_LOOPS));
         assert_eq!(groups.count, 2);
         assert_ne!(groups.of_loop[0], groups.of_loop[1]);
-        assert_eq!(groups.links, vec![vec![0, 1], vec![2, 3]]);
+        assert_eq!(groups.links, vec![vec![0, 1, 2], vec![3, 4, 5]]);
     }
 
     #[test]
     fn a_link_between_two_loops_joins_them() {
         let mut net = network(TWO_LOOPS);
         let b2 = net.node_index("b2").unwrap();
-        // Re-route loop a's load into loop b's node: the loops now exchange water.
-        let l = net.link_index("a.load").unwrap();
+        // Re-route loop a's pipe into loop b's node: the loops now exchange water.
+        let l = net.link_index("a.pipe").unwrap();
         net.links[l].to = b2;
         let groups = Groups::new(&net);
         assert_eq!(groups.count, 1);

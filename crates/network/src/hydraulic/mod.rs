@@ -3,6 +3,8 @@
 //! system, and the iteration with its status checks.
 
 pub mod assembly;
+#[cfg(test)]
+mod fixtures;
 pub mod groups;
 pub mod ldl;
 pub mod matrix;

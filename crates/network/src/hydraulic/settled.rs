@@ -110,42 +110,11 @@ impl Settled {
 mod tests {
     use super::*;
     use crate::hydraulic::HydraulicSolver;
-
-    fn network() -> Network {
-        let text = r#"
-[[loop]]
-name = "a"
-fluid = "water"
-initial_temperature_c = 40
-[[loop.component]]
-kind = "pressurisation"
-name = "vessel"
-node = "n1"
-pressure_bar = 2.0
-[[loop.component]]
-kind = "pump"
-name = "pump"
-from = "n1"
-to = "n2"
-control = "flow"
-flow_setpoint_m3_h = 10
-efficiency = 0.7
-[[loop.component]]
-kind = "valve"
-name = "valve"
-from = "n2"
-to = "n1"
-kvs_m3_h = 20
-opening = 0.5
-"#;
-        let facility =
-            dctwin_model::parse(text, std::path::Path::new("settled.toml")).expect("valid model");
-        Network::from_facility(&facility)
-    }
+    use crate::hydraulic::fixtures::{TWO_LOOPS, network};
 
     #[test]
     fn a_converged_group_holds_until_one_of_its_inputs_moves() {
-        let mut net = network();
+        let mut net = network(TWO_LOOPS);
         let mut state = HydraulicState::cold(&net);
         HydraulicSolver::new(&net)
             .solve(&net, &mut state)
@@ -156,7 +125,7 @@ opening = 0.5
         settled.record(&net, &state, &links);
         assert!(settled.holds(&net, &state, &links));
 
-        let v = net.link_index("valve").unwrap();
+        let v = net.link_index("a.valve").unwrap();
         if let Component::Valve(valve) = &mut net.links[v].component {
             valve.opening = 0.6;
         }
