@@ -9,9 +9,15 @@ use crate::graph::Network;
 use dctwin_components::{Component, FluidState};
 
 /// A link's inputs at its group's last converged solve.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 struct LinkInputs {
     component: Component,
+    scalars: Scalars,
+}
+
+/// The numbers and flags among a link's inputs (all but its component).
+#[derive(Debug, Clone, Copy)]
+struct Scalars {
     fluid: FluidState,
     consumer_flow_kg_s: f64,
     mass_flow_kg_s: f64,
@@ -20,11 +26,11 @@ struct LinkInputs {
     fixed_pa: [Option<f64>; 2],
 }
 
-impl LinkInputs {
-    fn of(network: &Network, state: &HydraulicState, l: usize) -> LinkInputs {
+impl Scalars {
+    /// Link `l`'s now.
+    fn of(network: &Network, state: &HydraulicState, l: usize) -> Scalars {
         let link = &network.links[l];
-        LinkInputs {
-            component: link.component.clone(),
+        Scalars {
             fluid: state.fluid[l],
             consumer_flow_kg_s: state.consumer_flow_kg_s[l],
             mass_flow_kg_s: state.mass_flow_kg_s[l],
@@ -37,40 +43,41 @@ impl LinkInputs {
         }
     }
 
+    /// The numbers equal bit for bit (a value that moved at all, even −0 to 0, has moved).
+    fn same(&self, other: &Scalars) -> bool {
+        let bits = |a: f64, b: f64| a.to_bits() == b.to_bits();
+        bits(self.mass_flow_kg_s, other.mass_flow_kg_s)
+            && bits(self.consumer_flow_kg_s, other.consumer_flow_kg_s)
+            && bits(self.fluid.density_kg_m3, other.fluid.density_kg_m3)
+            && bits(self.fluid.viscosity_pa_s, other.fluid.viscosity_pa_s)
+            && self.check_open == other.check_open
+            && self.pump_limited == other.pump_limited
+            && self.fixed_pa == other.fixed_pa
+    }
+}
+
+impl LinkInputs {
+    fn of(network: &Network, state: &HydraulicState, l: usize) -> LinkInputs {
+        LinkInputs {
+            component: network.links[l].component.clone(),
+            scalars: Scalars::of(network, state, l),
+        }
+    }
+
     /// Take the inputs of link `l` now, cloning the component only if it changed (a pump's
     /// curve is on the heap; its settings change far less often than its flow).
     fn update(&mut self, network: &Network, state: &HydraulicState, l: usize) {
-        let link = &network.links[l];
-        if self.component != link.component {
-            self.component = link.component.clone();
+        let component = &network.links[l].component;
+        if self.component != *component {
+            self.component = component.clone();
         }
-        self.fluid = state.fluid[l];
-        self.consumer_flow_kg_s = state.consumer_flow_kg_s[l];
-        self.mass_flow_kg_s = state.mass_flow_kg_s[l];
-        self.check_open = state.check_open[l];
-        self.pump_limited = state.pump_limited[l];
-        self.fixed_pa = [
-            network.fixed_pressure(link.from),
-            network.fixed_pressure(link.to),
-        ];
+        self.scalars = Scalars::of(network, state, l);
     }
 
-    /// Bit-for-bit equality of the numbers (so a NaN never matches and −0 ≠ 0 is harmless).
+    /// Whether link `l`'s inputs now are these.
     fn same_as(&self, network: &Network, state: &HydraulicState, l: usize) -> bool {
-        let link = &network.links[l];
-        let bits = |a: f64, b: f64| a.to_bits() == b.to_bits();
-        bits(self.mass_flow_kg_s, state.mass_flow_kg_s[l])
-            && bits(self.consumer_flow_kg_s, state.consumer_flow_kg_s[l])
-            && bits(self.fluid.density_kg_m3, state.fluid[l].density_kg_m3)
-            && bits(self.fluid.viscosity_pa_s, state.fluid[l].viscosity_pa_s)
-            && self.check_open == state.check_open[l]
-            && self.pump_limited == state.pump_limited[l]
-            && self.fixed_pa
-                == [
-                    network.fixed_pressure(link.from),
-                    network.fixed_pressure(link.to),
-                ]
-            && self.component == link.component
+        self.scalars.same(&Scalars::of(network, state, l))
+            && self.component == network.links[l].component
     }
 }
 
