@@ -38,7 +38,7 @@ pub use friction::FrictionLaw;
 pub use heat_consumer::HeatConsumer;
 pub use heat_source::{HeatDuty, HeatSource};
 pub use hydraulic::{FluidState, HydraulicLaw};
-pub use pipe::{Pipe, PipeHeatLoss};
+pub use pipe::{Pipe, PipeHeatLoss, PipeWall, WallMaterial};
 pub use pump::{Efficiency, HeadCurve, Pump, PumpControl, PumpError, PumpOperatingPoint};
 pub use resistance::Resistance;
 pub use thermal::ThermalLaw;

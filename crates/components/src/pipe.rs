@@ -1,4 +1,6 @@
-//! A straight round pipe: Darcy–Weisbach friction, minor losses and heat loss to its surroundings.
+//! A straight round pipe: Darcy–Weisbach friction, minor losses, heat loss to its surroundings,
+//! the heat capacity of its wall, and how many well-mixed segments the transient simulation
+//! cuts its water into.
 
 use crate::friction::{FrictionLaw, RE_LAMINAR};
 use crate::hydraulic::{FluidState, HydraulicLaw, square_law};
@@ -18,6 +20,57 @@ pub struct PipeHeatLoss {
     pub outer_diameter_m: f64,
     /// Temperature of the surroundings [K].
     pub ambient_k: f64,
+}
+
+/// Most segments a pipe may be cut into [-]: each is a state of the transient simulation.
+pub const MAX_SEGMENTS: usize = 100;
+
+/// A pipe wall's material: what its heat capacity per volume follows from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WallMaterial {
+    /// Density [kg/m³].
+    pub density_kg_m3: f64,
+    /// Specific heat near room temperature [J/(kg·K)].
+    pub specific_heat_j_kg_k: f64,
+}
+
+impl WallMaterial {
+    /// Carbon steel: 7850 kg/m³ (EN 1993-1-1), 480 J/(kg·K) (handbooks give 430–500 at
+    /// 20–60 °C; the Liège test bench's steel pipe is documented as "about 480").
+    pub const STEEL: WallMaterial = WallMaterial {
+        density_kg_m3: 7850.0,
+        specific_heat_j_kg_k: 480.0,
+    };
+    /// Austenitic stainless steel (1.4301/304): 7900 kg/m³, 500 J/(kg·K) (EN 10088-1).
+    pub const STAINLESS_STEEL: WallMaterial = WallMaterial {
+        density_kg_m3: 7900.0,
+        specific_heat_j_kg_k: 500.0,
+    };
+    /// Copper: 8930 kg/m³, 385 J/(kg·K).
+    pub const COPPER: WallMaterial = WallMaterial {
+        density_kg_m3: 8930.0,
+        specific_heat_j_kg_k: 385.0,
+    };
+    /// High-density polyethylene (PE 100): 950 kg/m³, 1900 J/(kg·K).
+    pub const PE: WallMaterial = WallMaterial {
+        density_kg_m3: 950.0,
+        specific_heat_j_kg_k: 1900.0,
+    };
+    /// Polypropylene (PP-R): 900 kg/m³, 1800 J/(kg·K).
+    pub const PP: WallMaterial = WallMaterial {
+        density_kg_m3: 900.0,
+        specific_heat_j_kg_k: 1800.0,
+    };
+}
+
+/// A pipe's wall as a heat store. The transient simulation holds it at its water's temperature
+/// (segment by segment): the film between them, a few seconds' lag, is left out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PipeWall {
+    /// Wall thickness [m].
+    pub thickness_m: f64,
+    /// Its material.
+    pub material: WallMaterial,
 }
 
 /// Friction alone at one flow.
@@ -45,12 +98,34 @@ pub struct Pipe {
     pub friction: FrictionLaw,
     /// Heat loss to the surroundings; `None` for an adiabatic pipe.
     pub heat_loss: Option<PipeHeatLoss>,
+    /// The wall's heat capacity; `None`: left out.
+    pub wall: Option<PipeWall>,
+    /// Well-mixed segments the transient simulation cuts the water into, in series along the
+    /// flow (1 ..= [`MAX_SEGMENTS`]). One segment is a mixing volume: an inlet change shows
+    /// at the outlet at once, as a lag. N segments let a front through after the transit time
+    /// τ = (water + wall capacity)/(ṁ·c_p), spread over ±τ/√N (one standard deviation, the
+    /// Erlang-N response). The steady solver ignores it (its loss law is exact).
+    pub segments: usize,
 }
 
 impl Pipe {
     /// Flow cross-section [m²].
     pub fn area_m2(&self) -> f64 {
         PI * self.inner_diameter_m * self.inner_diameter_m / 4.0
+    }
+
+    /// Volume of water held [m³].
+    pub fn water_volume_m3(&self) -> f64 {
+        self.area_m2() * self.length_m
+    }
+
+    /// Heat capacity of the wall [J/K] (0 without a wall): its annulus' volume × ρ·c.
+    pub fn wall_capacity_j_k(&self) -> f64 {
+        self.wall.map_or(0.0, |w| {
+            let outer_m = self.inner_diameter_m + 2.0 * w.thickness_m;
+            let annulus_m2 = PI / 4.0 * (outer_m * outer_m - self.inner_diameter_m.powi(2));
+            annulus_m2 * self.length_m * w.material.density_kg_m3 * w.material.specific_heat_j_kg_k
+        })
     }
 
     /// Reynolds number for mass flow `mass_flow_kg_s` [-].
@@ -181,6 +256,8 @@ mod tests {
             minor_loss_coefficient: 0.0,
             friction: FrictionLaw::Colebrook,
             heat_loss: None,
+            wall: None,
+            segments: 1,
         }
     }
 
@@ -252,5 +329,23 @@ mod tests {
         };
         assert!((ua_w_k - 0.5 * PI * 0.18 * 100.0).abs() < 1e-12);
         assert_eq!(ambient_k, 283.15);
+    }
+
+    /// The Liège bench's pipe (DN50, 52.48 mm inside, 3.91 mm wall, 39 m): 7850 × 480 × the
+    /// annulus' volume, 0.02701 m³ by hand, is 101.8 kJ/K; no wall, no capacity.
+    #[test]
+    fn wall_capacity_is_the_annulus_times_rho_c() {
+        let mut pipe = dn100(39.0);
+        pipe.inner_diameter_m = 0.05248;
+        assert_eq!(pipe.wall_capacity_j_k(), 0.0);
+        pipe.wall = Some(PipeWall {
+            thickness_m: 0.00391,
+            material: WallMaterial::STEEL,
+        });
+        let annulus_m3 = PI / 4.0 * (0.0603_f64.powi(2) - 0.05248_f64.powi(2)) * 39.0;
+        assert!((annulus_m3 - 0.02701).abs() < 1e-5, "{annulus_m3}");
+        let expected = annulus_m3 * 7850.0 * 480.0;
+        assert!((pipe.wall_capacity_j_k() / expected - 1.0).abs() < 1e-3);
+        assert!((pipe.wall_capacity_j_k() / 101.8e3 - 1.0).abs() < 1e-3);
     }
 }

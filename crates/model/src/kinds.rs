@@ -3,7 +3,7 @@
 use crate::device_kinds::{Coupling, LinkDevice, read_coupling, read_link_device};
 use crate::reader::{Reader, Value};
 use crate::units::Quantity;
-use dctwin_components::pipe::DEFAULT_ROUGHNESS_M;
+use dctwin_components::pipe::{DEFAULT_ROUGHNESS_M, MAX_SEGMENTS, PipeWall, WallMaterial};
 use dctwin_components::{
     Characteristic, CheckValve, Component, Efficiency, FrictionLaw, HeadCurve, HeatConsumer,
     HeatDuty, HeatSource, Pipe, PipeHeatLoss, Pump, PumpControl, PumpError, Resistance, Valve,
@@ -162,12 +162,30 @@ fn read_pipe(r: &mut Reader<'_, '_>) -> Option<Pipe> {
         }
     };
     let heat_loss = read_pipe_heat_loss(r);
+    let wall = read_pipe_wall(r);
+    let segments = match r.count("segments") {
+        None => Some(1),
+        Some((n, _)) if n <= MAX_SEGMENTS => Some(n),
+        Some((n, at)) => {
+            let msg = format!("expected at most {MAX_SEGMENTS} segments, found {n}");
+            r.error_at(at, "segments", msg);
+            None
+        }
+    };
     let (length, diameter) = (length?, diameter?);
+    let wall_outer_m = match wall {
+        Some(Some(w)) => diameter.si + 2.0 * w.thickness_m,
+        _ => diameter.si,
+    };
     if let Some(ref loss) = heat_loss
         && let Some(loss) = loss
-        && loss.outer_diameter_m < diameter.si
+        && loss.outer_diameter_m < wall_outer_m
     {
-        r.error("the outer diameter is smaller than the inner diameter");
+        r.error(format!(
+            "the outer diameter {:.1} mm is smaller than the pipe's ({:.1} mm with its wall)",
+            loss.outer_diameter_m * 1e3,
+            wall_outer_m * 1e3
+        ));
         return None;
     }
     Some(Pipe {
@@ -177,7 +195,57 @@ fn read_pipe(r: &mut Reader<'_, '_>) -> Option<Pipe> {
         minor_loss_coefficient: minor?,
         friction: friction?,
         heat_loss: heat_loss?,
+        wall: wall?,
+        segments: segments?,
     })
+}
+
+/// The wall materials a model may name.
+const WALL_MATERIALS: [(&str, WallMaterial); 5] = [
+    ("steel", WallMaterial::STEEL),
+    ("stainless_steel", WallMaterial::STAINLESS_STEEL),
+    ("copper", WallMaterial::COPPER),
+    ("pe", WallMaterial::PE),
+    ("pp", WallMaterial::PP),
+];
+
+/// `Some(None)`: no wall capacity; `Some(Some(..))`: a wall of that thickness and material
+/// [steel]; `None`: an error was reported.
+fn read_pipe_wall(r: &mut Reader<'_, '_>) -> Option<Option<PipeWall>> {
+    let thickness = r.optional_positive_quantity("wall_thickness", Quantity::Length);
+    let material = match r.string("wall_material") {
+        None => Some(None),
+        Some((name, at)) => match WALL_MATERIALS.iter().find(|(n, _)| *n == name) {
+            Some(&(_, m)) => Some(Some((m, at))),
+            None => {
+                let names: Vec<String> = WALL_MATERIALS
+                    .iter()
+                    .map(|(n, _)| format!("\"{n}\""))
+                    .collect();
+                let msg = format!(
+                    "unknown wall material \"{name}\": expected one of {}",
+                    names.join(", ")
+                );
+                r.error_at(at, "wall_material", msg);
+                None
+            }
+        },
+    };
+    match (thickness, material?) {
+        (None, None) => Some(None),
+        (None, Some((_, at))) => {
+            r.error_at(
+                at,
+                "wall_material",
+                "a wall material needs wall_thickness_mm",
+            );
+            None
+        }
+        (Some(t), m) => Some(Some(PipeWall {
+            thickness_m: t.si,
+            material: m.map_or(WallMaterial::STEEL, |(m, _)| m),
+        })),
+    }
 }
 
 /// `Some(None)`: adiabatic; `Some(Some(..))`: with heat loss; `None`: an error was reported.

@@ -9,13 +9,14 @@
 //! over flat arrays: one enthalpy per volume, one c_p per volume, an inversion only where
 //! streams mix. [`Dynamics::jacobian`] gives the analytic Jacobian for the preconditioner.
 //!
-//! A stratified tank holds one state per layer: the flow passes through its layers in turn
-//! (upwind, from the inlet layer to the outlet layer, which feeds the node downstream), and the
-//! layers exchange heat by conduction and buoyancy and lose it to the ambient by the tank's own
-//! laws ([`StratifiedTank::exchange_w`]).
+//! A stratified tank holds one state per layer, a pipe one per segment: the flow passes through
+//! them in turn (upwind, from the state it enters to the one it leaves, which feeds the node
+//! downstream). A tank's layers exchange heat by conduction and buoyancy and lose it to the
+//! ambient by the tank's own laws ([`StratifiedTank::exchange_w`]); a pipe's segments each lose
+//! their share to their ambient.
 
 use crate::error::SimError;
-use crate::plant::{Heat, LinkThermal, Plant};
+use crate::plant::{Chain, Heat, LinkThermal, Plant};
 use crate::precondition::SparseRows;
 use dctwin_components::heat_exchanger::{HeatExchanger, Stream, mean_specific_heat_j_kg_k};
 use dctwin_components::tank::StratifiedTank;
@@ -56,8 +57,8 @@ pub const ENERGY_ACCOUNTS: usize = 7;
 /// Work arrays and the node order of the right-hand side.
 #[derive(Debug, Clone, Default)]
 pub struct Dynamics {
-    /// State index of each link with a volume: its outlet's (for a tank, the layer the water
-    /// leaves from at the current flows).
+    /// State index of each link with a volume: its outlet's (for a chain of states, the one
+    /// the water leaves from at the current flows).
     pub state_of_link: Vec<Option<usize>>,
     /// Link of each temperature state.
     pub link_of_state: Vec<usize>,
@@ -98,6 +99,10 @@ pub struct Dynamics {
     downstream: Vec<usize>,
     /// Each exchanger's UA at this control step's flows [W/K] (0: a side without flow).
     exchanger_ua_w_k: Vec<f64>,
+    /// The links holding a chain of states (tanks, pipes of several segments).
+    chains: Vec<ChainAt>,
+    /// Index into `chains` of each link's chain.
+    chain_of_link: Vec<Option<usize>>,
     /// First state (top layer) of each tank.
     tank_first: Vec<usize>,
     /// Heat into each tank layer other than by the flow at the last evaluation [W], by state
@@ -186,12 +191,22 @@ impl Dynamics {
         for (s, &l) in link_of_state.iter().enumerate().rev() {
             state_of_link[l] = Some(s);
         }
+        let mut chains = Vec::new();
+        let mut chain_of_link = vec![None; plant.links.len()];
+        for (l, first) in state_of_link.iter().enumerate() {
+            if let (Some(chain), Some(first)) = (plant.chain(l), *first) {
+                chain_of_link[l] = Some(chains.len());
+                chains.push(ChainAt { first, chain });
+            }
+        }
         let tank_first: Vec<usize> = (plant.tanks.iter())
             .map(|t| state_of_link[t.link].unwrap_or_default())
             .collect();
-        // A tank's outlet for positive flow until flows are set.
-        for (t, &first) in plant.tanks.iter().zip(&tank_first) {
-            state_of_link[t.link] = Some(outlet_layer(t, first, 1.0));
+        // A chain's outlet for positive flow until flows are set.
+        for (l, c) in chain_of_link.iter().enumerate() {
+            if let Some(c) = *c {
+                state_of_link[l] = Some(chains[c].outlet(1.0));
+            }
         }
         let n_nodes = plant.network.node_count();
         Dynamics {
@@ -214,6 +229,8 @@ impl Dynamics {
             generation: 0,
             downstream: Vec::new(),
             exchanger_ua_w_k: vec![0.0; plant.exchangers.len()],
+            chains,
+            chain_of_link,
             tank_first,
             tank_w: vec![0.0; link_of_state.len()],
             tank_loss_w: vec![0.0; plant.tanks.len()],
@@ -252,11 +269,12 @@ impl Dynamics {
     /// hold no volume only: its temperature would be undetermined.
     pub fn set_flows(&mut self, plant: &Plant, flows: &[f64]) -> Result<(), SimError> {
         self.flow_kg_s.copy_from_slice(flows);
-        // A tank's outlet layer follows the flow's direction (kept while nothing flows).
-        for (t, &first) in plant.tanks.iter().zip(&self.tank_first) {
-            let m = flows[t.link];
-            if m.abs() > NO_FLOW_KG_S {
-                self.state_of_link[t.link] = Some(outlet_layer(t, first, m));
+        // A chain's outlet follows the flow's direction (kept while nothing flows).
+        for (l, c) in self.chain_of_link.iter().enumerate() {
+            if let Some(c) = *c
+                && flows[l].abs() > NO_FLOW_KG_S
+            {
+                self.state_of_link[l] = Some(self.chains[c].outlet(flows[l]));
             }
         }
         // Flows change every control step, their directions rarely: the node order holds
@@ -378,17 +396,13 @@ impl Dynamics {
         }
         self.terms.clear();
         for (s, &l) in self.link_of_state.iter().enumerate() {
-            let LinkThermal::Volume { volume, heat } = &plant.links[l] else {
+            let LinkThermal::Volume { volume, heat, .. } = &plant.links[l] else {
                 unreachable!("states belong to volumes");
             };
             let m = self.flow_kg_s[l];
             let flowing = m.abs() > NO_FLOW_KG_S;
-            let inlet = match heat {
-                Heat::Tank { index } if flowing => {
-                    let tank = &plant.tanks[*index];
-                    let first = self.tank_first[*index];
-                    Some(layer_inflow(tank, first, s, m, network.upstream(l, m)))
-                }
+            let inlet = match self.chain_of_link[l] {
+                Some(c) if flowing => Some(self.chains[c].inflow(s, m, network.upstream(l, m))),
                 _ => flowing.then(|| Source::Node(network.upstream(l, m))),
             };
             let constant_heat = match heat {
@@ -481,6 +495,8 @@ impl Dynamics {
         let accounts_at = self.temperatures();
         let (dy, accounts) = dy.split_at_mut(accounts_at);
         let mut sums = [0.0; ACCOUNTS];
+        // Summed over a chain's states.
+        self.heat_w.fill(0.0);
         for (s, term) in self.terms.iter().enumerate() {
             let fluid = &plant.network.loops[term.loop_index].fluid;
             let t = y[s];
@@ -502,7 +518,7 @@ impl Dynamics {
                 }
             };
             sums[Account::WaterKg as usize] += water_kg_s;
-            self.heat_w[term.link] = q;
+            self.heat_w[term.link] += q;
             if let Some(a) = account {
                 // Sources count positive, sinks as the heat they take.
                 let sink = matches!(a, Account::Rejected | Account::Reused | Account::Lost);
@@ -1043,34 +1059,41 @@ fn merge_columns(list: &mut Vec<(usize, f64)>) {
     list.truncate(w);
 }
 
-/// The state of tank `t`'s outlet layer (from its first state `first`) for link flow `m_kg_s`:
-/// the bottom when the water enters at the top, else the top.
-fn outlet_layer(t: &crate::plant::TankUnit, first: usize, m_kg_s: f64) -> usize {
-    let enters_top = (m_kg_s > 0.0) == t.top_at_from;
-    if enters_top {
-        first + t.tank.layers() - 1
-    } else {
-        first
-    }
+/// A chain of states ([`Chain`]) starting at state `first`.
+#[derive(Debug, Clone, Copy)]
+struct ChainAt {
+    first: usize,
+    chain: Chain,
 }
 
-/// Where tank layer state `s` (of a tank whose top layer is state `first`) gets its inflow
-/// for link flow `m_kg_s`: the inlet node `inlet` for the layer the water enters, else the layer
-/// upstream of it (above when entering at the top, below when entering at the bottom).
-fn layer_inflow(
-    t: &crate::plant::TankUnit,
-    first: usize,
-    s: usize,
-    m_kg_s: f64,
-    inlet: usize,
-) -> Source {
-    let last = first + t.tank.layers() - 1;
-    let enters_top = (m_kg_s > 0.0) == t.top_at_from;
-    match (enters_top, s) {
-        (true, s) if s == first => Source::Node(inlet),
-        (true, s) => Source::State(s - 1),
-        (false, s) if s == last => Source::Node(inlet),
-        (false, s) => Source::State(s + 1),
+impl ChainAt {
+    /// Whether water flowing at `m_kg_s` along the link enters at the first state.
+    fn enters_first(&self, m_kg_s: f64) -> bool {
+        (m_kg_s > 0.0) == self.chain.first_at_from
+    }
+
+    fn last(&self) -> usize {
+        self.first + self.chain.states - 1
+    }
+
+    /// The state the water leaves from at link flow `m_kg_s`.
+    fn outlet(&self, m_kg_s: f64) -> usize {
+        if self.enters_first(m_kg_s) {
+            self.last()
+        } else {
+            self.first
+        }
+    }
+
+    /// Where state `s` gets its inflow at link flow `m_kg_s`: the inlet node `inlet` for the
+    /// state the water enters, else the state upstream of it.
+    fn inflow(&self, s: usize, m_kg_s: f64, inlet: usize) -> Source {
+        match (self.enters_first(m_kg_s), s) {
+            (true, s) if s == self.first => Source::Node(inlet),
+            (true, s) => Source::State(s - 1),
+            (false, s) if s == self.last() => Source::Node(inlet),
+            (false, s) => Source::State(s + 1),
+        }
     }
 }
 
@@ -1154,8 +1177,9 @@ mod tests {
         }
     }
 
-    /// Two loops (pump, pipe losing heat, a 300 kW source, a cooler at a set-point; the second
-    /// a pump and two pipes) joined by an exchanger.
+    /// Two loops (pump, a pipe of four segments with its wall, losing heat, a 300 kW source, a
+    /// cooler at a set-point; the second a pump and a pipe of three segments) joined by an
+    /// exchanger.
     fn two_loops() -> Plant {
         let text = r#"
 name = "two loops"
@@ -1186,6 +1210,8 @@ inner_diameter_mm = 100
 u_value_w_m2_k = 2.0
 outer_diameter_mm = 150
 ambient_temperature_c = 10
+wall_thickness_mm = 4
+segments = 4
 [[loop.component]]
 kind = "heat_source"
 name = "a.source"
@@ -1240,6 +1266,7 @@ from = "b.out"
 to = "b.suction"
 length_m = 50
 inner_diameter_mm = 80
+segments = 3
 "#;
         let facility = dctwin_model::parse(text, std::path::Path::new("two.toml")).unwrap();
         let mut plant = Plant::new(Network::from_facility(&facility));
@@ -1352,7 +1379,8 @@ supply_setpoint_c = 65
 
     /// The analytic Jacobian times a vector matches a central difference of the right-hand
     /// side to 1e-4 of the largest entry (its heat laws and c_p' are forward differences over
-    /// 1 mK: errors of about 1e-6 relative): two loops joined by an exchanger, and a loop with
+    /// 1 mK: errors of about 1e-6 relative): two loops joined by an exchanger (with pipes of
+    /// several segments, one with its wall and a loss), and a loop with
     /// a stratified tank (entered at either end, with inversions between its layers), a
     /// cooling tower and a heat pump.
     #[test]

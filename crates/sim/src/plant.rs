@@ -4,19 +4,22 @@
 //! Links without thermal mass (pumps, valves, fixed resistances) pass their inlet on, plus the
 //! pump's shaft heat. Links with a mixing volume (pipes, racks, heat-exchanger sides, coolers,
 //! consumers) carry one state each: their outlet temperature. A plant is built from a network
-//! with defaults (pipes hold their geometric volume and lose heat to their ambient; heat sources
-//! get a small volume), then refined by attaching racks, exchangers, dry coolers, cooling
-//! towers, heat pumps, stratified tanks, district consumers and boilers to named links. A tank
-//! is the one link with several states: one per layer.
+//! with defaults (pipes hold their water and wall, cut into their segments, and lose heat to
+//! their ambient; heat sources get a small volume), then refined by attaching racks,
+//! exchangers, dry coolers, cooling towers, heat pumps, stratified tanks, district consumers
+//! and boilers to named links. Two kinds of link hold a chain of states that the water passes
+//! through in turn: a tank (one per layer) and a pipe of several segments.
 
 use crate::control::BankStaging;
 use crate::error::SimError;
 use dctwin_components::psychrometrics::MoistAir;
 use dctwin_components::{
-    Component, HeatDuty, MixingVolume, boiler::Boiler, cooling_tower::CoolingTower,
-    district::DistrictSubstation, dry_cooler::DryCooler, heat_exchanger::HeatExchanger,
-    heat_pump::HeatPumpBank, rack::ColdPlateRack, tank::StratifiedTank,
+    Component, HeatDuty, MixingVolume, Pipe, ThermalLaw, boiler::Boiler,
+    cooling_tower::CoolingTower, district::DistrictSubstation, dry_cooler::DryCooler,
+    heat_exchanger::HeatExchanger, heat_pump::HeatPumpBank, rack::ColdPlateRack,
+    tank::StratifiedTank,
 };
+use dctwin_fluid::Fluid;
 use dctwin_network::Network;
 
 /// Default volume given to a heat source or consumer that has no geometry [m³]: 50 L, a few
@@ -88,12 +91,15 @@ pub enum Heat {
 pub enum LinkThermal {
     /// No thermal mass: the outlet follows the inlet at once.
     Through,
-    /// A mixing volume whose temperature is a state.
+    /// Mixing volumes in series along the flow, each temperature a state: one for most
+    /// devices, a stratified tank's layers, a pipe's segments.
     Volume {
-        /// Its coolant and solid masses.
+        /// One segment's coolant and solid masses.
         volume: MixingVolume,
-        /// The heat it exchanges.
+        /// The heat each segment exchanges.
         heat: Heat,
+        /// Segments in series (≥ 1).
+        segments: usize,
     },
 }
 
@@ -257,6 +263,7 @@ impl Plant {
         self.links[l] = LinkThermal::Volume {
             volume: rack.volume,
             heat: Heat::Rack(Box::new(rack)),
+            segments: 1,
         };
         Ok(())
     }
@@ -275,6 +282,7 @@ impl Plant {
             self.links[l] = LinkThermal::Volume {
                 volume: self.device_volume(l),
                 heat: Heat::ExchangerSide { index, hot: is_hot },
+                segments: 1,
             };
         }
         self.exchangers.push(Exchanger {
@@ -304,6 +312,7 @@ impl Plant {
             self.links[l] = LinkThermal::Volume {
                 volume: self.device_volume(l),
                 heat: Heat::HeatPumpSide { index, condenser },
+                segments: 1,
             };
         }
         self.heat_pumps.push(HeatPumps {
@@ -330,6 +339,7 @@ impl Plant {
         self.links[l] = LinkThermal::Volume {
             volume: self.device_volume(l),
             heat: Heat::DryCooler { index },
+            segments: 1,
         };
         self.dry_coolers.push(DryCoolerUnit {
             name: name.to_string(),
@@ -354,6 +364,7 @@ impl Plant {
         self.links[l] = LinkThermal::Volume {
             volume: self.device_volume(l),
             heat: Heat::CoolingTower { index },
+            segments: 1,
         };
         self.cooling_towers.push(CoolingTowerUnit {
             name: name.to_string(),
@@ -382,6 +393,7 @@ impl Plant {
                 solid_capacity_j_k: 0.0,
             },
             heat: Heat::Tank { index },
+            segments: tank.layers(),
         };
         self.tanks.push(TankUnit {
             name: name.to_string(),
@@ -404,6 +416,7 @@ impl Plant {
         self.links[l] = LinkThermal::Volume {
             volume: consumer.volume,
             heat: Heat::District(Box::new(consumer)),
+            segments: 1,
         };
         Ok(())
     }
@@ -414,25 +427,71 @@ impl Plant {
         self.links[l] = LinkThermal::Volume {
             volume: boiler.volume,
             heat: Heat::Boiler(Box::new(boiler)),
+            segments: 1,
         };
         Ok(())
     }
 
-    /// The link of each temperature state, in state order: every link with a volume once,
-    /// a tank's link once per layer (its layers consecutive, top first).
+    /// The link of each temperature state, in state order: every link with a volume once
+    /// per segment (a tank's layers consecutive, top first; a pipe's segments from its `from`
+    /// end).
     pub fn state_links(&self) -> Vec<usize> {
         let mut out = Vec::with_capacity(self.links.len());
         for (l, t) in self.links.iter().enumerate() {
-            match t {
-                LinkThermal::Volume {
-                    heat: Heat::Tank { index },
-                    ..
-                } => out.extend(std::iter::repeat_n(l, self.tanks[*index].tank.layers())),
-                LinkThermal::Volume { .. } => out.push(l),
-                LinkThermal::Through => {}
+            if let LinkThermal::Volume { segments, .. } = t {
+                out.extend(std::iter::repeat_n(l, *segments));
             }
         }
         out
+    }
+
+    /// Link `l`'s chain of states, if it holds more than one: how many, and whether the
+    /// first is at its `from` end (a tank whose top is at `to` has its first layer there).
+    pub fn chain(&self, l: usize) -> Option<Chain> {
+        let LinkThermal::Volume { heat, segments, .. } = &self.links[l] else {
+            return None;
+        };
+        let first_at_from = match heat {
+            Heat::Tank { index } => self.tanks[*index].top_at_from,
+            _ => true,
+        };
+        (*segments > 1 || matches!(heat, Heat::Tank { .. })).then_some(Chain {
+            states: *segments,
+            first_at_from,
+        })
+    }
+}
+
+/// A link whose water passes through several states in turn (upwind): a tank's layers, a
+/// pipe's segments. The water enters the first state when it flows from the first's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chain {
+    /// States in the chain.
+    pub states: usize,
+    /// Whether the first state is at the link's `from` end.
+    pub first_at_from: bool,
+}
+
+/// A pipe cut into its segments, each with its share of the water, the wall and the loss.
+fn pipe_segments(p: &Pipe, fluid: &Fluid, t_k: f64) -> LinkThermal {
+    let n = p.segments.max(1) as f64;
+    let volume = MixingVolume::of_volume(
+        p.water_volume_m3() / n,
+        fluid,
+        t_k,
+        p.wall_capacity_j_k() / n,
+    );
+    let heat = match p.thermal() {
+        ThermalLaw::LossToAmbient { ua_w_k, ambient_k } => Heat::Ambient {
+            ua_w_k: ua_w_k / n,
+            ambient_k,
+        },
+        _ => Heat::None,
+    };
+    LinkThermal::Volume {
+        volume,
+        heat,
+        segments: p.segments.max(1),
     }
 }
 
@@ -444,30 +503,19 @@ fn default_thermal(network: &Network, l: usize) -> LinkThermal {
     let t = network.loops[link.loop_index].initial_temperature_k;
     let device = || MixingVolume::of_volume(DEFAULT_DEVICE_VOLUME_M3, fluid, t, 0.0);
     match &link.component {
-        Component::Pipe(p) => {
-            let volume = MixingVolume::of_volume(p.area_m2() * p.length_m, fluid, t, 0.0);
-            let heat = match p.heat_loss {
-                Some(loss) => Heat::Ambient {
-                    ua_w_k: loss.u_w_m2_k
-                        * std::f64::consts::PI
-                        * loss.outer_diameter_m
-                        * p.length_m,
-                    ambient_k: loss.ambient_k,
-                },
-                None => Heat::None,
-            };
-            LinkThermal::Volume { volume, heat }
-        }
+        Component::Pipe(p) => pipe_segments(p, fluid, t),
         Component::HeatSource(h) => LinkThermal::Volume {
             volume: device(),
             heat: match h.duty {
                 HeatDuty::Fixed { heat_w } => Heat::Fixed { heat_w },
                 HeatDuty::OutletSetpoint { outlet_k } => Heat::Setpoint { outlet_k },
             },
+            segments: 1,
         },
         Component::HeatConsumer(c) => LinkThermal::Volume {
             volume: device(),
             heat: Heat::Fixed { heat_w: -c.heat_w },
+            segments: 1,
         },
         _ => LinkThermal::Through,
     }
