@@ -182,7 +182,7 @@ fn read_pipe(r: &mut Reader<'_, '_>) -> Option<Pipe> {
         && loss.outer_diameter_m < wall_outer_m
     {
         r.error(format!(
-            "the outer diameter {:.1} mm is smaller than the pipe's ({:.1} mm with its wall)",
+            "the outer diameter {:.2} mm is smaller than the pipe's ({:.2} mm with its wall)",
             loss.outer_diameter_m * 1e3,
             wall_outer_m * 1e3
         ));
@@ -201,17 +201,16 @@ fn read_pipe(r: &mut Reader<'_, '_>) -> Option<Pipe> {
 }
 
 /// The wall materials a model may name.
-const WALL_MATERIALS: [(&str, WallMaterial); 5] = [
+const WALL_MATERIALS: [(&str, WallMaterial); 3] = [
     ("steel", WallMaterial::STEEL),
     ("stainless_steel", WallMaterial::STAINLESS_STEEL),
     ("copper", WallMaterial::COPPER),
-    ("pe", WallMaterial::PE),
-    ("pp", WallMaterial::PP),
 ];
 
 /// `Some(None)`: no wall capacity; `Some(Some(..))`: a wall of that thickness and material
 /// [steel]; `None`: an error was reported.
 fn read_pipe_wall(r: &mut Reader<'_, '_>) -> Option<Option<PipeWall>> {
+    let given = r.has_quantity("wall_thickness", Quantity::Length);
     let thickness = r.optional_positive_quantity("wall_thickness", Quantity::Length);
     let material = match r.string("wall_material") {
         None => Some(None),
@@ -233,6 +232,8 @@ fn read_pipe_wall(r: &mut Reader<'_, '_>) -> Option<Option<PipeWall>> {
     };
     match (thickness, material?) {
         (None, None) => Some(None),
+        // An invalid thickness was reported already.
+        (None, Some(_)) if given => None,
         (None, Some((_, at))) => {
             r.error_at(
                 at,

@@ -605,7 +605,7 @@ impl Dynamics {
         let exchanger_slopes: Vec<(f64, f64)> = (0..plant.exchangers.len())
             .map(|i| self.exchanger_slopes(plant, i))
             .collect();
-        let heat_pump_slopes: Vec<(f64, f64)> = (0..plant.heat_pumps.len())
+        let heat_pump_slopes: Vec<HeatPumpSlopes> = (0..plant.heat_pumps.len())
             .map(|i| self.heat_pump_slopes(plant, i, y))
             .collect();
         let interfaces = self.tank_interface_slopes(plant, y);
@@ -707,17 +707,28 @@ impl Dynamics {
                     spread(&mut row, inlet(x.cold_link), sign * d_cold);
                 }
                 Heat::HeatPumpSide { index, condenser } => {
-                    let (d_cond, d_evap) = heat_pump_slopes[*index];
-                    let d = if *condenser { d_cond } else { -d_evap } / capacity;
-                    self.spread_source(plant, *index, d, &mut row, &sens);
+                    let slopes = heat_pump_slopes[*index];
+                    let sign = if *condenser { 1.0 } else { -1.0 } / capacity;
+                    let (by_source, by_sink) = if *condenser {
+                        (slopes.condenser_by_source, slopes.condenser_by_sink)
+                    } else {
+                        (slopes.evaporator_by_source, slopes.evaporator_by_sink)
+                    };
+                    self.spread_source(plant, *index, sign * by_source, &mut row, &sens);
+                    let sink_in = self.condenser_inlet(plant, *index);
+                    spread(&mut row, sink_in, sign * by_sink);
                 }
                 _ => {}
             }
             out.push_row(&mut row);
         }
-        for (i, &(d_cond, d_evap)) in heat_pump_slopes.iter().enumerate() {
+        for (i, slopes) in heat_pump_slopes.iter().enumerate() {
             let list = &mut accounts[Account::HeatPumpWork as usize];
-            self.spread_source(plant, i, d_cond - d_evap, list, &sens);
+            let by_source = slopes.condenser_by_source - slopes.evaporator_by_source;
+            self.spread_source(plant, i, by_source, list, &sens);
+            let by_sink = slopes.condenser_by_sink - slopes.evaporator_by_sink;
+            let sink_in = self.condenser_inlet(plant, i);
+            list.extend(sens[sink_in].iter().map(|&(c, w)| (c, by_sink * w)));
         }
         for list in &mut accounts {
             out.push_row(list);
@@ -843,23 +854,41 @@ impl Dynamics {
         )
     }
 
-    /// d(condenser heat)/d(source) and d(evaporator heat)/d(source) of bank `i` [W/K].
-    fn heat_pump_slopes(&self, plant: &Plant, i: usize, y: &[f64]) -> (f64, f64) {
+    /// The slopes of bank `i`'s condenser and evaporator heat by its source's leaving water
+    /// and its condenser's inlet [W/K].
+    fn heat_pump_slopes(&self, plant: &Plant, i: usize, y: &[f64]) -> HeatPumpSlopes {
         let hp = &plant.heat_pumps[i];
         let (m_e, m_c) = (
             self.flow_kg_s[hp.evaporator_link],
             self.flow_kg_s[hp.condenser_link],
         );
         if !(m_e.abs() > NO_FLOW_KG_S && m_c.abs() > NO_FLOW_KG_S) {
-            return (0.0, 0.0);
+            return HeatPumpSlopes::default();
         }
         let source_k = match self.state_of_link[hp.evaporator_link] {
             Some(s) => y[s],
             None => self.node_k[plant.network.upstream(hp.evaporator_link, m_e)],
         };
-        let (c0, e0, _) = heat_pump_duties(hp, source_k);
-        let (c1, e1, _) = heat_pump_duties(hp, source_k + SLOPE_STEP_K);
-        ((c1 - c0) / SLOPE_STEP_K, (e1 - e0) / SLOPE_STEP_K)
+        let sink_in_k = self.node_k[self.condenser_inlet(plant, i)];
+        let duties = |source_k: f64, sink_in_k: f64| {
+            let demand_w = load_to_setpoint_w(plant, hp, m_c, sink_in_k);
+            heat_pump_duties(hp, source_k, demand_w)
+        };
+        let (c0, e0, _) = duties(source_k, sink_in_k);
+        let (c1, e1, _) = duties(source_k + SLOPE_STEP_K, sink_in_k);
+        let (c2, e2, _) = duties(source_k, sink_in_k + SLOPE_STEP_K);
+        HeatPumpSlopes {
+            condenser_by_source: (c1 - c0) / SLOPE_STEP_K,
+            evaporator_by_source: (e1 - e0) / SLOPE_STEP_K,
+            condenser_by_sink: (c2 - c0) / SLOPE_STEP_K,
+            evaporator_by_sink: (e2 - e0) / SLOPE_STEP_K,
+        }
+    }
+
+    /// The node bank `i`'s condenser water comes from.
+    fn condenser_inlet(&self, plant: &Plant, i: usize) -> usize {
+        let l = plant.heat_pumps[i].condenser_link;
+        plant.network.upstream(l, self.flow_kg_s[l])
     }
 
     /// Slopes of a volume's own heat law (the couplings are handled apart).
@@ -934,7 +963,9 @@ impl Dynamics {
                 None => self.node_k[plant.network.upstream(hp.evaporator_link, m_e)],
             };
             self.heat_pump_w[i] = if m_e.abs() > NO_FLOW_KG_S && m_c.abs() > NO_FLOW_KG_S {
-                heat_pump_duties(hp, source_leaving_k)
+                let sink_in_k = self.node_k[self.condenser_inlet(plant, i)];
+                let demand_w = load_to_setpoint_w(plant, hp, m_c, sink_in_k);
+                heat_pump_duties(hp, source_leaving_k, demand_w)
             } else {
                 (0.0, 0.0, 0.0)
             };
@@ -1117,17 +1148,39 @@ fn signed(q: f64, source: Account, sink: Account) -> (f64, Option<Account>) {
     (q, Some(if q >= 0.0 { source } else { sink }))
 }
 
-/// Condenser heat, evaporator heat and electric power of a bank at its demand. The refrigerant
-/// temperatures follow the leaving waters: the source's (its volume) and the sink's set-point,
-/// which the bank is controlled to.
-fn heat_pump_duties(hp: &crate::plant::HeatPumps, source_leaving_k: f64) -> (f64, f64, f64) {
+/// The slopes of a bank's duties [W/K] ([`Dynamics::heat_pump_slopes`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct HeatPumpSlopes {
+    condenser_by_source: f64,
+    evaporator_by_source: f64,
+    condenser_by_sink: f64,
+    evaporator_by_sink: f64,
+}
+
+/// The heat that brings a bank's condenser water, flowing at `m_kg_s`, from `inlet_k` to its
+/// set-point [W] (none if it arrives warmer): what the units' own capacity control follows
+/// between control steps, as the staging follows it at them.
+fn load_to_setpoint_w(
+    plant: &Plant,
+    hp: &crate::plant::HeatPumps,
+    m_kg_s: f64,
+    inlet_k: f64,
+) -> f64 {
+    let fluid = plant.network.fluid_of(hp.condenser_link);
+    (m_kg_s.abs() * (fluid.enthalpy_j_kg(hp.supply_setpoint_k) - fluid.enthalpy_j_kg(inlet_k)))
+        .max(0.0)
+}
+
+/// Condenser heat, evaporator heat and electric power of a bank asked for `demand_w` of heat
+/// (cooling for a chiller) by its running units. The refrigerant temperatures follow the
+/// leaving waters: the source's (its volume) and the sink's set-point, which the bank holds.
+fn heat_pump_duties(
+    hp: &crate::plant::HeatPumps,
+    source_leaving_k: f64,
+    demand_w: f64,
+) -> (f64, f64, f64) {
     let units_on = hp.staging.units_on();
-    let op = (hp.bank).operate_running(
-        units_on,
-        hp.demand_w,
-        source_leaving_k,
-        hp.supply_setpoint_k,
-    );
+    let op = (hp.bank).operate_running(units_on, demand_w, source_leaving_k, hp.supply_setpoint_k);
     (op.condenser_heat_w, op.evaporator_heat_w, op.electric_w)
 }
 
@@ -1369,7 +1422,6 @@ supply_setpoint_c = 65
         let facility = dctwin_model::parse(&text, std::path::Path::new("tt.toml"))
             .unwrap_or_else(|e| panic!("{e}"));
         let (mut plant, _) = crate::build::plant_of(&facility).unwrap();
-        plant.heat_pumps[0].demand_w = 60e3;
         let bank = &plant.heat_pumps[0].bank;
         let unit_w = bank.unit().rated_capacity_w();
         let (p_min, units) = (bank.unit().min_part_load(), bank.units());

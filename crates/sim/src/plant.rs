@@ -3,7 +3,8 @@
 //!
 //! Links without thermal mass (pumps, valves, fixed resistances) pass their inlet on, plus the
 //! pump's shaft heat. Links with a mixing volume (pipes, racks, heat-exchanger sides, coolers,
-//! consumers) carry one state each: their outlet temperature. A plant is built from a network
+//! consumers) carry one state per segment, the last one the water passes their outlet
+//! temperature. A plant is built from a network
 //! with defaults (pipes hold their water and wall, cut into their segments, and lose heat to
 //! their ambient; heat sources get a small volume), then refined by attaching racks,
 //! exchangers, dry coolers, cooling towers, heat pumps, stratified tanks, district consumers
@@ -131,7 +132,9 @@ pub struct HeatPumps {
     pub bank: HeatPumpBank,
     /// Condenser leaving-water set-point [K].
     pub supply_setpoint_k: f64,
-    /// Heating demand set by the controller at the last control step [W].
+    /// Heating demand at the last control step [W]: what the staging follows. Between control
+    /// steps the running units follow their load themselves (what brings the condenser water
+    /// from its inlet to the set-point, up to their capacity).
     pub demand_w: f64,
     /// Which of its units run (switched at the control step).
     pub staging: BankStaging,
@@ -235,18 +238,28 @@ impl Plant {
     }
 
     /// Index of the link called `name` to attach a device to: any link but a tank's (its
-    /// layers are states of their own, which another device cannot take over).
+    /// layers are states of their own, which another device cannot take over) or a pipe's
+    /// with segments or a wall (the device's volume would silently replace them).
     fn device_link(&self, name: &str) -> Result<usize, SimError> {
         let l = self.link(name)?;
-        match &self.links[l] {
-            LinkThermal::Volume {
-                heat: Heat::Tank { .. },
-                ..
-            } => Err(SimError::InvalidDevice {
+        let refuse = |reason: &str| {
+            Err(SimError::InvalidDevice {
                 name: name.to_string(),
-                reason: "it is a stratified tank: no other device can be attached to it"
-                    .to_string(),
-            }),
+                reason: reason.to_string(),
+            })
+        };
+        match (&self.links[l], &self.network.links[l].component) {
+            (
+                LinkThermal::Volume {
+                    heat: Heat::Tank { .. },
+                    ..
+                },
+                _,
+            ) => refuse("it is a stratified tank: no other device can be attached to it"),
+            (_, Component::Pipe(p)) if p.segments > 1 || p.wall.is_some() => refuse(
+                "it is a pipe with segments or a wall, which a device's volume would replace: \
+                 attach the device to a resistance beside it",
+            ),
             _ => Ok(l),
         }
     }
@@ -445,8 +458,9 @@ impl Plant {
         out
     }
 
-    /// Link `l`'s chain of states, if it holds more than one: how many, and whether the
-    /// first is at its `from` end (a tank whose top is at `to` has its first layer there).
+    /// Link `l`'s chain of states, if it is a tank or a pipe of several segments: how many
+    /// states, and whether the first is at its `from` end (a tank whose top is at `to` has its
+    /// first layer there).
     pub fn chain(&self, l: usize) -> Option<Chain> {
         let LinkThermal::Volume { heat, segments, .. } = &self.links[l] else {
             return None;

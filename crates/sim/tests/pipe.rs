@@ -14,8 +14,14 @@ use dctwin_sim::{Flow, Settings, Simulation, plant_of};
 const FEED_MASS_KG: f64 = 1e-3;
 
 /// A loop: pump (18 m³/h), an ideal plant holding 60 °C, the pipe `pipe` (its TOML keys),
-/// back to the pump; everything starts at 40 °C.
-fn pipe_loop(pipe: &str, settings: Settings) -> Simulation {
+/// back to the pump; everything starts at 40 °C. A `reversed` pipe is declared from the pump's
+/// suction to the plant, so its water flows from `to` to `from`.
+fn pipe_loop(pipe: &str, reversed: bool, settings: Settings) -> Simulation {
+    let (from, to) = if reversed {
+        ("suction", "pipe_in")
+    } else {
+        ("pipe_in", "suction")
+    };
     let text = format!(
         r#"
 name = "pipe loop"
@@ -45,8 +51,8 @@ outlet_temperature_c = 60
 [[loop.component]]
 kind = "pipe"
 name = "pipe"
-from = "pipe_in"
-to = "suction"
+from = "{from}"
+to = "{to}"
 inner_diameter_mm = 100
 {pipe}
 "#
@@ -101,16 +107,18 @@ fn erlang_cdf(n: usize, x: f64) -> f64 {
 /// An adiabatic pipe without wall, 60 m of DN100, fed a 20 K step: with N segments of mass M/N
 /// its outlet enthalpy is h_0 + (h_in − h_0)·P(Erlang(N, ṁ/(M/N)) ≤ t) (each segment's law
 /// is linear in enthalpy at constant mass), checked every 10 s over three transit times for
-/// N = 1 (the mixing volume), 10 and 40. Tolerance 2e-4 K: the feed's lag (< 1e-4 K) and the
-/// integrator (rtol 1e-10). The outlet is still within 1 % of the step at half the transit
-/// time with 40 segments, and past 39 % with one.
+/// N = 1 (the mixing volume), 10 and 40, and for 10 segments declared against the flow (the
+/// water enters at the last segment and leaves from the first). Tolerance 2e-4 K: the feed's
+/// lag (< 1e-4 K) and the integrator (rtol 1e-10). The outlet is still within 1 % of the step
+/// at half the transit time with 40 segments, and past 39 % with one.
 #[test]
 fn a_pipe_of_n_segments_lets_a_step_through_as_the_erlang_response() {
     let water = Fluid::water();
     let (t_0, t_in) = (313.15, 333.15);
     let (h_0, h_in) = (water.enthalpy_j_kg(t_0), water.enthalpy_j_kg(t_in));
-    for n in [1usize, 10, 40] {
-        let mut sim = pipe_loop(&format!("length_m = 60\nsegments = {n}"), tight(10.0));
+    for (n, reversed) in [(1usize, false), (10, false), (40, false), (10, true)] {
+        let keys = format!("length_m = 60\nsegments = {n}");
+        let mut sim = pipe_loop(&keys, reversed, tight(10.0));
         let pipe = sim.plant.link("pipe").unwrap();
         let LinkThermal::Volume {
             volume, segments, ..
@@ -127,6 +135,8 @@ fn a_pipe_of_n_segments_lets_a_step_through_as_the_erlang_response() {
         let transit_s = total_kg / m;
         let history = run(&mut sim, (3.0 * transit_s / 10.0).ceil() * 10.0, 10.0);
         let m = sim.flows_kg_s()[pipe];
+        assert_eq!(m < 0.0, reversed, "{m} kg/s");
+        let m = m.abs();
         let per_segment_s = segment_kg / m;
         let mut worst: f64 = 0.0;
         let mut at_half_transit = None;
@@ -139,12 +149,13 @@ fn a_pipe_of_n_segments_lets_a_step_through_as_the_erlang_response() {
             }
         }
         let share = at_half_transit.unwrap();
+        let against = if reversed { " against the flow" } else { "" };
         println!(
-            "{n} segments: transit {:.1} s, worst {worst:.1e} K over {} reports; at half the \
-             transit the outlet has {:.1} % of the step",
+            "{n} segments{against}: transit {:.1} s, worst {worst:.1e} K over {} reports; at \
+             half the transit the outlet has {:.1} % of the step",
             total_kg / m,
             history.len(),
-            100.0 * share
+            100.0 * share,
         );
         assert!(worst < 2e-4, "{n} segments: {worst} K");
         match n {
@@ -184,15 +195,15 @@ fn chain_outlet_k(
 /// on a 200 mm outer diameter to a 5 °C room (UA 754 W/K against ṁ·c_p 21 kW/K: 1.9 K lost
 /// at 60 °C). After three hours (28 transit times) the outlet is the chain's own steady state
 /// to 1e-6 K, and within 6e-3 K of the steady solver's exponential law (the chain's
-/// (1 + x/N)^(−N) against e^(−x), x = UA/(ṁ·c_p) = 0.037, differ by ≈ ΔT·x²/(2N) = 4.4 mK on
-/// ΔT = 55 K; measured 4.4 mK). The energy
+/// (1 + x/N)^(−N) against e^(−x), x = UA/(ṁ·c_p) = 0.037, differ by ≈ ΔT·e^(−x)·x²/(2N) =
+/// 4.4 mK on ΔT = 55 K; measured 4.4 mK). The energy
 /// balance, the wall's capacity stored with its segments, closes to 1e-6 of the heat moved.
 #[test]
 fn a_losing_pipe_with_its_wall_settles_at_the_chains_steady_state() {
     let water = Fluid::water();
     let keys = "length_m = 400\nsegments = 8\nwall_thickness_mm = 4\nu_value_w_m2_k = 3\n\
                 outer_diameter_mm = 200\nambient_temperature_c = 5";
-    let mut sim = pipe_loop(keys, Settings::default());
+    let mut sim = pipe_loop(keys, false, Settings::default());
     let pipe = sim.plant.link("pipe").unwrap();
     let LinkThermal::Volume { volume, .. } = &sim.plant.links[pipe] else {
         panic!("a pipe holds a volume");
@@ -224,4 +235,26 @@ fn a_losing_pipe_with_its_wall_settles_at_the_chains_steady_state() {
     assert!(inlet - outlet > 1.5);
     let balance = sim.energy_balance();
     assert!(balance.relative_residual().abs() < 1e-6, "{balance}");
+}
+
+/// A device cannot take over a pipe that has segments or a wall: its 50 L volume would
+/// silently replace them. The error names the pipe and says what to do.
+#[test]
+fn a_device_on_a_segmented_pipe_is_refused() {
+    use dctwin_components::heat_exchanger::{FlowArrangement, HeatExchanger};
+    for keys in [
+        "length_m = 60\nsegments = 4",
+        "length_m = 60\nwall_thickness_mm = 4",
+    ] {
+        let mut sim = pipe_loop(keys, false, Settings::default());
+        let x = HeatExchanger::new(FlowArrangement::CounterFlow, 30e3, 5.0, 5.0).unwrap();
+        let err = (sim.plant)
+            .attach_exchanger("hx", "pipe", "feed", x)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("pipe") && err.contains("resistance"), "{err}");
+    }
+    let mut sim = pipe_loop("length_m = 60", false, Settings::default());
+    let x = HeatExchanger::new(FlowArrangement::CounterFlow, 30e3, 5.0, 5.0).unwrap();
+    assert!(sim.plant.attach_exchanger("hx", "pipe", "feed", x).is_ok());
 }
