@@ -1,6 +1,7 @@
 //! Controllers acting at each control step: PI loops that hold a temperature by moving a valve,
 //! a pump's speed or a dry cooler's fans; the coolers' and cooling towers' fans set for their
-//! leaving set-point; the heat pumps' load follower and the staging of their units.
+//! leaving set-point; the heat pumps' demand, which their staging follows (between control
+//! steps the running units follow the load themselves: `dynamics.rs`).
 
 use crate::dynamics::{Dynamics, NO_FLOW_KG_S};
 use crate::plant::Plant;
