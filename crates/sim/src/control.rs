@@ -3,7 +3,7 @@
 //! leaving set-point; the heat pumps' demand, which their staging follows (between control
 //! steps the running units follow the load themselves: `dynamics.rs`).
 
-use crate::dynamics::{Dynamics, NO_FLOW_KG_S};
+use crate::dynamics::{Dynamics, NO_FLOW_KG_S, load_to_setpoint_w};
 use crate::plant::Plant;
 use dctwin_components::controller::PiController;
 use dctwin_components::{Component, PumpControl};
@@ -281,18 +281,10 @@ fn stage_heat_pumps(plant: &mut Plant, dt_s: f64) {
 fn follow_heating_load(plant: &mut Plant, dynamics: &Dynamics) {
     for hp in &mut plant.heat_pumps {
         let l = hp.condenser_link;
-        let m = dynamics.flow_kg_s[l].abs();
-        let link = &plant.network.links[l];
-        let inlet = if dynamics.flow_kg_s[l] >= 0.0 {
-            link.from
-        } else {
-            link.to
-        };
-        let fluid = &plant.network.loops[link.loop_index].fluid;
-        hp.demand_w = if m > NO_FLOW_KG_S {
-            (m * (fluid.enthalpy_j_kg(hp.supply_setpoint_k)
-                - fluid.enthalpy_j_kg(dynamics.node_k[inlet])))
-            .max(0.0)
+        let m = dynamics.flow_kg_s[l];
+        let inlet = plant.network.upstream(l, m);
+        hp.demand_w = if m.abs() > NO_FLOW_KG_S {
+            load_to_setpoint_w(&plant.network, hp, m, dynamics.node_k[inlet])
         } else {
             0.0
         };

@@ -871,7 +871,7 @@ impl Dynamics {
         };
         let sink_in_k = self.node_k[self.condenser_inlet(plant, i)];
         let duties = |source_k: f64, sink_in_k: f64| {
-            let demand_w = load_to_setpoint_w(plant, hp, m_c, sink_in_k);
+            let demand_w = load_to_setpoint_w(&plant.network, hp, m_c, sink_in_k);
             heat_pump_duties(hp, source_k, demand_w)
         };
         let (c0, e0, _) = duties(source_k, sink_in_k);
@@ -964,7 +964,7 @@ impl Dynamics {
             };
             self.heat_pump_w[i] = if m_e.abs() > NO_FLOW_KG_S && m_c.abs() > NO_FLOW_KG_S {
                 let sink_in_k = self.node_k[self.condenser_inlet(plant, i)];
-                let demand_w = load_to_setpoint_w(plant, hp, m_c, sink_in_k);
+                let demand_w = load_to_setpoint_w(&plant.network, hp, m_c, sink_in_k);
                 heat_pump_duties(hp, source_leaving_k, demand_w)
             } else {
                 (0.0, 0.0, 0.0)
@@ -1160,19 +1160,19 @@ struct HeatPumpSlopes {
 /// The heat that brings a bank's condenser water, flowing at `m_kg_s`, from `inlet_k` to its
 /// set-point [W] (none if it arrives warmer): what the units' own capacity control follows
 /// between control steps, as the staging follows it at them.
-fn load_to_setpoint_w(
-    plant: &Plant,
+pub(crate) fn load_to_setpoint_w(
+    network: &Network,
     hp: &crate::plant::HeatPumps,
     m_kg_s: f64,
     inlet_k: f64,
 ) -> f64 {
-    let fluid = plant.network.fluid_of(hp.condenser_link);
+    let fluid = network.fluid_of(hp.condenser_link);
     (m_kg_s.abs() * (fluid.enthalpy_j_kg(hp.supply_setpoint_k) - fluid.enthalpy_j_kg(inlet_k)))
         .max(0.0)
 }
 
 /// Condenser heat, evaporator heat and electric power of a bank asked for `demand_w` of heat
-/// (cooling for a chiller) by its running units. The refrigerant temperatures follow the
+/// by its running units. The refrigerant temperatures follow the
 /// leaving waters: the source's (its volume) and the sink's set-point, which the bank holds.
 fn heat_pump_duties(
     hp: &crate::plant::HeatPumps,
