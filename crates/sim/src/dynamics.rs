@@ -103,8 +103,6 @@ pub struct Dynamics {
     chains: Vec<ChainAt>,
     /// Index into `chains` of each link's chain.
     chain_of_link: Vec<Option<usize>>,
-    /// First state (top layer) of each tank.
-    tank_first: Vec<usize>,
     /// Heat into each tank layer other than by the flow at the last evaluation [W], by state
     /// (zero for other states).
     tank_w: Vec<f64>,
@@ -199,9 +197,6 @@ impl Dynamics {
                 chains.push(ChainAt { first, chain });
             }
         }
-        let tank_first: Vec<usize> = (plant.tanks.iter())
-            .map(|t| state_of_link[t.link].unwrap_or_default())
-            .collect();
         // A chain's outlet for positive flow until flows are set.
         for (l, c) in chain_of_link.iter().enumerate() {
             if let Some(c) = *c {
@@ -231,12 +226,17 @@ impl Dynamics {
             exchanger_ua_w_k: vec![0.0; plant.exchangers.len()],
             chains,
             chain_of_link,
-            tank_first,
             tank_w: vec![0.0; link_of_state.len()],
             tank_loss_w: vec![0.0; plant.tanks.len()],
             tower_wet_bulb_k: vec![0.0; plant.cooling_towers.len()],
             link_of_state,
         }
+    }
+
+    /// The first state of link `l`'s chain (a tank's top layer, a pipe's `from` segment).
+    fn first_state(&self, l: usize) -> usize {
+        let c = self.chain_of_link[l].expect("tanks and segmented pipes hold a chain");
+        self.chains[c].first
     }
 
     /// Number of temperature states.
@@ -476,7 +476,8 @@ impl Dynamics {
 
     /// Each tank's heat into its layers other than by the flow, and its loss.
     fn tank_exchanges(&mut self, plant: &Plant, y: &[f64]) {
-        for (i, (t, &first)) in plant.tanks.iter().zip(&self.tank_first).enumerate() {
+        for (i, t) in plant.tanks.iter().enumerate() {
+            let first = self.first_state(t.link);
             let fluid = plant.network.fluid_of(t.link);
             let range = first..first + t.tank.layers();
             let layers = &y[range.clone()];
@@ -682,7 +683,7 @@ impl Dynamics {
             match heat {
                 Heat::Tank { index } => {
                     let t = &plant.tanks[*index];
-                    let i = s - self.tank_first[*index];
+                    let i = s - self.first_state(t.link);
                     let ua = t.tank.layer_ua_w_k[i];
                     // q_i = −UA_i·(T_i − T_amb) + F(T_{i−1}, T_i) − F(T_i, T_{i+1}).
                     row.push((s, -ua / capacity));
@@ -744,7 +745,8 @@ impl Dynamics {
             return Vec::new();
         }
         let mut out = vec![(0.0, 0.0); self.temperatures()];
-        for (t, &first) in plant.tanks.iter().zip(&self.tank_first) {
+        for t in &plant.tanks {
+            let first = self.first_state(t.link);
             let fluid = plant.network.fluid_of(t.link);
             for s in first..first + t.tank.layers() - 1 {
                 out[s] = interface_slopes(&t.tank, fluid, y[s], y[s + 1]);
