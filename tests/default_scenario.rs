@@ -149,7 +149,11 @@ fn a_day_of_the_default_runs_on_the_try() {
     println!("{report}");
     assert_eq!(summary.status, "completed");
     assert_eq!(summary.rows, 24 * 60);
-    assert!(summary.energy_balance.relative_residual.abs() < 1e-6);
+    assert!(
+        summary.energy_balance.relative_residual.abs() < 1e-9,
+        "{:e}",
+        summary.energy_balance.relative_residual
+    );
 
     let table = dctwin_series::read_series(dir.join("run/series.parquet")).unwrap();
     let time = &table.time_s;

@@ -71,5 +71,5 @@ fn jupiter_holds_its_supply_and_closes_its_balance() {
     // The PI holds the set-point to within its settling band after six hours.
     assert!((supply_c - 40.0).abs() < 0.5, "supply {supply_c:.2} °C");
     assert!((totals.it_power_w - 150.0 * 88e3).abs() < 1.0);
-    assert!(balance.relative_residual().abs() < 1e-6, "{balance}");
+    assert!(balance.relative_residual().abs() < 1e-9, "{balance}");
 }

@@ -87,7 +87,7 @@ fn closed_loop_settles_on_the_steady_answer() {
     let reference = steady.link("supply").unwrap().mass_flow_kg_s;
     assert!((flow - reference).abs() / reference < 1e-6);
     println!("{balance}");
-    assert!(balance.relative_residual().abs() < 1e-6, "{balance}");
+    assert!(balance.relative_residual().abs() < 1e-9, "{balance}");
 }
 
 /// A 10-container module (20 racks of 88 kW each, CDUs, dry cooler, two heat pumps feeding a
@@ -140,7 +140,7 @@ fn a_day_of_a_ten_container_module() {
             totals.fan_electric_w / 1e3
         );
     }
-    assert!(balance.relative_residual().abs() < 1e-6, "{balance}");
+    assert!(balance.relative_residual().abs() < 1e-9, "{balance}");
     assert!(history.len() == 144);
     let t_c0 = sim.link_temperature_k(c0).unwrap();
     let t_c3 = sim.link_temperature_k(c3).unwrap();

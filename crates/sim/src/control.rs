@@ -50,13 +50,14 @@ pub struct Controllers {
 }
 
 impl Controllers {
-    /// Run every controller for a step of `dt_s` seconds from the current state `y`.
-    pub fn act(&mut self, plant: &mut Plant, dynamics: &Dynamics, y: &[f64], dt_s: f64) {
+    /// Run every controller for a step of `dt_s` seconds from the volumes' temperatures
+    /// `volume_k` [K] (by state).
+    pub fn act(&mut self, plant: &mut Plant, dynamics: &Dynamics, volume_k: &[f64], dt_s: f64) {
         for c in &mut self.loops {
             let measured_k = match c.measured {
                 Measured::Node(n) => dynamics.node_k[n],
                 Measured::Volume(l) => dynamics.state_of_link[l]
-                    .map_or(dynamics.node_k[plant.network.links[l].to], |s| y[s]),
+                    .map_or(dynamics.node_k[plant.network.links[l].to], |s| volume_k[s]),
             };
             let u = c.pi.update(measured_k, dt_s);
             match c.actuator {

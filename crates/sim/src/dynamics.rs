@@ -1,13 +1,14 @@
 //! The right-hand side of the facility's ODE: node temperatures by enthalpy mixing of the
-//! volumes' outlets (in flow order), each volume's dT/dt, and the energy flows integrated
-//! alongside (so the run's energy balance is exact up to the integrator's tolerance).
+//! volumes' outlets (in flow order), each volume's energy rate, and the energy flows integrated
+//! alongside. A volume's state is the energy it holds, in kelvin ([`EnergyState`]): the facility's
+//! energy is linear in the states, so the run's energy balance closes to round-off.
 //!
 //! Flows and every input (IT power, weather, set-points, fan speeds) are frozen over a control
 //! step; only temperatures move inside it. The node order depends on flow directions only and is
 //! rebuilt when the flows are re-solved, together with a plan of the step (how each node mixes,
 //! each volume's flow and capacities, the constant duties) so that an evaluation is arithmetic
-//! over flat arrays: one enthalpy per volume, one c_p per volume, an inversion only where
-//! streams mix. [`Dynamics::jacobian`] gives the analytic Jacobian for the preconditioner.
+//! over flat arrays: per volume, its temperature from its state (a Newton step or two from the
+//! last one), per node where streams mix, its temperature from the mixed enthalpy. [`Dynamics::jacobian`] gives the analytic Jacobian for the preconditioner.
 //!
 //! A stratified tank holds one state per layer, a pipe one per segment: the flow passes through
 //! them in turn (upwind, from the state it enters to the one it leaves, which feeds the node
@@ -15,6 +16,7 @@
 //! ambient by the tank's own laws ([`StratifiedTank::exchange_w`]); a pipe's segments each lose
 //! their share to their ambient.
 
+use crate::energy_state::{EnergyState, Known};
 use crate::error::SimError;
 use crate::plant::{Chain, Heat, LinkThermal, Plant};
 use crate::precondition::SparseRows;
@@ -79,6 +81,15 @@ pub struct Dynamics {
     node_h: Vec<f64>,
     /// Enthalpy of each temperature state at the last evaluation [J/kg].
     state_h: Vec<f64>,
+    /// Temperature of each state at the last evaluation [K].
+    state_k: Vec<f64>,
+    /// Each state where the fluid was last evaluated for it, with its temperature, enthalpy and
+    /// capacity: the tangent nearby states take, and where inversions further away start.
+    known: Vec<Known>,
+    /// Each state's energy scale: how its state turns into its temperature.
+    energy_states: Vec<EnergyState>,
+    /// Each state's loop (for the fluid).
+    loop_of_state: Vec<usize>,
     /// Nodes in flow order (upstream first) through the links without volume.
     order: Vec<usize>,
     /// For each node, the links flowing into it (CSR over `inflow`).
@@ -167,10 +178,6 @@ pub(crate) struct VolumeTerm {
     pub inlet: Option<Source>,
     /// Mass flow through it [kg/s] (0 below [`NO_FLOW_KG_S`]).
     pub m_kg_s: f64,
-    /// Coolant held [kg].
-    pub mass_kg: f64,
-    /// Heat capacity of the solids [J/K].
-    pub solid_j_k: f64,
     /// The heat into the water and its account, if they do not depend on temperatures
     /// (racks, fixed duties, none) and so are constant over the control step.
     pub constant_heat: Option<(f64, Option<Account>)>,
@@ -204,6 +211,25 @@ impl Dynamics {
             }
         }
         let n_nodes = plant.network.node_count();
+        let network = &plant.network;
+        let loop_of_state: Vec<usize> = (link_of_state.iter())
+            .map(|&l| network.links[l].loop_index)
+            .collect();
+        let energy_states: Vec<EnergyState> = (link_of_state.iter().zip(&loop_of_state))
+            .map(|(&l, &i)| {
+                let LinkThermal::Volume { volume, .. } = &plant.links[l] else {
+                    unreachable!("states belong to volumes");
+                };
+                let (fluid, start_k) = (
+                    &network.loops[i].fluid,
+                    network.loops[i].initial_temperature_k,
+                );
+                EnergyState::new(fluid, volume.mass_kg, volume.solid_capacity_j_k, start_k)
+            })
+            .collect();
+        let known: Vec<Known> = (energy_states.iter().zip(&loop_of_state))
+            .map(|(e, &i)| e.at_reference(&network.loops[i].fluid))
+            .collect();
         Dynamics {
             state_of_link,
             flow_kg_s: vec![0.0; plant.links.len()],
@@ -213,7 +239,11 @@ impl Dynamics {
             exchanger_w: vec![0.0; plant.exchangers.len()],
             heat_pump_w: vec![(0.0, 0.0, 0.0); plant.heat_pumps.len()],
             node_h: vec![0.0; n_nodes],
-            state_h: vec![0.0; link_of_state.len()],
+            state_h: known.iter().map(|k| k.h_j_kg).collect(),
+            state_k: known.iter().map(|k| k.t_k).collect(),
+            known,
+            energy_states,
+            loop_of_state,
             order: Vec::with_capacity(n_nodes),
             inflow_start: Vec::new(),
             inflow: Vec::new(),
@@ -254,15 +284,38 @@ impl Dynamics {
         false
     }
 
-    /// Initial state: every volume at its loop's initial temperature, accounts at zero.
-    pub fn initial_state(&self, plant: &Plant) -> Vec<f64> {
-        let mut y: Vec<f64> = self
-            .link_of_state
-            .iter()
-            .map(|&l| plant.network.loops[plant.network.links[l].loop_index].initial_temperature_k)
-            .collect();
+    /// Initial state: every volume at its loop's initial temperature (where its state equals
+    /// its temperature), accounts at zero.
+    pub fn initial_state(&self) -> Vec<f64> {
+        let mut y: Vec<f64> = self.energy_states.iter().map(|e| e.reference_k).collect();
         y.extend([0.0; ACCOUNTS]);
         y
+    }
+
+    /// The volumes' temperatures at state `y` [K], into `out` (one per temperature state).
+    pub fn temperatures_of(&self, plant: &Plant, y: &[f64], out: &mut Vec<f64>) {
+        out.clear();
+        out.extend((0..self.temperatures()).map(|s| self.at_state(plant, y, s).0.t_k));
+    }
+
+    /// Energy held by the volumes at state `y` [J].
+    pub fn stored_energy_j(&self, y: &[f64]) -> f64 {
+        (self.energy_states.iter().zip(y))
+            .map(|(e, &y)| e.energy_of_state_j(y))
+            .sum()
+    }
+
+    /// State `s` at `y`: along the tangent at its last evaluated point if that is close
+    /// enough, otherwise evaluated (and then a new point to start from, `true`).
+    fn at_state(&self, plant: &Plant, y: &[f64], s: usize) -> (Known, bool) {
+        let (scale, known) = (&self.energy_states[s], &self.known[s]);
+        match scale.near(y[s], known) {
+            Some(near) => (near, false),
+            None => {
+                let fluid = &plant.network.loops[self.loop_of_state[s]].fluid;
+                (scale.at_state(fluid, y[s], known), true)
+            }
+        }
     }
 
     /// Take new flows and rebuild the node order. Fails if water circulates through links that
@@ -396,7 +449,7 @@ impl Dynamics {
         }
         self.terms.clear();
         for (s, &l) in self.link_of_state.iter().enumerate() {
-            let LinkThermal::Volume { volume, heat, .. } = &plant.links[l] else {
+            let LinkThermal::Volume { heat, .. } = &plant.links[l] else {
                 unreachable!("states belong to volumes");
             };
             let m = self.flow_kg_s[l];
@@ -419,8 +472,6 @@ impl Dynamics {
                 loop_index: network.links[l].loop_index,
                 inlet,
                 m_kg_s: if flowing { m.abs() } else { 0.0 },
-                mass_kg: volume.mass_kg,
-                solid_j_k: volume.solid_capacity_j_k,
                 constant_heat,
                 layer: matches!(heat, Heat::Tank { .. }),
             });
@@ -466,21 +517,24 @@ impl Dynamics {
         Ok(())
     }
 
-    /// Node temperatures and coupling duties at state `y` (what controllers read).
+    /// The volumes' temperatures, node temperatures and coupling duties at state `y` (what
+    /// controllers read).
     pub fn refresh(&mut self, plant: &Plant, y: &[f64]) {
-        self.state_enthalpies(plant, y);
-        self.mix_nodes(plant, y);
-        self.couplings(plant, y);
-        self.tank_exchanges(plant, y);
+        self.state_temperatures(plant, y);
+        let t_k = std::mem::take(&mut self.state_k);
+        self.mix_nodes(plant, &t_k);
+        self.couplings(plant, &t_k);
+        self.tank_exchanges(plant, &t_k);
+        self.state_k = t_k;
     }
 
     /// Each tank's heat into its layers other than by the flow, and its loss.
-    fn tank_exchanges(&mut self, plant: &Plant, y: &[f64]) {
+    fn tank_exchanges(&mut self, plant: &Plant, t_k: &[f64]) {
         for (i, t) in plant.tanks.iter().enumerate() {
             let first = self.first_state(t.link);
             let fluid = plant.network.fluid_of(t.link);
             let range = first..first + t.tank.layers();
-            let layers = &y[range.clone()];
+            let layers = &t_k[range.clone()];
             let out = &mut self.tank_w[range];
             let counted = (t.tank).exchange_w(fluid, layers, t.ambient_k, out);
             debug_assert!(counted.is_ok(), "a tank's states are its layers");
@@ -493,6 +547,7 @@ impl Dynamics {
     /// calls after applying each control step's inputs.
     pub fn evaluate(&mut self, plant: &Plant, y: &[f64], dy: &mut [f64]) {
         self.refresh(plant, y);
+        let t_k = std::mem::take(&mut self.state_k);
         let accounts_at = self.temperatures();
         let (dy, accounts) = dy.split_at_mut(accounts_at);
         let mut sums = [0.0; ACCOUNTS];
@@ -500,11 +555,11 @@ impl Dynamics {
         self.heat_w.fill(0.0);
         for (s, term) in self.terms.iter().enumerate() {
             let fluid = &plant.network.loops[term.loop_index].fluid;
-            let t = y[s];
+            let t = t_k[s];
             let h = self.state_h[s];
             let (t_in, h_in) = match term.inlet {
                 Some(Source::Node(n)) => (self.node_k[n], self.node_h[n]),
-                Some(Source::State(u)) => (y[u], self.state_h[u]),
+                Some(Source::State(u)) => (t_k[u], self.state_h[u]),
                 None => (t, h),
             };
             let m = term.m_kg_s;
@@ -525,11 +580,11 @@ impl Dynamics {
                 let sink = matches!(a, Account::Rejected | Account::Reused | Account::Lost);
                 sums[a as usize] += if sink { -q } else { q };
             }
-            // The mixing volume's law (MixingVolume::derivative_k_s) with the inlet enthalpy
-            // taken from the mix itself: dT/dt = (ṁ·(h_in − h) + Q) / (M·c_p(T) + C_solid).
-            let capacity = term.mass_kg * fluid.specific_heat_j_kg_k(t) + term.solid_j_k;
-            dy[s] = (m * (h_in - h) + q) / capacity;
+            // The mixing volume's law with the inlet enthalpy taken from the mix itself:
+            // dE/dt = ṁ·(h_in − h) + Q, in kelvin of state (EnergyState).
+            dy[s] = (m * (h_in - h) + q) / self.energy_states[s].capacity_j_k;
         }
+        self.state_k = t_k;
         for (t, &loss) in plant.tanks.iter().zip(&self.tank_loss_w) {
             sums[Account::Lost as usize] += loss;
             self.heat_w[t.link] = -loss;
@@ -545,15 +600,19 @@ impl Dynamics {
         accounts.copy_from_slice(&sums);
     }
 
-    /// Enthalpy of every volume's outlet.
-    fn state_enthalpies(&mut self, plant: &Plant, y: &[f64]) {
-        for ((h, term), &t) in self.state_h.iter_mut().zip(&self.terms).zip(y) {
-            *h = plant.network.loops[term.loop_index].fluid.enthalpy_j_kg(t);
+    /// Temperature and enthalpy of every volume (its outlet's) at state `y`.
+    fn state_temperatures(&mut self, plant: &Plant, y: &[f64]) {
+        for s in 0..self.temperatures() {
+            let (state, evaluated) = self.at_state(plant, y, s);
+            (self.state_k[s], self.state_h[s]) = (state.t_k, state.h_j_kg);
+            if evaluated {
+                self.known[s] = state;
+            }
         }
     }
 
     /// Node temperatures and enthalpies in flow order.
-    fn mix_nodes(&mut self, plant: &Plant, y: &[f64]) {
+    fn mix_nodes(&mut self, plant: &Plant, t_k: &[f64]) {
         let network = &plant.network;
         for mix in &self.mixes {
             match *mix {
@@ -562,7 +621,7 @@ impl Dynamics {
                     self.node_h[d] = fluid.enthalpy_j_kg(self.node_k[d]);
                 }
                 Mix::State { node, state } => {
-                    self.node_k[node] = y[state];
+                    self.node_k[node] = t_k[state];
                     self.node_h[node] = self.state_h[state];
                 }
                 Mix::Node { node, from } => {
@@ -578,7 +637,7 @@ impl Dynamics {
                     let (mut mh, mut mt, mut m_sum) = (0.0, 0.0, 0.0);
                     for stream in &self.streams[start..end] {
                         let (t, h) = match stream.source {
-                            Source::State(s) => (y[s], self.state_h[s]),
+                            Source::State(s) => (t_k[s], self.state_h[s]),
                             Source::Node(n) => (self.node_k[n], self.node_h[n]),
                         };
                         let m = stream.m_kg_s;
@@ -595,21 +654,31 @@ impl Dynamics {
         }
     }
 
-    /// The Jacobian ∂(dy/dt)/∂y at `y`, into `out` (rows: every state; columns: the
-    /// temperatures, since nothing depends on the accounts). Transport and mixing are
-    /// differentiated analytically (frozen flows make them linear in the enthalpies); the heat
-    /// laws and c_p(T) by a difference quotient of each alone.
+    /// The Jacobian ∂(dy/dt)/∂y at `y`, into `out` (rows: every state; columns: the volumes'
+    /// states, since nothing depends on the accounts). Transport and mixing are differentiated
+    /// analytically (frozen flows make them linear in the enthalpies); the heat laws by a
+    /// difference quotient of each alone. Built by temperature, ∂(energy rate)/∂T_j, then turned
+    /// into states: row s divided by its C(T_ref), column j times dT_j/dy_j = C_j(T_ref)/C_j(T_j).
     pub fn jacobian(&mut self, plant: &Plant, y: &[f64], out: &mut SparseRows) {
         self.refresh(plant, y);
-        self.node_sensitivities(plant, y);
+        let t_k = std::mem::take(&mut self.state_k);
+        self.node_sensitivities(plant, &t_k);
         let network = &plant.network;
         let exchanger_slopes: Vec<(f64, f64)> = (0..plant.exchangers.len())
             .map(|i| self.exchanger_slopes(plant, i))
             .collect();
         let heat_pump_slopes: Vec<HeatPumpSlopes> = (0..plant.heat_pumps.len())
-            .map(|i| self.heat_pump_slopes(plant, i, y))
+            .map(|i| self.heat_pump_slopes(plant, i, &t_k))
             .collect();
-        let interfaces = self.tank_interface_slopes(plant, y);
+        let interfaces = self.tank_interface_slopes(plant, &t_k);
+        let dt_dy: Vec<f64> = (self.energy_states.iter().zip(&self.known))
+            .map(|(e, k)| e.capacity_j_k / k.capacity_j_k)
+            .collect();
+        let by_state = |row: &mut Vec<(usize, f64)>| {
+            for (c, v) in row.iter_mut() {
+                *v *= dt_dy[*c];
+            }
+        };
         let sens = std::mem::take(&mut self.sensitivity);
         // Zero slopes are kept as entries: the pattern then changes only with the flows.
         let spread = |row: &mut Vec<(usize, f64)>, node: usize, factor: f64| {
@@ -629,30 +698,27 @@ impl Dynamics {
                 unreachable!("states belong to volumes");
             };
             let fluid = &network.loops[term.loop_index].fluid;
-            let t = y[s];
-            let (t_in, h_in) = match term.inlet {
-                Some(Source::Node(n)) => (self.node_k[n], self.node_h[n]),
-                Some(Source::State(u)) => (y[u], self.state_h[u]),
-                None => (t, self.state_h[s]),
+            let t = t_k[s];
+            let t_in = match term.inlet {
+                Some(Source::Node(n)) => self.node_k[n],
+                Some(Source::State(u)) => t_k[u],
+                None => t,
             };
             let m = term.m_kg_s;
             let cp = fluid.specific_heat_j_kg_k(t);
-            let capacity = term.mass_kg * cp + term.solid_j_k;
+            // The row's scale: a kelvin of state holds this much energy.
+            let capacity = self.energy_states[s].capacity_j_k;
             let slopes = if term.layer {
                 // The layer's own law is differentiated below, with its neighbours.
                 HeatSlopes {
-                    q: self.tank_w[s],
                     constant: true,
                     ..HeatSlopes::default()
                 }
             } else {
                 self.heat_slopes(plant, heat, fluid, t_in, t, m)
             };
-            // dT/dt = P/C(T): ∂/∂T = (∂P/∂T − dT/dt·M·c_p'(T)) / C.
-            let rate = (m * (h_in - self.state_h[s]) + slopes.q) / capacity;
-            let dcp_dt = (fluid.specific_heat_j_kg_k(t + SLOPE_STEP_K) - cp) / SLOPE_STEP_K;
-            let dcapacity = term.mass_kg * dcp_dt * rate;
-            row.push((s, (slopes.dq_dt - m * cp - dcapacity) / capacity));
+            // dE/dt = ṁ·(h_in − h(T)) + Q: ∂/∂T = ∂Q/∂T − ṁ·c_p(T).
+            row.push((s, (slopes.dq_dt - m * cp) / capacity));
             let inflow = m * fluid.specific_heat_j_kg_k(t_in) + slopes.dq_dt_in;
             match term.inlet {
                 Some(from) => spread_from(&mut row, from, inflow / capacity),
@@ -721,6 +787,7 @@ impl Dynamics {
                 }
                 _ => {}
             }
+            by_state(&mut row);
             out.push_row(&mut row);
         }
         for (i, slopes) in heat_pump_slopes.iter().enumerate() {
@@ -732,15 +799,17 @@ impl Dynamics {
             list.extend(sens[sink_in].iter().map(|&(c, w)| (c, by_sink * w)));
         }
         for list in &mut accounts {
+            by_state(list);
             out.push_row(list);
         }
         self.sensitivity = sens;
+        self.state_k = t_k;
     }
 
     /// For each tank layer state s above another, the slopes of the heat passing down from it
     /// to the layer below, ∂F/∂T_s and ∂F/∂T_{s+1} [W/K] ([`StratifiedTank::interface_w`]);
     /// zero for other states.
-    fn tank_interface_slopes(&self, plant: &Plant, y: &[f64]) -> Vec<(f64, f64)> {
+    fn tank_interface_slopes(&self, plant: &Plant, t_k: &[f64]) -> Vec<(f64, f64)> {
         if plant.tanks.is_empty() {
             return Vec::new();
         }
@@ -749,7 +818,7 @@ impl Dynamics {
             let first = self.first_state(t.link);
             let fluid = plant.network.fluid_of(t.link);
             for s in first..first + t.tank.layers() - 1 {
-                out[s] = interface_slopes(&t.tank, fluid, y[s], y[s + 1]);
+                out[s] = interface_slopes(&t.tank, fluid, t_k[s], t_k[s + 1]);
             }
         }
         out
@@ -776,7 +845,7 @@ impl Dynamics {
 
     /// dT_node/dy for every node, in flow order: a mixed node moves with each stream by its
     /// share of the mixed heat capacity flow, ṁ_l·c_p(T_l) / (Σṁ·c_p(T_mix)).
-    fn node_sensitivities(&mut self, plant: &Plant, y: &[f64]) {
+    fn node_sensitivities(&mut self, plant: &Plant, t_k: &[f64]) {
         let network = &plant.network;
         let mut sens = std::mem::take(&mut self.sensitivity);
         sens.resize_with(network.node_count(), Vec::new);
@@ -806,7 +875,7 @@ impl Dynamics {
                     acc.clear();
                     for stream in streams {
                         let t = match stream.source {
-                            Source::State(s) => y[s],
+                            Source::State(s) => t_k[s],
                             Source::Node(n) => self.node_k[n],
                         };
                         let w = stream.m_kg_s * fluid.specific_heat_j_kg_k(t) * per_cp;
@@ -858,7 +927,7 @@ impl Dynamics {
 
     /// The slopes of bank `i`'s condenser and evaporator heat by its source's leaving water
     /// and its condenser's inlet [W/K].
-    fn heat_pump_slopes(&self, plant: &Plant, i: usize, y: &[f64]) -> HeatPumpSlopes {
+    fn heat_pump_slopes(&self, plant: &Plant, i: usize, t_k: &[f64]) -> HeatPumpSlopes {
         let hp = &plant.heat_pumps[i];
         let (m_e, m_c) = (
             self.flow_kg_s[hp.evaporator_link],
@@ -868,7 +937,7 @@ impl Dynamics {
             return HeatPumpSlopes::default();
         }
         let source_k = match self.state_of_link[hp.evaporator_link] {
-            Some(s) => y[s],
+            Some(s) => t_k[s],
             None => self.node_k[plant.network.upstream(hp.evaporator_link, m_e)],
         };
         let sink_in_k = self.node_k[self.condenser_inlet(plant, i)];
@@ -914,7 +983,6 @@ impl Dynamics {
         );
         if constant {
             return HeatSlopes {
-                q,
                 account,
                 constant,
                 ..HeatSlopes::default()
@@ -923,7 +991,6 @@ impl Dynamics {
         let (q_in, _, water_in) = self.link_heat(plant, heat, fluid, t_in + SLOPE_STEP_K, t, m);
         let (q_t, _, _) = self.link_heat(plant, heat, fluid, t_in, t + SLOPE_STEP_K, m);
         HeatSlopes {
-            q,
             dq_dt_in: (q_in - q) / SLOPE_STEP_K,
             dq_dt: (q_t - q) / SLOPE_STEP_K,
             dwater_dt_in: (water_in - water) / SLOPE_STEP_K,
@@ -934,7 +1001,7 @@ impl Dynamics {
 
     /// Duties of the components that join two links: exchangers and heat pumps, from the inlet
     /// temperatures of both sides.
-    fn couplings(&mut self, plant: &Plant, y: &[f64]) {
+    fn couplings(&mut self, plant: &Plant, t_k: &[f64]) {
         for (i, x) in plant.exchangers.iter().enumerate() {
             let side = |l: usize| {
                 let m = self.flow_kg_s[l];
@@ -961,7 +1028,7 @@ impl Dynamics {
             let m_c = self.flow_kg_s[hp.condenser_link];
             // The source water leaves at the evaporator volume's temperature.
             let source_leaving_k = match self.state_of_link[hp.evaporator_link] {
-                Some(s) => y[s],
+                Some(s) => t_k[s],
                 None => self.node_k[plant.network.upstream(hp.evaporator_link, m_e)],
             };
             self.heat_pump_w[i] = if m_e.abs() > NO_FLOW_KG_S && m_c.abs() > NO_FLOW_KG_S {
@@ -1030,8 +1097,6 @@ impl Dynamics {
 /// Slopes of a heat law at an operating point.
 #[derive(Debug, Clone, Copy, Default)]
 struct HeatSlopes {
-    /// Q [W].
-    q: f64,
     /// ∂Q/∂T_in [W/K].
     dq_dt_in: f64,
     /// ∂Q/∂T [W/K].
@@ -1456,7 +1521,7 @@ supply_setpoint_c = 65
         let n = dynamics.len();
         let temperatures = dynamics.temperatures();
         // A state away from balance: every volume at its own temperature.
-        let mut y = dynamics.initial_state(&plant);
+        let mut y = dynamics.initial_state();
         for (s, t) in y[..temperatures].iter_mut().enumerate() {
             *t += 3.0 * ((s as f64) * 1.7).sin();
         }

@@ -11,6 +11,7 @@ pub mod build;
 pub mod control;
 pub mod cvode;
 pub mod dynamics;
+pub mod energy_state;
 pub mod error;
 pub mod event;
 pub mod plant;

@@ -1,5 +1,5 @@
 //! The linear algebra of CVODE's Newton iteration for large plants: P = I − γJ, with J the
-//! analytic Jacobian of the transport (each volume's dT/dt depends on itself and on the volumes
+//! analytic Jacobian of the transport (each volume's rate depends on itself and on the volumes
 //! whose water reaches its inlet; exchangers and heat pumps join two loops), factorised exactly
 //! by a sparse LU. The simulation hands it to CVODE as the linear solver itself
 //! ([`crate::cvode::LinearSolver::SystemSolve`]); it also serves as GMRES's preconditioner

@@ -138,7 +138,8 @@ impl EnergyBalance {
         self.it_heat_j + self.pump_heat_j + self.heat_pump_work_j + self.boiler_j
     }
 
-    /// In − out − stored [J]: zero up to the integration error.
+    /// In − out − stored [J]: zero up to round-off and the integrator's Newton convergence
+    /// (the stored energy is linear in the states: [`crate::energy_state`]).
     pub fn residual_j(&self) -> f64 {
         self.input_j() - self.rejected_j - self.reused_j - self.lost_j - self.stored_j
     }

@@ -197,7 +197,7 @@ fn chain_outlet_k(
 /// to 1e-6 K, and within 6e-3 K of the steady solver's exponential law (the chain's
 /// (1 + x/N)^(−N) against e^(−x), x = UA/(ṁ·c_p) = 0.037, differ by ≈ ΔT·e^(−x)·x²/(2N) =
 /// 4.4 mK on ΔT = 55 K; measured 4.4 mK). The energy
-/// balance, the wall's capacity stored with its segments, closes to 1e-6 of the heat moved.
+/// balance, the wall's capacity stored with its segments, closes to 1e-9 of the heat moved.
 #[test]
 fn a_losing_pipe_with_its_wall_settles_at_the_chains_steady_state() {
     let water = Fluid::water();
@@ -234,7 +234,7 @@ fn a_losing_pipe_with_its_wall_settles_at_the_chains_steady_state() {
     );
     assert!(inlet - outlet > 1.5);
     let balance = sim.energy_balance();
-    assert!(balance.relative_residual().abs() < 1e-6, "{balance}");
+    assert!(balance.relative_residual().abs() < 1e-9, "{balance}");
 }
 
 /// A device cannot take over a pipe that has segments or a wall: its 50 L volume would

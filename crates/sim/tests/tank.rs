@@ -116,7 +116,7 @@ fn a_fully_mixed_tank_is_the_analytical_lag() {
     );
     assert!(worst < 3e-5, "{worst} K");
     let balance = sim.energy_balance();
-    assert!(balance.relative_residual().abs() < 1e-6, "{balance}");
+    assert!(balance.relative_residual().abs() < 1e-9, "{balance}");
 }
 
 /// Ten layers charged with half a tank volume of water 20 K warmer: the bottom layer (the
@@ -151,7 +151,7 @@ fn a_stratified_tank_keeps_its_outlet_cold_until_the_front_arrives() {
         let balance = sim.energy_balance();
         println!("{balance}");
         assert!(balance.lost_j > 0.0);
-        assert!(balance.relative_residual().abs() < 1e-6, "{balance}");
+        assert!(balance.relative_residual().abs() < 1e-9, "{balance}");
     }
 }
 
