@@ -445,6 +445,33 @@ impl Plant {
         Ok(())
     }
 
+    /// Every volume holds at least one state and some heat capacity: a volume built by hand
+    /// with `segments: 0`, or with neither coolant nor metal, would have none to integrate.
+    pub fn check_volumes(&self) -> Result<(), SimError> {
+        for (l, thermal) in self.links.iter().enumerate() {
+            let LinkThermal::Volume {
+                volume, segments, ..
+            } = thermal
+            else {
+                continue;
+            };
+            let reason = if *segments == 0 {
+                "a volume needs at least one segment"
+            } else if !(volume.mass_kg >= 0.0 && volume.solid_capacity_j_k >= 0.0)
+                || volume.mass_kg + volume.solid_capacity_j_k <= 0.0
+            {
+                "a volume needs a positive coolant mass or metal heat capacity, and neither negative"
+            } else {
+                continue;
+            };
+            return Err(SimError::InvalidDevice {
+                name: self.network.links[l].name.to_string(),
+                reason: reason.to_string(),
+            });
+        }
+        Ok(())
+    }
+
     /// The link of each temperature state, in state order: every link with a volume once
     /// per segment (a tank's layers consecutive, top first; a pipe's segments from its `from`
     /// end).

@@ -155,6 +155,7 @@ impl Simulation {
     /// A simulation of `plant` starting at `start_s` with every volume at its loop's initial
     /// temperature.
     pub fn new(plant: Plant, start_s: f64, settings: Settings) -> Result<Simulation, SimError> {
+        plant.check_volumes()?;
         let hydraulic = HydraulicSolver::new(&plant.network);
         let hydraulic_state = HydraulicState::cold(&plant.network);
         let dynamics = Dynamics::new(&plant);

@@ -258,3 +258,32 @@ fn a_device_on_a_segmented_pipe_is_refused() {
     let x = HeatExchanger::new(FlowArrangement::CounterFlow, 30e3, 5.0, 5.0).unwrap();
     assert!(sim.plant.attach_exchanger("hx", "pipe", "feed", x).is_ok());
 }
+
+/// A plant built by hand with a volume of no segments, or of no heat capacity, has nothing to
+/// integrate there: the simulation refuses it, naming the link.
+#[test]
+fn a_volume_without_states_or_capacity_is_refused() {
+    let sim = pipe_loop("length_m = 60\nsegments = 4", false, Settings::default());
+    let pipe = sim.plant.link("pipe").unwrap();
+    let empty = MixingVolume {
+        mass_kg: 0.0,
+        solid_capacity_j_k: 0.0,
+    };
+    for (segments, volume) in [(0, None), (4, Some(empty))] {
+        let mut plant = sim.plant.clone();
+        if let LinkThermal::Volume {
+            segments: n,
+            volume: v,
+            ..
+        } = &mut plant.links[pipe]
+        {
+            *n = segments;
+            *v = volume.unwrap_or(*v);
+        }
+        let err = Simulation::new(plant, 0.0, Settings::default())
+            .err()
+            .expect("refused")
+            .to_string();
+        assert!(err.contains("'pipe'"), "{err}");
+    }
+}
