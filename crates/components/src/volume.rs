@@ -1,7 +1,7 @@
 //! A well-mixed volume of coolant: the thermal state a component carries in the transient
 //! simulation.
 //!
-//! Its temperature T is one ODE state. Energy E = M·h(T) + C_extra·T (coolant plus the metal
+//! Its energy is one ODE state (in the simulation, scaled to read in kelvin). Energy E = M·h(T) + C_extra·T (coolant plus the metal
 //! around it: cold plates, a heat-exchanger's plates, a pipe wall), so
 //! dE/dt = (M·c_p(T) + C_extra)·dT/dt = ṁ·(h(T_in) − h(T)) + Q.
 //! Writing the law with enthalpies (not c_p·ΔT) makes the facility's energy balance exact: the

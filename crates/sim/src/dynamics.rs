@@ -1,14 +1,16 @@
 //! The right-hand side of the facility's ODE: node temperatures by enthalpy mixing of the
 //! volumes' outlets (in flow order), each volume's energy rate, and the energy flows integrated
 //! alongside. A volume's state is the energy it holds, in kelvin ([`EnergyState`]): the facility's
-//! energy is linear in the states, so the run's energy balance closes to round-off.
+//! energy is linear in the states, so the run's energy balance closes to round-off and the
+//! integrator's Newton convergence.
 //!
 //! Flows and every input (IT power, weather, set-points, fan speeds) are frozen over a control
 //! step; only temperatures move inside it. The node order depends on flow directions only and is
 //! rebuilt when the flows are re-solved, together with a plan of the step (how each node mixes,
-//! each volume's flow and capacities, the constant duties) so that an evaluation is arithmetic
-//! over flat arrays: per volume, its temperature from its state (a Newton step or two from the
-//! last one), per node where streams mix, its temperature from the mixed enthalpy. [`Dynamics::jacobian`] gives the analytic Jacobian for the preconditioner.
+//! each volume's flow and inlet, the constant duties) so that an evaluation is arithmetic over
+//! flat arrays: per volume, its temperature from its state (mostly along the tangent at its last
+//! evaluated point, else by Newton), per node where streams mix, its temperature from the mixed
+//! enthalpy. [`Dynamics::jacobian`] gives the analytic Jacobian for the preconditioner.
 //!
 //! A stratified tank holds one state per layer, a pipe one per segment: the flow passes through
 //! them in turn (upwind, from the state it enters to the one it leaves, which feeds the node
@@ -101,7 +103,8 @@ pub struct Dynamics {
     streams: Vec<Inflow>,
     /// Each temperature state's constants over this control step.
     terms: Vec<VolumeTerm>,
-    /// For each node, dT_node/dy as (state, weight) pairs (the Jacobian's transport part).
+    /// For each node, dT_node/dT_s as (state s, weight) pairs (the Jacobian's transport part,
+    /// by the states' temperatures: the Jacobian turns it into states at the end).
     sensitivity: Vec<Vec<(usize, f64)>>,
     /// Counts the flow changes, so a Jacobian knows whether it is from the current flows.
     generation: u64,
@@ -824,7 +827,7 @@ impl Dynamics {
         out
     }
 
-    /// Add `factor` × d(source leaving temperature)/dy of heat-pump bank `i` to `row`.
+    /// Add `factor` × d(source leaving temperature)/dT_s of heat-pump bank `i` to `row`.
     fn spread_source(
         &self,
         plant: &Plant,
@@ -843,7 +846,7 @@ impl Dynamics {
         }
     }
 
-    /// dT_node/dy for every node, in flow order: a mixed node moves with each stream by its
+    /// dT_node/dT_s for every node, in flow order: a mixed node moves with each stream by its
     /// share of the mixed heat capacity flow, ṁ_l·c_p(T_l) / (Σṁ·c_p(T_mix)).
     fn node_sensitivities(&mut self, plant: &Plant, t_k: &[f64]) {
         let network = &plant.network;
@@ -1497,8 +1500,9 @@ supply_setpoint_c = 65
     }
 
     /// The analytic Jacobian times a vector matches a central difference of the right-hand
-    /// side to 1e-4 of the largest entry (its heat laws and c_p' are forward differences over
-    /// 1 mK: errors of about 1e-6 relative): two loops joined by an exchanger (with pipes of
+    /// side to 1e-4 of the largest entry (its heat laws are forward differences over 1 mK:
+    /// errors of about 1e-6 relative), with the states 10 K apart and a difference step of 2 mK,
+    /// beyond the tangent's reach, so the conversion between states and temperatures is checked: two loops joined by an exchanger (with pipes of
     /// several segments, one with its wall and a loss), and a loop with
     /// a stratified tank (entered at either end, with inversions between its layers), a
     /// cooling tower and a heat pump.
@@ -1523,7 +1527,7 @@ supply_setpoint_c = 65
         // A state away from balance: every volume at its own temperature.
         let mut y = dynamics.initial_state();
         for (s, t) in y[..temperatures].iter_mut().enumerate() {
-            *t += 3.0 * ((s as f64) * 1.7).sin();
+            *t += 10.0 * ((s as f64) * 1.7).sin();
         }
         let mut jacobian = SparseRows::default();
         dynamics.jacobian(&plant, &y, &mut jacobian);
@@ -1540,7 +1544,7 @@ supply_setpoint_c = 65
                 .collect();
             let mut jv = vec![0.0; n];
             jacobian.multiply(&v, &mut jv);
-            let eps = 1e-4;
+            let eps = 2e-3;
             let (mut plus, mut minus) = (vec![0.0; n], vec![0.0; n]);
             let shifted = |sign: f64| -> Vec<f64> {
                 y.iter().zip(&v).map(|(y, v)| y + sign * eps * v).collect()

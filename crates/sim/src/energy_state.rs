@@ -10,9 +10,13 @@
 //! (in − out − stored) closes to round-off and the Newton iteration's convergence, whatever the
 //! integration tolerance: measured 5e-15 to 6e-11 of the energy moved in the tests and 4e-14
 //! over the jupiter year. With T as the state it closed only to the tolerance, since E(T) is
-//! curved (c_p changes with T): up to 4.8e-6 over an hour's start-up. Why kelvin: y − T is the mean relative change of c_p between
-//! T_ref and T times T − T_ref (under 30 mK for water within 30 K of its start), and
-//! dy/dT = C(T)/C(T_ref) is within 0.3 % of one, so the tolerances keep their meaning in kelvin.
+//! curved (c_p changes with T): up to 4.8e-6 over an hour's start-up.
+//!
+//! Why kelvin: y − T = ∫(C(T')/C(T_ref) − 1) dT' from T_ref to T, the mean relative change of
+//! the capacity times the distance, and dy/dT = C(T)/C(T_ref). Both depend on the fluid and
+//! where it starts: for water from 40 °C, 30 mK and 0.3 % at ±30 K; from 5 °C up 30 K, 0.13 K
+//! and 0.6 %; 30 % ethylene glycol from 40 °C down 30 K, 0.34 K and 2.3 %. The tolerances keep
+//! their meaning in kelvin to those few per cent; the temperatures reported are the inverted T.
 //!
 //! T_ref is the volume's initial temperature, so the initial state is the initial temperature.
 
@@ -56,9 +60,10 @@ pub struct Known {
     pub t_k: f64,
     /// The coolant's enthalpy at `t_k` [J/kg].
     pub h_j_kg: f64,
-    /// The volume's heat capacity at `t_k`, dE/dT [J/K].
+    /// The volume's heat capacity at `t_k`, dE/dT [J/K] (after Newton, at its last point, within
+    /// a hundredth of a millikelvin of `t_k`).
     pub capacity_j_k: f64,
-    /// The coolant's specific heat at `t_k` [J/(kg·K)].
+    /// The coolant's specific heat there [J/(kg·K)].
     pub cp_j_kg_k: f64,
 }
 
@@ -220,7 +225,7 @@ mod tests {
         assert_eq!(volume.state_of(&water, 313.15), 313.15);
         for dt in [-30.0, -10.0, 10.0, 30.0] {
             let gap = volume.state_of(&water, 313.15 + dt) - (313.15 + dt);
-            assert!(gap.abs() < 0.03, "{dt} K: {gap}");
+            assert!(gap.abs() < 0.035, "{dt} K: {gap}");
         }
     }
 

@@ -81,7 +81,8 @@ pub enum Flow {
 
 /// A transient simulation of a plant.
 pub struct Simulation {
-    /// The plant, with its current inputs.
+    /// The plant, with its current inputs. Its volumes' masses and metal are read once, by
+    /// [`Simulation::new`] (they scale the states): change inputs here, not volumes.
     pub plant: Plant,
     /// Controllers acting at each control step.
     pub controllers: Controllers,

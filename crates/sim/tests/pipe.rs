@@ -197,7 +197,8 @@ fn chain_outlet_k(
 /// to 1e-6 K, and within 6e-3 K of the steady solver's exponential law (the chain's
 /// (1 + x/N)^(−N) against e^(−x), x = UA/(ṁ·c_p) = 0.037, differ by ≈ ΔT·e^(−x)·x²/(2N) =
 /// 4.4 mK on ΔT = 55 K; measured 4.4 mK). The energy
-/// balance, the wall's capacity stored with its segments, closes to 1e-9 of the heat moved.
+/// balance, the wall's capacity stored with its segments, closes to 1e-9 of the heat moved; the
+/// energy the states hold is the volumes' energy at the temperatures reported.
 #[test]
 fn a_losing_pipe_with_its_wall_settles_at_the_chains_steady_state() {
     let water = Fluid::water();
@@ -235,6 +236,19 @@ fn a_losing_pipe_with_its_wall_settles_at_the_chains_steady_state() {
     assert!(inlet - outlet > 1.5);
     let balance = sim.energy_balance();
     assert!(balance.relative_residual().abs() < 1e-9, "{balance}");
+    // The energy held, from the states, is the volumes' energy at the temperatures reported.
+    let temperatures = sim.snapshot().volume_k;
+    let held_j: f64 = (sim.plant.state_links().iter().zip(&temperatures))
+        .map(|(&l, &t)| match &sim.plant.links[l] {
+            LinkThermal::Volume { volume, .. } => volume.energy_j(sim.plant.network.fluid_of(l), t),
+            LinkThermal::Through => 0.0,
+        })
+        .sum();
+    let stored_j = sim.stored_energy_j();
+    assert!(
+        (held_j - stored_j).abs() < 1e-12 * held_j,
+        "{held_j} vs {stored_j}"
+    );
 }
 
 /// A device cannot take over a pipe that has segments or a wall: its 50 L volume would

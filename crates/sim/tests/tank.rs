@@ -124,7 +124,7 @@ fn a_fully_mixed_tank_is_the_analytical_lag() {
 /// (the Erlang tail P(Poisson(5) ≥ 10) = 3.2 %; the feed's own lag only delays the front), while
 /// the mixed tank's outlet has risen by 1 − e^(−1/2) = 39 %. The layers stay stably stratified
 /// (top warmest), and with losses to the room the energy balance, every layer's energy in the
-/// store, closes to 1e-6.
+/// store, closes to 1e-9.
 #[test]
 fn a_stratified_tank_keeps_its_outlet_cold_until_the_front_arrives() {
     let mut stratified = tank_loop(10, 30.0, Settings::default());
