@@ -142,7 +142,7 @@ fn a_load_ramp_stages_the_heat_pumps_in_order() {
 /// from 0.5 to 0.8 MW at 30 min, so the condenser's return falls by 1.7 K within the minute
 /// after it. One unit carries both loads (below the 0.9 stage-up load). Its capacity control
 /// follows the return between control steps, so the supply stays at 65 °C: within 0.01 K at
-/// every minute from 10 min on (measured 1e-4 K; with the demand held over each minute, as the
+/// every minute from 10 min on (measured 4e-6 K; with the demand held over each minute, as the
 /// staging sees it, the supply swung by up to 3.7 K). The energy balance closes to 1e-9
 /// (measured 6e-11) through the start-up, where the 1 m³ loop cools 1.5 K in a few large steps
 /// before the unit catches up: with temperatures as the states it closed only to the
