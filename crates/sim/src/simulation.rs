@@ -35,9 +35,9 @@ pub struct Settings {
     /// Relative tolerance of the integration [-]. The default 1e-5 is 3 mK on a temperature of
     /// 313 K: a local error per step well below a ±0.1 K sensor.
     pub relative_tolerance: f64,
-    /// Absolute tolerance on the volumes' states [K] (their energies in kelvin, within 0.3 % of
-    /// a temperature's scale: [`crate::energy_state`]). The default 1 mK adds to the relative
-    /// share. With both defaults the temperatures of a trace-driven jupiter run stay within
+    /// Absolute tolerance on the volumes' states [K] (their energies in kelvin, on a
+    /// temperature's scale to within a few per cent: [`crate::energy_state`]). The default 1 mK
+    /// adds to the relative share. With both defaults the temperatures of a trace-driven jupiter run stay within
     /// 0.02 K of an rtol 1e-10 reference (`tests/accuracy.rs`).
     pub absolute_tolerance_k: f64,
     /// Restart CVODE at every control step; otherwise only at events. Off by default: CVODE
