@@ -8,25 +8,9 @@ use dctwin_tests::plants::{PlantSpec, build_plant, k, set_rack_power};
 
 /// One loop: pump, a 200 m pipe losing heat to 10 °C ground, a 500 kW heat source and a cooler
 /// holding its outlet at 40 °C.
-const LOOP: &str = r#"
-name = "closed loop"
-[[loop]]
-name = "loop"
-fluid = "water"
-initial_temperature_c = 35.0
-[[loop.component]]
-kind = "pressurisation"
-name = "vessel"
-node = "suction"
-pressure_bar = 2.0
-[[loop.component]]
-kind = "pump"
-name = "pump"
-from = "suction"
-to = "discharge"
-control = "flow"
-efficiency = 0.75
-flow_setpoint_m3_h = 43.2
+fn loop_model() -> String {
+    dctwin_model::fixture::pumped_loop("closed loop", "loop", 35.0, "flow_setpoint_m3_h = 43.2")
+        + r#"
 [[loop.component]]
 kind = "pipe"
 name = "supply"
@@ -53,10 +37,11 @@ to = "suction"
 outlet_temperature_c = 40
 dp_nominal_bar = 0.3
 flow_nominal_m3_h = 43.2
-"#;
+"#
+}
 
 fn loop_network() -> Network {
-    let facility = dctwin_model::parse(LOOP, std::path::Path::new("loop.toml")).unwrap();
+    let facility = dctwin_model::parse(&loop_model(), std::path::Path::new("loop.toml")).unwrap();
     Network::from_facility(&facility)
 }
 

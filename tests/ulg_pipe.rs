@@ -591,27 +591,13 @@ fn ulg_loop_model(flow_kg_s: f64, initial_c: f64, segments: usize) -> String {
     let spec = ulg_spec();
     let insulated_m = INNER_DIAMETER_M + 2.0 * (WALL_THICKNESS_M + INSULATION_M);
     let u_w_m2_k = 1.0 / (spec.resistance_m_k_w.unwrap() * std::f64::consts::PI * insulated_m);
-    format!(
+    dctwin_model::fixture::pumped_loop(
+        "ULg bench",
+        "bench",
+        initial_c,
+        &format!("shaft_heat_to_fluid = 0.0\nflow_setpoint_kg_s = {flow_kg_s}"),
+    ) + &format!(
         r#"
-name = "ULg bench"
-[[loop]]
-name = "bench"
-fluid = "water"
-initial_temperature_c = {initial_c}
-[[loop.component]]
-kind = "pressurisation"
-name = "vessel"
-node = "suction"
-pressure_bar = 2.0
-[[loop.component]]
-kind = "pump"
-name = "pump"
-from = "suction"
-to = "discharge"
-control = "flow"
-efficiency = 0.75
-shaft_heat_to_fluid = 0.0
-flow_setpoint_kg_s = {flow_kg_s}
 [[loop.component]]
 kind = "heat_source"
 name = "feed"

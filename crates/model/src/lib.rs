@@ -16,6 +16,7 @@ mod device_kinds;
 pub mod diagnostic;
 mod expand;
 pub mod facility;
+pub mod fixture;
 mod kinds;
 mod reader;
 mod topology;

@@ -1401,26 +1401,13 @@ segments = 3
     /// One loop through a 200 kW heat source, a four-layer 2 m³ tank (entered at its top or its
     /// bottom) and a cooling tower; a heat-pump bank lifts heat from the tank's outlet pipe.
     fn tank_and_tower(inlet: &str) -> Plant {
-        let text = format!(
+        let text = dctwin_model::fixture::pumped_loop(
+            "tank and tower",
+            "c",
+            32.0,
+            "flow_setpoint_m3_h = 28.8",
+        ) + &format!(
             r#"
-name = "tank and tower"
-[[loop]]
-name = "c"
-fluid = "water"
-initial_temperature_c = 32.0
-[[loop.component]]
-kind = "pressurisation"
-name = "vessel"
-node = "suction"
-pressure_bar = 2.0
-[[loop.component]]
-kind = "pump"
-name = "pump"
-from = "suction"
-to = "discharge"
-control = "flow"
-efficiency = 0.75
-flow_setpoint_m3_h = 28.8
 [[loop.component]]
 kind = "heat_source"
 name = "load"

@@ -22,26 +22,10 @@ fn pipe_loop(pipe: &str, reversed: bool, settings: Settings) -> Simulation {
     } else {
         ("pipe_in", "suction")
     };
-    let text = format!(
-        r#"
-name = "pipe loop"
-[[loop]]
-name = "loop"
-fluid = "water"
-initial_temperature_c = 40.0
-[[loop.component]]
-kind = "pressurisation"
-name = "vessel"
-node = "suction"
-pressure_bar = 2.0
-[[loop.component]]
-kind = "pump"
-name = "pump"
-from = "suction"
-to = "discharge"
-control = "flow"
-efficiency = 0.75
-flow_setpoint_m3_h = 18
+    let text =
+        dctwin_model::fixture::pumped_loop("pipe loop", "loop", 40.0, "flow_setpoint_m3_h = 18")
+            + &format!(
+                r#"
 [[loop.component]]
 kind = "heat_source"
 name = "feed"
@@ -56,7 +40,7 @@ to = "{to}"
 inner_diameter_mm = 100
 {pipe}
 "#
-    );
+            );
     let facility = dctwin_model::parse(&text, std::path::Path::new("pipe.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
     let (mut plant, controllers) = plant_of(&facility).unwrap();

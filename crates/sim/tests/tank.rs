@@ -9,26 +9,10 @@ use dctwin_sim::{Flow, Settings, Simulation, plant_of};
 /// A loop: pump, an ideal plant holding 60 °C, a 20 m³ tank of `layers` layers; everything
 /// starts at 40 °C. `ua_w_k` is the tank's loss to a 20 °C room.
 fn tank_loop(layers: usize, ua_w_k: f64, settings: Settings) -> Simulation {
-    let text = format!(
-        r#"
-name = "tank loop"
-[[loop]]
-name = "loop"
-fluid = "water"
-initial_temperature_c = 40.0
-[[loop.component]]
-kind = "pressurisation"
-name = "vessel"
-node = "suction"
-pressure_bar = 2.0
-[[loop.component]]
-kind = "pump"
-name = "pump"
-from = "suction"
-to = "discharge"
-control = "flow"
-efficiency = 0.75
-flow_setpoint_m3_h = 18
+    let text =
+        dctwin_model::fixture::pumped_loop("tank loop", "loop", 40.0, "flow_setpoint_m3_h = 18")
+            + &format!(
+                r#"
 [[loop.component]]
 kind = "heat_source"
 name = "feed"
@@ -48,7 +32,7 @@ layers = {layers}
 ua_w_k = {ua_w_k}
 ambient_temperature_c = 20
 "#
-    );
+            );
     let facility = dctwin_model::parse(&text, std::path::Path::new("tank.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
     let (plant, controllers) = plant_of(&facility).unwrap();
@@ -159,25 +143,12 @@ fn a_stratified_tank_keeps_its_outlet_cold_until_the_front_arrives() {
 /// is refused with the tank's name, not run with a tank half taken over.
 #[test]
 fn no_other_device_takes_over_a_tank() {
-    let text = r#"
-name = "tank taken over"
-[[loop]]
-name = "loop"
-fluid = "water"
-initial_temperature_c = 40.0
-[[loop.component]]
-kind = "pressurisation"
-name = "vessel"
-node = "suction"
-pressure_bar = 2.0
-[[loop.component]]
-kind = "pump"
-name = "pump"
-from = "suction"
-to = "discharge"
-control = "flow"
-efficiency = 0.75
-flow_setpoint_m3_h = 18
+    let text = dctwin_model::fixture::pumped_loop(
+        "tank taken over",
+        "loop",
+        40.0,
+        "flow_setpoint_m3_h = 18",
+    ) + r#"
 [[loop.component]]
 kind = "resistance"
 name = "hx.side"
@@ -200,7 +171,7 @@ design_hot_flow_m3_h = 18
 design_cold_flow_m3_h = 18
 ua_kw_k = 10
 "#;
-    let facility = dctwin_model::parse(text, std::path::Path::new("taken.toml"))
+    let facility = dctwin_model::parse(&text, std::path::Path::new("taken.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
     let err = plant_of(&facility).unwrap_err().to_string();
     assert!(

@@ -20,26 +20,13 @@ fn tower_loop(setpoint_c: f64) -> Simulation {
     let water = Fluid::water();
     let h = |t_c: f64| water.enthalpy_j_kg(t_c + C);
     let design_flow_kg_s = DESIGN_W / (h(DESIGN_IN_C) - h(DESIGN_OUT_C));
-    let text = format!(
+    let text = dctwin_model::fixture::pumped_loop(
+        "tower loop",
+        "loop",
+        30.0,
+        &format!("flow_setpoint_kg_s = {design_flow_kg_s}"),
+    ) + &format!(
         r#"
-name = "tower loop"
-[[loop]]
-name = "loop"
-fluid = "water"
-initial_temperature_c = 30.0
-[[loop.component]]
-kind = "pressurisation"
-name = "vessel"
-node = "suction"
-pressure_bar = 2.0
-[[loop.component]]
-kind = "pump"
-name = "pump"
-from = "suction"
-to = "discharge"
-control = "flow"
-efficiency = 0.75
-flow_setpoint_kg_s = {design_flow_kg_s}
 [[loop.component]]
 kind = "heat_source"
 name = "load"
