@@ -46,7 +46,8 @@ enum Command {
     Simulate {
         /// Scenario file (TOML).
         scenario: PathBuf,
-        /// The run directory [runs/<scenario name>].
+        /// The run directory, replaced as a whole at the end [runs/<scenario name>, relative to
+        /// the current directory].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Where traces and weather are looked for after the scenario's directory
@@ -65,6 +66,10 @@ enum Command {
         /// Report one calendar year of the run (default: the whole run).
         #[arg(long)]
         year: Option<i32>,
+        /// What to print: a rounded table, or the exact values as CSV or JSON (the files are
+        /// written either way).
+        #[arg(long, value_enum, default_value = "table")]
+        format: run::ReportFormat,
     },
     /// Print the KPIs of two runs side by side.
     Compare {
@@ -90,7 +95,7 @@ fn main() -> ExitCode {
             data_dir,
             json,
         } => run::simulate(&scenario, out, data_dir, json),
-        Command::Report { run, year } => run::report(&run, year),
+        Command::Report { run, year, format } => run::report(&run, year, format),
         Command::Compare { a, b } => run::compare(&a, &b),
     }
 }

@@ -5,10 +5,11 @@ use dctwin_kpi::{EuReport, KpiReport, ReportPeriod};
 use dctwin_scenario::engine::{files, write_atomic};
 use dctwin_scenario::{Progress, RunOptions, RunSummary};
 use indicatif::{ProgressBar, ProgressStyle};
+use signal_hook::consts::{SIGINT, SIGTERM};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Seconds per day, for the progress bar.
 const DAY_S: f64 = 86_400.0;
@@ -20,11 +21,7 @@ pub fn simulate(
     data_dir: Option<PathBuf>,
     json: bool,
 ) -> ExitCode {
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    // A second Ctrl-C while the files are being finished is ignored: the run stops at the
-    // end of its current step and writes everything it computed.
-    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    let (stop, signal) = stop_on_signals();
     let out_dir = out.unwrap_or_else(|| {
         let stem = scenario
             .file_stem()
@@ -57,16 +54,33 @@ pub fn simulate(
             } else {
                 print_summary(&summary, &report, &out_dir);
             }
-            ExitCode::SUCCESS
+            match signal.load(Ordering::Relaxed) {
+                0 => ExitCode::SUCCESS,
+                // The shell's convention for a process ended by a signal: 130 for SIGINT,
+                // 143 for SIGTERM, so scripts can tell a stopped run from a finished one.
+                sig => ExitCode::from(128 + sig as u8),
+            }
         }
         Err(e) => {
-            eprintln!("{}: {e}", scenario.display());
-            if out_dir.join(files::SUMMARY).exists() {
-                eprintln!("what was computed up to then is in {}", out_dir.display());
-            }
+            eprintln!("{e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// A flag that SIGINT and SIGTERM set (the run stops at the end of its step and keeps what it
+/// computed), and which signal came. A second signal ends the process at once with 130 or 143;
+/// the next run removes the temporary directory it leaves.
+fn stop_on_signals() -> (Arc<AtomicBool>, Arc<AtomicUsize>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let which = Arc::new(AtomicUsize::new(0));
+    for sig in [SIGINT, SIGTERM] {
+        // Registered first, so it sees the flag as the previous signal left it.
+        let _ = signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, stop.clone());
+        let _ = signal_hook::flag::register(sig, stop.clone());
+        let _ = signal_hook::flag::register_usize(sig, which.clone(), sig as usize);
+    }
+    (stop, which)
 }
 
 fn progress_bar() -> ProgressBar {
@@ -92,10 +106,17 @@ fn print_summary(summary: &RunSummary, report: &KpiReport, out: &Path) {
     let memory = summary
         .peak_memory_mib
         .map_or(String::new(), |m| format!(", peak memory {m:.0} MiB"));
+    let overrides = if summary.overrides.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", summary.overrides.join(", "))
+    };
     println!(
-        "{}: {} — {:.1} days simulated in {:.1} s ({speed:.0}× real time), {} states, {} integrator steps{memory}",
-        summary.model,
-        summary.status,
+        "{} (model {}{overrides}): {}",
+        summary.name, summary.model, summary.status
+    );
+    println!(
+        "{:.1} days simulated in {:.1} s ({speed:.0}× real time), {} states, {} integrator steps{memory}",
         summary.simulated_s / DAY_S,
         summary.wall_s,
         summary.states,
@@ -110,7 +131,12 @@ fn print_summary(summary: &RunSummary, report: &KpiReport, out: &Path) {
         b.relative_residual
     );
     println!("{report}");
-    println!("written to {}", out.display());
+    println!(
+        "written to {} ({} rows, series {:.1} MB)",
+        out.display(),
+        summary.rows,
+        summary.series_bytes as f64 / 1e6
+    );
 }
 
 /// Read a run directory's summary and KPIs.
@@ -126,8 +152,19 @@ fn load_run(dir: &Path) -> Result<(RunSummary, KpiReport), String> {
     Ok((summary, report))
 }
 
-/// Write the EU data-centre report of a run (JSON and CSV beside its KPIs).
-pub fn report(dir: &Path, year: Option<i32>) -> ExitCode {
+/// How `dctwin report` prints the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// A rounded table.
+    Table,
+    /// CSV, the values as computed.
+    Csv,
+    /// JSON, the values as computed.
+    Json,
+}
+
+/// Write the EU data-centre report of a run (JSON and CSV beside its KPIs) and print it.
+pub fn report(dir: &Path, year: Option<i32>, format: ReportFormat) -> ExitCode {
     let (summary, kpis) = match load_run(dir) {
         Ok(r) => r,
         Err(e) => {
@@ -135,6 +172,22 @@ pub fn report(dir: &Path, year: Option<i32>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let years = dctwin_kpi::eu_report::years(&kpis);
+    if let Some(y) = year
+        && !years.contains(&y)
+    {
+        let covered: Vec<String> = years.iter().map(i32::to_string).collect();
+        eprintln!(
+            "{}: --year {y}: the run has no month in {y} (it covers {}); nothing written",
+            dir.display(),
+            if covered.is_empty() {
+                "no month".to_string()
+            } else {
+                covered.join(", ")
+            }
+        );
+        return ExitCode::FAILURE;
+    }
     let period = year.map_or(ReportPeriod::WholeRun, ReportPeriod::CalendarYear);
     let eu = EuReport::build(&kpis, &summary.site, period);
     let json = dir.join("eu_report.json");
@@ -144,8 +197,14 @@ pub fn report(dir: &Path, year: Option<i32>) -> ExitCode {
         eprintln!("{e}");
         return ExitCode::FAILURE;
     }
-    println!("{}", eu.to_csv());
-    println!("written to {} and {}", json.display(), csv.display());
+    match format {
+        ReportFormat::Table => {
+            print!("{}", eu.to_table());
+            println!("written to {} and {}", json.display(), csv.display());
+        }
+        ReportFormat::Csv => print!("{}", eu.to_csv()),
+        ReportFormat::Json => println!("{}", eu.to_json()),
+    }
     ExitCode::SUCCESS
 }
 

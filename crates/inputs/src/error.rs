@@ -31,7 +31,12 @@ impl fmt::Display for Place {
 #[derive(Debug, Error)]
 pub enum InputError {
     /// The file is in none of the places looked in.
-    #[error("input file '{file}' not found; looked in: {}", list_paths(looked))]
+    #[error(
+        "input file '{}' not found; looked in: {}. Real traces live outside the repository: \
+         give their folder with --data-dir DIR or the DCTWIN_DATA environment variable",
+        file.display(),
+        list_paths(looked)
+    )]
     NotFound {
         /// The file as the scenario names it.
         file: PathBuf,

@@ -12,7 +12,8 @@ use std::fs::File;
 use std::io::Cursor;
 use std::path::Path;
 
-use polars::prelude::*;
+use polars_core::prelude::*;
+use polars_io::prelude::*;
 
 use crate::error::{InputError, Place};
 

@@ -25,7 +25,9 @@
 //! * station pressure: the previous hour's value; a file with none uses the standard
 //!   atmosphere at LOCATION's elevation (ASHRAE 2017 Eq. 3).
 //!
-//! A value that is not a missing code but outside the field's range in the data dictionary
+//! Only the code itself counts as missing (EnergyPlus reads anything above it as missing too;
+//! here 999 in a temperature field is a typo and an error). A value that is not a missing code
+//! but outside the field's range in the data dictionary
 //! (temperatures −70..70 °C, humidity 0..110 %, pressure 31..120 kPa, and for the psychrometric
 //! relations at least 50 kPa) is an error. A dew point above the dry bulb (the file's rounding)
 //! is lowered to the dry bulb.
@@ -212,7 +214,9 @@ impl Weather {
             ];
             for (slot, (n, missing, lo, hi)) in raw.iter_mut().zip(specs) {
                 let x = number(n)?;
-                if x >= missing {
+                // Only the code itself is missing: 999 in a dry-bulb field is a wrong
+                // value, not EnergyPlus's "99.9 or more".
+                if (x - missing).abs() <= 1e-9 * missing {
                     slot.push(None);
                 } else if (lo..=hi).contains(&x) {
                     slot.push(Some(x));

@@ -9,7 +9,8 @@ use common::{fixture_dir, grid, resolver, synthetic_epw, write};
 use dctwin_inputs::{
     ColumnSpec, Duplicates, Gaps, Order, Resolver, TimeFormat, TraceSpec, Weather, load,
 };
-use polars::prelude::*;
+use polars_core::prelude::*;
+use polars_io::prelude::*;
 
 /// The error's message must contain every fragment.
 fn expect_err<T: Debug>(result: Result<T, dctwin_inputs::InputError>, fragments: &[&str]) {

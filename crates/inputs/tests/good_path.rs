@@ -8,7 +8,8 @@ use common::{fixture_dir, grid, resolver, t, write};
 use dctwin_inputs::{
     ColumnSpec, Duplicates, Gaps, Order, Quantity, Resample, Stamp, TimeFormat, TraceSpec, load,
 };
-use polars::prelude::*;
+use polars_core::prelude::*;
+use polars_io::prelude::*;
 
 /// Relative tolerance for values that are sums or ratios of a handful of decimal numbers.
 const EPS: f64 = 1e-12;

@@ -708,9 +708,63 @@ impl EuReport {
         String::from_utf8(bytes).expect("CSV of UTF-8 strings")
     }
 
+    /// A table for a terminal: one line per indicator with its value rounded for reading
+    /// (integers with thousands separated above 1000, four decimals below), its unit and source;
+    /// the exact values are in [`to_json`](Self::to_json) and [`to_csv`](Self::to_csv).
+    pub fn to_table(&self) -> String {
+        let mut out = format!(
+            "{} — {} to {}, {:.0} h\n",
+            self.regulation,
+            self.period_start_utc.as_deref().unwrap_or("?"),
+            self.period_end_utc.as_deref().unwrap_or("?"),
+            self.hours_covered
+        );
+        let width = (self.indicators.iter())
+            .map(|i| i.indicator.chars().count())
+            .max()
+            .unwrap_or(0);
+        for i in &self.indicators {
+            let value = match &i.value {
+                Some(IndicatorValue::Number(v)) => readable(*v),
+                Some(IndicatorValue::Text(t)) => t.clone(),
+                None => "—".to_string(),
+            };
+            let unit = if i.unit == "-" { "" } else { i.unit.as_str() };
+            out += &format!(
+                "  {:<width$}  {:>16} {:<8} {}\n",
+                i.indicator,
+                value,
+                unit,
+                i.source.as_str()
+            );
+        }
+        out
+    }
+
     /// The indicator named `indicator` (dctwin's field name), if present.
     pub fn get(&self, indicator: &str) -> Option<&Indicator> {
         self.indicators.iter().find(|i| i.indicator == indicator)
+    }
+}
+
+/// A number for reading: integers with thousands separated by commas from 1000 up, four
+/// decimals below.
+fn readable(v: f64) -> String {
+    if v.abs() < 1000.0 {
+        return format!("{v:.4}");
+    }
+    let digits = format!("{:.0}", v.abs());
+    let mut grouped = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if v < 0.0 {
+        format!("-{grouped}")
+    } else {
+        grouped
     }
 }
 

@@ -21,13 +21,18 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: error",
-            self.file.display(),
-            self.line,
-            self.column
-        )?;
+        // Line 0: about the file as a whole (it cannot be read), not a place in it.
+        if self.line == 0 {
+            write!(f, "{}: error", self.file.display())?;
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: error",
+                self.file.display(),
+                self.line,
+                self.column
+            )?;
+        }
         if !self.context.is_empty() {
             write!(f, ": {}", self.context)?;
         }

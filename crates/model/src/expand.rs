@@ -18,6 +18,11 @@ use toml::de::{DeTable, DeValue};
 /// Largest count of one instance line: a guard against a typo that would exhaust memory.
 pub const MAX_COUNT: usize = 100_000;
 
+/// Largest number of template instances in a whole facility, nested ones included (a template
+/// of 1000 instances of a template of 1000 is a million): checked before each instance line is
+/// expanded, so memory stays bounded.
+pub const MAX_INSTANCES: usize = 100_000;
+
 /// A loop as declared, before the checks of the whole facility.
 pub struct LoopDraft {
     pub name: String,
@@ -55,6 +60,10 @@ pub struct Builder<'a> {
     couplings: Vec<PendingCoupling>,
     /// Instance counts a scenario overrides, and whether each was used.
     count_overrides: HashMap<String, (usize, bool)>,
+    /// Template instances made so far, nested ones included.
+    instances_made: usize,
+    /// Set once [`MAX_INSTANCES`] is reached: nothing more is expanded.
+    over_limit: bool,
 }
 
 /// A coupling as read, resolved once every link exists.
@@ -134,6 +143,8 @@ impl<'a> Builder<'a> {
                 .iter()
                 .map(|(k, &n)| (k.clone(), (n, false)))
                 .collect(),
+            instances_made: 0,
+            over_limit: false,
         };
         let (name, loops) = b.read_root(root);
         for (table, offset) in loops {
@@ -581,6 +592,23 @@ impl<'a> Builder<'a> {
             Some((n, _)) => (1..=n).map(Some).collect(),
             None => vec![None],
         };
+        if self.over_limit {
+            return;
+        }
+        if self.instances_made + indices.len() > MAX_INSTANCES {
+            self.over_limit = true;
+            let msg = format!(
+                "the facility would have more than {MAX_INSTANCES} template instances \
+                 ({} made before this line, which adds {} inside \"{}\"): nested counts \
+                 multiply",
+                self.instances_made,
+                indices.len(),
+                scope.prefix.trim_end_matches('.')
+            );
+            self.sink.error(offset, context.clone(), msg);
+            return;
+        }
+        self.instances_made += indices.len();
         for i in indices {
             let instance_name = match i {
                 Some(i) => format!("{name}[{i}]"),

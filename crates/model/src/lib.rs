@@ -34,15 +34,54 @@ use toml::de::DeTable;
 
 /// Read and check the model file at `path`.
 pub fn load(path: &Path) -> Result<Facility, Diagnostics> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => parse(&text, path),
-        Err(e) => Err(Diagnostics(vec![Diagnostic {
+    load_with(path, &Overrides::default())
+}
+
+/// The largest model file read [bytes]: a generated facility of 100,000 components is a few
+/// MB; this stops a wrong path (a trace, a disk image) from being read whole.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// The text of the model file at `path`, or why it cannot be read, as a diagnostic of the file.
+fn read_text(path: &Path) -> Result<String, Diagnostics> {
+    text_file(path, MAX_FILE_BYTES, "a model file (TOML)").map_err(|message| {
+        Diagnostics(vec![Diagnostic {
             file: path.to_path_buf(),
             line: 0,
             column: 0,
             context: String::new(),
-            message: format!("cannot read the model file: {e}"),
-        }])),
+            message,
+        }])
+    })
+}
+
+/// The text of a TOML file at `path` (`what` it should be, for messages), or why it is not
+/// one: missing, a directory, larger than `max_bytes` (checked before reading), or not UTF-8
+/// text (naming the line where the text stops being text).
+pub fn text_file(path: &Path, max_bytes: u64, what: &str) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
+    if meta.is_dir() {
+        return Err(format!("this is a directory; expected {what}"));
+    }
+    if meta.len() > max_bytes {
+        return Err(format!(
+            "{} bytes is too large for {what} (at most {max_bytes})",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let line_of = |offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(format!(
+            "not a text file: a NUL byte on line {}; expected {what}",
+            line_of(offset)
+        ));
+    }
+    match std::str::from_utf8(&bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => Err(format!(
+            "not a text file: line {} is not UTF-8; expected {what}",
+            line_of(e.valid_up_to())
+        )),
     }
 }
 
@@ -53,16 +92,7 @@ pub fn parse(source: &str, file: &Path) -> Result<Facility, Diagnostics> {
 
 /// Read and check the model file at `path` with `overrides` applied.
 pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Facility, Diagnostics> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => parse_with(&text, path, overrides),
-        Err(e) => Err(Diagnostics(vec![Diagnostic {
-            file: path.to_path_buf(),
-            line: 0,
-            column: 0,
-            context: String::new(),
-            message: format!("cannot read the model file: {e}"),
-        }])),
-    }
+    parse_with(&read_text(path)?, path, overrides)
 }
 
 /// Changes a scenario makes to a model without editing it (a planner's "what if").

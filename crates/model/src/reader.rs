@@ -271,6 +271,17 @@ impl<'s, 'a> Reader<'s, 'a> {
     pub fn quantity(&mut self, stem: &str, q: Quantity) -> Option<Value> {
         let (key, unit) = self.quantity_key(stem, q)?;
         let (x, offset) = self.number(&key)?;
+        let si = x * unit.scale + unit.offset;
+        let (limit, described) = q.magnitude_limit();
+        if si.abs() > limit {
+            let msg = format!(
+                "{x}: {} beyond any facility's (at most {described}): check the value and its \
+                 unit",
+                q.describe()
+            );
+            self.error_at(offset, &key, msg);
+            return None;
+        }
         Some(Value {
             si: x * unit.scale + unit.offset,
             volumetric: unit.volumetric,

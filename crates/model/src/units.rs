@@ -98,6 +98,25 @@ const TEMPERATURE_DIFFERENCE: &[Unit] = &[unit("k", 1.0)];
 const TIME: &[Unit] = &[unit("s", 1.0), unit("min", 60.0), unit("h", 3600.0)];
 
 impl Quantity {
+    /// The largest magnitude a value of this quantity may have in SI, and why: far beyond any
+    /// facility, so that only a wrong unit or a typo (`1e308`) is refused, before it reaches the
+    /// solver as "undetermined".
+    pub fn magnitude_limit(self) -> (f64, &'static str) {
+        match self {
+            Quantity::Length => (1e5, "100 km"),
+            Quantity::Pressure => (1e8, "1000 bar"),
+            Quantity::Temperature => (1273.15, "1000 °C"),
+            Quantity::Power => (1e10, "10 GW"),
+            Quantity::Flow => (1e5, "1e5 kg/s or m³/s"),
+            Quantity::HeatTransferCoefficient => (1e6, "1e6 W/(m²·K)"),
+            Quantity::Head => (1e4, "10 km of water"),
+            Quantity::Volume => (1e7, "1e7 m³"),
+            Quantity::Conductance => (1e10, "1e10 W/K"),
+            Quantity::TemperatureDifference => (1000.0, "1000 K"),
+            Quantity::Time => (1e9, "about 30 years"),
+        }
+    }
+
     /// The accepted units, the first being the one named in messages.
     pub fn units(self) -> &'static [Unit] {
         match self {

@@ -7,7 +7,6 @@ use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
 use dctwin_inputs::{Quantity, Resolver, TimeGrid, TraceWeather, Weather};
 use dctwin_sim::Plant;
 use dctwin_sim::plant::{Heat, LinkThermal};
-use std::path::Path;
 
 /// Default outdoor dry bulb without a weather file [°C].
 pub const DEFAULT_DRY_BULB_C: f64 = 15.0;
@@ -85,15 +84,21 @@ impl ItPower {
 
     /// The fraction of its design power rack `rack` draws at `step` [-].
     pub fn fraction(&self, rack: usize, step: usize) -> f64 {
-        self.fractions[self.series_of_rack[rack]][step]
+        at(&self.fractions[self.series_of_rack[rack]], step)
     }
 
     /// The racks' total IT power at `step` [W].
     pub fn power_w(&self, step: usize) -> f64 {
         (self.fractions.iter().zip(&self.design_w))
-            .map(|(f, design)| f[step] * design)
+            .map(|(f, design)| at(f, step) * design)
             .sum()
     }
+}
+
+/// The value of a per-step series at `step`; a series of one value is a constant (no run
+/// allocates a value per step for an input that does not change).
+fn at<T: Copy>(series: &[T], step: usize) -> T {
+    series[step.min(series.len() - 1)]
 }
 
 /// Per control step: the racks' power, the outdoor air and the total heat demand.
@@ -115,13 +120,13 @@ impl Drive {
     /// Read the scenario's traces and weather onto `grid`.
     pub fn load(
         scenario: &Scenario,
-        file: &Path,
         resolver: &Resolver,
         grid: TimeGrid,
         driven: Driven,
     ) -> Result<Drive, ScenarioError> {
         let scale = scenario.overrides.it_scale.unwrap_or(1.0);
-        let mut it = it_power(scenario, file, resolver, &grid, &driven)?;
+        let mut it = it_power(scenario, resolver, &grid, &driven)?;
+        check_it(&it, scenario, &grid)?;
         for f in it.fractions.iter_mut().flatten() {
             *f *= scale;
         }
@@ -130,7 +135,8 @@ impl Drive {
             None => None,
             Some(h) => {
                 let trace = dctwin_inputs::load(&h.trace, resolver, &grid)?;
-                let mut values = first_column(&trace, file, "heat_demand.trace")?;
+                let mut values = first_column(&trace, scenario, "heat_demand.trace")?;
+                check_demand(&values, scenario, &grid)?;
                 if let Some(peak_kw) = h.peak_kw {
                     let peak = values.iter().cloned().fold(0.0, f64::max);
                     if peak > 0.0 {
@@ -161,6 +167,11 @@ impl Drive {
         sum / (to - from) as f64
     }
 
+    /// The outdoor air at step `k`.
+    pub fn air_at(&self, k: usize) -> MoistAir {
+        at(&self.air, k)
+    }
+
     /// Set the plant's inputs for the step starting at `time_s`.
     pub fn apply(&self, time_s: f64, plant: &mut Plant) {
         let k = self.step_of(time_s);
@@ -173,7 +184,7 @@ impl Drive {
                 r.it_power_w = design * self.it.fraction(i, k);
             }
         }
-        plant.outdoor = self.air[k];
+        plant.outdoor = self.air_at(k);
         if let Some(demand) = &self.demand_w {
             let design = self.driven.design_demand_w();
             for &(l, share) in &self.driven.substations {
@@ -211,51 +222,87 @@ fn outdoor_air(
     let rh = (weather.relative_humidity)
         .unwrap_or(DEFAULT_RELATIVE_HUMIDITY)
         .clamp(0.0, 1.0);
-    Ok(vec![psy.air_from_relative_humidity(t, rh); grid.len])
+    Ok(vec![psy.air_from_relative_humidity(t, rh)])
+}
+
+/// The most a trace may ask of a rack, as a multiple of its design power [-]: a rack's power
+/// supplies and cold plates are sized for about its design power; ten times it is a unit error.
+const MAX_IT_FRACTION: f64 = 10.0;
+
+/// Every step's IT power is from 0 to [`MAX_IT_FRACTION`] × design.
+fn check_it(it: &ItPower, scenario: &Scenario, grid: &TimeGrid) -> Result<(), ScenarioError> {
+    for (series, fractions) in it.fractions.iter().enumerate() {
+        let bad =
+            (fractions.iter().enumerate()).find(|(_, f)| !(0.0..=MAX_IT_FRACTION).contains(*f));
+        if let Some((k, f)) = bad {
+            return Err(scenario.error(
+                "it.trace",
+                format!(
+                    "{:.1} kW at {} is {f:.3} × the design power of the racks it drives \
+                     ({:.1} kW): expected 0 to {MAX_IT_FRACTION} × (check the column's unit)",
+                    f * it.design_w[series] / 1e3,
+                    dctwin_inputs::time::format_time(grid.time_s(k)),
+                    it.design_w[series] / 1e3
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The largest heat demand a trace may give [W]: 10 GW, above the largest district-heating
+/// networks (a campus network is a few MW).
+const MAX_DEMAND_W: f64 = 1e10;
+
+/// Every step's heat demand is a power from 0 to [`MAX_DEMAND_W`].
+fn check_demand(values: &[f64], scenario: &Scenario, grid: &TimeGrid) -> Result<(), ScenarioError> {
+    let bad = (values.iter().enumerate()).find(|(_, w)| !(0.0..=MAX_DEMAND_W).contains(*w));
+    match bad {
+        None => Ok(()),
+        Some((k, w)) => Err(scenario.error(
+            "heat_demand.trace",
+            format!(
+                "{:.6} kW at {}: expected a heat demand from 0 to 1e7 kW (10 GW)",
+                w / 1e3,
+                dctwin_inputs::time::format_time(grid.time_s(k))
+            ),
+        )),
+    }
 }
 
 /// The first column of a loaded trace.
 fn first_column(
     trace: &dctwin_inputs::Trace,
-    file: &Path,
+    scenario: &Scenario,
     key: &str,
 ) -> Result<Vec<f64>, ScenarioError> {
     trace
         .columns
         .first()
         .map(|c| c.values.clone())
-        .ok_or_else(|| ScenarioError::Value {
-            file: file.to_path_buf(),
-            key: key.to_string(),
-            reason: "the trace lists no column".into(),
-        })
+        .ok_or_else(|| scenario.error(key, "the trace lists no column".into()))
 }
 
 /// Each step's IT power of the racks, by the scenario's rule.
 fn it_power(
     scenario: &Scenario,
-    file: &Path,
     resolver: &Resolver,
     grid: &TimeGrid,
     driven: &Driven,
 ) -> Result<ItPower, ScenarioError> {
     let it = &scenario.it;
     let Some(spec) = &it.trace else {
-        return Ok(ItPower::uniform(vec![1.0; grid.len], driven));
+        return Ok(ItPower::uniform(vec![1.0], driven));
     };
     let trace = dctwin_inputs::load(spec, resolver, grid)?;
-    let bad = |key: &str, reason: String| ScenarioError::Value {
-        file: file.to_path_buf(),
-        key: key.into(),
-        reason,
-    };
+    let bad = |key: &str, reason: String| scenario.error(key, reason);
     if it.mode == ItMode::Columns {
         return column_power(it, &trace, driven, &bad);
     }
-    let values = first_column(&trace, file, "it.trace")?;
+    let values = first_column(&trace, scenario, "it.trace")?;
     let bad = |reason: String| bad("it.trace", reason);
     let fraction = match it.mode {
-        ItMode::Design => vec![1.0; grid.len],
+        ItMode::Design => vec![1.0],
         ItMode::System => {
             let design = driven.design_it_w();
             if design <= 0.0 {

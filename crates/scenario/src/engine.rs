@@ -6,12 +6,13 @@
 use crate::drive::{Drive, Driven};
 use crate::error::ScenarioError;
 use crate::record::Layout;
+use crate::run_dir::RunDir;
 use crate::spec::{EventSpec, Scenario};
 use dctwin_components::controller::Setpoint;
 use dctwin_inputs::{Resolver, TimeGrid, parse_timestamp, time::utc};
 use dctwin_kpi::{Accumulator, KpiReport, KpiSettings};
 use dctwin_model::{Device, Facility};
-use dctwin_series::{Format, SeriesWriter};
+use dctwin_series::{Format, SeriesWriter, WriterOptions};
 use dctwin_sim::{Action, Event, Flow, Settings, Simulation, Snapshot, plant_of};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -49,6 +50,15 @@ pub struct Progress {
 pub struct RunSummary {
     /// The scenario file.
     pub scenario: PathBuf,
+    /// The scenario's name (its file name without the extension).
+    #[serde(default)]
+    pub name: String,
+    /// The scenario's description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The scenario's overrides of its model, as written (`instance_counts.container = 100`).
+    #[serde(default)]
+    pub overrides: Vec<String>,
     /// The model's name.
     pub model: String,
     /// Start and end as given.
@@ -75,6 +85,9 @@ pub struct RunSummary {
     pub energy_balance: Balance,
     /// The series file.
     pub series: PathBuf,
+    /// Its size [bytes].
+    #[serde(default)]
+    pub series_bytes: u64,
     /// The site information given, for the EU report.
     pub site: dctwin_kpi::SiteInfo,
 }
@@ -102,7 +115,17 @@ pub mod files {
     pub const SUMMARY: &str = "run.json";
 }
 
-/// Run the scenario at `path`.
+/// The longest period a scenario may span [s]: 20 years, a cooling plant's service life. The
+/// inputs on the control grid take about 24 bytes a step (IT power, outdoor air), so a longer run
+/// would need gigabytes before it starts.
+pub const MAX_SPAN_S: f64 = 20.0 * 365.25 * 86_400.0;
+
+/// Run the scenario at `path` into [`RunOptions::out_dir`].
+///
+/// Every input is read and checked before the run directory is touched. The run's files are
+/// written into a temporary directory that replaces `out_dir` as a whole at the end
+/// ([`RunDir`]); a run stopped from outside is complete with status `stopped`. A run whose
+/// simulation fails is kept too (status `failed: …`), and the error says where.
 pub fn run(
     path: &Path,
     options: &RunOptions,
@@ -112,37 +135,41 @@ pub fn run(
     let scenario = Scenario::load(path)?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let resolver = Resolver::new(Some(dir.clone()), options.data_dir.clone());
+    let (start_s, end_s) = period(&scenario, path)?;
     let facility = load_model(&scenario, &dir)?;
     let (mut plant, mut controllers) = plant_of(&facility)?;
     if let Some(c) = scenario.overrides.cdu_supply_c {
         for l in &mut controllers.loops {
             l.pi.set_setpoint(Setpoint::Constant(c + 273.15))
-                .map_err(|e| value(path, "overrides.cdu_supply_c", e.to_string()))?;
+                .map_err(|e| value(&scenario, "overrides.cdu_supply_c", e.to_string()))?;
         }
     }
-    let (start_s, end_s) = period(&scenario, path)?;
     let grid = TimeGrid::between(start_s, end_s, CONTROL_STEP_S)
-        .map_err(|e| value(path, "start", e.to_string()))?;
+        .map_err(|e| value(&scenario, "start", e.to_string()))?;
     let events = events(&scenario, path, &facility, start_s, end_s)?;
-    let tolerance_k = scenario.kpi.supply_tolerance_k;
-    if !(tolerance_k.is_finite() && tolerance_k >= 0.0) {
-        return Err(value(
-            path,
-            "kpi.supply_tolerance_k",
-            format!("{tolerance_k} K: expected a temperature difference >= 0 K"),
-        ));
-    }
     let driven = Driven::of(&plant);
-    let layout = Layout::new(&plant, &driven, &scenario.output);
-    let drive = Drive::load(&scenario, path, &resolver, grid, driven)?;
+    let layout = Layout::new(&plant, &driven, &scenario.output)
+        .map_err(|reason| value(&scenario, "output.columns", reason))?;
+    let drive = Drive::load(&scenario, &resolver, grid, driven)?;
     drive.apply(0.0, &mut plant);
     let mut sim = Simulation::new(plant, 0.0, Settings::default())?;
     sim.controllers = controllers;
     sim.schedule(events);
-    std::fs::create_dir_all(&options.out_dir).map_err(|e| write_error(&options.out_dir, e))?;
-    let series_path = options.out_dir.join(&scenario.output.series);
+
+    let run_dir = RunDir::prepare(&options.out_dir)?;
+    let series_name = &scenario.output.series;
+    let series_path = run_dir.path().join(series_name);
     let format = Format::from_path(&series_path)?;
-    let mut writer = SeriesWriter::create(&series_path, format, &layout.names)?;
+    let writer_options = WriterOptions {
+        precision: scenario.output.precision.into(),
+        ..WriterOptions::default()
+    };
+    let mut writer = SeriesWriter::create_with(
+        &series_path,
+        format,
+        layout.written_columns(),
+        writer_options,
+    )?;
     let settings = KpiSettings {
         supply_limit_k: scenario.kpi.supply_limit_c.map(|c| c + 273.15),
         supply_tolerance_k: scenario.kpi.supply_tolerance_k,
@@ -183,25 +210,39 @@ pub fn run(
             }
         },
     );
-    let simulated_s = sim.time_s();
-    let status = match (&outcome, &failure) {
-        (Err(e), _) => format!("failed: {e}"),
-        (_, Some(e)) => format!("failed: {e}"),
-        _ if simulated_s < total_s - 1e-6 => "stopped".to_string(),
-        _ => "completed".to_string(),
+    let failure = match (outcome, failure) {
+        (_, Some(e)) => Some(e),
+        (Err(e), None) => Some(ScenarioError::from(e)),
+        (Ok(_), None) => None,
     };
-    let summary_series = writer.finish()?;
+    let simulated_s = sim.time_s();
+    let status = match &failure {
+        Some(e) => format!("failed: {e}"),
+        None if simulated_s < total_s - 1e-6 => "stopped".to_string(),
+        None => "completed".to_string(),
+    };
+    let unwritten = |reason: String| ScenarioError::Unwritten {
+        dir: options.out_dir.clone(),
+        reason,
+    };
+    if let Some(ScenarioError::Series(e)) = &failure {
+        return Err(unwritten(e.to_string()));
+    }
+    let written = writer.finish().map_err(|e| unwritten(e.to_string()))?;
     let report = kpis.finish();
     let balance = sim.energy_balance();
     let summary = RunSummary {
         scenario: path.to_path_buf(),
+        name: scenario_name(path),
+        description: scenario.description.clone(),
+        overrides: scenario.overrides.describe(),
         model: facility.name.clone(),
         start: scenario.start.clone(),
         end: scenario.end.clone(),
         status,
         simulated_s,
         wall_s: wall.elapsed().as_secs_f64(),
-        rows: summary_series.rows,
+        rows: written.rows,
         states: sim.snapshot().volume_k.len(),
         integrator_steps: sim.integrator_stats().steps,
         peak_memory_mib: peak_memory_mib(),
@@ -211,15 +252,25 @@ pub fn run(
             stored_j: balance.stored_j,
             relative_residual: balance.relative_residual(),
         },
-        series: summary_series.path,
+        series: options.out_dir.join(series_name),
+        series_bytes: written.bytes,
         site: scenario.site.clone(),
     };
-    write_outputs(&options.out_dir, &summary, &report)?;
-    if let Some(e) = failure {
-        return Err(e);
+    write_outputs(&run_dir, &summary, &report)?;
+    run_dir.commit()?;
+    match failure {
+        Some(e) => Err(ScenarioError::Kept {
+            dir: options.out_dir.clone(),
+            source: Box::new(e),
+        }),
+        None => Ok((summary, report)),
     }
-    outcome?;
-    Ok((summary, report))
+}
+
+/// A scenario's name: its file name without the extension.
+fn scenario_name(path: &Path) -> String {
+    path.file_stem()
+        .map_or_else(|| "run".to_string(), |s| s.to_string_lossy().into_owned())
 }
 
 /// The model with the scenario's overrides.
@@ -227,18 +278,48 @@ fn load_model(scenario: &Scenario, dir: &Path) -> Result<Facility, ScenarioError
     let overrides = dctwin_model::Overrides {
         instance_counts: scenario.overrides.instance_counts.clone(),
     };
-    dctwin_model::load_with(&dir.join(&scenario.model), &overrides).map_err(ScenarioError::Model)
+    let counts: Vec<String> = (scenario.overrides.instance_counts.iter())
+        .map(|(name, n)| format!("overrides.instance_counts.{name} = {n}"))
+        .collect();
+    dctwin_model::load_with(&dir.join(&scenario.model), &overrides).map_err(|diagnostics| {
+        if counts.is_empty() {
+            ScenarioError::Model(diagnostics)
+        } else {
+            ScenarioError::OverriddenModel {
+                file: scenario.file.clone(),
+                line: crate::spec::line_of_key(&scenario.source, "overrides.instance_counts"),
+                counts,
+                diagnostics,
+            }
+        }
+    })
 }
 
 /// Start and end, epoch seconds UTC.
 fn period(scenario: &Scenario, path: &Path) -> Result<(f64, f64), ScenarioError> {
+    let _ = path;
     let parse = |key: &str, text: &str| {
-        parse_timestamp(text, utc()).map_err(|e| value(path, key, e.to_string()))
+        parse_timestamp(text, utc()).map_err(|e| value(scenario, key, e.to_string()))
     };
     let start = parse("start", &scenario.start)?;
     let end = parse("end", &scenario.end)?;
     if end <= start {
-        return Err(value(path, "end", "the end is not after the start".into()));
+        return Err(value(
+            scenario,
+            "end",
+            "the end is not after the start".into(),
+        ));
+    }
+    if end - start > MAX_SPAN_S {
+        return Err(value(
+            scenario,
+            "end",
+            format!(
+                "the run spans {:.1} years; at most 20 are simulated in one run \
+                 (split longer studies into several scenarios)",
+                (end - start) / (365.25 * 86_400.0)
+            ),
+        ));
     }
     Ok((start, end))
 }
@@ -330,28 +411,43 @@ fn action(e: &EventSpec, facility: &Facility) -> Result<Action, String> {
     })
 }
 
-/// Write the KPIs and the summary, each atomically (temporary file, then rename).
+/// Write the KPIs and the summary into the run's temporary directory. A failure names the file
+/// as it would have been in the run directory, and says that the directory is unchanged.
 fn write_outputs(
-    dir: &Path,
+    run_dir: &RunDir,
     summary: &RunSummary,
     report: &KpiReport,
 ) -> Result<(), ScenarioError> {
     let json = serde_json::to_string_pretty(summary).map_err(|e| ScenarioError::Write {
-        path: dir.join(files::SUMMARY),
+        path: run_dir.target().join(files::SUMMARY),
         reason: e.to_string(),
     })?;
-    write_atomic(&dir.join(files::KPIS_JSON), &report.to_json())?;
-    write_atomic(&dir.join(files::KPIS_CSV), &report.to_csv())?;
-    write_atomic(&dir.join(files::SUMMARY), &json)
+    let files = [
+        (files::KPIS_JSON, report.to_json()),
+        (files::KPIS_CSV, report.to_csv()),
+        (files::SUMMARY, json),
+    ];
+    for (name, text) in files {
+        std::fs::write(run_dir.path().join(name), text).map_err(|e| ScenarioError::Write {
+            path: run_dir.target().join(name),
+            reason: format!("{e}; {} is unchanged", run_dir.target().display()),
+        })?;
+    }
+    Ok(())
 }
 
 /// Write `text` to `path` through a temporary file in the same directory and a rename, so a
-/// reader sees the old file or the whole new one.
+/// reader sees the old file or the whole new one; a failed write leaves no temporary file.
 pub fn write_atomic(path: &Path, text: &str) -> Result<(), ScenarioError> {
     let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| write_error(path, e))
+    let written = std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::File::open(&tmp)?.sync_all())
+        .and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(write_error(path, e));
+    }
+    Ok(())
 }
 
 fn write_error(path: &Path, e: std::io::Error) -> ScenarioError {
@@ -361,12 +457,8 @@ fn write_error(path: &Path, e: std::io::Error) -> ScenarioError {
     }
 }
 
-fn value(path: &Path, key: &str, reason: String) -> ScenarioError {
-    ScenarioError::Value {
-        file: path.to_path_buf(),
-        key: key.to_string(),
-        reason,
-    }
+fn value(scenario: &Scenario, key: &str, reason: String) -> ScenarioError {
+    scenario.error(key, reason)
 }
 
 /// The process's peak resident set [MiB], from `/proc/self/status` (`VmHWM`, in kB).

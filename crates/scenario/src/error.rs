@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The scenario file could not be read.
-    #[error("{}: cannot read: {reason}", file.display())]
+    #[error("{}: {reason}", file.display())]
     Read {
         /// The file.
         file: PathBuf,
@@ -24,10 +24,12 @@ pub enum ScenarioError {
         reason: String,
     },
     /// A value is out of its range.
-    #[error("{}: key '{key}': {reason}", file.display())]
+    #[error("{}{}: key '{key}': {reason}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
     Value {
         /// The file.
         file: PathBuf,
+        /// 1-based line of the key (of its table when the key is missing), when known.
+        line: Option<usize>,
         /// The key.
         key: String,
         /// What was expected.
@@ -36,6 +38,23 @@ pub enum ScenarioError {
     /// The model has errors (each names its file, line and key).
     #[error("the model has errors:\n{0}")]
     Model(dctwin_model::Diagnostics),
+    /// The model has errors with the scenario's instance counts, which may be their cause.
+    #[error(
+        "the model has errors with the instance counts of {}{} ({}):\n{diagnostics}",
+        file.display(),
+        line.map(|l| format!(":{l}")).unwrap_or_default(),
+        counts.join(", ")
+    )]
+    OverriddenModel {
+        /// The scenario file.
+        file: PathBuf,
+        /// The line of `[overrides]`' instance counts.
+        line: Option<usize>,
+        /// The counts, `overrides.instance_counts.heater = 0`.
+        counts: Vec<String>,
+        /// The model's errors.
+        diagnostics: dctwin_model::Diagnostics,
+    },
     /// A trace or weather file is bad.
     #[error(transparent)]
     Input(#[from] dctwin_inputs::InputError),
@@ -60,6 +79,22 @@ pub enum ScenarioError {
     /// The time series could not be written.
     #[error("series: {0}")]
     Series(#[from] dctwin_series::SeriesError),
+    /// The run failed part-way; what it computed until then is in `dir`, status `failed`.
+    #[error("{source}\nwhat was computed until then is in {} (status \"failed\")", dir.display())]
+    Kept {
+        /// The run directory.
+        dir: PathBuf,
+        /// What failed.
+        source: Box<ScenarioError>,
+    },
+    /// The run's files could not be written (a full disk); the run directory is as it was.
+    #[error("cannot write the run into {}: {reason}; {} is unchanged", dir.display(), dir.display())]
+    Unwritten {
+        /// The run directory.
+        dir: PathBuf,
+        /// What failed, naming the file.
+        reason: String,
+    },
     /// An output file could not be written.
     #[error("{}: cannot write: {reason}", path.display())]
     Write {

@@ -14,6 +14,7 @@ pub mod drive;
 pub mod engine;
 pub mod error;
 pub mod record;
+pub mod run_dir;
 pub mod spec;
 
 pub use engine::{Progress, RunOptions, RunSummary, run};

@@ -10,8 +10,12 @@ use dctwin_sim::{Plant, Snapshot};
 /// Where each reported quantity sits in the snapshot.
 #[derive(Debug, Clone)]
 pub struct Layout {
-    /// Series column names (the writer adds `time_s` first).
+    /// Every column the run can write (the writer adds `time_s` first).
     pub names: Vec<String>,
+    /// The columns `[output] columns` chose, as indices into `names` (all by default).
+    written: Vec<usize>,
+    /// Their names.
+    written_names: Vec<String>,
     /// State index of each link's volume.
     state_of_link: Vec<Option<usize>>,
     /// Racks: link, inlet node, chip resistance × chip share [K/W per W of IT], class limit [K].
@@ -60,12 +64,13 @@ const TOTALS: &[&str] = &[
 ];
 
 impl Layout {
-    /// The layout of `plant`'s reports; the racks in the order `driven` lists them.
+    /// The layout of `plant`'s reports; the racks in the order `driven` lists them. The error
+    /// names a pattern of `[output] columns` that matches no column.
     pub fn new(
         plant: &Plant,
         driven: &crate::drive::Driven,
         output: &crate::spec::OutputSpec,
-    ) -> Layout {
+    ) -> Result<Layout, String> {
         let mut state_of_link = vec![None; plant.links.len()];
         for (s, l) in plant.state_links().into_iter().enumerate() {
             state_of_link[l] = Some(s);
@@ -73,6 +78,8 @@ impl Layout {
         let net = &plant.network;
         let mut layout = Layout {
             names: TOTALS.iter().map(|s| s.to_string()).collect(),
+            written: Vec::new(),
+            written_names: Vec::new(),
             state_of_link,
             racks: Vec::new(),
             substations: Vec::new(),
@@ -107,7 +114,19 @@ impl Layout {
         if output.racks {
             layout.add_racks(driven);
         }
-        layout
+        layout.written = match &output.columns {
+            None => (0..layout.names.len()).collect(),
+            Some(patterns) => select(&layout.names, patterns)?,
+        };
+        layout.written_names = (layout.written.iter())
+            .map(|&i| layout.names[i].clone())
+            .collect();
+        Ok(layout)
+    }
+
+    /// The names of the columns written, in order.
+    pub fn written_columns(&self) -> &[String] {
+        &self.written_names
     }
 
     /// Each rack's IT power, outlet and chip temperature.
@@ -276,7 +295,7 @@ impl Layout {
             .demand_w
             .as_ref()
             .map_or(drive.driven.design_demand_w(), |d| d[last]);
-        let air = drive.air[last];
+        let air = drive.air_at(last);
         let mut row = vec![
             it_w / 1e3,
             liquid_w / 1e3,
@@ -304,6 +323,9 @@ impl Layout {
                 DeviceColumn::RackChipC(i) => self.chip_k(now, drive, i, last) - 273.15,
             });
         }
+        if self.written.len() < row.len() {
+            row = self.written.iter().map(|&i| row[i]).collect();
+        }
         (interval, row)
     }
 
@@ -318,8 +340,79 @@ impl Layout {
     }
 }
 
+/// The columns `patterns` choose, in the order of `names` (each once). `*` in a pattern
+/// matches any text, so `"*.supply_c"` is every CDU's supply.
+fn select(names: &[String], patterns: &[String]) -> Result<Vec<usize>, String> {
+    let mut chosen = vec![false; names.len()];
+    for pattern in patterns {
+        let mut any = false;
+        for (i, name) in names.iter().enumerate() {
+            if matches(pattern, name) {
+                chosen[i] = true;
+                any = true;
+            }
+        }
+        if !any {
+            let some: Vec<&str> = names.iter().take(6).map(String::as_str).collect();
+            return Err(format!(
+                "'{pattern}' matches no column (the run has {} columns: {}, …; `devices` and \
+                 `racks` add per-device columns)",
+                names.len(),
+                some.join(", ")
+            ));
+        }
+    }
+    Ok((0..names.len()).filter(|&i| chosen[i]).collect())
+}
+
+/// Whether `name` matches `pattern`, where `*` stands for any text (also none).
+fn matches(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, rest) = parts.split_first().expect("split gives at least one part");
+    let Some(mut remaining) = name.strip_prefix(first) else {
+        return false;
+    };
+    let Some((last, middle)) = rest.split_last() else {
+        return remaining.is_empty();
+    };
+    for part in middle {
+        match remaining.find(part) {
+            Some(at) => remaining = &remaining[at + part.len()..],
+            None => return false,
+        }
+    }
+    remaining.len() >= last.len() && remaining.ends_with(last)
+}
+
 /// Mean of some values, `None` if there are none.
 fn mean_of(values: impl Iterator<Item = f64>) -> Option<f64> {
     let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
     (n > 0).then(|| sum / n as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_match_with_stars() {
+        assert!(matches("it_power_kw", "it_power_kw"));
+        assert!(!matches("it_power_kw", "it_power_kw2"));
+        assert!(matches("*.supply_c", "container[3].cdu.supply_c"));
+        assert!(!matches("*.supply_c", "container[3].cdu.supply_c.x"));
+        assert!(matches("container[1*].*_c", "container[12].cdu.supply_c"));
+        assert!(!matches("container[1*].*_c", "container[2].cdu.supply_c"));
+        assert!(matches("*", "anything"));
+        assert!(matches("a*a", "aa"));
+        assert!(!matches("a*a", "a"));
+    }
+
+    #[test]
+    fn a_selection_keeps_the_order_of_the_run_and_names_a_pattern_that_matches_nothing() {
+        let names: Vec<String> = ["a_c", "b_kw", "x.supply_c"].map(String::from).to_vec();
+        let picked = select(&names, &["*_c".into(), "a_c".into()]).unwrap();
+        assert_eq!(picked, [0, 2]);
+        let err = select(&names, &["nope".into()]).unwrap_err();
+        assert!(err.contains("'nope'") && err.contains("a_c"), "{err}");
+    }
 }

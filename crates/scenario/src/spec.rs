@@ -66,11 +66,21 @@ pub struct Scenario {
     /// What to write.
     #[serde(default)]
     pub output: OutputSpec,
+    /// The file it was read from (for errors).
+    #[serde(skip)]
+    pub file: PathBuf,
+    /// Its text (to find a key's line for errors).
+    #[serde(skip)]
+    pub source: String,
 }
 
 fn default_report_step() -> f64 {
     DEFAULT_REPORT_STEP_S
 }
+
+/// The most instances an override may ask of one template (a JUPITER-sized module has 50
+/// containers; the model reader also caps the whole facility).
+pub const MAX_INSTANCE_COUNT: usize = 10_000;
 
 /// Changes a scenario makes to its model.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -85,6 +95,22 @@ pub struct Overrides {
     /// Multiplies every rack's IT power [-].
     #[serde(default)]
     pub it_scale: Option<f64>,
+}
+
+impl Overrides {
+    /// The overrides as `key = value` lines, for the run's summary.
+    pub fn describe(&self) -> Vec<String> {
+        let mut lines: Vec<String> = (self.instance_counts.iter())
+            .map(|(name, n)| format!("instance_counts.{name} = {n}"))
+            .collect();
+        if let Some(c) = self.cdu_supply_c {
+            lines.push(format!("cdu_supply_c = {c}"));
+        }
+        if let Some(x) = self.it_scale {
+            lines.push(format!("it_scale = {x}"));
+        }
+        lines
+    }
 }
 
 /// How the racks' IT power follows a trace.
@@ -277,9 +303,38 @@ pub struct OutputSpec {
     #[serde(default = "default_true")]
     pub devices: bool,
     /// Write each rack's IT power, outlet and chip temperature (three columns a rack: off by
-    /// default, a 150-rack year is then a few hundred MB more).
+    /// default, they triple a 150-rack facility's series).
     #[serde(default)]
     pub racks: bool,
+    /// The columns to write, by name or pattern (`*` matches any text: `"*.supply_c"`); each
+    /// must match a column. Default: every column `devices` and `racks` ask for.
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+    /// How precisely values are kept: `unit` (an f32 rounded to a step chosen by the unit,
+    /// about 1 mK, 1 W, 0.06 g/s: `dctwin_series::Precision`) or `exact` (every bit of an f64,
+    /// five times the size).
+    #[serde(default)]
+    pub precision: PrecisionSpec,
+}
+
+/// How precisely a series keeps its values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrecisionSpec {
+    /// An f32 rounded to a step chosen by the column's unit.
+    #[default]
+    Unit,
+    /// Every bit of an f64.
+    Exact,
+}
+
+impl From<PrecisionSpec> for dctwin_series::Precision {
+    fn from(p: PrecisionSpec) -> Self {
+        match p {
+            PrecisionSpec::Unit => dctwin_series::Precision::ByUnit,
+            PrecisionSpec::Exact => dctwin_series::Precision::Exact,
+        }
+    }
 }
 
 impl Default for OutputSpec {
@@ -288,6 +343,8 @@ impl Default for OutputSpec {
             series: default_series(),
             devices: true,
             racks: false,
+            columns: None,
+            precision: PrecisionSpec::Unit,
         }
     }
 }
@@ -300,18 +357,29 @@ fn default_true() -> bool {
 }
 
 impl Scenario {
-    /// Read the scenario at `path`.
+    /// Read the scenario at `path` (a text file of at most [`MAX_FILE_BYTES`]).
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Read {
-            file: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+        let text = dctwin_model::text_file(path, MAX_FILE_BYTES, "a scenario file (TOML)")
+            .map_err(|reason| ScenarioError::Read {
+                file: path.to_path_buf(),
+                reason,
+            })?;
         Scenario::parse(&text, path)
+    }
+
+    /// An error about `key` (dotted: `heat_demand.peak_kw`), at the key's line in the file.
+    pub fn error(&self, key: &str, reason: String) -> ScenarioError {
+        ScenarioError::Value {
+            file: self.file.clone(),
+            line: line_of_key(&self.source, key),
+            key: key.to_string(),
+            reason,
+        }
     }
 
     /// Read scenario text, reporting errors against `path`.
     pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-        let scenario: Scenario = toml::from_str(text).map_err(|e| {
+        let mut scenario: Scenario = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
@@ -321,24 +389,30 @@ impl Scenario {
                 reason: e.message().trim().to_string(),
             }
         })?;
-        scenario.check(path)?;
+        scenario.file = path.to_path_buf();
+        scenario.source = text.to_string();
+        scenario.check()?;
         Ok(scenario)
     }
 
     /// The checks serde cannot make.
-    fn check(&self, path: &Path) -> Result<(), ScenarioError> {
-        let bad = |key: &str, reason: String| ScenarioError::Value {
-            file: path.to_path_buf(),
-            key: key.to_string(),
-            reason,
-        };
+    fn check(&self) -> Result<(), ScenarioError> {
+        let bad = |key: &str, reason: String| self.error(key, reason);
         let step = self.report_step_s;
-        if !(step >= 60.0 && (step / 60.0 - (step / 60.0).round()).abs() < 1e-9) {
+        if !(step > 0.0 && step.is_finite()) {
+            return Err(bad(
+                "report_step_s",
+                format!("{step} s: expected a positive number of seconds, a multiple of 60"),
+            ));
+        }
+        if (step / 60.0 - (step / 60.0).round()).abs() > 1e-9 || step < 60.0 {
             return Err(bad(
                 "report_step_s",
                 format!("{step} s is not a whole multiple of the 60 s control step"),
             ));
         }
+        self.check_ranges()?;
+        self.check_output()?;
         if !(0.0..1.0).contains(&self.it.idle_fraction) {
             return Err(bad("it.idle_fraction", "expected a value in [0, 1)".into()));
         }
@@ -348,9 +422,6 @@ impl Scenario {
                 "it.conversion_efficiency",
                 format!("{eta} is not in (0, 1]"),
             ));
-        }
-        if !(self.it.room_air_cop > 0.0 && self.it.room_air_cop.is_finite()) {
-            return Err(bad("it.room_air_cop", "expected a positive number".into()));
         }
         if self.it.mode != ItMode::Columns && !self.it.racks.is_empty() {
             return Err(bad(
@@ -362,14 +433,6 @@ impl Scenario {
             return Err(bad(
                 "it.trace",
                 "this IT mode reads a trace: give [it.trace]".into(),
-            ));
-        }
-        if let Some(s) = self.overrides.it_scale
-            && !(s > 0.0 && s.is_finite())
-        {
-            return Err(bad(
-                "overrides.it_scale",
-                "expected a positive number".into(),
             ));
         }
         let w = &self.weather;
@@ -389,17 +452,169 @@ impl Scenario {
                     .into(),
             ));
         }
+        Ok(())
+    }
+}
+
+/// The largest scenario file read [bytes]: scenarios are a few kB; this stops a wrong path (a
+/// trace, a disk image) from being read whole before it is refused.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+impl Scenario {
+    /// Every number against its physical range, naming the range in the message.
+    fn check_ranges(&self) -> Result<(), ScenarioError> {
+        let within = |key: &str, v: f64, lo: f64, hi: f64, what: &str| {
+            if v.is_finite() && (lo..=hi).contains(&v) {
+                Ok(())
+            } else {
+                Err(self.error(key, format!("{v}: expected {what}")))
+            }
+        };
+        for (name, &n) in &self.overrides.instance_counts {
+            if n > MAX_INSTANCE_COUNT {
+                return Err(self.error(
+                    &format!("overrides.instance_counts.{name}"),
+                    format!("{n} instances: at most {MAX_INSTANCE_COUNT} of one template"),
+                ));
+            }
+        }
+        if let Some(c) = self.overrides.cdu_supply_c {
+            within(
+                "overrides.cdu_supply_c",
+                c,
+                2.0,
+                75.0,
+                "a supply set-point of 2 to 75 °C (ASHRAE W17 to W+ liquid cooling)",
+            )?;
+        }
+        if let Some(x) = self.overrides.it_scale {
+            within(
+                "overrides.it_scale",
+                x,
+                f64::MIN_POSITIVE,
+                100.0,
+                "a factor above 0 and at most 100 on the racks' IT power",
+            )?;
+        }
+        let w = &self.weather;
+        if let Some(t) = w.dry_bulb_c {
+            within(
+                "weather.dry_bulb_c",
+                t,
+                -90.0,
+                60.0,
+                "an outdoor temperature of -90 to 60 °C (the records are -89.2 and 56.7 °C)",
+            )?;
+        }
+        if let Some(rh) = w.relative_humidity {
+            within(
+                "weather.relative_humidity",
+                rh,
+                0.0,
+                1.0,
+                "a fraction from 0 to 1 (60 % is 0.6)",
+            )?;
+        }
         if let Some(h) = &self.heat_demand
             && let Some(p) = h.peak_kw
-            && !(p > 0.0 && p.is_finite())
         {
-            return Err(bad(
+            within(
                 "heat_demand.peak_kw",
-                "expected a positive power".into(),
+                p,
+                f64::MIN_POSITIVE,
+                1e7,
+                "a peak above 0 and at most 10 GW (1e7 kW; a campus network is a few MW)",
+            )?;
+        }
+        within(
+            "it.room_air_cop",
+            self.it.room_air_cop,
+            0.1,
+            1000.0,
+            "a coefficient of performance of 0.1 to 1000",
+        )?;
+        let k = &self.kpi;
+        within(
+            "kpi.grid_kg_co2_per_kwh",
+            k.grid_kg_co2_per_kwh,
+            0.0,
+            2.0,
+            "0 to 2 kg CO2 per kWh (lignite is about 1.1)",
+        )?;
+        if let Some(c) = k.supply_limit_c {
+            within(
+                "kpi.supply_limit_c",
+                c,
+                2.0,
+                90.0,
+                "a supply limit of 2 to 90 °C",
+            )?;
+        }
+        within(
+            "kpi.supply_tolerance_k",
+            k.supply_tolerance_k,
+            0.0,
+            10.0,
+            "a temperature difference of 0 to 10 K",
+        )
+    }
+
+    /// The output's file name stays in the run directory; column patterns are not empty.
+    fn check_output(&self) -> Result<(), ScenarioError> {
+        let series = &self.output.series;
+        let plain = Path::new(series).file_name().and_then(|n| n.to_str()) == Some(series)
+            && !series.starts_with('.')
+            && !series.contains(['/', '\\']);
+        if !plain {
+            return Err(self.error(
+                "output.series",
+                format!(
+                    "'{series}': expected a file name inside the run directory, such as \
+                     \"series.parquet\" or \"series.csv\" (no folders)"
+                ),
             ));
+        }
+        if let Some(columns) = &self.output.columns {
+            if columns.is_empty() {
+                return Err(self.error(
+                    "output.columns",
+                    "an empty list writes no column: leave the key out to write them all".into(),
+                ));
+            }
+            if columns.iter().any(|c| c.trim().is_empty()) {
+                return Err(self.error("output.columns", "a pattern is empty".into()));
+            }
         }
         Ok(())
     }
+}
+
+/// The 1-based line of byte `offset` in `text`.
+fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The 1-based line of a dotted key in TOML `text`: the key itself, or the deepest table of its
+/// path that the file has (the key is then missing from it).
+pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    let root = toml::de::DeTable::parse(text).ok()?;
+    let mut table = root.get_ref();
+    let mut found = None;
+    for segment in key.split('.') {
+        let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref().as_ref() == segment) else {
+            break;
+        };
+        found = Some(k.span().start);
+        match v.get_ref() {
+            toml::de::DeValue::Table(t) => table = t,
+            _ => break,
+        }
+    }
+    found.map(|offset| line_at(text, offset))
 }
 
 #[cfg(test)]

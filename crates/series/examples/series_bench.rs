@@ -23,8 +23,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let start = Instant::now();
     let format = Format::from_path(&path)?;
-    let mut writer =
-        SeriesWriter::create_with(&path, format, &names, WriterOptions { batch_rows })?;
+    let mut writer = SeriesWriter::create_with(
+        &path,
+        format,
+        &names,
+        WriterOptions {
+            batch_rows,
+            ..Default::default()
+        },
+    )?;
     let mut row = vec![0.0; columns];
     for i in 0..rows {
         let time_s = 60.0 * i as f64;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use polars::error::PolarsError;
+use polars_core::error::PolarsError;
 
 /// Everything that can go wrong while writing or reading a time series.
 ///

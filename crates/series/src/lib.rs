@@ -38,11 +38,13 @@
 mod atomic;
 mod error;
 mod format;
+mod precision;
 mod reader;
 mod writer;
 
 pub use error::SeriesError;
 pub use format::Format;
+pub use precision::Precision;
 pub use reader::{SeriesTable, read_columns, read_names, read_series};
 pub use writer::{DEFAULT_BATCH_ROWS, SeriesWriter, Summary, WriterOptions};
 

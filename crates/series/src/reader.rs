@@ -5,8 +5,9 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use polars::io::SerReader;
-use polars::prelude::{CsvReadOptions, DataFrame, DataType, ParquetReader, PlSmallStr, Schema};
+use polars_core::prelude::{DataFrame, DataType, PlSmallStr, Schema};
+use polars_io::SerReader;
+use polars_io::prelude::{CsvReadOptions, ParquetReader};
 
 use crate::{Format, SeriesError, TIME_COLUMN};
 
@@ -162,13 +163,20 @@ fn column_values(path: &Path, frame: &DataFrame, name: &str) -> Result<Vec<f64>,
         reason,
     };
     let column = frame.column(name).map_err(|e| bad(e.to_string()))?;
-    let values = column
-        .f64()
-        .map_err(|_| bad(format!("expected 64-bit floats, found {}", column.dtype())))?;
-    if values.null_count() > 0 {
-        return Err(bad(format!("{} empty cells", values.null_count())));
+    let expected = || bad(format!("expected floats, found {}", column.dtype()));
+    // A run keeps most quantities as f32 (`Precision::ByUnit`); both widths read as f64.
+    let values: Vec<Option<f64>> = match column.dtype() {
+        DataType::Float64 => column.f64().map_err(|_| expected())?.iter().collect(),
+        DataType::Float32 => (column.f32().map_err(|_| expected())?.iter())
+            .map(|v| v.map(f64::from))
+            .collect(),
+        _ => return Err(expected()),
+    };
+    let empty = values.iter().filter(|v| v.is_none()).count();
+    if empty > 0 {
+        return Err(bad(format!("{empty} empty cells")));
     }
-    Ok(values.into_no_null_iter().collect())
+    Ok(values.into_iter().flatten().collect())
 }
 
 fn open(path: &Path) -> Result<File, SeriesError> {
@@ -178,7 +186,7 @@ fn open(path: &Path) -> Result<File, SeriesError> {
     })
 }
 
-fn polars_error(path: &Path, source: polars::error::PolarsError) -> SeriesError {
+fn polars_error(path: &Path, source: polars_core::error::PolarsError) -> SeriesError {
     SeriesError::Polars {
         path: path.to_path_buf(),
         source,

@@ -2,13 +2,19 @@
 
 use std::collections::HashSet;
 use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use polars::io::SerWriter;
-use polars::io::csv::write::{BatchedWriter as CsvBatched, CsvWriter};
-use polars::io::parquet::write::{BatchedWriter as ParquetBatched, ParquetWriter};
-use polars::prelude::{DataFrame, DataType, Float64Chunked, IntoColumn, Schema};
+use polars_core::prelude::{
+    Column, DataFrame, DataType, Float32Chunked, Float64Chunked, IntoColumn, Schema,
+};
+use polars_io::SerWriter;
+use polars_io::csv::write::{BatchedWriter as CsvBatched, CsvWriter};
+use polars_io::parquet::write::ParquetCompression;
+use polars_io::parquet::write::{BatchedWriter as ParquetBatched, ParquetWriter};
 
+use crate::precision::{Precision, Storage};
 use crate::{Format, SeriesError, TIME_COLUMN, atomic};
 
 /// Rows buffered before a batch goes to disk, unless [`WriterOptions::batch_rows`] says
@@ -28,12 +34,15 @@ pub const DEFAULT_BATCH_ROWS: usize = 16_384;
 pub struct WriterOptions {
     /// Rows held in memory before they are written out as one batch (at least 1).
     pub batch_rows: usize,
+    /// How precisely the value columns are kept (`time_s` always exactly).
+    pub precision: Precision,
 }
 
 impl Default for WriterOptions {
     fn default() -> Self {
         WriterOptions {
             batch_rows: DEFAULT_BATCH_ROWS,
+            precision: Precision::Exact,
         }
     }
 }
@@ -51,8 +60,40 @@ pub struct Summary {
 
 /// polars' batched writer for the chosen format.
 enum Sink {
-    Csv(CsvBatched<File>),
-    Parquet(Box<ParquetBatched<File>>),
+    Csv(CsvBatched<Recording>),
+    Parquet(Box<ParquetBatched<Recording>>),
+}
+
+/// The file polars writes to, keeping the first I/O error it met: polars reports a failed write
+/// in its own words ("Invalid thrift: transport error" when the disk is full under the footer),
+/// and the system's ("No space left on device") is the one a user can act on.
+struct Recording {
+    file: File,
+    first_error: Arc<Mutex<Option<std::io::Error>>>,
+}
+
+impl Recording {
+    fn keep<T>(&self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if let Err(e) = &result
+            && let Ok(mut slot) = self.first_error.lock()
+            && slot.is_none()
+        {
+            *slot = Some(std::io::Error::new(e.kind(), e.to_string()));
+        }
+        result
+    }
+}
+
+impl Write for Recording {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.file.write(buf);
+        self.keep(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.file.flush();
+        self.keep(result)
+    }
 }
 
 /// Streams a time series to a CSV or Parquet file while a run goes.
@@ -70,9 +111,13 @@ pub struct SeriesWriter {
     partial: PathBuf,
     /// The temporary file, kept to sync it before the rename; the sink writes to a clone of it.
     file: Option<File>,
+    /// The first I/O error the sink met.
+    io_error: Arc<Mutex<Option<std::io::Error>>>,
     sink: Option<Sink>,
     /// `time_s` then the value columns.
     names: Vec<String>,
+    /// How each entry of `names` is stored.
+    storages: Vec<Storage>,
     /// One buffer per entry of `names`.
     buffers: Vec<Vec<f64>>,
     buffered: usize,
@@ -107,6 +152,13 @@ impl SeriesWriter {
         all_names.push(TIME_COLUMN.to_string());
         all_names.extend(check_names(&target, names)?);
         let batch_rows = options.batch_rows.max(1);
+        let storages = std::iter::once(Storage::Exact)
+            .chain(
+                all_names[1..]
+                    .iter()
+                    .map(|n| Storage::of(options.precision, n)),
+            )
+            .collect();
 
         let (partial, file) = atomic::create_partial(&target)?;
         // From here on, Drop removes `partial` whatever fails.
@@ -114,11 +166,13 @@ impl SeriesWriter {
             target,
             partial,
             file: Some(file),
+            io_error: Arc::default(),
             sink: None,
             buffers: (0..all_names.len())
                 .map(|_| Vec::with_capacity(batch_rows))
                 .collect(),
             names: all_names,
+            storages,
             buffered: 0,
             batch_rows,
             rows: 0,
@@ -135,18 +189,20 @@ impl SeriesWriter {
             .file
             .as_ref()
             .expect("file is present until finish or drop");
-        let clone = file.try_clone().map_err(|source| SeriesError::Io {
-            path: self.partial.clone(),
-            source,
-        })?;
-        let schema: Schema = self
-            .names
-            .iter()
-            .map(|n| (n.as_str().into(), DataType::Float64))
+        let clone = Recording {
+            file: file.try_clone().map_err(|source| SeriesError::Io {
+                path: self.partial.clone(),
+                source,
+            })?,
+            first_error: self.io_error.clone(),
+        };
+        let schema: Schema = (self.names.iter().zip(&self.storages))
+            .map(|(n, storage)| (n.as_str().into(), dtype(*storage)))
             .collect();
         let sink = match format {
             Format::Csv => CsvWriter::new(clone).batched(&schema).map(Sink::Csv),
             Format::Parquet => ParquetWriter::new(clone)
+                .with_compression(ParquetCompression::Zstd(None))
                 .batched(&schema)
                 .map(|w| Sink::Parquet(Box::new(w))),
         };
@@ -236,13 +292,9 @@ impl SeriesWriter {
             return Ok(());
         }
         let height = self.buffered;
-        let columns = self
-            .names
-            .iter()
+        let columns = (self.names.iter().zip(&self.storages))
             .zip(self.buffers.iter_mut())
-            .map(|(name, buffer)| {
-                Float64Chunked::from_vec(name.as_str().into(), std::mem::take(buffer)).into_column()
-            })
+            .map(|((name, storage), buffer)| column(name, *storage, std::mem::take(buffer)))
             .collect();
         self.buffered = 0;
         let result = DataFrame::new(height, columns).and_then(|frame| {
@@ -305,10 +357,18 @@ impl SeriesWriter {
         })
     }
 
-    fn polars_error(&self, source: polars::error::PolarsError) -> SeriesError {
-        SeriesError::Polars {
-            path: self.partial.clone(),
-            source,
+    /// The error of a failed write: the system's I/O error where there was one.
+    fn polars_error(&self, source: polars_core::error::PolarsError) -> SeriesError {
+        let io = self.io_error.lock().ok().and_then(|mut e| e.take());
+        match io {
+            Some(io) => SeriesError::Io {
+                path: self.target.clone(),
+                source: io,
+            },
+            None => SeriesError::Polars {
+                path: self.partial.clone(),
+                source,
+            },
         }
     }
 
@@ -330,6 +390,25 @@ impl Drop for SeriesWriter {
         self.file = None;
         // Nothing sensible can be done with a failure here; a leftover is named `.partial`.
         let _ = std::fs::remove_file(&self.partial);
+    }
+}
+
+/// The column type of a storage.
+fn dtype(storage: Storage) -> DataType {
+    match storage {
+        Storage::Exact => DataType::Float64,
+        Storage::Single { .. } => DataType::Float32,
+    }
+}
+
+/// A batch of one column's values as stored.
+fn column(name: &str, storage: Storage, values: Vec<f64>) -> Column {
+    match storage {
+        Storage::Exact => Float64Chunked::from_vec(name.into(), values).into_column(),
+        Storage::Single { .. } => {
+            let single = values.iter().map(|&v| storage.round(v) as f32).collect();
+            Float32Chunked::from_vec(name.into(), single).into_column()
+        }
     }
 }
 

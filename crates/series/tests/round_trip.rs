@@ -12,8 +12,16 @@ fn round_trip(file: &str, rows: usize, batch_rows: usize) {
     let path = dir.path().join(file);
     let names = ["c0.cdu.supply_k", "it_power_w", "flow_kg_s"];
     let format = Format::from_path(&path).unwrap();
-    let mut writer =
-        SeriesWriter::create_with(&path, format, &names, WriterOptions { batch_rows }).unwrap();
+    let mut writer = SeriesWriter::create_with(
+        &path,
+        format,
+        &names,
+        WriterOptions {
+            batch_rows,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let mut values = Values::new(rows as u64);
     let mut expected: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     let mut times = Vec::new();

@@ -168,7 +168,10 @@ fn an_interrupted_writer_leaves_the_old_file() {
         std::fs::write(&path, &old).unwrap();
 
         let format = Format::from_path(&path).unwrap();
-        let options = WriterOptions { batch_rows: 1_000 };
+        let options = WriterOptions {
+            batch_rows: 1_000,
+            ..Default::default()
+        };
         let mut writer =
             SeriesWriter::create_with(&path, format, &["a_w", "b_k"], options).unwrap();
         for i in 0..5_500 {
@@ -201,7 +204,10 @@ fn finish_replaces_the_old_file_with_the_rows_so_far() {
         let path = dir.path().join(file);
         std::fs::write(&path, b"old").unwrap();
         let format = Format::from_path(&path).unwrap();
-        let options = WriterOptions { batch_rows: 100 };
+        let options = WriterOptions {
+            batch_rows: 100,
+            ..Default::default()
+        };
         let mut writer = SeriesWriter::create_with(&path, format, &["a_w"], options).unwrap();
         for i in 0..250 {
             writer.push(i as f64, &[2.0 * i as f64]).unwrap();

@@ -1,0 +1,110 @@
+//! How precisely a series keeps its values: every bit of an `f64`, or what a quantity needs.
+//!
+//! A year at one-minute steps is 525,600 rows. Kept as `f64`, a `jupiter` year of about 90
+//! columns is 380 MB, and zstd gains little on it: the last bits of a simulated temperature are
+//! integration noise, which does not compress. [`Precision::ByUnit`] keeps each value as an
+//! `f32` rounded to a binary step chosen from the column's unit suffix, far below what any
+//! sensor or KPI resolves; the noise bits become zeros, repeated values become runs, and polars
+//! dictionary-encodes the slowly varying columns (docs/performance.md has the measured sizes).
+//!
+//! | unit suffix | kept to | why that is enough |
+//! |---|---|---|
+//! | `_c`, `_k` | 1/1024 K (≈ 1 mK) | a class-A Pt100 reads ±0.15 K; the validations agree to 2 mK at best |
+//! | `_kw` | 1/1024 kW (≈ 1 W) | a rack draws tens of kW; energies come from the run's exact accounts, not the series |
+//! | `_w` | 1 W | as above |
+//! | `_kg_s` | 1/16384 kg/s (≈ 0.06 g/s) | a CDU's primary flow is ≈ 5 kg/s; flow meters read ±0.5 % |
+//! | `_kg_h` | 1/64 kg/h | the dry coolers' evaporation, hundreds of kg/h |
+//! | anything else | an `f32` (7 significant digits) | counts and ratios |
+//!
+//! `time_s` is always an exact `f64`. Above 2^13 in its unit an `f32` keeps less than the step
+//! above (13.2 MW is kept to 2 W, 99 °C to 8 µK).
+
+/// How the value columns are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// Every bit of the `f64` pushed.
+    #[default]
+    Exact,
+    /// An `f32`, rounded to the step of the column's unit (see the module's table).
+    ByUnit,
+}
+
+/// How one column is stored.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Storage {
+    /// `f64` as pushed.
+    Exact,
+    /// `f32`, rounded to a multiple of `step` first when there is one.
+    Single {
+        /// The binary step the value is rounded to, in the column's unit.
+        step: Option<f64>,
+    },
+}
+
+impl Storage {
+    /// The storage of a value column called `name` under `precision`.
+    pub(crate) fn of(precision: Precision, name: &str) -> Storage {
+        match precision {
+            Precision::Exact => Storage::Exact,
+            Precision::ByUnit => Storage::Single {
+                step: step_of(name),
+            },
+        }
+    }
+
+    /// `value` as stored (before the `f32` conversion where there is one).
+    pub(crate) fn round(self, value: f64) -> f64 {
+        match self {
+            Storage::Single { step: Some(step) } => (value / step).round() * step,
+            _ => value,
+        }
+    }
+}
+
+/// The rounding step of a column by its unit suffix (powers of two, so that the rounded value
+/// is exact in binary and its low mantissa bits are zeros).
+fn step_of(name: &str) -> Option<f64> {
+    const STEPS: &[(&str, f64)] = &[
+        ("_c", 1.0 / 1024.0),
+        ("_k", 1.0 / 1024.0),
+        ("_kw", 1.0 / 1024.0),
+        ("_w", 1.0),
+        ("_kg_s", 1.0 / 16384.0),
+        ("_kg_h", 1.0 / 64.0),
+    ];
+    // The longest matching suffix wins, so `_kw` is not read as `_w`.
+    STEPS
+        .iter()
+        .filter(|(suffix, _)| name.ends_with(suffix))
+        .max_by_key(|(suffix, _)| suffix.len())
+        .map(|&(_, step)| step)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_follow_the_unit_suffix() {
+        assert_eq!(step_of("c0.cdu.supply_c"), Some(1.0 / 1024.0));
+        assert_eq!(step_of("it_power_kw"), Some(1.0 / 1024.0));
+        assert_eq!(step_of("pump_w"), Some(1.0));
+        assert_eq!(step_of("plant.primary_kg_s"), Some(1.0 / 16384.0));
+        assert_eq!(step_of("water_kg_h"), Some(1.0 / 64.0));
+        assert_eq!(step_of("racks_over_class"), None);
+        assert_eq!(step_of("heat_pump_units_on"), None);
+    }
+
+    #[test]
+    fn rounding_stays_within_half_a_step_and_survives_f32() {
+        let storage = Storage::of(Precision::ByUnit, "x_c");
+        for v in [0.0, 39.987_654_321, 47.5e-4, 99.999_9, -12.345_678] {
+            let stored = storage.round(v) as f32 as f64;
+            assert!(
+                (stored - v).abs() <= 0.5 / 1024.0 + 1e-12,
+                "{v} -> {stored}"
+            );
+        }
+        assert_eq!(Storage::of(Precision::Exact, "x_c").round(0.1), 0.1);
+    }
+}
