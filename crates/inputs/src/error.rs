@@ -51,6 +51,14 @@ pub enum InputError {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// A text input (CSV, TSV, EPW) that is binary or too large to read whole.
+    #[error("{}: {reason}", file.display())]
+    NotText {
+        /// The file.
+        file: PathBuf,
+        /// Why it is not a text table to read (binary, too large).
+        reason: String,
+    },
     /// The CSV or Parquet reader failed on the file's structure.
     #[error("{}: cannot parse as {format}: {message}", file.display())]
     Parse {

@@ -117,12 +117,50 @@ fn is_blank(line: &[u8]) -> bool {
     line.iter().all(|b| b.is_ascii_whitespace())
 }
 
+/// The largest text trace read [bytes]: it is read whole, and a run is to stay within 1 GiB.
+/// A year of one-minute readings of 200 columns is about 500 MB as CSV; larger traces belong in
+/// Parquet, whose columns are read one by one.
+pub(crate) const MAX_TEXT_BYTES: u64 = 512 << 20;
+
+/// Refuses, before reading it, a text input larger than `max_bytes` or whose first 64 kB hold a
+/// NUL byte (a binary file named by mistake), naming its line.
+pub(crate) fn check_text(file: &Path, max_bytes: u64, what: &str) -> Result<(), InputError> {
+    use std::io::Read;
+    let io = |source| InputError::Io {
+        file: file.to_path_buf(),
+        source,
+    };
+    let not_text = |reason: String| InputError::NotText {
+        file: file.to_path_buf(),
+        reason,
+    };
+    let size = std::fs::metadata(file).map_err(io)?.len();
+    if size > max_bytes {
+        return Err(not_text(format!(
+            "{size} bytes is more than {what} read whole may have ({max_bytes}); write it as \
+             Parquet (format = \"parquet\"), whose columns are read one at a time"
+        )));
+    }
+    let mut head = Vec::with_capacity(1 << 16);
+    std::fs::File::open(file)
+        .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
+        .map_err(io)?;
+    if let Some(at) = head.iter().position(|&b| b == 0) {
+        let line = head[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(not_text(format!(
+            "a NUL byte on line {line}: this is a binary file, not {what}"
+        )));
+    }
+    Ok(())
+}
+
 fn read_text(
     file: &Path,
     layout: &TextLayout,
     time_column: &str,
     value_columns: &[&str],
 ) -> Result<Table, InputError> {
+    check_text(file, MAX_TEXT_BYTES, "a text trace")?;
     let bytes = std::fs::read(file).map_err(|source| InputError::Io {
         file: file.to_path_buf(),
         source,

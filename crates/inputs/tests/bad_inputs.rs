@@ -471,3 +471,23 @@ fn epw_pressure_out_of_range() {
         ],
     );
 }
+
+#[test]
+fn epw_dry_bulb_999_is_a_typo_not_the_missing_code() {
+    let dir = fixture_dir("epw_999");
+    let body = synthetic_epw(8760, |k, f| {
+        if k == 5 {
+            f[6] = "999".into();
+        }
+    });
+    let path = write(&dir, "typo.epw", &body);
+    // EnergyPlus reads anything from 99.9 up as missing; only the code itself is missing here.
+    expect_err(
+        Weather::read(&path),
+        &[
+            "typo.epw",
+            "line 14, field 7 (dry bulb temperature)",
+            "999 is outside -70..70 and is not the missing code 99.9",
+        ],
+    );
+}

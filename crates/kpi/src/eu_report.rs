@@ -729,7 +729,11 @@ impl EuReport {
                 Some(IndicatorValue::Text(t)) => t.clone(),
                 None => "—".to_string(),
             };
-            let unit = if i.unit == "-" { "" } else { i.unit.as_str() };
+            let unit = if i.unit == "-" || i.value.is_none() {
+                ""
+            } else {
+                i.unit.as_str()
+            };
             out += &format!(
                 "  {:<width$}  {:>16} {:<8} {}\n",
                 i.indicator,

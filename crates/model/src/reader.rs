@@ -275,8 +275,9 @@ impl<'s, 'a> Reader<'s, 'a> {
         let (limit, described) = q.magnitude_limit();
         if si.abs() > limit {
             let msg = format!(
-                "{x}: {} beyond any facility's (at most {described}): check the value and its \
+                "{}: {} beyond any facility's (at most {described}): check the value and its \
                  unit",
+                readable(x),
                 q.describe()
             );
             self.error_at(offset, &key, msg);
@@ -461,6 +462,15 @@ fn number_of(v: &DeValue<'_>) -> Result<f64, &'static str> {
             .map_err(|_| "an integer too large"),
         DeValue::Float(f) => f.as_str().parse::<f64>().map_err(|_| "an unreadable float"),
         other => Err(type_name(other)),
+    }
+}
+
+/// A number as a message shows it: `1e308`, not 309 digits.
+fn readable(x: f64) -> String {
+    if x != 0.0 && !(1e-4..1e6).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
     }
 }
 

@@ -238,7 +238,7 @@ fn check_it(it: &ItPower, scenario: &Scenario, grid: &TimeGrid) -> Result<(), Sc
             return Err(scenario.error(
                 "it.trace",
                 format!(
-                    "{:.1} kW at {} is {f:.3} × the design power of the racks it drives \
+                    "{:.4e} kW at {} is {f:.4e} × the design power of the racks it drives \
                      ({:.1} kW): expected 0 to {MAX_IT_FRACTION} × (check the column's unit)",
                     f * it.design_w[series] / 1e3,
                     dctwin_inputs::time::format_time(grid.time_s(k)),

@@ -4,7 +4,7 @@
 //! what it computed: the series and KPIs up to then are written completely.
 
 use crate::drive::{Drive, Driven};
-use crate::error::ScenarioError;
+use crate::error::{EventError, ScenarioError};
 use crate::record::Layout;
 use crate::run_dir::RunDir;
 use crate::spec::{EventSpec, Scenario};
@@ -278,10 +278,19 @@ fn load_model(scenario: &Scenario, dir: &Path) -> Result<Facility, ScenarioError
     let overrides = dctwin_model::Overrides {
         instance_counts: scenario.overrides.instance_counts.clone(),
     };
+    let model = dir.join(&scenario.model);
+    if !model.is_file() {
+        let what = if model.is_dir() {
+            "is a directory; expected a model file (TOML)"
+        } else {
+            "no such file"
+        };
+        return Err(scenario.error("model", format!("{}: {what}", model.display())));
+    }
     let counts: Vec<String> = (scenario.overrides.instance_counts.iter())
         .map(|(name, n)| format!("overrides.instance_counts.{name} = {n}"))
         .collect();
-    dctwin_model::load_with(&dir.join(&scenario.model), &overrides).map_err(|diagnostics| {
+    dctwin_model::load_with(&model, &overrides).map_err(|diagnostics| {
         if counts.is_empty() {
             ScenarioError::Model(diagnostics)
         } else {
@@ -334,15 +343,22 @@ fn events(
 ) -> Result<Vec<Event>, ScenarioError> {
     let mut out = Vec::new();
     for (i, e) in scenario.events.iter().enumerate() {
-        let bad = |reason: String| ScenarioError::Event {
-            file: path.to_path_buf(),
-            index: i + 1,
-            at: e.at.clone(),
-            reason,
+        let bad = |(key, reason): (&str, String)| {
+            ScenarioError::Event(Box::new(EventError {
+                file: path.to_path_buf(),
+                line: crate::spec::line_of_key(&scenario.source, &format!("event.{i}.{key}")),
+                key: key.to_string(),
+                index: i + 1,
+                at: e.at.clone(),
+                reason,
+            }))
         };
-        let t = parse_timestamp(&e.at, utc()).map_err(|x| bad(x.to_string()))?;
+        let t = parse_timestamp(&e.at, utc()).map_err(|x| bad(("at", x.to_string())))?;
         if !(start_s..end_s).contains(&t) {
-            return Err(bad("the event is outside the scenario's period".into()));
+            return Err(bad((
+                "at",
+                "the event is outside the scenario's period".into(),
+            )));
         }
         let action = action(e, facility).map_err(bad)?;
         out.push(Event {
@@ -353,8 +369,8 @@ fn events(
     Ok(out)
 }
 
-/// An event's action, its component checked against the model.
-fn action(e: &EventSpec, facility: &Facility) -> Result<Action, String> {
+/// An event's action, its component checked against the model; an error names the key.
+fn action(e: &EventSpec, facility: &Facility) -> Result<Action, (&'static str, String)> {
     let exchangers: Vec<&str> = (facility.devices.iter())
         .filter_map(|d| match d {
             Device::HeatExchanger { name, .. } => Some(name.as_str()),
@@ -371,22 +387,25 @@ fn action(e: &EventSpec, facility: &Facility) -> Result<Action, String> {
         .filter(|l| matches!(l.component, dctwin_components::Component::Pump(_)))
         .map(|l| l.name.as_str())
         .collect();
-    let known = |names: &[&str], what: &str| -> Result<String, String> {
+    let known = |names: &[&str], what: &str| -> Result<String, (&'static str, String)> {
         if names.contains(&e.component.as_str()) {
             return Ok(e.component.clone());
         }
         let some: Vec<&str> = names.iter().take(5).copied().collect();
-        Err(format!(
-            "the model has no {what} called '{}' (it has {}{})",
-            e.component,
-            some.join(", "),
-            if names.len() > 5 { ", …" } else { "" }
+        Err((
+            "component",
+            format!(
+                "the model has no {what} called '{}' (it has {}{})",
+                e.component,
+                some.join(", "),
+                if names.len() > 5 { ", …" } else { "" }
+            ),
         ))
     };
     let factor = || match e.ua_factor {
         Some(f) if f > 0.0 && f <= 1.0 => Ok(f),
-        Some(f) => Err(format!("ua_factor {f} is not in (0, 1]")),
-        None => Err("fouling needs ua_factor, in (0, 1]".to_string()),
+        Some(f) => Err(("ua_factor", format!("{f} is not in (0, 1]"))),
+        None => Err(("action", "fouling needs ua_factor, in (0, 1]".to_string())),
     };
     Ok(match e.action.as_str() {
         "trip_pump" => Action::TripPump {
@@ -404,8 +423,12 @@ fn action(e: &EventSpec, facility: &Facility) -> Result<Action, String> {
             ua_factor: factor()?,
         },
         other => {
-            return Err(format!(
-                "unknown action '{other}': expected trip_pump, lose_exchanger, foul_exchanger or foul_dry_cooler"
+            return Err((
+                "action",
+                format!(
+                    "unknown action '{other}': expected trip_pump, lose_exchanger, \
+                     foul_exchanger or foul_dry_cooler"
+                ),
             ));
         }
     })

@@ -59,17 +59,8 @@ pub enum ScenarioError {
     #[error(transparent)]
     Input(#[from] dctwin_inputs::InputError),
     /// An event names something the model does not have, or an impossible action.
-    #[error("{}: event #{index} ({at}): {reason}", file.display())]
-    Event {
-        /// The scenario file.
-        file: PathBuf,
-        /// 1-based position of the event in the file.
-        index: usize,
-        /// Its time as written.
-        at: String,
-        /// What is wrong.
-        reason: String,
-    },
+    #[error(transparent)]
+    Event(Box<EventError>),
     /// The simulation failed (the output written so far is kept).
     #[error("simulation: {0}")]
     Simulation(#[from] dctwin_sim::SimError),
@@ -103,4 +94,26 @@ pub enum ScenarioError {
         /// Why.
         reason: String,
     },
+}
+
+/// What is wrong with one `[[event]]` of a scenario.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{}{}: event #{index} ({at}): key '{key}': {reason}",
+    file.display(),
+    line.map(|l| format!(":{l}")).unwrap_or_default()
+)]
+pub struct EventError {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// 1-based line of the key, when known.
+    pub line: Option<usize>,
+    /// The event's key concerned (`at`, `action`, `component`, `ua_factor`).
+    pub key: String,
+    /// 1-based position of the event in the file.
+    pub index: usize,
+    /// Its time as written.
+    pub at: String,
+    /// What is wrong.
+    pub reason: String,
 }

@@ -380,9 +380,7 @@ impl Scenario {
     /// Read scenario text, reporting errors against `path`.
     pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
         let mut scenario: Scenario = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            let line = e.span().map(|s| line_at(text, s.start));
             ScenarioError::Syntax {
                 file: path.to_path_buf(),
                 line,
@@ -574,6 +572,12 @@ impl Scenario {
                 ),
             ));
         }
+        if dctwin_series::Format::from_path(Path::new(series)).is_err() {
+            return Err(self.error(
+                "output.series",
+                format!("'{series}': expected a name ending in .parquet (or .pq) or .csv"),
+            ));
+        }
         if let Some(columns) = &self.output.columns {
             if columns.is_empty() {
                 return Err(self.error(
@@ -598,18 +602,30 @@ fn line_at(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// The 1-based line of a dotted key in TOML `text`: the key itself, or the deepest table of its
-/// path that the file has (the key is then missing from it).
+/// The 1-based line of a dotted key in TOML `text` (`event.0.action`: a number indexes an
+/// array of tables): the key itself, or the deepest table of its path that the file has (the
+/// key is then missing from it).
 pub fn line_of_key(text: &str, key: &str) -> Option<usize> {
     let root = toml::de::DeTable::parse(text).ok()?;
     let mut table = root.get_ref();
     let mut found = None;
-    for segment in key.split('.') {
+    let mut segments = key.split('.').peekable();
+    while let Some(segment) = segments.next() {
         let Some((k, v)) = table.iter().find(|(k, _)| k.get_ref().as_ref() == segment) else {
             break;
         };
         found = Some(k.span().start);
-        match v.get_ref() {
+        let mut value = v;
+        // An array of tables (`[[event]]`): the next segment is a 0-based index into it.
+        if let toml::de::DeValue::Array(items) = value.get_ref()
+            && let Some(i) = segments.peek().and_then(|s| s.parse::<usize>().ok())
+        {
+            segments.next();
+            let Some(item) = items.get(i) else { break };
+            found = Some(item.span().start);
+            value = item;
+        }
+        match value.get_ref() {
             toml::de::DeValue::Table(t) => table = t,
             _ => break,
         }
