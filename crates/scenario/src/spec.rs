@@ -311,8 +311,8 @@ pub struct OutputSpec {
     #[serde(default)]
     pub columns: Option<Vec<String>>,
     /// How precisely values are kept: `unit` (an f32 rounded to a step chosen by the unit,
-    /// about 1 mK, 1 W, 0.06 g/s: `dctwin_series::Precision`) or `exact` (every bit of an f64,
-    /// five times the size).
+    /// about 1 mK, 1 W, 1 g/s: `dctwin_series::Precision`) or `exact` (every bit of an f64,
+    /// 5 to 17 times the size).
     #[serde(default)]
     pub precision: PrecisionSpec,
 }

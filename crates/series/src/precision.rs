@@ -5,7 +5,7 @@
 //! noise, which does not compress (4.7 bytes a value). [`Precision::ByUnit`] keeps each value as an
 //! `f32` rounded to a binary step chosen from the column's unit suffix, far below what any
 //! sensor or KPI resolves; the noise bits become zeros, repeated values become runs, and polars
-//! dictionary-encodes the slowly varying columns: the same year is 25.8 MB
+//! dictionary-encodes the slowly varying columns: the same year is 18.7 MB
 //! (docs/performance.md).
 //!
 //! | unit suffix | kept to | why that is enough |
@@ -13,7 +13,7 @@
 //! | `_c`, `_k` | 1/1024 K (≈ 1 mK) | a class-A Pt100 reads ±0.15 K; the validations agree to 2 mK at best |
 //! | `_kw` | 1/1024 kW (≈ 1 W) | a rack draws tens of kW; energies come from the run's exact accounts, not the series |
 //! | `_w` | 1 W | as above |
-//! | `_kg_s` | 1/16384 kg/s (≈ 0.06 g/s) | a CDU's primary flow is ≈ 5 kg/s; flow meters read ±0.5 % |
+//! | `_kg_s` | 1/1024 kg/s (≈ 1 g/s) | a CDU's primary flow is ≈ 5 kg/s, which flow meters read to ±25 g/s (±0.5 %) |
 //! | `_kg_h` | 1/64 kg/h | the dry coolers' evaporation, hundreds of kg/h |
 //! | anything else | an `f32` (7 significant digits) | counts and ratios |
 //!
@@ -70,7 +70,7 @@ fn step_of(name: &str) -> Option<f64> {
         ("_k", 1.0 / 1024.0),
         ("_kw", 1.0 / 1024.0),
         ("_w", 1.0),
-        ("_kg_s", 1.0 / 16384.0),
+        ("_kg_s", 1.0 / 1024.0),
         ("_kg_h", 1.0 / 64.0),
     ];
     // The longest matching suffix wins, so `_kw` is not read as `_w`.
@@ -90,7 +90,7 @@ mod tests {
         assert_eq!(step_of("c0.cdu.supply_c"), Some(1.0 / 1024.0));
         assert_eq!(step_of("it_power_kw"), Some(1.0 / 1024.0));
         assert_eq!(step_of("pump_w"), Some(1.0));
-        assert_eq!(step_of("plant.primary_kg_s"), Some(1.0 / 16384.0));
+        assert_eq!(step_of("plant.primary_kg_s"), Some(1.0 / 1024.0));
         assert_eq!(step_of("water_kg_h"), Some(1.0 / 64.0));
         assert_eq!(step_of("racks_over_class"), None);
         assert_eq!(step_of("heat_pump_units_on"), None);
