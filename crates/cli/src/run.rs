@@ -23,19 +23,25 @@ pub fn simulate(
 ) -> ExitCode {
     let (stop, signal) = stop_on_signals();
     let out_dir = out.unwrap_or_else(|| {
-        let stem = scenario
-            .file_stem()
-            .map_or("run".into(), |s| s.to_string_lossy());
-        PathBuf::from("runs").join(stem.as_ref())
+        PathBuf::from("runs").join(dctwin_scenario::engine::scenario_name(scenario))
     });
     let data_dir = data_dir.or_else(|| std::env::var_os("DCTWIN_DATA").map(PathBuf::from));
     let options = RunOptions {
         data_dir,
         out_dir: out_dir.clone(),
-        stop,
+        stop: stop.clone(),
     };
     let bar = (!json).then(progress_bar);
+    let mut told = false;
     let mut on_progress = |p: &Progress| {
+        if !told && stop.load(Ordering::Relaxed) {
+            told = true;
+            let note = "stopping at the end of this reporting step (a second signal aborts)";
+            match &bar {
+                Some(bar) => bar.println(note),
+                None => eprintln!("{note}"),
+            }
+        }
         if let Some(bar) = &bar {
             bar.set_length((p.total_s / DAY_S).ceil() as u64);
             bar.set_position((p.simulated_s / DAY_S) as u64);
@@ -54,18 +60,34 @@ pub fn simulate(
             } else {
                 print_summary(&summary, &report, &out_dir);
             }
-            match signal.load(Ordering::Relaxed) {
-                0 => ExitCode::SUCCESS,
-                // The shell's convention for a process ended by a signal: 130 for SIGINT,
-                // 143 for SIGTERM, so scripts can tell a stopped run from a finished one.
-                sig => ExitCode::from(128 + sig as u8),
+            if summary.status == "stopped" {
+                stopped_code(&signal)
+            } else {
+                ExitCode::SUCCESS
             }
+        }
+        Err(dctwin_scenario::ScenarioError::Stopped) => {
+            eprintln!(
+                "{}: stopped before the run started; nothing was written",
+                scenario.display()
+            );
+            stopped_code(&signal)
         }
         Err(e) => {
             eprintln!("{e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// The shell's convention for a process ended by a signal, 128 + its number: 130 for SIGINT,
+/// 143 for SIGTERM, so scripts can tell a stopped run from a finished one.
+fn stopped_code(signal: &AtomicUsize) -> ExitCode {
+    let sig = match signal.load(Ordering::Relaxed) {
+        0 => SIGINT as usize,
+        s => s,
+    };
+    ExitCode::from(128 + sig as u8)
 }
 
 /// A flag that SIGINT and SIGTERM set (the run stops at the end of its step and keeps what it

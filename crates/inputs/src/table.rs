@@ -122,9 +122,14 @@ fn is_blank(line: &[u8]) -> bool {
 /// Parquet, whose columns are read one by one.
 pub(crate) const MAX_TEXT_BYTES: u64 = 512 << 20;
 
-/// Refuses, before reading it, a text input larger than `max_bytes` or whose first 64 kB hold a
-/// NUL byte (a binary file named by mistake), naming its line.
-pub(crate) fn check_text(file: &Path, max_bytes: u64, what: &str) -> Result<(), InputError> {
+/// The bytes of a text input of at most `max_bytes`, refused (naming its line) when a NUL byte
+/// shows it is binary. The size is checked before reading, and the read stops one byte past the
+/// limit: a device or a pipe (/dev/zero) has no size to check.
+pub(crate) fn read_text_bytes(
+    file: &Path,
+    max_bytes: u64,
+    what: &str,
+) -> Result<Vec<u8>, InputError> {
     use std::io::Read;
     let io = |source| InputError::Io {
         file: file.to_path_buf(),
@@ -134,24 +139,30 @@ pub(crate) fn check_text(file: &Path, max_bytes: u64, what: &str) -> Result<(), 
         file: file.to_path_buf(),
         reason,
     };
-    let size = std::fs::metadata(file).map_err(io)?.len();
-    if size > max_bytes {
-        return Err(not_text(format!(
+    let too_large = |size: String| {
+        not_text(format!(
             "{size} bytes is more than {what} read whole may have ({max_bytes}); write it as \
              Parquet (format = \"parquet\"), whose columns are read one at a time"
-        )));
+        ))
+    };
+    let size = std::fs::metadata(file).map_err(io)?.len();
+    if size > max_bytes {
+        return Err(too_large(size.to_string()));
     }
-    let mut head = Vec::with_capacity(1 << 16);
+    let mut bytes = Vec::new();
     std::fs::File::open(file)
-        .and_then(|f| f.take(1 << 16).read_to_end(&mut head))
+        .and_then(|f| f.take(max_bytes + 1).read_to_end(&mut bytes))
         .map_err(io)?;
-    if let Some(at) = head.iter().position(|&b| b == 0) {
-        let line = head[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(format!("more than {max_bytes}")));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         return Err(not_text(format!(
             "a NUL byte on line {line}: this is a binary file, not {what}"
         )));
     }
-    Ok(())
+    Ok(bytes)
 }
 
 fn read_text(
@@ -160,11 +171,7 @@ fn read_text(
     time_column: &str,
     value_columns: &[&str],
 ) -> Result<Table, InputError> {
-    check_text(file, MAX_TEXT_BYTES, "a text trace")?;
-    let bytes = std::fs::read(file).map_err(|source| InputError::Io {
-        file: file.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_text_bytes(file, MAX_TEXT_BYTES, "a text trace")?;
     let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
         3
     } else {

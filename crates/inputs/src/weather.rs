@@ -143,11 +143,7 @@ impl Weather {
     /// Read the EPW file at `path`.
     pub fn read(path: &Path) -> Result<Weather, InputError> {
         // An EPW year is about 1.6 MB; 16 MB leaves room for long comments.
-        crate::table::check_text(path, 16 << 20, "an EPW weather file")?;
-        let bytes = std::fs::read(path).map_err(|source| InputError::Io {
-            file: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = crate::table::read_text_bytes(path, 16 << 20, "an EPW weather file")?;
         let text = String::from_utf8_lossy(&bytes);
         let lines: Vec<&str> = text.lines().collect();
         let location = read_header(path, &lines)?;

@@ -58,17 +58,24 @@ fn read_text(path: &Path) -> Result<String, Diagnostics> {
 /// one: missing, a directory, larger than `max_bytes` (checked before reading), or not UTF-8
 /// text (naming the line where the text stops being text).
 pub fn text_file(path: &Path, max_bytes: u64, what: &str) -> Result<String, String> {
+    use std::io::Read;
     let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
     if meta.is_dir() {
         return Err(format!("this is a directory; expected {what}"));
     }
+    let too_large =
+        |size: String| format!("{size} bytes is too large for {what} (at most {max_bytes})");
     if meta.len() > max_bytes {
-        return Err(format!(
-            "{} bytes is too large for {what} (at most {max_bytes})",
-            meta.len()
-        ));
+        return Err(too_large(meta.len().to_string()));
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    // Read at most one byte more than allowed: a device or a pipe (/dev/zero) has no length.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max_bytes + 1).read_to_end(&mut bytes))
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large(format!("more than {max_bytes}")));
+    }
     let line_of = |offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
         return Err(format!(

@@ -2,7 +2,7 @@
 //! their application to the plant at each step.
 
 use crate::error::ScenarioError;
-use crate::spec::{ItLoad, ItMode, Scenario, WeatherSource};
+use crate::spec::{ItLoad, ItMode, Scenario, WeatherSource, shown};
 use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
 use dctwin_inputs::{Quantity, Resolver, TimeGrid, TraceWeather, Weather};
 use dctwin_sim::Plant;
@@ -126,10 +126,10 @@ impl Drive {
     ) -> Result<Drive, ScenarioError> {
         let scale = scenario.overrides.it_scale.unwrap_or(1.0);
         let mut it = it_power(scenario, resolver, &grid, &driven)?;
-        check_it(&it, scenario, &grid)?;
         for f in it.fractions.iter_mut().flatten() {
             *f *= scale;
         }
+        check_it(&it, scenario, &grid)?;
         let air = outdoor_air(&scenario.weather, resolver, &grid)?;
         let demand_w = match &scenario.heat_demand {
             None => None,
@@ -138,10 +138,20 @@ impl Drive {
                 let mut values = first_column(&trace, scenario, "heat_demand.trace")?;
                 check_demand(&values, scenario, &grid)?;
                 if let Some(peak_kw) = h.peak_kw {
-                    let peak = values.iter().cloned().fold(0.0, f64::max);
-                    if peak > 0.0 {
-                        values.iter_mut().for_each(|v| *v *= peak_kw * 1e3 / peak);
+                    let peak_w = values.iter().cloned().fold(0.0, f64::max);
+                    // Below a watt the trace is zero for any facility: scaling it would blow
+                    // its rounding noise up to the peak asked for.
+                    if peak_w < 1.0 {
+                        return Err(scenario.error(
+                            "heat_demand.peak_kw",
+                            format!(
+                                "the trace's peak over the run is {} W: there is no demand to \
+                                 scale to {peak_kw} kW",
+                                shown(peak_w)
+                            ),
+                        ));
                     }
+                    values.iter_mut().for_each(|v| *v *= peak_kw * 1e3 / peak_w);
                 }
                 Some(values)
             }
@@ -238,11 +248,13 @@ fn check_it(it: &ItPower, scenario: &Scenario, grid: &TimeGrid) -> Result<(), Sc
             return Err(scenario.error(
                 "it.trace",
                 format!(
-                    "{:.4e} kW at {} is {f:.4e} × the design power of the racks it drives \
-                     ({:.1} kW): expected 0 to {MAX_IT_FRACTION} × (check the column's unit)",
-                    f * it.design_w[series] / 1e3,
+                    "{} kW at {} is {} × the design power of the racks it drives ({} kW, \
+                     it_scale included): expected 0 to {MAX_IT_FRACTION} × (check the \
+                     column's unit)",
+                    shown(f * it.design_w[series] / 1e3),
                     dctwin_inputs::time::format_time(grid.time_s(k)),
-                    it.design_w[series] / 1e3
+                    shown(*f),
+                    shown(it.design_w[series] / 1e3)
                 ),
             ));
         }
@@ -262,8 +274,8 @@ fn check_demand(values: &[f64], scenario: &Scenario, grid: &TimeGrid) -> Result<
         Some((k, w)) => Err(scenario.error(
             "heat_demand.trace",
             format!(
-                "{:.6} kW at {}: expected a heat demand from 0 to 1e7 kW (10 GW)",
-                w / 1e3,
+                "{} kW at {}: expected a heat demand from 0 to 1e7 kW (10 GW)",
+                shown(w / 1e3),
                 dctwin_inputs::time::format_time(grid.time_s(k))
             ),
         )),

@@ -156,6 +156,9 @@ pub fn run(
     sim.controllers = controllers;
     sim.schedule(events);
 
+    if options.stop.load(Ordering::Relaxed) {
+        return Err(ScenarioError::Stopped);
+    }
     let run_dir = RunDir::prepare(&options.out_dir)?;
     let series_name = &scenario.output.series;
     let series_path = run_dir.path().join(series_name);
@@ -225,10 +228,16 @@ pub fn run(
         dir: options.out_dir.clone(),
         reason,
     };
-    if let Some(ScenarioError::Series(e)) = &failure {
-        return Err(unwritten(e.to_string()));
+    // A file that cannot be written (a full disk) ends the run with nothing replaced; a row
+    // refused for its values (a NaN) leaves a valid file, and the run is kept as failed.
+    if let Some(ScenarioError::Series(e)) = &failure
+        && e.is_write_error()
+    {
+        return Err(unwritten(in_target(e.to_string(), &run_dir)));
     }
-    let written = writer.finish().map_err(|e| unwritten(e.to_string()))?;
+    let written = writer
+        .finish()
+        .map_err(|e| unwritten(in_target(e.to_string(), &run_dir)))?;
     let report = kpis.finish();
     let balance = sim.energy_balance();
     let summary = RunSummary {
@@ -267,8 +276,15 @@ pub fn run(
     }
 }
 
-/// A scenario's name: its file name without the extension.
-fn scenario_name(path: &Path) -> String {
+/// `text` with the run's temporary directory named as the run directory it was to become (the
+/// temporary one is gone when the message is read).
+fn in_target(text: String, run_dir: &RunDir) -> String {
+    let temporary = run_dir.path().display().to_string();
+    text.replace(&temporary, &run_dir.target().display().to_string())
+}
+
+/// A scenario's name: its file name without the extension (`run` for a path without one).
+pub fn scenario_name(path: &Path) -> String {
     path.file_stem()
         .map_or_else(|| "run".to_string(), |s| s.to_string_lossy().into_owned())
 }

@@ -78,6 +78,9 @@ pub enum ScenarioError {
         /// What failed.
         source: Box<ScenarioError>,
     },
+    /// The run was stopped from outside before it started; nothing was written.
+    #[error("stopped before the run started; nothing was written")]
+    Stopped,
     /// The run's files could not be written (a full disk); the run directory is as it was.
     #[error("cannot write the run into {}: {reason}; {} is unchanged", dir.display(), dir.display())]
     Unwritten {

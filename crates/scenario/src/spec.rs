@@ -403,6 +403,15 @@ impl Scenario {
                 format!("{step} s: expected a positive number of seconds, a multiple of 60"),
             ));
         }
+        if step > 86_400.0 {
+            return Err(bad(
+                "report_step_s",
+                format!(
+                    "{step} s: at most a day (86400 s); a run reports its KPIs per month \
+                     whatever the step, and stops on a signal only at a reporting step"
+                ),
+            ));
+        }
         if (step / 60.0 - (step / 60.0).round()).abs() > 1e-9 || step < 60.0 {
             return Err(bad(
                 "report_step_s",
@@ -461,11 +470,16 @@ pub const MAX_FILE_BYTES: u64 = 1 << 20;
 impl Scenario {
     /// Every number against its physical range, naming the range in the message.
     fn check_ranges(&self) -> Result<(), ScenarioError> {
+        // `key` in its unit: the key's own suffix names it (`_c` is °C), so the value is shown
+        // as written.
         let within = |key: &str, v: f64, lo: f64, hi: f64, what: &str| {
             if v.is_finite() && (lo..=hi).contains(&v) {
                 Ok(())
             } else {
-                Err(self.error(key, format!("{v}: expected {what}")))
+                Err(self.error(
+                    key,
+                    format!("{} is out of range: expected {what}", shown(v)),
+                ))
             }
         };
         for (name, &n) in &self.overrides.instance_counts {
@@ -590,6 +604,19 @@ impl Scenario {
             }
         }
         Ok(())
+    }
+}
+
+/// A number as an error message shows it, to four significant digits: `1.32e10` rather than
+/// eleven digits, `0.5` rather than `0.5000`.
+pub(crate) fn shown(v: f64) -> String {
+    if v != 0.0 && !(1e-3..1e6).contains(&v.abs()) {
+        // Rounded to four digits, then written as briefly as that value allows.
+        let rounded: f64 = format!("{v:.3e}").parse().unwrap_or(v);
+        format!("{rounded:e}")
+    } else {
+        let text = format!("{v:.4}");
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 

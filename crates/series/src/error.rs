@@ -72,6 +72,24 @@ pub enum SeriesError {
         value: f64,
     },
 
+    /// A value too large for the `f32` its column is kept in.
+    #[error(
+        "{path}: row {row} at time_s = {time_s}: column {column:?} is {value:e}, beyond an f32 \
+         (±3.4e38): write the series with precision = \"exact\""
+    )]
+    TooLarge {
+        /// The target file.
+        path: PathBuf,
+        /// 1-based row number the rejected row would have had.
+        row: usize,
+        /// Time of the rejected row, s.
+        time_s: f64,
+        /// Name of the offending column.
+        column: String,
+        /// The offending value.
+        value: f64,
+    },
+
     /// The time does not increase strictly from one row to the next.
     #[error(
         "{path}: row {row}: time_s = {time_s} does not come after the previous row's {previous_s}"
@@ -136,4 +154,15 @@ pub enum SeriesError {
         /// The underlying error.
         source: PolarsError,
     },
+}
+
+impl SeriesError {
+    /// Whether the file could not be written (a full disk, a failed encoder), as opposed to a
+    /// row refused for its values, after which the file is still whole.
+    pub fn is_write_error(&self) -> bool {
+        matches!(
+            self,
+            SeriesError::Io { .. } | SeriesError::Polars { .. } | SeriesError::Failed { .. }
+        )
+    }
 }

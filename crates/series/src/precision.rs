@@ -17,8 +17,9 @@
 //! | `_kg_h` | 1/64 kg/h | the dry coolers' evaporation, hundreds of kg/h |
 //! | anything else | an `f32` (7 significant digits) | counts and ratios |
 //!
-//! `time_s` is always an exact `f64`. Above 2^13 in its unit an `f32` keeps less than the step
-//! above (13.2 MW is kept to 2 W, 99 °C to 8 µK).
+//! `time_s` is always an exact `f64`. An `f32` holds a 1/1024 step exactly up to 2^14 in the
+//! column's unit; above that its own resolution is the step (13,200 kW is kept to 1/1024 kW,
+//! 20,000 kW to 1/512 kW).
 
 /// How the value columns are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -274,6 +274,18 @@ impl SeriesWriter {
                 },
             });
         }
+        let too_large = (values.iter().zip(&self.storages[1..])).position(|(v, storage)| {
+            storage.round(*v).abs() > f64::from(f32::MAX) && *storage != Storage::Exact
+        });
+        if let Some(index) = too_large {
+            return Err(SeriesError::TooLarge {
+                path: path(),
+                row,
+                time_s,
+                column: self.names[index + 1].clone(),
+                value: values[index],
+            });
+        }
         match self.last_time_s {
             Some(previous_s) if time_s <= previous_s => Err(SeriesError::TimeNotIncreasing {
                 path: path(),

@@ -1,4 +1,5 @@
-//! Written values come back bit for bit, through several batches, in both formats.
+//! Written values come back bit for bit (or, kept by unit, within half a step), through several
+//! batches, in both formats.
 
 mod common;
 
@@ -124,4 +125,56 @@ fn whole_numbers_in_csv_are_read_as_floats() {
     let table = read_series(&path).unwrap();
     assert_eq!(table.time_s, [0.0, 60.0, 120.0]);
     assert_eq!(table.column("n_w").unwrap(), [1.0, 2.0, 2.5]);
+}
+
+/// `Precision::ByUnit`: each value comes back within half its unit's step (and an f32's
+/// rounding), `time_s` exactly, in both formats; a value beyond an f32 is refused with its
+/// column.
+#[test]
+fn by_unit_precision_round_trips_within_half_a_step() {
+    use dctwin_series::Precision;
+    for file in ["unit.csv", "unit.parquet"] {
+        let dir = TempDir::new(&format!("by-unit-{file}"));
+        let path = dir.path().join(file);
+        let names = ["supply_c", "it_kw", "flow_kg_s", "water_kg_h", "racks_on"];
+        let steps = [1.0 / 1024.0, 1.0 / 1024.0, 1.0 / 1024.0, 1.0 / 64.0, 0.0];
+        let options = WriterOptions {
+            precision: Precision::ByUnit,
+            ..WriterOptions::default()
+        };
+        let format = Format::from_path(&path).unwrap();
+        let mut writer = SeriesWriter::create_with(&path, format, &names, options).unwrap();
+        let row = |k: usize| {
+            let x = k as f64;
+            [
+                40.0 + 0.123_456_7 * x,
+                1_234.567_891 + x,
+                5.432_1 / (1.0 + x),
+                300.3 * x,
+                3.0,
+            ]
+        };
+        for k in 0..50 {
+            writer.push(60.0 * k as f64 + 0.25, &row(k)).unwrap();
+        }
+        let err = writer
+            .push(1e6, &[0.0, 1e39, 0.0, 0.0, 0.0])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("it_kw") && err.contains("exact"), "{err}");
+        writer.finish().unwrap();
+        let table = read_series(&path).unwrap();
+        for k in 0..50 {
+            assert_eq!(table.time_s[k], 60.0 * k as f64 + 0.25);
+            for (c, name) in names.iter().enumerate() {
+                let (want, got) = (row(k)[c], table.column(name).unwrap()[k]);
+                let f32_half_ulp = want.abs() * f64::from(f32::EPSILON);
+                let bound = steps[c] / 2.0 + f32_half_ulp;
+                assert!(
+                    (got - want).abs() <= bound,
+                    "{file} {name} row {k}: {got} vs {want}"
+                );
+            }
+        }
+    }
 }
