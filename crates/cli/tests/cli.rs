@@ -321,3 +321,21 @@ fn the_summary_names_the_scenario_and_its_overrides() {
         "{printed}"
     );
 }
+
+#[test]
+fn a_device_or_a_directory_given_as_a_file_is_refused_without_reading_it_whole() {
+    for (args, expected) in [
+        (["check", "/dev/zero"], "a NUL byte on line 1"),
+        (["simulate", "/dev/zero"], "a NUL byte on line 1"),
+        (["check", "models"], "this is a directory"),
+        (["simulate", "scenarios"], "this is a directory"),
+    ] {
+        let (code, _, err) = dctwin(&args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(
+            err.contains(args[1]) && err.contains(expected),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains(":0:0"), "{err}");
+    }
+}

@@ -149,20 +149,32 @@ pub(crate) fn read_text_bytes(
     if size > max_bytes {
         return Err(too_large(size.to_string()));
     }
+    let nul = |bytes: &[u8]| {
+        bytes.iter().position(|&b| b == 0).map(|at| {
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            not_text(format!(
+                "a NUL byte on line {line}: this is a binary file, not {what}"
+            ))
+        })
+    };
+    let mut reader = std::fs::File::open(file).map_err(io)?.take(max_bytes + 1);
+    // The first 64 kB first: a binary file named by mistake is refused before it is read whole.
     let mut bytes = Vec::new();
-    std::fs::File::open(file)
-        .and_then(|f| f.take(max_bytes + 1).read_to_end(&mut bytes))
+    (&mut reader)
+        .take(1 << 16)
+        .read_to_end(&mut bytes)
         .map_err(io)?;
+    if let Some(e) = nul(&bytes) {
+        return Err(e);
+    }
+    reader.read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > max_bytes {
         return Err(too_large(format!("more than {max_bytes}")));
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
-        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        return Err(not_text(format!(
-            "a NUL byte on line {line}: this is a binary file, not {what}"
-        )));
+    match nul(&bytes) {
+        Some(e) => Err(e),
+        None => Ok(bytes),
     }
-    Ok(bytes)
 }
 
 fn read_text(

@@ -68,21 +68,34 @@ pub fn text_file(path: &Path, max_bytes: u64, what: &str) -> Result<String, Stri
     if meta.len() > max_bytes {
         return Err(too_large(meta.len().to_string()));
     }
-    // Read at most one byte more than allowed: a device or a pipe (/dev/zero) has no length.
+    let cannot = |e: std::io::Error| format!("cannot read it: {e}");
+    let nul = |bytes: &[u8]| {
+        bytes.iter().position(|&b| b == 0).map(|at| {
+            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            format!("not a text file: a NUL byte on line {line}; expected {what}")
+        })
+    };
+    // At most one byte more than allowed (a device or a pipe, /dev/zero, has no length), and
+    // the first 64 kB first, so that a binary file is refused before it is read whole.
+    let mut reader = std::fs::File::open(path)
+        .map_err(cannot)?
+        .take(max_bytes + 1);
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(max_bytes + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read it: {e}"))?;
+    (&mut reader)
+        .take(1 << 16)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if let Some(e) = nul(&bytes) {
+        return Err(e);
+    }
+    reader.read_to_end(&mut bytes).map_err(cannot)?;
     if bytes.len() as u64 > max_bytes {
         return Err(too_large(format!("more than {max_bytes}")));
     }
-    let line_of = |offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-        return Err(format!(
-            "not a text file: a NUL byte on line {}; expected {what}",
-            line_of(offset)
-        ));
+    if let Some(e) = nul(&bytes) {
+        return Err(e);
     }
+    let line_of = |offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
     match std::str::from_utf8(&bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(e) => Err(format!(
