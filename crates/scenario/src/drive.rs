@@ -2,7 +2,7 @@
 //! their application to the plant at each step.
 
 use crate::error::ScenarioError;
-use crate::spec::{ItLoad, ItMode, Scenario, WeatherSource, shown};
+use crate::spec::{ItLoad, ItMode, Scenario, shown};
 use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
 use dctwin_inputs::{Quantity, Resolver, TimeGrid, TraceWeather, Weather};
 use dctwin_sim::Plant;
@@ -130,11 +130,12 @@ impl Drive {
             *f *= scale;
         }
         check_it(&it, scenario, &grid)?;
-        let air = outdoor_air(&scenario.weather, resolver, &grid)?;
+        let air = outdoor_air(scenario, resolver, &grid)?;
         let demand_w = match &scenario.heat_demand {
             None => None,
             Some(h) => {
-                let trace = dctwin_inputs::load(&h.trace, resolver, &grid)?;
+                let trace = dctwin_inputs::load(&h.trace, resolver, &grid)
+                    .map_err(|e| scenario.input_error("heat_demand.trace", e))?;
                 let mut values = first_column(&trace, scenario, "heat_demand.trace")?;
                 check_demand(&values, scenario, &grid)?;
                 if let Some(peak_kw) = h.peak_kw {
@@ -216,15 +217,20 @@ impl Drive {
 
 /// Outdoor air at each step: from the EPW file, the weather trace, or the constant.
 fn outdoor_air(
-    weather: &WeatherSource,
+    scenario: &Scenario,
     resolver: &Resolver,
     grid: &TimeGrid,
 ) -> Result<Vec<MoistAir>, ScenarioError> {
+    let weather = &scenario.weather;
     if let Some(epw) = &weather.epw {
-        return Ok(Weather::load(epw, resolver)?.on_grid(grid));
+        return Ok(Weather::load(epw, resolver)
+            .map_err(|e| scenario.input_error("weather.epw", e))?
+            .on_grid(grid));
     }
     if let Some(trace) = &weather.trace {
-        return Ok(TraceWeather::load(trace, resolver, grid)?.air);
+        return Ok(TraceWeather::load(trace, resolver, grid)
+            .map_err(|e| scenario.input_error("weather.trace", e))?
+            .air);
     }
     let psy = Psychrometrics::new(STANDARD_ATMOSPHERE_PA)
         .expect("standard atmosphere is a valid pressure");
@@ -306,7 +312,8 @@ fn it_power(
     let Some(spec) = &it.trace else {
         return Ok(ItPower::uniform(vec![1.0], driven));
     };
-    let trace = dctwin_inputs::load(spec, resolver, grid)?;
+    let trace = dctwin_inputs::load(spec, resolver, grid)
+        .map_err(|e| scenario.input_error("it.trace", e))?;
     let bad = |key: &str, reason: String| scenario.error(key, reason);
     if it.mode == ItMode::Columns {
         return column_power(it, &trace, driven, &bad);

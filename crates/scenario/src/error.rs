@@ -58,6 +58,22 @@ pub enum ScenarioError {
     /// A trace or weather file is bad.
     #[error(transparent)]
     Input(#[from] dctwin_inputs::InputError),
+    /// A trace or weather file named by a key of the scenario is bad.
+    #[error(
+        "{}{}: key '{key}': {source}",
+        file.display(),
+        line.map(|l| format!(":{l}")).unwrap_or_default()
+    )]
+    InputOf {
+        /// The scenario file.
+        file: PathBuf,
+        /// The key's line, when known.
+        line: Option<usize>,
+        /// The key that names the input (`heat_demand.trace`).
+        key: String,
+        /// What is wrong with the input, naming its file, row and column.
+        source: Box<dctwin_inputs::InputError>,
+    },
     /// An event names something the model does not have, or an impossible action.
     #[error(transparent)]
     Event(Box<EventError>),

@@ -367,6 +367,16 @@ impl Scenario {
         Scenario::parse(&text, path)
     }
 
+    /// An input file's error, with the key of the scenario that names the file.
+    pub fn input_error(&self, key: &str, source: dctwin_inputs::InputError) -> ScenarioError {
+        ScenarioError::InputOf {
+            file: self.file.clone(),
+            line: line_of_key(&self.source, key),
+            key: key.to_string(),
+            source: Box::new(source),
+        }
+    }
+
     /// An error about `key` (dotted: `heat_demand.peak_kw`), at the key's line in the file.
     pub fn error(&self, key: &str, reason: String) -> ScenarioError {
         ScenarioError::Value {
