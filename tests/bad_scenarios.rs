@@ -12,7 +12,7 @@
 //! line. Every case must fail before the run directory is touched: a bad input never replaces
 //! or half-writes a run.
 
-use dctwin_scenario::{RunOptions, run};
+use dctwin_scenario::{Progress, RunOptions, run};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -61,7 +61,9 @@ fn error_of(case: &Case, out: &Path) -> Result<String, String> {
         out_dir: out.to_path_buf(),
         stop: Arc::new(AtomicBool::new(false)),
     };
-    let outcome = catch_unwind(AssertUnwindSafe(|| run(&case.path, &options, &mut |_| {})));
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        run(&case.path, &options, &mut |_: &Progress| {})
+    }));
     match outcome {
         Err(_) => Err("panicked".into()),
         Ok(Ok(_)) => Err("ran without an error".into()),

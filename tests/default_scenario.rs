@@ -9,7 +9,7 @@
 use dctwin_components::psychrometrics::Psychrometrics;
 use dctwin_inputs::{Resolver, TimeGrid, parse_timestamp, time::utc};
 use dctwin_scenario::drive::{Drive, Driven};
-use dctwin_scenario::{RunOptions, Scenario, run};
+use dctwin_scenario::{Progress, RunOptions, Scenario, run};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -145,7 +145,7 @@ fn a_day_of_the_default_runs_on_the_try() {
         out_dir: dir.join("run"),
         stop: Arc::new(AtomicBool::new(false)),
     };
-    let (summary, report) = run(&path, &options, &mut |_| {}).unwrap();
+    let (summary, report) = run(&path, &options, &mut |_: &Progress| {}).unwrap();
     println!("{report}");
     assert_eq!(summary.status, "completed");
     assert_eq!(summary.rows, 24 * 60);

@@ -3,7 +3,7 @@
 //! the file and the key, event or value at fault.
 
 use dctwin_scenario::engine::files;
-use dctwin_scenario::{RunOptions, run};
+use dctwin_scenario::{Progress, RunOptions, run};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -52,7 +52,7 @@ fn a_run_writes_series_kpis_and_summary() {
         "2019-01-03T00:00:00Z",
         "[weather]\ndry_bulb_c = 0.0\n[it]\nconversion_efficiency = 1.0\nroom_air_handling = false\n",
     );
-    let (summary, report) = run(&path, &options(&dir, None), &mut |_| {}).unwrap();
+    let (summary, report) = run(&path, &options(&dir, None), &mut |_: &Progress| {}).unwrap();
     assert_eq!(summary.status, "completed");
     assert_eq!(summary.rows, 2 * 24 * 60);
     assert!(
@@ -96,7 +96,7 @@ fn a_stopped_run_keeps_a_complete_file() {
     let opts = options(&dir, None);
     let stop = opts.stop.clone();
     let mut reports = 0;
-    let (summary, _) = run(&path, &opts, &mut |_| {
+    let (summary, _) = run(&path, &opts, &mut |_: &Progress| {
         reports += 1;
         if reports == 90 {
             stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -133,7 +133,7 @@ fn jupiter_on_real_traces() {
         );
     let path = dir.join("jupiter.toml");
     std::fs::write(&path, text).unwrap();
-    let (summary, report) = run(&path, &options(&dir, Some(data)), &mut |_| {}).unwrap();
+    let (summary, report) = run(&path, &options(&dir, Some(data)), &mut |_: &Progress| {}).unwrap();
     println!("{report}");
     assert_eq!(summary.status, "completed");
     assert!(
@@ -219,7 +219,7 @@ fn bad_scenarios_say_what_is_wrong() {
             "2019-01-02T00:00:00Z",
             extra,
         );
-        let err = run(&path, &options(&dir, None), &mut |_| {})
+        let err = run(&path, &options(&dir, None), &mut |_: &Progress| {})
             .err()
             .unwrap_or_else(|| panic!("{what}: the run did not fail"))
             .to_string();
@@ -238,7 +238,7 @@ fn bad_scenarios_say_what_is_wrong() {
         "2019-01-01T00:00:00Z",
         "",
     );
-    let err = run(&path, &options(&dir, None), &mut |_| {})
+    let err = run(&path, &options(&dir, None), &mut |_: &Progress| {})
         .err()
         .unwrap()
         .to_string();
@@ -274,7 +274,7 @@ fn per_column_power_drives_each_set_of_racks() {
         "2019-01-01T12:00:00Z",
         &extra,
     );
-    let (summary, _) = run(&path, &options(&dir, None), &mut |_| {}).unwrap();
+    let (summary, _) = run(&path, &options(&dir, None), &mut |_: &Progress| {}).unwrap();
     assert_eq!(summary.status, "completed");
     let table = dctwin_series::read_series(dir.join("run/series.parquet")).unwrap();
     let total = table.column("it_power_kw").unwrap();
@@ -403,7 +403,7 @@ fn per_column_power_names_what_does_not_fit() {
             "2019-01-01T06:00:00Z",
             &extra,
         );
-        let err = run(&path, &options(&dir, None), &mut |_| {})
+        let err = run(&path, &options(&dir, None), &mut |_: &Progress| {})
             .err()
             .unwrap_or_else(|| panic!("{what}: the run did not fail"))
             .to_string();
@@ -429,7 +429,7 @@ fn small_module_heat_pumps_unload_before_freezing_their_source() {
         "2022-01-11T00:00:00Z",
         "[overrides]\ninstance_counts = { container = 6 }\n[weather]\ndry_bulb_c = 2.0\n",
     );
-    let (summary, report) = run(&path, &options(&dir, None), &mut |_| {}).unwrap();
+    let (summary, report) = run(&path, &options(&dir, None), &mut |_: &Progress| {}).unwrap();
     assert_eq!(summary.status, "completed");
     assert!(
         summary.energy_balance.relative_residual.abs() < 1e-9,

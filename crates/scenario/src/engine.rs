@@ -5,9 +5,10 @@
 
 use crate::drive::{Drive, Driven};
 use crate::error::{EventError, ScenarioError};
+use crate::observe::{Observer, Progress, RunSnapshot};
 use crate::record::Layout;
 use crate::run_dir::RunDir;
-use crate::spec::{EventSpec, Scenario};
+use crate::spec::{EventSpec, OutputSpec, Scenario};
 use dctwin_components::controller::Setpoint;
 use dctwin_inputs::{Resolver, TimeGrid, parse_timestamp, time::utc};
 use dctwin_kpi::{Accumulator, KpiReport, KpiSettings};
@@ -32,17 +33,6 @@ pub struct RunOptions {
     pub out_dir: PathBuf,
     /// Set from outside (Ctrl-C) to stop after the current step.
     pub stop: Arc<AtomicBool>,
-}
-
-/// Where a run is.
-#[derive(Debug, Clone, Copy)]
-pub struct Progress {
-    /// Simulated so far [s].
-    pub simulated_s: f64,
-    /// To simulate in all [s].
-    pub total_s: f64,
-    /// Wall time so far [s].
-    pub wall_s: f64,
 }
 
 /// How a run ended and what it wrote (`run.json`).
@@ -126,10 +116,13 @@ pub const MAX_SPAN_S: f64 = 20.0 * 365.25 * 86_400.0;
 /// written into a temporary directory that replaces `out_dir` as a whole at the end
 /// ([`RunDir`]); a run stopped from outside is complete with status `stopped`. A run whose
 /// simulation fails is kept too (status `failed: …`), and the error says where.
+///
+/// `observer` sees the progress at every reporting step and, as often as it asks, a snapshot
+/// of every device's state and the KPIs so far ([`crate::observe`]).
 pub fn run(
     path: &Path,
     options: &RunOptions,
-    progress: &mut dyn FnMut(&Progress),
+    observer: &mut dyn Observer,
 ) -> Result<(RunSummary, KpiReport), ScenarioError> {
     let wall = Instant::now();
     let scenario = Scenario::load(path)?;
@@ -179,6 +172,25 @@ pub fn run(
     };
     let mut kpis = Accumulator::new(settings);
     let total_s = end_s - start_s;
+    // What a watching observer gets: every column the run can report, whatever the file keeps.
+    let snapshot_every = observer.snapshot_interval();
+    let watched = match snapshot_every {
+        None => None,
+        Some(_) => {
+            let everything = OutputSpec {
+                devices: true,
+                racks: true,
+                columns: None,
+                ..scenario.output.clone()
+            };
+            let full = Layout::new(&sim.plant, &drive.driven, &everything)
+                .map_err(|reason| value(&scenario, "output", reason))?;
+            let names: Arc<[String]> = full.written_columns().into();
+            Some((full, names))
+        }
+    };
+    let snapshot_every = snapshot_every.unwrap_or_default();
+    let mut published: Option<Instant> = None;
     let mut prev: Snapshot = sim.snapshot();
     let mut failure: Option<ScenarioError> = None;
     let mut inputs = |t: f64, p: &mut dctwin_sim::Plant| drive.apply(t, p);
@@ -200,13 +212,32 @@ pub fn run(
                 failure = Some(e);
                 return Flow::Stop;
             }
-            prev = now.clone();
-            progress(&Progress {
+            let progress = Progress {
                 simulated_s: now.time_s,
                 total_s,
                 wall_s: wall.elapsed().as_secs_f64(),
-            });
-            if options.stop.load(Ordering::Relaxed) {
+            };
+            let asked_to_stop =
+                observer.progress(&progress).is_break() || options.stop.load(Ordering::Relaxed);
+            let last = asked_to_stop || now.time_s >= total_s - 1e-6;
+            if let Some((full, names)) = &watched
+                && (last || published.is_none_or(|t| t.elapsed() >= snapshot_every))
+            {
+                let (_, values) = full.record(&scenario, &drive, &prev, now);
+                observer.snapshot(Arc::new(RunSnapshot {
+                    time_s: now.time_s,
+                    start_s,
+                    total_s,
+                    wall_s: progress.wall_s,
+                    columns: names.clone(),
+                    values,
+                    racks: full.rack_states(&drive, now),
+                    kpis: kpis.report(),
+                }));
+                published = Some(Instant::now());
+            }
+            prev = now.clone();
+            if asked_to_stop {
                 Flow::Stop
             } else {
                 Flow::Continue

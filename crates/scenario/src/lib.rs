@@ -13,10 +13,12 @@
 pub mod drive;
 pub mod engine;
 pub mod error;
+pub mod observe;
 pub mod record;
 pub mod run_dir;
 pub mod spec;
 
-pub use engine::{Progress, RunOptions, RunSummary, run};
+pub use engine::{RunOptions, RunSummary, run};
 pub use error::ScenarioError;
+pub use observe::{LatestSnapshot, Observer, Progress, Publisher, RackState, RunSnapshot};
 pub use spec::Scenario;

@@ -2,6 +2,7 @@
 //! two snapshots (energies from the exact energy accounts, not from samples).
 
 use crate::drive::Drive;
+use crate::observe::RackState;
 use crate::spec::Scenario;
 use dctwin_kpi::Interval;
 use dctwin_sim::plant::{Heat, LinkThermal};
@@ -327,6 +328,21 @@ impl Layout {
             row = self.written.iter().map(|&i| row[i]).collect();
         }
         (interval, row)
+    }
+
+    /// Each rack's state at `now` (its IT power of the step that ended there).
+    pub fn rack_states(&self, drive: &Drive, now: &Snapshot) -> Vec<RackState> {
+        let last = drive.step_of(now.time_s - 1e-6);
+        (self.racks.iter().enumerate())
+            .map(|(i, &(link, inlet, _, limit_k))| RackState {
+                name: drive.driven.rack_names[i].clone(),
+                it_power_w: self.rack_it_w(drive, i, last),
+                inlet_k: now.node_k[inlet],
+                outlet_k: self.volume_k(now, link),
+                chip_k: self.chip_k(now, drive, i, last),
+                supply_limit_k: limit_k,
+            })
+            .collect()
     }
 
     /// Temperature at which the consumers receive the heat [K] (mean of their inlets).
