@@ -2,7 +2,7 @@
 //! (or quiet JSON), the EU report of a run, and two runs side by side.
 
 use dctwin_kpi::{EuReport, KpiReport, ReportPeriod};
-use dctwin_scenario::engine::{files, write_atomic};
+use dctwin_scenario::engine::write_atomic;
 use dctwin_scenario::{Progress, RunOptions, RunSummary};
 use indicatif::{ProgressBar, ProgressStyle};
 use signal_hook::consts::{SIGINT, SIGTERM};
@@ -161,19 +161,6 @@ fn print_summary(summary: &RunSummary, report: &KpiReport, out: &Path) {
     );
 }
 
-/// Read a run directory's summary and KPIs.
-fn load_run(dir: &Path) -> Result<(RunSummary, KpiReport), String> {
-    let read = |name: &str| {
-        let p = dir.join(name);
-        std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))
-    };
-    let summary: RunSummary = serde_json::from_str(&read(files::SUMMARY)?)
-        .map_err(|e| format!("{}: {e}", dir.join(files::SUMMARY).display()))?;
-    let report = KpiReport::from_json(&read(files::KPIS_JSON)?)
-        .map_err(|e| format!("{}: {e}", dir.join(files::KPIS_JSON).display()))?;
-    Ok((summary, report))
-}
-
 /// How `dctwin report` prints the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
@@ -187,7 +174,7 @@ pub enum ReportFormat {
 
 /// Write the EU data-centre report of a run (JSON and CSV beside its KPIs) and print it.
 pub fn report(dir: &Path, year: Option<i32>, format: ReportFormat) -> ExitCode {
-    let (summary, kpis) = match load_run(dir) {
+    let (summary, kpis) = match dctwin_scenario::engine::read_run(dir) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{e}");
@@ -232,7 +219,10 @@ pub fn report(dir: &Path, year: Option<i32>, format: ReportFormat) -> ExitCode {
 
 /// Print two runs' KPIs side by side.
 pub fn compare(a: &Path, b: &Path) -> ExitCode {
-    match (load_run(a), load_run(b)) {
+    match (
+        dctwin_scenario::engine::read_run(a),
+        dctwin_scenario::engine::read_run(b),
+    ) {
         (Ok((sa, ka)), Ok((sb, kb))) => {
             let name = |s: &RunSummary, d: &Path| {
                 d.file_name()

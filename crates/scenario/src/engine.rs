@@ -314,6 +314,20 @@ fn in_target(text: String, run_dir: &RunDir) -> String {
     text.replace(&temporary, &run_dir.target().display().to_string())
 }
 
+/// A finished run's summary and KPIs, read from its directory (`run.json`, `kpis.json`); the
+/// error names the file.
+pub fn read_run(dir: &Path) -> Result<(RunSummary, KpiReport), String> {
+    let read = |name: &str| {
+        let p = dir.join(name);
+        std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))
+    };
+    let summary: RunSummary = serde_json::from_str(&read(files::SUMMARY)?)
+        .map_err(|e| format!("{}: {e}", dir.join(files::SUMMARY).display()))?;
+    let report = KpiReport::from_json(&read(files::KPIS_JSON)?)
+        .map_err(|e| format!("{}: {e}", dir.join(files::KPIS_JSON).display()))?;
+    Ok((summary, report))
+}
+
 /// A scenario's name: its file name without the extension (`run` for a path without one).
 pub fn scenario_name(path: &Path) -> String {
     path.file_stem()
