@@ -128,21 +128,21 @@ pub fn run(
     let scenario = Scenario::load(path)?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let resolver = Resolver::new(Some(dir.clone()), options.data_dir.clone());
-    let (start_s, end_s) = period(&scenario, path)?;
+    let (start_s, end_s) = period(&scenario)?;
     let facility = load_model(&scenario, &dir)?;
     let (mut plant, mut controllers) = plant_of(&facility)?;
     if let Some(c) = scenario.overrides.cdu_supply_c {
         for l in &mut controllers.loops {
             l.pi.set_setpoint(Setpoint::Constant(c + 273.15))
-                .map_err(|e| value(&scenario, "overrides.cdu_supply_c", e.to_string()))?;
+                .map_err(|e| scenario.error("overrides.cdu_supply_c", e.to_string()))?;
         }
     }
     let grid = TimeGrid::between(start_s, end_s, CONTROL_STEP_S)
-        .map_err(|e| value(&scenario, "start", e.to_string()))?;
+        .map_err(|e| scenario.error("start", e.to_string()))?;
     let events = events(&scenario, path, &facility, start_s, end_s)?;
     let driven = Driven::of(&plant);
     let layout = Layout::new(&plant, &driven, &scenario.output)
-        .map_err(|reason| value(&scenario, "output.columns", reason))?;
+        .map_err(|reason| scenario.error("output.columns", reason))?;
     let drive = Drive::load(&scenario, &resolver, grid, driven)?;
     drive.apply(0.0, &mut plant);
     let mut sim = Simulation::new(plant, 0.0, Settings::default())?;
@@ -184,7 +184,7 @@ pub fn run(
                 ..scenario.output.clone()
             };
             let full = Layout::new(&sim.plant, &drive.driven, &everything)
-                .map_err(|reason| value(&scenario, "output", reason))?;
+                .map_err(|reason| scenario.error("output", reason))?;
             let names: Arc<[String]> = full.written_columns().into();
             Some((full, names))
         }
@@ -366,23 +366,17 @@ fn load_model(scenario: &Scenario, dir: &Path) -> Result<Facility, ScenarioError
 }
 
 /// Start and end, epoch seconds UTC.
-fn period(scenario: &Scenario, path: &Path) -> Result<(f64, f64), ScenarioError> {
-    let _ = path;
+fn period(scenario: &Scenario) -> Result<(f64, f64), ScenarioError> {
     let parse = |key: &str, text: &str| {
-        parse_timestamp(text, utc()).map_err(|e| value(scenario, key, e.to_string()))
+        parse_timestamp(text, utc()).map_err(|e| scenario.error(key, e.to_string()))
     };
     let start = parse("start", &scenario.start)?;
     let end = parse("end", &scenario.end)?;
     if end <= start {
-        return Err(value(
-            scenario,
-            "end",
-            "the end is not after the start".into(),
-        ));
+        return Err(scenario.error("end", "the end is not after the start".into()));
     }
     if end - start > MAX_SPAN_S {
-        return Err(value(
-            scenario,
+        return Err(scenario.error(
             "end",
             format!(
                 "the run spans {:.1} years; at most 20 are simulated in one run \
@@ -539,10 +533,6 @@ fn write_error(path: &Path, e: std::io::Error) -> ScenarioError {
         path: path.to_path_buf(),
         reason: e.to_string(),
     }
-}
-
-fn value(scenario: &Scenario, key: &str, reason: String) -> ScenarioError {
-    scenario.error(key, reason)
 }
 
 /// The process's peak resident set [MiB], from `/proc/self/status` (`VmHWM`, in kB).

@@ -275,7 +275,7 @@ impl SeriesWriter {
             });
         }
         let too_large = (values.iter().zip(&self.storages[1..])).position(|(v, storage)| {
-            storage.round(*v).abs() > f64::from(f32::MAX) && *storage != Storage::Exact
+            *storage != Storage::Exact && storage.round(*v).abs() > f64::from(f32::MAX)
         });
         if let Some(index) = too_large {
             return Err(SeriesError::TooLarge {
