@@ -127,3 +127,114 @@ fn a_publisher_keeps_only_the_latest_at_its_rate_and_always_the_last() {
     assert_eq!(latest.time_s, 7200.0);
     assert_eq!(latest.racks.len(), 150);
 }
+
+/// The schematic names only columns the run reports, and the run directory keeps the one the
+/// snapshots carried.
+#[test]
+fn the_schematic_names_columns_the_run_reports_and_is_kept_with_the_run() {
+    let (path, options) = two_hours("schematic");
+    let mut watch = Everything {
+        snapshots: Vec::new(),
+        steps: 0,
+        stop_after: None,
+    };
+    run(&path, &options, &mut watch).unwrap();
+    let last = watch.snapshots.last().unwrap();
+    let schematic = &last.schematic;
+    let mut named: Vec<String> = Vec::new();
+    for g in &schematic.groups {
+        named.extend(g.supply_column.clone());
+        for r in &g.racks {
+            named.extend(["it_kw", "outlet_c", "chip_c"].map(|q| r.column(q)));
+        }
+    }
+    for e in schematic.stages.iter().flat_map(|s| &s.edges) {
+        named.extend(
+            [&e.in_column, &e.out_column, &e.flow_column, &e.heat_column].map(|c| c.clone()),
+        );
+    }
+    assert_eq!(named.len(), 50 + 450 + 4 * 6, "CDU, rack and edge columns");
+    for column in &named {
+        let value = last.value(column);
+        assert!(
+            value.is_some_and(f64::is_finite),
+            "{column} is named by the schematic but reported as {value:?}"
+        );
+    }
+    let kept = dctwin_scenario::engine::read_schematic(&options.out_dir)
+        .unwrap()
+        .expect("schematic.json");
+    assert_eq!(&kept, schematic.as_ref());
+    // The edges are physical after two hours at design load: the CDUs pass the racks' heat
+    // to the facility loop (12.4 MW), warming some 280 kg/s from about 34 °C by 10-11 K; the
+    // dry coolers take heat out of it, and the heat pumps put it into the campus loop.
+    let at = |c: &str| last.value(c).unwrap();
+    let liquid_kw = at("it_heat_to_liquid_kw");
+    let cdu_kw = at("cdus@facility.heat_kw");
+    assert!(
+        (cdu_kw - liquid_kw).abs() < 0.02 * liquid_kw,
+        "{cdu_kw} vs {liquid_kw} kW"
+    );
+    let (t_in, t_out) = (at("cdus@facility.in_c"), at("cdus@facility.out_c"));
+    let flow = at("cdus@facility.flow_kg_s");
+    let c_p = cdu_kw * 1e3 / (flow * (t_out - t_in));
+    assert!(
+        (4100.0..4250.0).contains(&c_p),
+        "ṁ c_p ΔT closes with c_p = {c_p}"
+    );
+    assert!(at("dry_coolers@facility.heat_kw") < 0.0);
+    assert!(at("heat_pumps@campus.heat_kw") > 0.0);
+    assert!(at("heat_pumps@facility.heat_kw") < 0.0);
+}
+
+/// Each shipped model's schematic, built from its plant alone: racks grouped by the template
+/// instance that holds them, stages in the order the heat passes them.
+#[test]
+fn each_shipped_model_has_its_racks_grouped_and_its_plant_in_order() {
+    use dctwin_scenario::schematic::{Schematic, StageKind};
+    let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models");
+    let schematic = |name: &str| {
+        let facility = dctwin_model::load(&models.join(name)).unwrap();
+        let (plant, _) = dctwin_sim::plant_of(&facility).unwrap();
+        Schematic::of(&plant, &facility.name)
+    };
+    let jupiter = schematic("jupiter.toml");
+    assert_eq!(jupiter.groups.len(), 50);
+    assert_eq!(jupiter.groups[2].name, "container[3]");
+    assert!(jupiter.groups.iter().all(|g| g.racks.len() == 3));
+    assert_eq!(
+        jupiter.groups[0].supply_column.as_deref(),
+        Some("container[1].cdu.supply_c")
+    );
+    let kinds: Vec<StageKind> = jupiter.stages.iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            StageKind::Cdus,
+            StageKind::DryCoolers,
+            StageKind::HeatPumps,
+            StageKind::Boilers,
+            StageKind::Consumers
+        ]
+    );
+    let hp = &jupiter.stages[2];
+    assert_eq!(
+        (hp.from_loop.as_deref(), hp.to_loop.as_deref()),
+        (Some("facility"), Some("campus"))
+    );
+    for name in ["qarnot.toml", "leonardo.toml"] {
+        let s = schematic(name);
+        assert!(!s.stages.is_empty(), "{name}: {s:?}");
+        assert!(!s.loops.is_empty(), "{name}: {s:?}");
+        let racks = s.racks().count();
+        let in_plant = facility_racks(&models.join(name));
+        assert_eq!(racks, in_plant, "{name}");
+    }
+}
+
+/// The racks a model holds, counted from its links.
+fn facility_racks(path: &Path) -> usize {
+    let facility = dctwin_model::load(path).unwrap();
+    let (plant, _) = dctwin_sim::plant_of(&facility).unwrap();
+    dctwin_scenario::drive::Driven::of(&plant).racks.len()
+}

@@ -167,7 +167,13 @@ fn stopped_by(signal_name: &str, code: i32) {
     assert_eq!(names_in(&dir), ["run", "short.toml"]);
     assert_eq!(
         names_in(&out),
-        ["kpis.csv", "kpis.json", "run.json", "series.parquet"]
+        [
+            "kpis.csv",
+            "kpis.json",
+            "run.json",
+            "schematic.json",
+            "series.parquet"
+        ]
     );
 }
 

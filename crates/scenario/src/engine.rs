@@ -8,6 +8,7 @@ use crate::error::{EventError, ScenarioError};
 use crate::observe::{Observer, Progress, RunSnapshot};
 use crate::record::Layout;
 use crate::run_dir::RunDir;
+use crate::schematic::Schematic;
 use crate::spec::{EventSpec, OutputSpec, Scenario};
 use dctwin_components::controller::Setpoint;
 use dctwin_inputs::{Resolver, TimeGrid, parse_timestamp, time::utc};
@@ -103,6 +104,8 @@ pub mod files {
     pub const KPIS_CSV: &str = "kpis.csv";
     /// The run's summary.
     pub const SUMMARY: &str = "run.json";
+    /// What the app draws of the facility ([`crate::schematic`]).
+    pub const SCHEMATIC: &str = "schematic.json";
 }
 
 /// The longest period a scenario may span [s]: 20 years, a cooling plant's service life. The
@@ -141,6 +144,7 @@ pub fn run(
         .map_err(|e| scenario.error("start", e.to_string()))?;
     let events = events(&scenario, path, &facility, start_s, end_s)?;
     let driven = Driven::of(&plant);
+    let schematic = Arc::new(Schematic::of(&plant, &facility.name));
     let layout = Layout::new(&plant, &driven, &scenario.output)
         .map_err(|reason| scenario.error("output.columns", reason))?;
     let drive = Drive::load(&scenario, &resolver, grid, driven)?;
@@ -233,6 +237,7 @@ pub fn run(
                     values,
                     racks: full.rack_states(&drive, now),
                     kpis: kpis.report(),
+                    schematic: schematic.clone(),
                 }));
                 published = Some(Instant::now());
             }
@@ -296,7 +301,7 @@ pub fn run(
         series_bytes: written.bytes,
         site: scenario.site.clone(),
     };
-    write_outputs(&run_dir, &summary, &report)?;
+    write_outputs(&run_dir, &summary, &report, &schematic)?;
     run_dir.commit()?;
     match failure {
         Some(e) => Err(ScenarioError::Kept {
@@ -326,6 +331,19 @@ pub fn read_run(dir: &Path) -> Result<(RunSummary, KpiReport), String> {
     let report = KpiReport::from_json(&read(files::KPIS_JSON)?)
         .map_err(|e| format!("{}: {e}", dir.join(files::KPIS_JSON).display()))?;
     Ok((summary, report))
+}
+
+/// A finished run's schematic (`schematic.json`), or `None` for a run written before runs kept
+/// one; the error names the file.
+pub fn read_schematic(dir: &Path) -> Result<Option<Schematic>, String> {
+    let path = dir.join(files::SCHEMATIC);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
 }
 
 /// A scenario's name: its file name without the extension (`run` for a path without one).
@@ -495,15 +513,26 @@ fn write_outputs(
     run_dir: &RunDir,
     summary: &RunSummary,
     report: &KpiReport,
+    schematic: &Schematic,
 ) -> Result<(), ScenarioError> {
-    let json = serde_json::to_string_pretty(summary).map_err(|e| ScenarioError::Write {
-        path: run_dir.target().join(files::SUMMARY),
-        reason: e.to_string(),
-    })?;
+    fn json<T: Serialize>(
+        run_dir: &RunDir,
+        name: &str,
+        value: &T,
+    ) -> Result<String, ScenarioError> {
+        serde_json::to_string_pretty(value).map_err(|e| ScenarioError::Write {
+            path: run_dir.target().join(name),
+            reason: e.to_string(),
+        })
+    }
     let files = [
         (files::KPIS_JSON, report.to_json()),
         (files::KPIS_CSV, report.to_csv()),
-        (files::SUMMARY, json),
+        (
+            files::SCHEMATIC,
+            json(run_dir, files::SCHEMATIC, schematic)?,
+        ),
+        (files::SUMMARY, json(run_dir, files::SUMMARY, summary)?),
     ];
     for (name, text) in files {
         std::fs::write(run_dir.path().join(name), text).map_err(|e| ScenarioError::Write {

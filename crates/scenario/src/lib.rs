@@ -16,9 +16,11 @@ pub mod error;
 pub mod observe;
 pub mod record;
 pub mod run_dir;
+pub mod schematic;
 pub mod spec;
 
 pub use engine::{RunOptions, RunSummary, run};
 pub use error::ScenarioError;
 pub use observe::{LatestSnapshot, Observer, Progress, Publisher, RackState, RunSnapshot};
+pub use schematic::Schematic;
 pub use spec::Scenario;

@@ -7,6 +7,7 @@
 //! so a reader that draws at 30 frames a second takes the latest and never blocks the run for
 //! longer than a pointer swap.
 
+use crate::schematic::Schematic;
 use dctwin_kpi::KpiReport;
 use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
@@ -60,6 +61,8 @@ pub struct RunSnapshot {
     pub racks: Vec<RackState>,
     /// The KPIs of the run so far (whole run and each month).
     pub kpis: KpiReport,
+    /// What the app draws of the facility: the same for every snapshot of a run.
+    pub schematic: Arc<Schematic>,
 }
 
 impl RunSnapshot {

@@ -3,6 +3,7 @@
 
 use crate::drive::Drive;
 use crate::observe::RackState;
+use crate::schematic::{edge_column, stage_links};
 use crate::spec::Scenario;
 use dctwin_kpi::Interval;
 use dctwin_sim::plant::{Heat, LinkThermal};
@@ -27,6 +28,18 @@ pub struct Layout {
     evaporator_inlets: Vec<usize>,
     /// Per-device columns: exchanger hot links, dry-cooler links, condenser links, boiler links.
     devices: Vec<DeviceColumn>,
+    /// Where each stage of the schematic meets a loop: its links there.
+    edges: Vec<Vec<EdgeLink>>,
+}
+
+/// A link where a stage meets a loop.
+#[derive(Debug, Clone, Copy)]
+struct EdgeLink {
+    link: usize,
+    from: usize,
+    to: usize,
+    /// The state of its volume when it is one mixing volume (its outlet temperature).
+    volume: Option<usize>,
 }
 
 /// One per-device column.
@@ -42,6 +55,15 @@ enum DeviceColumn {
     HeatKw(usize),
     /// A link's mass flow [kg/s].
     FlowKgS(usize),
+    /// Where a stage meets a loop ([`crate::schematic::Edge`]), index into `edges`: the
+    /// flow-mixed temperature entering its links [°C].
+    EdgeInC(usize),
+    /// The flow-mixed temperature leaving them [°C].
+    EdgeOutC(usize),
+    /// Their summed mass flow [kg/s].
+    EdgeFlowKgS(usize),
+    /// Their summed heat into the water [kW].
+    EdgeHeatKw(usize),
 }
 
 /// The facility totals written at every step, with their units.
@@ -86,6 +108,7 @@ impl Layout {
             substations: Vec::new(),
             evaporator_inlets: Vec::new(),
             devices: Vec::new(),
+            edges: Vec::new(),
         };
         for &(l, _) in &driven.racks {
             if let LinkThermal::Volume {
@@ -111,6 +134,7 @@ impl Layout {
         }
         if output.devices {
             layout.add_devices(plant);
+            layout.add_edges(plant);
         }
         if output.racks {
             layout.add_racks(driven);
@@ -142,6 +166,68 @@ impl Layout {
                 self.names.push(format!("{name}.{label}"));
                 self.devices.push(column);
             }
+        }
+    }
+
+    /// The columns of each edge of the schematic: where a stage meets a loop.
+    fn add_edges(&mut self, plant: &Plant) {
+        let net = &plant.network;
+        for stage in stage_links(plant) {
+            for (loop_name, links) in &stage.sides {
+                let edge = (links.iter())
+                    .map(|&l| EdgeLink {
+                        link: l,
+                        from: net.links[l].from,
+                        to: net.links[l].to,
+                        volume: match &plant.links[l] {
+                            LinkThermal::Volume {
+                                segments: 1, heat, ..
+                            } if !matches!(heat, Heat::Tank { .. }) => self.state_of_link[l],
+                            _ => None,
+                        },
+                    })
+                    .collect();
+                let e = self.edges.len();
+                self.edges.push(edge);
+                for (quantity, column) in [
+                    ("in_c", DeviceColumn::EdgeInC(e)),
+                    ("out_c", DeviceColumn::EdgeOutC(e)),
+                    ("flow_kg_s", DeviceColumn::EdgeFlowKgS(e)),
+                    ("heat_kw", DeviceColumn::EdgeHeatKw(e)),
+                ] {
+                    self.names
+                        .push(edge_column(stage.kind, loop_name, quantity));
+                    self.devices.push(column);
+                }
+            }
+        }
+    }
+
+    /// The temperatures entering and leaving edge `e`'s links, mixed by their flows (plain
+    /// means where nothing flows) [K].
+    fn edge_k(&self, s: &Snapshot, e: usize) -> (f64, f64) {
+        let (mut flow, mut t_in, mut t_out, mut n) = (0.0, 0.0, 0.0, 0.0);
+        let (mut mean_in, mut mean_out) = (0.0, 0.0);
+        for x in &self.edges[e] {
+            let m = s.flow_kg_s[x.link];
+            let (up, down) = if m >= 0.0 {
+                (x.from, x.to)
+            } else {
+                (x.to, x.from)
+            };
+            let entering = s.node_k[up];
+            let leaving = x.volume.map_or(s.node_k[down], |v| s.volume_k[v]);
+            flow += m.abs();
+            t_in += m.abs() * entering;
+            t_out += m.abs() * leaving;
+            mean_in += entering;
+            mean_out += leaving;
+            n += 1.0;
+        }
+        if flow > 1e-9 {
+            (t_in / flow, t_out / flow)
+        } else {
+            (mean_in / n, mean_out / n)
         }
     }
 
@@ -320,6 +406,19 @@ impl Layout {
                 DeviceColumn::VolumeC(l) => self.volume_k(now, l) - 273.15,
                 DeviceColumn::HeatKw(l) => now.heat_w[l].abs() / 1e3,
                 DeviceColumn::FlowKgS(l) => now.flow_kg_s[l],
+                DeviceColumn::EdgeInC(e) => self.edge_k(now, e).0 - 273.15,
+                DeviceColumn::EdgeOutC(e) => self.edge_k(now, e).1 - 273.15,
+                DeviceColumn::EdgeFlowKgS(e) => self.edges[e]
+                    .iter()
+                    .map(|x| now.flow_kg_s[x.link].abs())
+                    .sum(),
+                DeviceColumn::EdgeHeatKw(e) => {
+                    self.edges[e]
+                        .iter()
+                        .map(|x| now.heat_w[x.link])
+                        .sum::<f64>()
+                        / 1e3
+                }
                 DeviceColumn::RackItKw(i) => self.rack_it_w(drive, i, last) / 1e3,
                 DeviceColumn::RackChipC(i) => self.chip_k(now, drive, i, last) - 273.15,
             });
