@@ -1,63 +1,31 @@
-//! The app: its state apart from its drawing, and the commands that change it, sent through a
-//! channel (by the UI's buttons, the command line, or a test) and applied at the start of each
-//! frame.
+//! The app: its [`State`], the channel its commands come through, and what only the drawing
+//! keeps between frames (the typed path, the schematic's pan and zoom).
 
-use crate::decimate::min_max;
-use crate::run_data::RunData;
+use crate::state::{Command, State};
 use crate::time_control::TimeControl;
+use crate::view;
 use eframe::egui;
-use egui_plot::{Line, Plot, PlotPoints, VLine};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-/// What can be asked of the app.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    /// Open a finished run's directory.
-    Open(PathBuf),
-    /// Start playback.
-    Play,
-    /// Pause playback.
-    Pause,
-    /// Move the cursor [s since the run's start].
-    Seek(f64),
-    /// Plot this column of the run's series.
-    Plot(String),
+/// What the drawing keeps between frames and the state need not know.
+#[derive(Debug)]
+struct ViewState {
+    /// The text of the open field.
+    path_field: String,
+    /// The path the state last opened, to refresh the field when it changes.
+    opened: String,
+    /// The part of the schematic in view (pan and zoom).
+    scene_rect: egui::Rect,
 }
 
-/// Everything the app shows, apart from how.
-#[derive(Debug, Default)]
-pub struct State {
-    /// The run open, if any.
-    pub run: Option<RunData>,
-    /// The last error, shown until the next command succeeds.
-    pub error: Option<String>,
-    /// The playback cursor.
-    pub time: Option<TimeControl>,
-    /// The plotted column.
-    pub plotted: Option<String>,
-    /// The path typed into the open field.
-    pub path_field: String,
-}
-
-impl State {
-    /// Applies one command.
-    pub fn apply(&mut self, command: Command) {
-        match command {
-            Command::Open(dir) => match RunData::open(&dir) {
-                Ok(run) => {
-                    self.time = Some(TimeControl::new(run.summary.simulated_s));
-                    self.plotted = run.columns.first().map(|(name, _)| name.clone());
-                    self.path_field = dir.display().to_string();
-                    self.run = Some(run);
-                    self.error = None;
-                }
-                Err(e) => self.error = Some(e),
-            },
-            Command::Play => self.time.iter_mut().for_each(TimeControl::play),
-            Command::Pause => self.time.iter_mut().for_each(TimeControl::pause),
-            Command::Seek(t) => self.time.iter_mut().for_each(|c| c.seek(t)),
-            Command::Plot(name) => self.plotted = Some(name),
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            path_field: String::new(),
+            opened: String::new(),
+            // Invalid on purpose: the scene fits itself to the schematic at its first frame.
+            scene_rect: egui::Rect::ZERO,
         }
     }
 }
@@ -66,19 +34,27 @@ impl State {
 pub struct App {
     /// What it shows.
     pub state: State,
+    view: ViewState,
     commands: Receiver<Command>,
     sender: Sender<Command>,
 }
 
 impl App {
-    /// An app with nothing open, or the run in `dir` if given.
-    pub fn new(dir: Option<PathBuf>) -> App {
+    /// An app with nothing open, writing the runs of scenarios it opens under `runs/` of the
+    /// current directory (as the CLI does).
+    pub fn new(open: Option<PathBuf>) -> App {
+        App::with_state(State::new(PathBuf::from("runs"), None), open)
+    }
+
+    /// An app on `state`, opening `open` (a run directory or a scenario) first if given.
+    pub fn with_state(state: State, open: Option<PathBuf>) -> App {
         let (sender, commands) = channel();
-        if let Some(dir) = dir {
-            let _ = sender.send(Command::Open(dir));
+        if let Some(path) = open {
+            let _ = sender.send(Command::Open(path));
         }
         App {
-            state: State::default(),
+            state,
+            view: ViewState::default(),
             commands,
             sender,
         }
@@ -87,11 +63,6 @@ impl App {
     /// Where to send commands from outside the UI (another thread, a test).
     pub fn sender(&self) -> Sender<Command> {
         self.sender.clone()
-    }
-
-    fn send(&self, command: Command) {
-        // The receiver lives as long as the app: sending cannot fail while it draws.
-        let _ = self.sender.send(command);
     }
 }
 
@@ -106,12 +77,20 @@ impl eframe::App for App {
     }
 }
 
+/// How often the app looks at a live run when nothing else asks for a frame.
+const LIVE_FRAME: std::time::Duration = std::time::Duration::from_millis(33);
+
 impl App {
-    /// Before each frame: applies the commands that came, and advances playback by the frame's
-    /// time (asking for the next frame only while it plays: an idle app draws nothing).
+    /// Before each frame: applies the commands that came, takes what a live run published,
+    /// and advances playback by the frame's time. It asks for the next frame only while a run
+    /// goes or playback plays: an idle app draws nothing.
     pub fn logic_step(&mut self, ctx: &egui::Context) {
         while let Ok(command) = self.commands.try_recv() {
             self.state.apply(command);
+        }
+        self.state.poll();
+        if self.state.is_running() {
+            ctx.request_repaint_after(LIVE_FRAME);
         }
         if let Some(time) = &mut self.state.time {
             time.advance(f64::from(ctx.input(|i| i.stable_dt)));
@@ -119,141 +98,52 @@ impl App {
                 ctx.request_repaint();
             }
         }
+        let opened = self.state.path_field.clone();
+        if opened != self.view.opened {
+            self.view.path_field = opened.clone();
+            self.view.opened = opened;
+        }
     }
 
-    /// Draws the app into `ui`: the open bar, the KPI tiles, the plot and the playback bar.
+    /// Draws the app into `ui`: the open bar, the KPI tiles, the schematic, the plots and the
+    /// playback bar.
     pub fn draw(&mut self, ui: &mut egui::Ui) {
-        egui::Panel::top("open").show(ui, |ui| self.open_bar(ui));
-        if self.state.run.is_some() {
-            egui::Panel::bottom("playback").show(ui, |ui| self.playback(ui));
+        let (state, to) = (&self.state, &self.sender);
+        egui::Panel::top("open").show(ui, |ui| {
+            view::open_bar::show(ui, state, &mut self.view.path_field, to)
+        });
+        if state.run.is_some() && !state.is_running() {
+            egui::Panel::bottom("playback").show(ui, |ui| view::playback::show(ui, state, to));
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            if let Some(error) = &self.state.error {
+            if let Some(error) = &state.error {
                 ui.colored_label(ui.visuals().error_fg_color, error);
             }
-            if self.state.run.is_some() {
-                self.kpi_tiles(ui);
-                ui.separator();
-                self.plot(ui);
-            } else {
-                ui.label("Open a run directory written by `dctwin simulate`.");
-            }
-        });
-    }
-}
-
-impl App {
-    fn open_bar(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
-            let label = ui.label("Run directory");
-            ui.text_edit_singleline(&mut self.state.path_field)
-                .labelled_by(label.id);
-            if ui.button("Open").clicked() {
-                self.send(Command::Open(PathBuf::from(&self.state.path_field)));
-            }
-            if let Some(run) = &self.state.run {
-                let s = &run.summary;
-                ui.label(format!("{} (model {}): {}", s.name, s.model, s.status));
-            }
-        });
-    }
-
-    fn kpi_tiles(&self, ui: &mut egui::Ui) {
-        let Some(run) = &self.state.run else { return };
-        let k = &run.kpis.whole;
-        let ratio = |v: Option<f64>| v.map_or_else(|| "-".to_string(), |v| format!("{v:.3}"));
-        let tiles = [
-            ("PUE", ratio(k.pue)),
-            ("pPUE cooling", ratio(k.ppue_cooling)),
-            ("ERE", ratio(k.ere)),
-            ("ERF", ratio(k.erf)),
-            ("WUE L/kWh", ratio(k.wue_l_per_kwh)),
-            ("CUE kg/kWh", ratio(k.cue_kg_per_kwh)),
-            ("Heat reused MWh", format!("{:.1}", k.reused_heat_mwh)),
-            (
-                "Peak chip °C",
-                k.peak_chip_c
-                    .map_or_else(|| "-".into(), |c| format!("{c:.1}")),
-            ),
-        ];
-        egui::Grid::new("kpis")
-            .num_columns(tiles.len())
-            .show(ui, |ui| {
-                for (name, _) in &tiles {
-                    ui.strong(*name);
-                }
-                ui.end_row();
-                for (_, value) in &tiles {
-                    ui.heading(value);
-                }
-                ui.end_row();
-            });
-    }
-
-    fn plot(&mut self, ui: &mut egui::Ui) {
-        let Some(run) = &self.state.run else { return };
-        let mut chosen = self.state.plotted.clone().unwrap_or_default();
-        egui::ComboBox::from_label("Plotted")
-            .selected_text(&chosen)
-            .show_ui(ui, |ui| {
-                for (name, _) in &run.columns {
-                    ui.selectable_value(&mut chosen, name.clone(), name);
-                }
-            });
-        if Some(&chosen) != self.state.plotted.as_ref() {
-            self.send(Command::Plot(chosen.clone()));
-        }
-        let Some(values) = run.column(&chosen) else {
-            return;
-        };
-        let days: Vec<f64> = run.time_s.iter().map(|t| t / 86_400.0).collect();
-        // Two points per pixel column at most: a year pans as smoothly as a day.
-        let width = ui.available_width().max(100.0) as usize;
-        let points = min_max(&days, values, width);
-        let cursor_day = self
-            .state
-            .time
-            .as_ref()
-            .map_or(0.0, |t| t.time_s() / 86_400.0);
-        Plot::new("series")
-            .x_axis_label("day of the run")
-            .y_axis_label(chosen.clone())
-            .show(ui, |plot| {
-                plot.line(Line::new(chosen.clone(), PlotPoints::from(points)));
-                plot.vline(VLine::new("cursor", cursor_day));
-            });
-    }
-
-    fn playback(&mut self, ui: &mut egui::Ui) {
-        let Some(time) = &self.state.time else { return };
-        let (mut t, end, playing) = (time.time_s(), time.end_s(), time.is_playing());
-        ui.horizontal(|ui| {
-            if ui.button(if playing { "Pause" } else { "Play" }).clicked() {
-                self.send(if playing {
-                    Command::Pause
+            let Some(kpis) = state.kpis() else {
+                if !state.is_running() {
+                    ui.label(
+                        "Open a run directory written by `dctwin simulate`, or a scenario to run.",
+                    );
                 } else {
-                    Command::Play
+                    ui.label("Starting the run...");
+                }
+                return;
+            };
+            view::kpis::show_tiles(ui, "shown", kpis);
+            view::kpis::show_months(ui, "shown", kpis);
+            ui.separator();
+            egui::Panel::top("schematic")
+                .resizable(true)
+                .default_size(ui.available_height() * 0.45)
+                .show(ui, |ui| {
+                    view::schematic::show(ui, state, &mut self.view.scene_rect, to)
                 });
-            }
-            // The slider takes the bar's width, less room for the value read at the cursor.
-            ui.spacing_mut().slider_width = (ui.available_width() - 420.0).max(150.0);
-            let slider = egui::Slider::new(&mut t, 0.0..=end.max(1.0))
-                .text("time, s")
-                .show_value(false);
-            if ui.add(slider).changed() {
-                self.send(Command::Seek(t));
-            }
-            if let Some(run) = &self.state.run
-                && let Some(row) = run.row_at(t)
-                && let Some(name) = &self.state.plotted
-                && let Some(values) = run.column(name)
-            {
-                ui.label(format!(
-                    "day {:.2}: {name} = {:.2}",
-                    t / 86_400.0,
-                    values[row]
-                ));
-            }
+            view::plots::show(ui, state, to);
         });
+    }
+
+    /// The playback cursor, if a finished run is open.
+    pub fn time(&self) -> Option<&TimeControl> {
+        self.state.time.as_ref()
     }
 }

@@ -5,31 +5,30 @@
 /// The points of `(x, y)` reduced to at most `2 × buckets`: the samples are cut into `buckets`
 /// runs of equal count, and each run gives its minimum and its maximum, in the order they came.
 /// Fewer samples than `2 × buckets` are returned as they are. Non-finite values are left out.
-pub fn min_max(x: &[f64], y: &[f64], buckets: usize) -> Vec<[f64; 2]> {
+pub fn min_max<T: Copy + Into<f64>>(x: &[f64], y: &[T], buckets: usize) -> Vec<[f64; 2]> {
     let n = x.len().min(y.len());
-    let finite = |i: &usize| x[*i].is_finite() && y[*i].is_finite();
+    let at = |i: usize| -> [f64; 2] { [x[i], y[i].into()] };
+    let finite = |i: &usize| at(*i).iter().all(|v| v.is_finite());
     if buckets == 0 || n <= 2 * buckets {
-        return (0..n).filter(finite).map(|i| [x[i], y[i]]).collect();
+        return (0..n).filter(finite).map(at).collect();
     }
     let mut out = Vec::with_capacity(2 * buckets);
     for b in 0..buckets {
         let (from, to) = (b * n / buckets, (b + 1) * n / buckets);
-        let run = (from..to).filter(finite);
         let (mut lo, mut hi) = (None::<usize>, None::<usize>);
-        for i in run {
-            if lo.is_none_or(|l| y[i] < y[l]) {
+        for i in (from..to).filter(finite) {
+            if lo.is_none_or(|l| at(i)[1] < at(l)[1]) {
                 lo = Some(i);
             }
-            if hi.is_none_or(|h| y[i] > y[h]) {
+            if hi.is_none_or(|h| at(i)[1] > at(h)[1]) {
                 hi = Some(i);
             }
         }
         match (lo, hi) {
-            (Some(l), Some(h)) if l == h => out.push([x[l], y[l]]),
+            (Some(l), Some(h)) if l == h => out.push(at(l)),
             (Some(l), Some(h)) => {
-                let (first, second) = if l < h { (l, h) } else { (h, l) };
-                out.push([x[first], y[first]]);
-                out.push([x[second], y[second]]);
+                out.push(at(l.min(h)));
+                out.push(at(l.max(h)));
             }
             _ => {}
         }

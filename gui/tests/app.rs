@@ -1,79 +1,179 @@
-//! The real app struct, driven by egui_kittest frame by frame: a finished run opens from its files and shows
-//! the CLI's KPIs; a bad directory shows which file is missing; playback moves the cursor.
+//! The real app struct, driven by egui_kittest frame by frame through the two calls eframe makes
+//! (without eframe's window stack, which would need a display server's libraries to build):
+//! a scenario runs live to the end and shows the CLI's KPIs; a stopped run keeps what it
+//! computed; a broken scenario shows its file, line and key; a finished run opens from its
+//! files; a rack clicked in the schematic is plotted; playback moves the cursor.
 
-use dctwin_gui::{App, Command};
+use dctwin_gui::{App, Command, State};
 use dctwin_scenario::{Progress, RunOptions, run};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
 
-/// A run directory of six hours of the jupiter module at design load, and its KPI report.
-fn a_run(name: &str) -> (PathBuf, dctwin_kpi::KpiReport) {
+/// A fresh directory for one test.
+fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("dctwin-gui-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A scenario of `hours` of the jupiter module at design load in `dir`, with `extra` lines.
+fn scenario(dir: &Path, hours: u32, extra: &str) -> PathBuf {
     let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/jupiter.toml");
-    let path = dir.join("six-hours.toml");
+    let path = dir.join("short.toml");
     std::fs::write(
         &path,
         format!(
-            "model = \"{}\"\nstart = \"2022-01-01T00:00:00Z\"\nend = \"2022-01-01T06:00:00Z\"\n",
-            model.canonicalize().unwrap().display()
+            "model = \"{}\"\nstart = \"2022-01-01T00:00:00Z\"\nend = \"2022-01-{:02}T{:02}:00:00Z\"\n{extra}",
+            model.canonicalize().unwrap().display(),
+            1 + hours / 24,
+            hours % 24,
         ),
     )
     .unwrap();
-    let options = RunOptions {
-        data_dir: None,
-        out_dir: dir.join("run"),
-        stop: Arc::new(AtomicBool::new(false)),
-    };
-    let (_, report) = run(&path, &options, &mut |_: &Progress| {}).unwrap();
-    (dir.join("run"), report)
+    path
 }
 
-/// The app in a harness, driven through the same two calls eframe makes each frame (without
-/// eframe's window stack, which would need a display server's libraries to build).
-fn harness(dir: Option<PathBuf>) -> Harness<'static, App> {
+/// Runs `scenario` as the CLI does, into `out`; returns its KPI report.
+fn run_as_the_cli(scenario: &Path, out: &Path) -> dctwin_kpi::KpiReport {
+    let options = RunOptions {
+        data_dir: None,
+        out_dir: out.to_path_buf(),
+        stop: Arc::new(AtomicBool::new(false)),
+    };
+    run(scenario, &options, &mut |_: &Progress| {}).unwrap().1
+}
+
+/// The app in a harness, writing the runs it starts under `runs`, opening `open` first.
+fn harness(runs: &Path, open: Option<PathBuf>) -> Harness<'static, App> {
     Harness::builder()
-        .with_size([1200.0, 800.0])
+        .with_size([1280.0, 900.0])
         .build_ui_state(
             |ui, app: &mut App| {
                 app.logic_step(ui.ctx());
                 app.draw(ui);
             },
-            App::new(dir),
+            App::with_state(State::new(runs.to_path_buf(), None), open),
         )
 }
 
+/// Steps frames until `done` holds, a minute at most. `step`, not `run`: a running or playing
+/// app keeps asking for frames.
+fn step_until(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> bool) {
+    let started = Instant::now();
+    while !done(h.state()) {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{what}: not after a minute; error {:?}",
+            h.state().state.error
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.step();
+}
+
 #[test]
-fn a_run_directory_opens_with_the_clis_kpis_and_its_series() {
-    let (dir, report) = a_run("open");
-    let mut h = harness(Some(dir));
+fn a_scenario_runs_live_to_its_end_and_shows_the_clis_kpis() {
+    let dir = scratch("live");
+    let path = scenario(&dir, 6, "");
+    let cli = run_as_the_cli(&path, &dir.join("cli"));
+    let mut h = harness(&dir.join("runs"), Some(path));
+    h.step();
+    assert!(h.state().state.is_running(), "{:?}", h.state().state.error);
+    step_until(&mut h, "the run ends", |app| {
+        !app.state.is_running() && app.state.run.is_some()
+    });
+    let app = h.state();
+    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+    let run = app.state.run.as_ref().unwrap();
+    assert_eq!(run.dir, dir.join("runs/short"));
+    assert_eq!(run.summary.status, "completed");
+    assert!(
+        !app.state.history.time_s.is_empty(),
+        "snapshots came while it ran"
+    );
+    for (name, decimals, value) in [
+        ("PUE", 3, cli.whole.pue.unwrap()),
+        ("ERE", 3, cli.whole.ere.unwrap()),
+        ("Heat reused MWh", 1, cli.whole.reused_heat_mwh),
+    ] {
+        h.get_by_label(name);
+        h.get_by_label(&format!("{value:.decimals$}"));
+    }
+    assert_eq!(
+        run.kpis, cli,
+        "the app's run and the CLI's are the same run"
+    );
+    h.get_by_label_contains("short (model jupiter): completed");
+}
+
+#[test]
+fn a_stopped_run_keeps_what_it_computed() {
+    let dir = scratch("stop");
+    let path = scenario(&dir, 24 * 20, "");
+    let mut h = harness(&dir.join("runs"), Some(path));
+    step_until(&mut h, "a snapshot comes", |app| {
+        app.state.snapshot.is_some()
+    });
+    h.get_by_label("Stop").click();
+    step_until(&mut h, "the run stops", |app| !app.state.is_running());
+    let run = h
+        .state()
+        .state
+        .run
+        .as_ref()
+        .expect("the stopped run is open");
+    assert_eq!(run.summary.status, "stopped");
+    assert!(run.summary.simulated_s < 20.0 * 86_400.0);
+    assert_eq!(run.time_s.len(), run.summary.rows);
+}
+
+#[test]
+fn a_broken_scenario_shows_its_file_line_and_key() {
+    let dir = scratch("broken");
+    let path = scenario(&dir, 6, "report_step_s = -5\n");
+    let mut h = harness(&dir.join("runs"), Some(path.clone()));
+    step_until(&mut h, "the run is refused", |app| !app.state.is_running());
+    let error = h.state().state.error.clone().expect("an error");
+    let at = format!("{}:4: key 'report_step_s'", path.display());
+    assert!(error.contains(&at), "{error}");
+    h.get_by_label_contains(&at);
+    assert!(!dir.join("runs/short").exists(), "nothing was written");
+}
+
+#[test]
+fn a_run_directory_opens_with_its_kpis_and_its_series() {
+    let dir = scratch("open");
+    let path = scenario(&dir, 6, "");
+    let report = run_as_the_cli(&path, &dir.join("run"));
+    let mut h = harness(&dir.join("runs"), Some(dir.join("run")));
     h.run_steps(3);
     let app = h.state();
     assert!(app.state.error.is_none(), "{:?}", app.state.error);
     let run = app.state.run.as_ref().expect("the run is open");
     assert_eq!(run.time_s.len(), 360, "six hours of minutes");
     assert_eq!(run.time_s.last().copied(), Some(6.0 * 3600.0));
-    // The tiles show the numbers of the run's own kpis.json, as the CLI prints them.
     let pue = format!("{:.3}", report.whole.pue.unwrap());
     h.get_by_label(&pue);
-    h.get_by_label("PUE");
-    h.get_by_label_contains("six-hours (model jupiter): completed");
+    h.get_by_label_contains("short (model jupiter): completed");
     assert_eq!(
         h.state().state.plotted.as_deref(),
         Some("max_rack_supply_c"),
         "the supply limit's quantity is plotted first"
     );
+    // Every rack of the schematic is a cell of the grid.
+    h.get_by_label("container[50].rack[3].cold_plates");
 }
 
 #[test]
 fn a_directory_without_a_run_names_the_missing_file() {
-    let dir = std::env::temp_dir().join(format!("dctwin-gui-empty-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let mut h = harness(Some(dir.clone()));
+    let dir = scratch("empty");
+    let mut h = harness(&dir.join("runs"), Some(dir.clone()));
     h.run_steps(2);
     let error = h.state().state.error.clone().expect("an error");
     assert!(error.contains("run.json"), "{error}");
@@ -81,22 +181,52 @@ fn a_directory_without_a_run_names_the_missing_file() {
 }
 
 #[test]
+fn a_rack_clicked_in_the_schematic_is_plotted() {
+    let dir = scratch("rack");
+    let path = scenario(&dir, 2, "[output]\nracks = true\n");
+    run_as_the_cli(&path, &dir.join("run"));
+    let mut h = harness(&dir.join("runs"), Some(dir.join("run")));
+    h.run_steps(2);
+    h.get_by_label("chip °C").click();
+    h.run_steps(2);
+    // Through accesskit: the cell sits in a panned and zoomed scene, whose transform the
+    // harness's pointer does not know.
+    h.get_by_label("container[7].rack[2].cold_plates")
+        .click_accesskit();
+    h.run_steps(2);
+    let column = "container[7].rack[2].cold_plates.chip_c";
+    let app = h.state();
+    assert_eq!(app.state.plotted.as_deref(), Some(column));
+    assert_eq!(
+        app.state.selected_rack.as_deref(),
+        Some("container[7].rack[2].cold_plates")
+    );
+    let run = app.state.run.as_ref().unwrap();
+    let chip = run.column(column).expect("its column was read");
+    assert_eq!(chip.len(), 120);
+    assert!(chip.iter().all(|c| (30.0..90.0).contains(c)), "{chip:?}");
+    // The plot's legend and the chooser name it.
+    assert!(h.query_all_by_label(column).count() >= 1);
+}
+
+#[test]
 fn play_moves_the_cursor_and_pause_holds_it() {
-    let (dir, _) = a_run("play");
-    let mut h = harness(Some(dir));
+    let dir = scratch("play");
+    let path = scenario(&dir, 6, "");
+    run_as_the_cli(&path, &dir.join("run"));
+    let mut h = harness(&dir.join("runs"), Some(dir.join("run")));
     h.run_steps(2);
     let send = h.state().sender();
     send.send(Command::Play).unwrap();
-    // `step`, not `run`: a playing app keeps asking for repaints.
     h.run_steps(5);
-    let t = h.state().state.time.as_ref().unwrap().time_s();
+    let t = h.state().time().unwrap().time_s();
     assert!(t > 0.0, "the cursor moved: {t}");
     send.send(Command::Pause).unwrap();
     h.step();
-    let held = h.state().state.time.as_ref().unwrap().time_s();
+    let held = h.state().time().unwrap().time_s();
     h.run_steps(3);
-    assert_eq!(h.state().state.time.as_ref().unwrap().time_s(), held);
+    assert_eq!(h.state().time().unwrap().time_s(), held);
     send.send(Command::Seek(3600.0)).unwrap();
     h.step();
-    assert_eq!(h.state().state.time.as_ref().unwrap().time_s(), 3600.0);
+    assert_eq!(h.state().time().unwrap().time_s(), 3600.0);
 }

@@ -1,0 +1,300 @@
+//! Everything the app shows, apart from how, and the commands that change it. Commands come
+//! through a channel (from the UI's buttons, the command line or a test) and are applied before
+//! each frame; [`State::poll`] then takes what a live run has published since.
+
+use crate::live_run::{LiveRun, RunEnd};
+use crate::quantity::Quantity;
+use crate::readings::{Readings, index_of};
+use crate::run_data::{RACK_QUANTITIES, RunData};
+use crate::time_control::TimeControl;
+use dctwin_kpi::KpiReport;
+use dctwin_scenario::{RunSnapshot, Schematic};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What can be asked of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Open a path: a run directory is shown, a scenario file (`.toml`) is run.
+    Open(PathBuf),
+    /// Stop the live run; it keeps what it computed.
+    Stop,
+    /// Start playback.
+    Play,
+    /// Pause playback.
+    Pause,
+    /// Move the cursor [s since the run's start].
+    Seek(f64),
+    /// Set the playback speed [simulated s per wall s].
+    Speed(f64),
+    /// Plot this column of the run's series.
+    Plot(String),
+    /// Colour the racks by this quantity.
+    ColourBy(Quantity),
+    /// Select the rack of this name: its column of the colouring quantity is plotted.
+    SelectRack(String),
+}
+
+/// The most snapshots a live run's history keeps: past it, every other one is dropped, so a
+/// long run keeps an even record of its whole span in bounded memory.
+pub const HISTORY_LIMIT: usize = 4096;
+
+/// A live run's snapshots so far (the plot of a run that is still going).
+#[derive(Debug, Default)]
+pub struct History {
+    /// Simulated time of each [s since the run's start].
+    pub time_s: Vec<f64>,
+    /// The snapshots.
+    pub snapshots: Vec<Arc<RunSnapshot>>,
+}
+
+impl History {
+    fn push(&mut self, snapshot: Arc<RunSnapshot>) {
+        if self.time_s.last() == Some(&snapshot.time_s) {
+            return;
+        }
+        if self.snapshots.len() >= HISTORY_LIMIT {
+            every_other(&mut self.time_s);
+            every_other(&mut self.snapshots);
+        }
+        self.time_s.push(snapshot.time_s);
+        self.snapshots.push(snapshot);
+    }
+}
+
+/// Keeps every other element of `v`, the last among them.
+fn every_other<T>(v: &mut Vec<T>) {
+    let odd = v.len() % 2;
+    let mut i = 0;
+    v.retain(|_| {
+        i += 1;
+        (i + odd).is_multiple_of(2)
+    });
+}
+
+/// Everything the app shows, apart from how.
+#[derive(Default)]
+pub struct State {
+    /// The finished run open, if any.
+    pub run: Option<RunData>,
+    /// The scenario running, if any.
+    pub live: Option<LiveRun>,
+    /// The live run's latest snapshot.
+    pub snapshot: Option<Arc<RunSnapshot>>,
+    /// The position of each column in the live run's snapshots.
+    pub snapshot_index: HashMap<String, usize>,
+    /// The live run's snapshots so far.
+    pub history: History,
+    /// The last error, shown until the next command succeeds.
+    pub error: Option<String>,
+    /// The playback cursor of the finished run.
+    pub time: Option<TimeControl>,
+    /// The plotted column.
+    pub plotted: Option<String>,
+    /// What the racks are coloured by.
+    pub colour_by: Quantity,
+    /// The rack last clicked.
+    pub selected_rack: Option<String>,
+    /// The path typed into the open field.
+    pub path_field: String,
+    /// Where traces and weather are looked for after a scenario's own directory.
+    pub data_dir: Option<PathBuf>,
+    /// Where the runs of scenarios opened in the app are written (`runs/<name>`, as the CLI).
+    pub runs_dir: PathBuf,
+}
+
+/// The series column plotted first, when the run has it: the quantity the supply limit judges.
+pub const FIRST_PLOTTED: &str = "max_rack_supply_c";
+
+impl State {
+    /// A state with nothing open, writing runs under `runs_dir`.
+    pub fn new(runs_dir: PathBuf, data_dir: Option<PathBuf>) -> State {
+        State {
+            runs_dir,
+            data_dir,
+            ..State::default()
+        }
+    }
+
+    /// Applies one command.
+    pub fn apply(&mut self, command: Command) {
+        match command {
+            Command::Open(path) => self.open(&path),
+            Command::Stop => self.live.iter().for_each(LiveRun::stop),
+            Command::Play => self.time.iter_mut().for_each(TimeControl::play),
+            Command::Pause => self.time.iter_mut().for_each(TimeControl::pause),
+            Command::Seek(t) => self.time.iter_mut().for_each(|c| c.seek(t)),
+            Command::Speed(s) => self.time.iter_mut().for_each(|c| c.set_speed(s)),
+            Command::Plot(name) => self.plot(name),
+            Command::ColourBy(quantity) => {
+                self.colour_by = quantity;
+                self.load_rack_columns();
+            }
+            Command::SelectRack(name) => self.select_rack(name),
+        }
+    }
+
+    /// Takes what the live run published since the last frame, and its end if it came.
+    pub fn poll(&mut self) {
+        let Some(live) = &mut self.live else { return };
+        if let Some(snapshot) = live.latest() {
+            if self.snapshot_index.is_empty() {
+                self.snapshot_index = index_of(&snapshot);
+                if self
+                    .plotted
+                    .as_ref()
+                    .is_none_or(|p| !self.snapshot_index.contains_key(p))
+                {
+                    self.plotted = Some(FIRST_PLOTTED.to_string());
+                }
+            }
+            self.history.push(snapshot.clone());
+            self.snapshot = Some(snapshot);
+        }
+        let Some(end) = live.poll() else { return };
+        let out_dir = live.out_dir.clone();
+        self.live = None;
+        match end {
+            RunEnd::Written(_) => self.open_run(&out_dir),
+            RunEnd::Kept { dir, message } => {
+                self.open_run(&dir);
+                self.error = Some(format!("the run failed: {message}"));
+            }
+            RunEnd::Refused(message) => self.error = Some(message),
+        }
+    }
+
+    /// Whether a scenario is running.
+    pub fn is_running(&self) -> bool {
+        self.live.is_some()
+    }
+
+    /// The schematic shown: the live run's, else the finished run's.
+    pub fn schematic(&self) -> Option<&Schematic> {
+        match (&self.snapshot, &self.run) {
+            (Some(s), _) if self.live.is_some() => Some(&s.schematic),
+            (_, Some(run)) => run.schematic.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The KPIs shown: the live run's so far, else the finished run's.
+    pub fn kpis(&self) -> Option<&KpiReport> {
+        match (&self.snapshot, &self.run) {
+            (Some(s), _) if self.live.is_some() => Some(&s.kpis),
+            (_, Some(run)) => Some(&run.kpis),
+            _ => None,
+        }
+    }
+
+    /// The values at the cursor: the live run's latest, else the finished run's row at the
+    /// playback cursor.
+    pub fn readings(&self) -> Option<Readings<'_>> {
+        if self.live.is_some() {
+            return (self.snapshot.as_deref()).map(|s| Readings::Live(s, &self.snapshot_index));
+        }
+        let run = self.run.as_ref()?;
+        let t = self.time.as_ref().map_or(0.0, TimeControl::time_s);
+        run.row_at(t).map(|row| Readings::Row(run, row))
+    }
+
+    fn open(&mut self, path: &Path) {
+        self.path_field = path.display().to_string();
+        if path.is_file() {
+            self.run_scenario(path);
+        } else {
+            self.open_run(path);
+        }
+    }
+
+    fn open_run(&mut self, dir: &Path) {
+        match RunData::open(dir) {
+            Ok(run) => {
+                self.time = Some(TimeControl::new(run.summary.simulated_s));
+                let first = (run.names().iter())
+                    .find(|n| *n == FIRST_PLOTTED)
+                    .or_else(|| run.names().first())
+                    .cloned();
+                self.path_field = dir.display().to_string();
+                self.run = Some(run);
+                self.error = None;
+                if self.plotted.as_ref().is_none_or(|p| !self.has_column(p)) {
+                    self.plotted = first;
+                }
+                self.load_rack_columns();
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    fn run_scenario(&mut self, scenario: &Path) {
+        let name = dctwin_scenario::engine::scenario_name(scenario);
+        let out_dir = self.runs_dir.join(name);
+        self.live = Some(LiveRun::start(scenario, &out_dir, self.data_dir.clone()));
+        self.snapshot = None;
+        self.snapshot_index.clear();
+        self.history = History::default();
+        self.error = None;
+    }
+
+    /// Whether the run shown has column `name`.
+    fn has_column(&self, name: &str) -> bool {
+        match &self.run {
+            Some(run) if self.live.is_none() => run.has(name),
+            _ => self.snapshot_index.contains_key(name),
+        }
+    }
+
+    fn plot(&mut self, name: String) {
+        if let Some(run) = &mut self.run
+            && let Err(e) = run.load(std::slice::from_ref(&name))
+        {
+            self.error = Some(e);
+        }
+        self.plotted = Some(name);
+    }
+
+    fn select_rack(&mut self, name: String) {
+        let column = self.schematic().and_then(|s| {
+            let (group, rack) = (s.groups.iter())
+                .find_map(|g| g.racks.iter().find(|r| r.name == name).map(|r| (g, r)))?;
+            self.colour_by.column(group, rack)
+        });
+        self.selected_rack = Some(name);
+        if let Some(column) = column {
+            self.plot(column);
+        }
+    }
+
+    /// Reads the finished run's rack columns of the colouring quantity, if its series has them.
+    fn load_rack_columns(&mut self) {
+        let quantity = self.colour_by;
+        let Some(run) = &mut self.run else { return };
+        let Some(schematic) = &run.schematic else {
+            return;
+        };
+        let wanted: Vec<String> = (schematic.groups.iter())
+            .flat_map(|g| g.racks.iter().filter_map(move |r| quantity.column(g, r)))
+            .filter(|c| RACK_QUANTITIES.iter().any(|q| c.ends_with(q)))
+            .collect();
+        if let Err(e) = run.load(&wanted) {
+            self.error = Some(e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::every_other;
+
+    #[test]
+    fn every_other_keeps_half_and_always_the_last() {
+        let mut even: Vec<u32> = (0..8).collect();
+        every_other(&mut even);
+        assert_eq!(even, [1, 3, 5, 7]);
+        let mut odd: Vec<u32> = (0..7).collect();
+        every_other(&mut odd);
+        assert_eq!(odd, [0, 2, 4, 6]);
+    }
+}

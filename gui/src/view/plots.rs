@@ -1,0 +1,116 @@
+//! The time plots: temperatures, powers and the selected column, one above the other with
+//! linked time axes and cursors, each decimated to two points per pixel column so that a year
+//! of minutes pans smoothly. A live run is plotted from the snapshots it has published.
+
+use super::send;
+use crate::decimate::min_max;
+use crate::state::{Command, State};
+use eframe::egui;
+use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
+use std::sync::mpsc::Sender;
+
+/// The plots: title, and the columns it draws when the run has them.
+const PANELS: [(&str, &[&str]); 2] = [
+    (
+        "temperature °C",
+        &["max_rack_supply_c", "peak_chip_c", "outdoor_c"],
+    ),
+    (
+        "power kW",
+        &["it_power_kw", "reused_kw", "rejected_kw", "boiler_kw"],
+    ),
+];
+
+/// The points of column `name` against days since the run's start, at most two per bucket.
+fn points(state: &State, name: &str, buckets: usize) -> Option<Vec<[f64; 2]>> {
+    if state.is_running() {
+        let history = &state.history;
+        let i = *state.snapshot_index.get(name)?;
+        let days: Vec<f64> = history.time_s.iter().map(|t| t / 86_400.0).collect();
+        let values: Vec<f64> = (history.snapshots.iter()).map(|s| s.values[i]).collect();
+        return Some(min_max(&days, &values, buckets));
+    }
+    let run = state.run.as_ref()?;
+    let values = run.column(name)?;
+    let days: Vec<f64> = run.time_s.iter().map(|t| t / 86_400.0).collect();
+    Some(min_max(&days, values, buckets))
+}
+
+/// The cursor's day: the live run's latest time, else the playback cursor.
+fn cursor_day(state: &State) -> f64 {
+    let t = match (&state.snapshot, &state.time) {
+        (Some(s), _) if state.is_running() => s.time_s,
+        (_, Some(time)) => time.time_s(),
+        _ => 0.0,
+    };
+    t / 86_400.0
+}
+
+/// Every column the run shown has.
+fn columns(state: &State) -> Vec<String> {
+    if state.is_running() {
+        let mut names: Vec<(usize, String)> = (state.snapshot_index.iter())
+            .map(|(n, &i)| (i, n.clone()))
+            .collect();
+        names.sort();
+        names.into_iter().map(|(_, n)| n).collect()
+    } else {
+        state
+            .run
+            .as_ref()
+            .map_or_else(Vec::new, |r| r.names().to_vec())
+    }
+}
+
+/// Draws the plots in the space left.
+pub fn show(ui: &mut egui::Ui, state: &State, to: &Sender<Command>) {
+    let chosen = state.plotted.clone().unwrap_or_default();
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_label("plotted below")
+            .selected_text(&chosen)
+            .height(400.0)
+            .show_ui(ui, |ui| {
+                for name in columns(state) {
+                    if ui.selectable_label(name == chosen, &name).clicked() {
+                        send(to, Command::Plot(name));
+                    }
+                }
+            });
+    });
+    // Two points per pixel column at most: a year pans as smoothly as a day.
+    let buckets = ui.available_width().max(100.0) as usize;
+    let height = ((ui.available_height() - 30.0) / 3.0).max(80.0);
+    let link = egui::Id::unique("time axis");
+    let cursor = cursor_day(state);
+    let mut panels: Vec<(String, Vec<String>)> = (PANELS.iter())
+        .map(|(title, names)| {
+            (
+                title.to_string(),
+                names.iter().map(|n| n.to_string()).collect(),
+            )
+        })
+        .collect();
+    if !chosen.is_empty() {
+        panels.push((chosen.clone(), vec![chosen.clone()]));
+    }
+    let last = panels.len() - 1;
+    for (i, (title, names)) in panels.into_iter().enumerate() {
+        let mut plot = Plot::new(("plot", i))
+            .height(height)
+            .y_axis_label(title)
+            .legend(Legend::default())
+            .link_axis(link, [true, false])
+            .link_cursor(link, [true, false]);
+        if i == last {
+            plot = plot.x_axis_label("day of the run");
+        }
+        plot.show(ui, |plot| {
+            for name in &names {
+                if let Some(points) = points(state, name, buckets) {
+                    plot.line(Line::new(name.clone(), PlotPoints::from(points)));
+                }
+            }
+            plot.vline(VLine::new("", cursor));
+        });
+    }
+}
