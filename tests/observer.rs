@@ -238,3 +238,50 @@ fn facility_racks(path: &Path) -> usize {
     let (plant, _) = dctwin_sim::plant_of(&facility).unwrap();
     dctwin_scenario::drive::Driven::of(&plant).racks.len()
 }
+
+/// A CDU lost three minutes before the end: the event is an alarm at its time, its racks' supply
+/// goes over their W class and stays there, and the run directory lists the same alarms.
+#[test]
+fn a_lost_cdu_raises_its_alarm_and_its_racks_supply_alarms() {
+    use dctwin_scenario::alarms::AlarmKind;
+    let (path, options) = two_hours("alarms");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text = text.replace("[output]", "[[event]]\nat = \"2022-01-01T01:57:00Z\"\naction = \"lose_exchanger\"\ncomponent = \"container[3].cdu\"\n\n[output]");
+    std::fs::write(&path, text).unwrap();
+    let mut watch = Everything {
+        snapshots: Vec::new(),
+        steps: 0,
+        stop_after: None,
+    };
+    let (summary, _) = run(&path, &options, &mut watch).unwrap();
+    let last = watch.snapshots.last().unwrap();
+    let alarms = &last.alarms.alarms;
+    let lost = alarms
+        .iter()
+        .find(|a| a.kind == AlarmKind::CduLost)
+        .expect("CDU lost");
+    assert_eq!(
+        (lost.component.as_str(), lost.start_s),
+        ("container[3].cdu", 7020.0)
+    );
+    let over: Vec<_> = (alarms.iter())
+        .filter(|a| a.kind == AlarmKind::SupplyOverClass)
+        .collect();
+    assert_eq!(over.len(), 3, "{alarms:#?}");
+    for a in &over {
+        assert!(a.component.starts_with("container[3].rack["), "{a:?}");
+        assert!(a.start_s > 7020.0 && a.end_s.is_none(), "{a:?}");
+        assert!(a.worst.unwrap() > a.limit.unwrap(), "{a:?}");
+    }
+    // Before the loss, only the backup boiler, which heats the campus loop from its cold
+    // start: the design point holds every other limit.
+    let before: Vec<_> = alarms.iter().filter(|a| a.start_s < 7020.0).collect();
+    assert_eq!(before.len(), 1, "{before:#?}");
+    assert_eq!(
+        (before[0].kind, before[0].component.as_str()),
+        (AlarmKind::BoilerOn, "campus.boiler")
+    );
+    let kept = dctwin_scenario::engine::read_alarms(&options.out_dir).unwrap();
+    assert_eq!(&kept, last.alarms.as_ref());
+    assert_eq!(summary.alarms, kept.alarms.len() as u64);
+}

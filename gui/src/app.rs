@@ -132,6 +132,10 @@ impl App {
             view::kpis::show_tiles(ui, "shown", kpis);
             view::kpis::show_months(ui, "shown", kpis);
             ui.separator();
+            egui::Panel::right("alarms")
+                .resizable(true)
+                .default_size(330.0)
+                .show(ui, |ui| view::alarms::show(ui, state, to));
             egui::Panel::top("schematic")
                 .resizable(true)
                 .default_size(ui.available_height() * 0.45)

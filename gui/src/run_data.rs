@@ -7,6 +7,7 @@
 //! opens with 150 columns, not 600.
 
 use dctwin_kpi::KpiReport;
+use dctwin_scenario::alarms::AlarmFile;
 use dctwin_scenario::{RunSummary, Schematic};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -25,6 +26,8 @@ pub struct RunData {
     pub kpis: KpiReport,
     /// `schematic.json` (`None` for a run written before runs kept one).
     pub schematic: Option<Schematic>,
+    /// `alarms.json` (none for a run written before runs kept them).
+    pub alarms: AlarmFile,
     /// Seconds since the run's start of each row.
     pub time_s: Vec<f64>,
     /// The series file.
@@ -40,6 +43,7 @@ impl RunData {
     pub fn open(dir: &Path) -> Result<RunData, String> {
         let (summary, kpis) = dctwin_scenario::engine::read_run(dir)?;
         let schematic = dctwin_scenario::engine::read_schematic(dir)?;
+        let alarms = dctwin_scenario::engine::read_alarms(dir)?;
         let series = dir.join(
             summary
                 .series
@@ -60,6 +64,7 @@ impl RunData {
             summary,
             kpis,
             schematic,
+            alarms,
             time_s: Vec::new(),
             series,
             names,

@@ -8,6 +8,7 @@ use crate::readings::{Readings, index_of};
 use crate::run_data::{RACK_QUANTITIES, RunData};
 use crate::time_control::TimeControl;
 use dctwin_kpi::KpiReport;
+use dctwin_scenario::alarms::AlarmFile;
 use dctwin_scenario::{RunSnapshot, Schematic};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -175,6 +176,24 @@ impl State {
         match (&self.snapshot, &self.run) {
             (Some(s), _) if self.live.is_some() => Some(&s.schematic),
             (_, Some(run)) => run.schematic.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// How far the run shown has got [s]: the live run's latest, else the finished run's end.
+    pub fn run_time_s(&self) -> Option<f64> {
+        match (&self.snapshot, &self.run) {
+            (Some(s), _) if self.live.is_some() => Some(s.time_s),
+            (_, Some(run)) => Some(run.summary.simulated_s),
+            _ => None,
+        }
+    }
+
+    /// The alarms shown: the live run's so far, else the finished run's.
+    pub fn alarms(&self) -> Option<&AlarmFile> {
+        match (&self.snapshot, &self.run) {
+            (Some(s), _) if self.live.is_some() => Some(&s.alarms),
+            (_, Some(run)) => Some(&run.alarms),
             _ => None,
         }
     }

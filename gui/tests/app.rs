@@ -230,3 +230,28 @@ fn play_moves_the_cursor_and_pause_holds_it() {
     h.step();
     assert_eq!(h.state().time().unwrap().time_s(), 3600.0);
 }
+
+#[test]
+fn an_alarm_clicked_moves_the_cursor_to_it_and_selects_its_rack() {
+    let dir = scratch("alarms");
+    let event = "[[event]]\nat = \"2022-01-01T01:57:00Z\"\naction = \"lose_exchanger\"\ncomponent = \"container[3].cdu\"\n";
+    let path = scenario(&dir, 2, event);
+    run_as_the_cli(&path, &dir.join("run"));
+    let mut h = harness(&dir.join("runs"), Some(dir.join("run")));
+    h.run_steps(2);
+    h.get_by_label_contains("d 1 01:57  CDU lost: container[3].cdu");
+    h.get_by_label_contains("d 1 01:58  supply over its W class: container[3].rack[2].cold_plates")
+        .click();
+    h.run_steps(2);
+    let app = h.state();
+    assert_eq!(app.time().unwrap().time_s(), 7080.0);
+    assert_eq!(
+        app.state.selected_rack.as_deref(),
+        Some("container[3].rack[2].cold_plates")
+    );
+    assert_eq!(
+        app.state.plotted.as_deref(),
+        Some("container[3].cdu.supply_c"),
+        "a supply alarm plots the supply the rack gets"
+    );
+}

@@ -153,6 +153,9 @@ fn print_summary(summary: &RunSummary, report: &KpiReport, out: &Path) {
         b.relative_residual
     );
     println!("{report}");
+    if summary.alarms > 0 {
+        println!("{} alarm episodes, listed in alarms.json", summary.alarms);
+    }
     println!(
         "written to {} ({} rows, series {:.1} MB)",
         out.display(),

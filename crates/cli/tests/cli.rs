@@ -168,6 +168,7 @@ fn stopped_by(signal_name: &str, code: i32) {
     assert_eq!(
         names_in(&out),
         [
+            "alarms.json",
             "kpis.csv",
             "kpis.json",
             "run.json",

@@ -3,6 +3,7 @@
 //! interval to the KPIs. A run stopped from outside (Ctrl-C) or failed in the simulation keeps
 //! what it computed: the series and KPIs up to then are written completely.
 
+use crate::alarms::{AlarmFile, AlarmLog};
 use crate::drive::{Drive, Driven};
 use crate::error::{EventError, ScenarioError};
 use crate::observe::{Observer, Progress, RunSnapshot};
@@ -79,6 +80,9 @@ pub struct RunSummary {
     /// Its size [bytes].
     #[serde(default)]
     pub series_bytes: u64,
+    /// Alarm episodes over the run (`alarms.json` lists them).
+    #[serde(default)]
+    pub alarms: u64,
     /// The site information given, for the EU report.
     pub site: dctwin_kpi::SiteInfo,
 }
@@ -106,6 +110,8 @@ pub mod files {
     pub const SUMMARY: &str = "run.json";
     /// What the app draws of the facility ([`crate::schematic`]).
     pub const SCHEMATIC: &str = "schematic.json";
+    /// The run's alarms ([`crate::alarms`]).
+    pub const ALARMS: &str = "alarms.json";
 }
 
 /// The longest period a scenario may span [s]: 20 years, a cooling plant's service life. The
@@ -149,6 +155,7 @@ pub fn run(
         .map_err(|reason| scenario.error("output.columns", reason))?;
     let drive = Drive::load(&scenario, &resolver, grid, driven)?;
     drive.apply(0.0, &mut plant);
+    let mut alarms = AlarmLog::new(&plant, &drive, &events, scenario.kpi.supply_tolerance_k);
     let mut sim = Simulation::new(plant, 0.0, Settings::default())?;
     sim.controllers = controllers;
     sim.schedule(events);
@@ -196,6 +203,7 @@ pub fn run(
     let snapshot_every = snapshot_every.unwrap_or_default();
     let mut published: Option<Instant> = None;
     let mut prev: Snapshot = sim.snapshot();
+    let mut alarms_shown: (u64, Arc<AlarmFile>) = (0, Arc::default());
     let mut failure: Option<ScenarioError> = None;
     let mut inputs = |t: f64, p: &mut dctwin_sim::Plant| drive.apply(t, p);
     let outcome = sim.run(
@@ -204,6 +212,7 @@ pub fn run(
         &mut inputs,
         &mut |now: &Snapshot| {
             let (interval, row) = layout.record(&scenario, &drive, &prev, now);
+            alarms.update(&layout, &drive, now, drive.step_of(now.time_s - 1e-6));
             let pushed = kpis
                 .push(&interval)
                 .map_err(ScenarioError::from)
@@ -228,6 +237,9 @@ pub fn run(
                 && (last || published.is_none_or(|t| t.elapsed() >= snapshot_every))
             {
                 let (_, values) = full.record(&scenario, &drive, &prev, now);
+                if alarms_shown.0 != alarms.version {
+                    alarms_shown = (alarms.version, Arc::new(alarms.file()));
+                }
                 observer.snapshot(Arc::new(RunSnapshot {
                     time_s: now.time_s,
                     start_s,
@@ -238,6 +250,7 @@ pub fn run(
                     racks: full.rack_states(&drive, now),
                     kpis: kpis.report(),
                     schematic: schematic.clone(),
+                    alarms: alarms_shown.1.clone(),
                 }));
                 published = Some(Instant::now());
             }
@@ -299,9 +312,10 @@ pub fn run(
         },
         series: options.out_dir.join(series_name),
         series_bytes: written.bytes,
+        alarms: alarms.alarms.len() as u64 + alarms.dropped,
         site: scenario.site.clone(),
     };
-    write_outputs(&run_dir, &summary, &report, &schematic)?;
+    write_outputs(&run_dir, &summary, &report, &schematic, &alarms.file())?;
     run_dir.commit()?;
     match failure {
         Some(e) => Err(ScenarioError::Kept {
@@ -342,6 +356,17 @@ pub fn read_schematic(dir: &Path) -> Result<Option<Schematic>, String> {
             .map(Some)
             .map_err(|e| format!("{}: {e}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// A finished run's alarms (`alarms.json`; none for a run written before runs kept them); the
+/// error names the file.
+pub fn read_alarms(dir: &Path) -> Result<AlarmFile, String> {
+    let path = dir.join(files::ALARMS);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AlarmFile::default()),
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
 }
@@ -514,6 +539,7 @@ fn write_outputs(
     summary: &RunSummary,
     report: &KpiReport,
     schematic: &Schematic,
+    alarms: &AlarmFile,
 ) -> Result<(), ScenarioError> {
     fn json<T: Serialize>(
         run_dir: &RunDir,
@@ -532,6 +558,7 @@ fn write_outputs(
             files::SCHEMATIC,
             json(run_dir, files::SCHEMATIC, schematic)?,
         ),
+        (files::ALARMS, json(run_dir, files::ALARMS, alarms)?),
         (files::SUMMARY, json(run_dir, files::SUMMARY, summary)?),
     ];
     for (name, text) in files {

@@ -10,6 +10,7 @@
 
 #![warn(missing_docs)]
 
+pub mod alarms;
 pub mod drive;
 pub mod engine;
 pub mod error;

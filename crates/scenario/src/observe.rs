@@ -7,6 +7,7 @@
 //! so a reader that draws at 30 frames a second takes the latest and never blocks the run for
 //! longer than a pointer swap.
 
+use crate::alarms::AlarmFile;
 use crate::schematic::Schematic;
 use dctwin_kpi::KpiReport;
 use std::ops::ControlFlow;
@@ -63,6 +64,8 @@ pub struct RunSnapshot {
     pub kpis: KpiReport,
     /// What the app draws of the facility: the same for every snapshot of a run.
     pub schematic: Arc<Schematic>,
+    /// The run's alarms so far (shared between snapshots until one changes).
+    pub alarms: Arc<AlarmFile>,
 }
 
 impl RunSnapshot {

@@ -288,13 +288,24 @@ impl Layout {
     }
 
     /// The temperature of link `l`'s volume [K] in `s`.
-    fn volume_k(&self, s: &Snapshot, l: usize) -> f64 {
+    pub fn volume_k(&self, s: &Snapshot, l: usize) -> f64 {
         self.state_of_link[l].map_or(f64::NAN, |i| s.volume_k[i])
     }
 
     /// Rack `i`'s IT power at `step` [W].
     fn rack_it_w(&self, drive: &Drive, i: usize, step: usize) -> f64 {
         drive.driven.racks[i].1 * drive.it.fraction(i, step)
+    }
+
+    /// Rack `i`'s supply (its inlet) and chip temperatures at `step` [K].
+    pub fn rack_supply_chip_k(
+        &self,
+        s: &Snapshot,
+        drive: &Drive,
+        i: usize,
+        step: usize,
+    ) -> (f64, f64) {
+        (s.node_k[self.racks[i].1], self.chip_k(s, drive, i, step))
     }
 
     /// Rack `i`'s chip (case) temperature [K]: its coolant plus R_th × the power of one chip.

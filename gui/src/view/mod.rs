@@ -1,6 +1,7 @@
 //! How the app draws its state. Each view reads the [`State`](crate::State) and asks for
 //! changes by sending [`Command`](crate::Command)s; none changes the state itself.
 
+pub mod alarms;
 pub mod colour;
 pub mod kpis;
 pub mod open_bar;
