@@ -60,6 +60,7 @@ fn error_of(case: &Case, out: &Path) -> Result<String, String> {
         data_dir: None,
         out_dir: out.to_path_buf(),
         stop: Arc::new(AtomicBool::new(false)),
+        sets: Vec::new(),
     };
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         run(&case.path, &options, &mut |_: &Progress| {})

@@ -144,6 +144,7 @@ fn a_day_of_the_default_runs_on_the_try() {
         data_dir: None,
         out_dir: dir.join("run"),
         stop: Arc::new(AtomicBool::new(false)),
+        sets: Vec::new(),
     };
     let (summary, report) = run(&path, &options, &mut |_: &Progress| {}).unwrap();
     println!("{report}");

@@ -30,6 +30,7 @@ fn two_hours(name: &str) -> (PathBuf, RunOptions) {
         data_dir: None,
         out_dir: dir.join("run"),
         stop: Arc::new(AtomicBool::new(false)),
+        sets: Vec::new(),
     };
     (path, options)
 }

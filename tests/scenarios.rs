@@ -39,6 +39,7 @@ fn options(dir: &Path, data: Option<PathBuf>) -> RunOptions {
         data_dir: data,
         out_dir: dir.join("run"),
         stop: Arc::new(AtomicBool::new(false)),
+        sets: Vec::new(),
     }
 }
 
@@ -453,4 +454,63 @@ fn small_module_heat_pumps_unload_before_freezing_their_source() {
         "the pumps run in their unloading band at the end"
     );
     assert!(report.whole.boiler_heat_mwh > 50.0);
+}
+
+/// Values set over the file (`--set`, the app's what-if) change the run as the same values in
+/// the file would, are listed in its summary, and a bad one is named as set.
+#[test]
+fn values_set_over_the_file_act_as_if_written_in_it() {
+    let dir = scratch("sets");
+    let (start, end) = ("2022-01-01T00:00:00Z", "2022-01-01T02:00:00Z");
+    let path = scenario(&dir, "jupiter.toml", start, end, "");
+    let runs = |sets: &[&str], out: &str| {
+        let options = RunOptions {
+            out_dir: dir.join(out),
+            sets: sets.iter().map(|s| s.to_string()).collect(),
+            ..options(&dir, None)
+        };
+        run(&path, &options, &mut |_: &Progress| {})
+    };
+    let (_, whole) = runs(&[], "whole").unwrap();
+    let sets = [
+        "overrides.it_scale = 0.5",
+        "overrides.instance_counts.container=10",
+    ];
+    let (summary, set) = runs(&sets, "set").unwrap();
+    assert_eq!(
+        summary.overrides,
+        ["instance_counts.container = 10", "it_scale = 0.5"]
+    );
+    let in_file = scenario(
+        &dir,
+        "jupiter.toml",
+        start,
+        end,
+        "[overrides]\nit_scale = 0.5\ninstance_counts = { container = 10 }\n",
+    );
+    let written = RunOptions {
+        out_dir: dir.join("written"),
+        ..options(&dir, None)
+    };
+    let (_, file) = run(&in_file, &written, &mut |_: &Progress| {}).unwrap();
+    assert_eq!(set, file, "set or written, the same run");
+    // 10 containers at half power: a tenth of 50 at full.
+    let ratio = set.whole.it_energy_mwh / whole.whole.it_energy_mwh;
+    assert!((ratio - 0.1).abs() < 1e-9, "{ratio}");
+
+    scenario(&dir, "jupiter.toml", start, end, "");
+    for (bad, says) in [
+        ("overrides.it_scale = -1", "set overrides.it_scale = -1: "),
+        (
+            "overrides.it_scale.x = 1",
+            "invalid type: map, expected f64",
+        ),
+        ("model.x = 1", "'model' is a value, not a table"),
+        ("overrides.no_such = 1", "unknown field `no_such`"),
+        ("it_scale", "expected key = value"),
+    ] {
+        let error = runs(&[bad], "bad").unwrap_err().to_string();
+        assert!(error.contains(says), "{bad}: {error}");
+        assert!(!dir.join("bad").exists(), "{bad}: nothing written");
+    }
 }

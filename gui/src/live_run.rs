@@ -48,8 +48,14 @@ pub struct LiveRun {
 }
 
 impl LiveRun {
-    /// Starts the scenario at `scenario`, writing `out_dir`.
-    pub fn start(scenario: &Path, out_dir: &Path, data_dir: Option<PathBuf>) -> LiveRun {
+    /// Starts the scenario at `scenario` with `sets` over its values (see
+    /// `Scenario::load_with`), writing `out_dir`.
+    pub fn start(
+        scenario: &Path,
+        sets: Vec<String>,
+        out_dir: &Path,
+        data_dir: Option<PathBuf>,
+    ) -> LiveRun {
         let latest = LatestSnapshot::default();
         let stop = Arc::new(AtomicBool::new(false));
         let progress = Arc::new(Mutex::new(None));
@@ -58,6 +64,7 @@ impl LiveRun {
             data_dir,
             out_dir: out_dir.to_path_buf(),
             stop: stop.clone(),
+            sets,
         };
         let (slot, path, seen) = (latest.clone(), scenario.to_path_buf(), progress.clone());
         let worker = std::thread::Builder::new()

@@ -250,7 +250,12 @@ impl State {
     fn run_scenario(&mut self, scenario: &Path) {
         let name = dctwin_scenario::engine::scenario_name(scenario);
         let out_dir = self.runs_dir.join(name);
-        self.live = Some(LiveRun::start(scenario, &out_dir, self.data_dir.clone()));
+        self.live = Some(LiveRun::start(
+            scenario,
+            Vec::new(),
+            &out_dir,
+            self.data_dir.clone(),
+        ));
         self.snapshot = None;
         self.snapshot_index.clear();
         self.history = History::default();

@@ -44,6 +44,7 @@ fn run_as_the_cli(scenario: &Path, out: &Path) -> dctwin_kpi::KpiReport {
         data_dir: None,
         out_dir: out.to_path_buf(),
         stop: Arc::new(AtomicBool::new(false)),
+        sets: Vec::new(),
     };
     run(scenario, &options, &mut |_: &Progress| {}).unwrap().1
 }

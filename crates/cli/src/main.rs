@@ -54,6 +54,10 @@ enum Command {
         /// [$DCTWIN_DATA].
         #[arg(long, value_name = "DIR")]
         data_dir: Option<PathBuf>,
+        /// Set a scenario value over the file's, e.g. `--set overrides.cdu_supply_c=38` or
+        /// `--set weather.epw=other.epw` (repeatable; a TOML value, or text taken as a string).
+        #[arg(long, value_name = "KEY=VALUE")]
+        set: Vec<String>,
         /// No progress bar; print the summary and KPIs as JSON.
         #[arg(long)]
         json: bool,
@@ -93,8 +97,9 @@ fn main() -> ExitCode {
             scenario,
             out,
             data_dir,
+            set,
             json,
-        } => run::simulate(&scenario, out, data_dir, json),
+        } => run::simulate(&scenario, out, data_dir, set, json),
         Command::Report { run, year, format } => run::report(&run, year, format),
         Command::Compare { a, b } => run::compare(&a, &b),
     }

@@ -19,6 +19,7 @@ pub fn simulate(
     scenario: &Path,
     out: Option<PathBuf>,
     data_dir: Option<PathBuf>,
+    sets: Vec<String>,
     json: bool,
 ) -> ExitCode {
     let (stop, signal) = stop_on_signals();
@@ -30,6 +31,7 @@ pub fn simulate(
         data_dir,
         out_dir: out_dir.clone(),
         stop: stop.clone(),
+        sets,
     };
     let bar = (!json).then(progress_bar);
     let mut told = false;

@@ -35,6 +35,9 @@ pub struct RunOptions {
     pub out_dir: PathBuf,
     /// Set from outside (Ctrl-C) to stop after the current step.
     pub stop: Arc<AtomicBool>,
+    /// Values set over the scenario file's (`overrides.cdu_supply_c = 38`; see
+    /// [`Scenario::load_with`]).
+    pub sets: Vec<String>,
 }
 
 /// How a run ended and what it wrote (`run.json`).
@@ -134,7 +137,7 @@ pub fn run(
     observer: &mut dyn Observer,
 ) -> Result<(RunSummary, KpiReport), ScenarioError> {
     let wall = Instant::now();
-    let scenario = Scenario::load(path)?;
+    let scenario = Scenario::load_with(path, &options.sets)?;
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let resolver = Resolver::new(Some(dir.clone()), options.data_dir.clone());
     let (start_s, end_s) = period(&scenario)?;

@@ -23,6 +23,14 @@ pub enum ScenarioError {
         /// What the reader said.
         reason: String,
     },
+    /// A value set from outside the file (`--set`, the app's what-if) is wrong.
+    #[error("set {set}: {reason}")]
+    Set {
+        /// The setting, `key = value`.
+        set: String,
+        /// What was expected.
+        reason: String,
+    },
     /// A value is out of its range.
     #[error("{}{}: key '{key}': {reason}", file.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
     Value {

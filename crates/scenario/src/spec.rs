@@ -72,6 +72,9 @@ pub struct Scenario {
     /// Its text (to find a key's line for errors).
     #[serde(skip)]
     pub source: String,
+    /// Values set from outside the file (`key = value`), applied over it.
+    #[serde(skip)]
+    pub sets: Vec<String>,
 }
 
 fn default_report_step() -> f64 {
@@ -377,14 +380,60 @@ impl Scenario {
         }
     }
 
-    /// An error about `key` (dotted: `heat_demand.peak_kw`), at the key's line in the file.
+    /// An error about `key` (dotted: `heat_demand.peak_kw`), at the key's line in the file, or
+    /// naming the setting when the value was set from outside it.
     pub fn error(&self, key: &str, reason: String) -> ScenarioError {
+        if let Some(set) =
+            (self.sets.iter()).find(|s| s.split('=').next().map(str::trim) == Some(key))
+        {
+            return ScenarioError::Set {
+                set: set.clone(),
+                reason,
+            };
+        }
         ScenarioError::Value {
             file: self.file.clone(),
             line: line_of_key(&self.source, key),
             key: key.to_string(),
             reason,
         }
+    }
+
+    /// Reads the scenario at `path` with `sets` (`overrides.cdu_supply_c = 38`: a dotted key
+    /// and a TOML value, or bare text taken as a string) applied over the file's values: the
+    /// CLI's `--set` and the app's what-if.
+    pub fn load_with(path: &Path, sets: &[String]) -> Result<Scenario, ScenarioError> {
+        if sets.is_empty() {
+            return Scenario::load(path);
+        }
+        let text = dctwin_model::text_file(path, MAX_FILE_BYTES, "a scenario file (TOML)")
+            .map_err(|reason| ScenarioError::Read {
+                file: path.to_path_buf(),
+                reason,
+            })?;
+        let mut table: toml::Table = toml::from_str(&text).map_err(|e| ScenarioError::Syntax {
+            file: path.to_path_buf(),
+            line: e.span().map(|s| line_at(&text, s.start)),
+            reason: e.message().trim().to_string(),
+        })?;
+        for set in sets {
+            apply_set(&mut table, set).map_err(|reason| ScenarioError::Set {
+                set: set.clone(),
+                reason,
+            })?;
+        }
+        let mut scenario: Scenario =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| ScenarioError::Set {
+                    set: sets.join("; "),
+                    reason: e.message().trim().to_string(),
+                })?;
+        scenario.file = path.to_path_buf();
+        scenario.source = text;
+        scenario.sets = sets.to_vec();
+        scenario.check()?;
+        Ok(scenario)
     }
 
     /// Read scenario text, reporting errors against `path`.
@@ -637,6 +686,37 @@ fn line_at(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
+}
+
+/// Sets `key = value` in `table`, creating the tables on the key's path. The value is TOML
+/// (`38`, `true`, `"text"`, `[1, 2]`), or else taken as a string (a path).
+fn apply_set(table: &mut toml::Table, set: &str) -> Result<(), String> {
+    let (key, value) = set
+        .split_once('=')
+        .ok_or("expected key = value, e.g. overrides.cdu_supply_c = 38")?;
+    let (key, value) = (key.trim(), value.trim());
+    let parsed = toml::from_str::<toml::Table>(&format!("v = {value}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(value.to_string()));
+    let segments: Vec<&str> = key.split('.').map(str::trim).collect();
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err(format!(
+            "'{key}' is not a dotted key such as overrides.it_scale"
+        ));
+    }
+    let (last, path) = segments.split_last().ok_or("an empty key")?;
+    let mut at = table;
+    for (i, segment) in path.iter().enumerate() {
+        let entry = at
+            .entry(segment.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        at = entry
+            .as_table_mut()
+            .ok_or_else(|| format!("'{}' is a value, not a table", segments[..=i].join(".")))?;
+    }
+    at.insert(last.to_string(), parsed);
+    Ok(())
 }
 
 /// The 1-based line of a dotted key in TOML `text` (`event.0.action`: a number indexes an
