@@ -17,6 +17,8 @@ struct ViewState {
     opened: String,
     /// The part of the schematic in view (pan and zoom).
     scene_rect: egui::Rect,
+    /// What is typed into the what-if panel.
+    what_if: view::what_if::WhatIfForm,
 }
 
 impl Default for ViewState {
@@ -26,6 +28,7 @@ impl Default for ViewState {
             opened: String::new(),
             // Invalid on purpose: the scene fits itself to the schematic at its first frame.
             scene_rect: egui::Rect::ZERO,
+            what_if: view::what_if::WhatIfForm::default(),
         }
     }
 }
@@ -115,6 +118,15 @@ impl App {
         if state.run.is_some() && !state.is_running() {
             egui::Panel::bottom("playback").show(ui, |ui| view::playback::show(ui, state, to));
         }
+        if state.run.is_some() || state.is_running() {
+            egui::Panel::left("what if")
+                .resizable(true)
+                .default_size(250.0)
+                .min_size(240.0)
+                .show(ui, |ui| {
+                    view::what_if::show(ui, state, &mut self.view.what_if, to)
+                });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             if let Some(error) = &state.error {
                 ui.colored_label(ui.visuals().error_fg_color, error);
@@ -129,8 +141,28 @@ impl App {
                 }
                 return;
             };
-            view::kpis::show_tiles(ui, "shown", kpis);
-            view::kpis::show_months(ui, "shown", kpis);
+            match (&state.other, &state.run) {
+                (Some(other), Some(run)) if !state.is_running() => {
+                    let (a, b) = (run.label(), other.label());
+                    ui.horizontal(|ui| {
+                        ui.label(format!(
+                            "A: {a}, compared with B: {b} ({}, {}); B's lines are dashed",
+                            other.summary.status,
+                            other.dir.display()
+                        ));
+                        if ui.button("Close compare").clicked() {
+                            view::send(to, Command::CloseCompare);
+                        }
+                    });
+                    view::kpis::show_compared(ui, (&a, &run.kpis), (&b, &other.kpis));
+                    view::kpis::show_months(ui, &a, &run.kpis);
+                    view::kpis::show_months(ui, &b, &other.kpis);
+                }
+                _ => {
+                    view::kpis::show_tiles(ui, "shown", kpis);
+                    view::kpis::show_months(ui, "this run", kpis);
+                }
+            }
             ui.separator();
             egui::Panel::right("alarms")
                 .resizable(true)

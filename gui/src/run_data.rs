@@ -99,6 +99,16 @@ impl RunData {
         Ok(())
     }
 
+    /// How the run is named in the app: its scenario and overrides.
+    pub fn label(&self) -> String {
+        let s = &self.summary;
+        if s.overrides.is_empty() {
+            s.name.clone()
+        } else {
+            format!("{} ({})", s.name, s.overrides.join(", "))
+        }
+    }
+
     /// Whether the series has column `name`.
     pub fn has(&self, name: &str) -> bool {
         self.names.iter().any(|n| n == name)

@@ -35,6 +35,23 @@ pub enum Command {
     ColourBy(Quantity),
     /// Select the rack of this name: its column of the colouring quantity is plotted.
     SelectRack(String),
+    /// Run the shown run's scenario again with these values set over its own (`key = value`),
+    /// and compare it with the shown run when it ends.
+    WhatIf(Vec<String>),
+    /// Open a run directory to compare with the shown run.
+    Compare(PathBuf),
+    /// Stop comparing.
+    CloseCompare,
+}
+
+/// Which run a live run becomes when it ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Role {
+    /// The run shown.
+    #[default]
+    Shown,
+    /// The run compared with the one shown.
+    Compared,
 }
 
 /// The most snapshots a live run's history keeps: past it, every other one is dropped, so a
@@ -79,6 +96,10 @@ fn every_other<T>(v: &mut Vec<T>) {
 pub struct State {
     /// The finished run open, if any.
     pub run: Option<RunData>,
+    /// The run compared with it, if any.
+    pub other: Option<RunData>,
+    /// What the live run becomes when it ends.
+    pub live_role: Role,
     /// The scenario running, if any.
     pub live: Option<LiveRun>,
     /// The live run's latest snapshot.
@@ -133,6 +154,15 @@ impl State {
                 self.load_rack_columns();
             }
             Command::SelectRack(name) => self.select_rack(name),
+            Command::WhatIf(sets) => self.what_if(sets),
+            Command::Compare(dir) => match RunData::open(&dir) {
+                Ok(run) => {
+                    self.other = Some(run);
+                    self.error = None;
+                }
+                Err(e) => self.error = Some(e),
+            },
+            Command::CloseCompare => self.other = None,
         }
     }
 
@@ -156,13 +186,21 @@ impl State {
         let Some(end) = live.poll() else { return };
         let out_dir = live.out_dir.clone();
         self.live = None;
-        match end {
-            RunEnd::Written(_) => self.open_run(&out_dir),
-            RunEnd::Kept { dir, message } => {
-                self.open_run(&dir);
-                self.error = Some(format!("the run failed: {message}"));
+        let role = std::mem::take(&mut self.live_role);
+        let (dir, failure) = match end {
+            RunEnd::Written(_) => (out_dir, None),
+            RunEnd::Kept { dir, message } => (dir, Some(format!("the run failed: {message}"))),
+            RunEnd::Refused(message) => {
+                self.error = Some(message);
+                return;
             }
-            RunEnd::Refused(message) => self.error = Some(message),
+        };
+        match role {
+            Role::Shown => self.open_run(&dir),
+            Role::Compared => self.apply(Command::Compare(dir)),
+        }
+        if failure.is_some() {
+            self.error = failure;
         }
     }
 
@@ -250,12 +288,28 @@ impl State {
     fn run_scenario(&mut self, scenario: &Path) {
         let name = dctwin_scenario::engine::scenario_name(scenario);
         let out_dir = self.runs_dir.join(name);
-        self.live = Some(LiveRun::start(
-            scenario,
-            Vec::new(),
-            &out_dir,
-            self.data_dir.clone(),
-        ));
+        self.start(scenario, Vec::new(), &out_dir, Role::Shown);
+    }
+
+    /// The shown run's scenario again with `sets`, into `runs/<name>-what-if`.
+    fn what_if(&mut self, sets: Vec<String>) {
+        if self.is_running() {
+            self.error = Some("a run is going: stop it or let it end first".into());
+            return;
+        }
+        let Some(run) = &self.run else {
+            self.error = Some("open a run first: a what-if changes its scenario".into());
+            return;
+        };
+        let scenario = run.summary.scenario.clone();
+        let out_dir = self.runs_dir.join(format!("{}-what-if", run.summary.name));
+        self.start(&scenario, sets, &out_dir, Role::Compared);
+    }
+
+    fn start(&mut self, scenario: &Path, sets: Vec<String>, out_dir: &Path, role: Role) {
+        let data_dir = self.data_dir.clone();
+        self.live = Some(LiveRun::start(scenario, sets, out_dir, data_dir));
+        self.live_role = role;
         self.snapshot = None;
         self.snapshot_index.clear();
         self.history = History::default();
@@ -271,10 +325,10 @@ impl State {
     }
 
     fn plot(&mut self, name: String) {
-        if let Some(run) = &mut self.run
-            && let Err(e) = run.load(std::slice::from_ref(&name))
-        {
-            self.error = Some(e);
+        for run in [&mut self.run, &mut self.other].into_iter().flatten() {
+            if let Err(e) = run.load(std::slice::from_ref(&name)) {
+                self.error = Some(e);
+            }
         }
         self.plotted = Some(name);
     }

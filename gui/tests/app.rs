@@ -256,3 +256,44 @@ fn an_alarm_clicked_moves_the_cursor_to_it_and_selects_its_rack() {
         "a supply alarm plots the supply the rack gets"
     );
 }
+
+#[test]
+fn a_what_if_with_fewer_containers_runs_and_is_compared_with_the_first_run() {
+    let dir = scratch("what-if");
+    let path = scenario(&dir, 6, "");
+    let first = run_as_the_cli(&path, &dir.join("run"));
+    let mut h = harness(&dir.join("runs"), Some(dir.join("run")));
+    h.run_steps(2);
+    let count = h.get_by_label("container count");
+    count.click();
+    h.run_steps(1);
+    h.get_by_label("container count").type_text("10");
+    h.run_steps(1);
+    h.get_by_label("Run what-if").click();
+    // A frame for the click to send the command, a frame for the app to take it.
+    h.run_steps(2);
+    assert!(h.state().state.is_running(), "{:?}", h.state().state.error);
+    step_until(&mut h, "the what-if ends", |app| {
+        !app.state.is_running() && app.state.other.is_some()
+    });
+    let app = h.state();
+    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+    let other = app.state.other.as_ref().unwrap();
+    assert_eq!(other.dir, dir.join("runs/short-what-if"));
+    assert_eq!(other.summary.overrides, ["instance_counts.container = 10"]);
+    let ratio = other.kpis.whole.it_energy_mwh / first.whole.it_energy_mwh;
+    assert!((ratio - 0.2).abs() < 1e-9, "10 of 50 containers: {ratio}");
+    assert_eq!(
+        app.state.run.as_ref().unwrap().kpis,
+        first,
+        "the first run stays shown"
+    );
+    // Both rows of tiles and their difference.
+    h.get_by_label("short (instance_counts.container = 10)");
+    h.get_by_label("difference");
+    let pue = |r: &dctwin_kpi::KpiReport| r.whole.pue.unwrap();
+    h.get_by_label(&format!("{:+.3}", pue(&other.kpis) - pue(&first)));
+    h.get_by_label("Close compare").click();
+    h.run_steps(2);
+    assert!(h.state().state.other.is_none());
+}

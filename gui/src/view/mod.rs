@@ -8,6 +8,7 @@ pub mod open_bar;
 pub mod playback;
 pub mod plots;
 pub mod schematic;
+pub mod what_if;
 
 use crate::state::Command;
 use std::sync::mpsc::Sender;

@@ -21,6 +21,9 @@ pub fn show(ui: &mut egui::Ui, state: &State, path_field: &mut String, to: &Send
         if ui.button("Open").clicked() || entered {
             send(to, Command::Open(PathBuf::from(path_field.trim())));
         }
+        if state.run.is_some() && ui.button("Compare").clicked() {
+            send(to, Command::Compare(PathBuf::from(path_field.trim())));
+        }
         if let Some(live) = &state.live {
             if ui.button("Stop").clicked() {
                 send(to, Command::Stop);

@@ -4,6 +4,7 @@
 
 use super::send;
 use crate::decimate::min_max;
+use crate::run_data::RunData;
 use crate::state::{Command, State};
 use eframe::egui;
 use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
@@ -30,7 +31,11 @@ fn points(state: &State, name: &str, buckets: usize) -> Option<Vec<[f64; 2]>> {
         let values: Vec<f64> = (history.snapshots.iter()).map(|s| s.values[i]).collect();
         return Some(min_max(&days, &values, buckets));
     }
-    let run = state.run.as_ref()?;
+    series_points(state.run.as_ref()?, name, buckets)
+}
+
+/// The points of column `name` of a finished run.
+fn series_points(run: &RunData, name: &str, buckets: usize) -> Option<Vec<[f64; 2]>> {
     let values = run.column(name)?;
     let days: Vec<f64> = run.time_s.iter().map(|t| t / 86_400.0).collect();
     Some(min_max(&days, values, buckets))
@@ -98,7 +103,12 @@ pub fn show(ui: &mut egui::Ui, state: &State, to: &Sender<Command>) {
         let mut plot = Plot::new(("plot", i))
             .height(height)
             .y_axis_label(title)
-            .legend(Legend::default())
+            .legend(
+                Legend::default()
+                    .position(egui_plot::Corner::LeftTop)
+                    .background_alpha(0.5)
+                    .text_style(egui::TextStyle::Small),
+            )
             .link_axis(link, [true, false])
             .link_cursor(link, [true, false]);
         if i == last {
@@ -108,6 +118,16 @@ pub fn show(ui: &mut egui::Ui, state: &State, to: &Sender<Command>) {
             for name in &names {
                 if let Some(points) = points(state, name, buckets) {
                     plot.line(Line::new(name.clone(), PlotPoints::from(points)));
+                }
+                // The compared run's (B) line beside it, dashed.
+                if let Some(other) = state.other.as_ref().filter(|_| !state.is_running())
+                    && let Some(points) = series_points(other, name, buckets)
+                {
+                    let label = format!("{name} (B)");
+                    plot.line(
+                        Line::new(label, PlotPoints::from(points))
+                            .style(egui_plot::LineStyle::dashed_loose()),
+                    );
                 }
             }
             plot.vline(VLine::new("", cursor));
