@@ -1,7 +1,8 @@
 //! The app: its [`State`], the channel its commands come through, and what only the drawing
 //! keeps between frames (the typed path, the schematic's pan and zoom).
 
-use crate::state::{Command, State};
+use crate::export;
+use crate::state::{Command, Part, State};
 use crate::time_control::TimeControl;
 use crate::view;
 use eframe::egui;
@@ -19,6 +20,22 @@ struct ViewState {
     scene_rect: egui::Rect,
     /// What is typed into the what-if panel.
     what_if: view::what_if::WhatIfForm,
+    /// Where the plots and the schematic were drawn last frame (what an image export crops).
+    parts: Parts,
+    /// Frames drawn so far.
+    frames: u64,
+}
+
+/// Frames drawn before an image is exported: egui sizes its panels over the first frames.
+const SETTLING_FRAMES: u64 = 3;
+
+/// Where the exportable parts of the window were drawn [points].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Parts {
+    /// The time plots.
+    pub plots: Option<egui::Rect>,
+    /// The schematic.
+    pub schematic: Option<egui::Rect>,
 }
 
 impl Default for ViewState {
@@ -29,6 +46,8 @@ impl Default for ViewState {
             // Invalid on purpose: the scene fits itself to the schematic at its first frame.
             scene_rect: egui::Rect::ZERO,
             what_if: view::what_if::WhatIfForm::default(),
+            parts: Parts::default(),
+            frames: 0,
         }
     }
 }
@@ -80,6 +99,29 @@ impl eframe::App for App {
     }
 }
 
+/// The header and tiles of two runs compared.
+fn compared(
+    ui: &mut egui::Ui,
+    run: &crate::run_data::RunData,
+    other: &crate::run_data::RunData,
+    to: &Sender<Command>,
+) {
+    let (a, b) = (run.label(), other.label());
+    ui.horizontal(|ui| {
+        ui.label(format!(
+            "A: {a}, compared with B: {b} ({}, {}); B's lines are dashed",
+            other.summary.status,
+            other.dir.display()
+        ));
+        if ui.button("Close compare").clicked() {
+            view::send(to, Command::CloseCompare);
+        }
+    });
+    view::kpis::show_compared(ui, (&a, &run.kpis), (&b, &other.kpis));
+    view::kpis::show_months(ui, &a, &run.kpis);
+    view::kpis::show_months(ui, &b, &other.kpis);
+}
+
 /// How often the app looks at a live run when nothing else asks for a frame.
 const LIVE_FRAME: std::time::Duration = std::time::Duration::from_millis(33);
 
@@ -92,6 +134,7 @@ impl App {
             self.state.apply(command);
         }
         self.state.poll();
+        self.export_images(ctx);
         if self.state.is_running() {
             ctx.request_repaint_after(LIVE_FRAME);
         }
@@ -111,6 +154,7 @@ impl App {
     /// Draws the app into `ui`: the open bar, the KPI tiles, the schematic, the plots and the
     /// playback bar.
     pub fn draw(&mut self, ui: &mut egui::Ui) {
+        self.view.frames += 1;
         let (state, to) = (&self.state, &self.sender);
         egui::Panel::top("open").show(ui, |ui| {
             view::open_bar::show(ui, state, &mut self.view.path_field, to)
@@ -127,54 +171,80 @@ impl App {
                     view::what_if::show(ui, state, &mut self.view.what_if, to)
                 });
         }
-        egui::CentralPanel::default().show(ui, |ui| {
-            if let Some(error) = &state.error {
-                ui.colored_label(ui.visuals().error_fg_color, error);
+        egui::CentralPanel::default().show(ui, |ui| self.central(ui));
+    }
+
+    /// The central panel: messages, KPI tiles, alarms, schematic and plots.
+    fn central(&mut self, ui: &mut egui::Ui) {
+        let (state, to) = (&self.state, &self.sender);
+        if let Some(error) = &state.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        if let Some(notice) = &state.notice {
+            ui.label(notice);
+        }
+        let Some(kpis) = state.kpis() else {
+            ui.label(if state.is_running() {
+                "Starting the run..."
+            } else {
+                "Open a run directory written by `dctwin simulate`, or a scenario to run."
+            });
+            return;
+        };
+        match (&state.other, &state.run) {
+            (Some(other), Some(run)) if !state.is_running() => compared(ui, run, other, to),
+            _ => {
+                view::kpis::show_tiles(ui, "shown", kpis);
+                view::kpis::show_months(ui, "this run", kpis);
             }
-            let Some(kpis) = state.kpis() else {
-                if !state.is_running() {
-                    ui.label(
-                        "Open a run directory written by `dctwin simulate`, or a scenario to run.",
-                    );
-                } else {
-                    ui.label("Starting the run...");
-                }
-                return;
+        }
+        ui.separator();
+        egui::Panel::right("alarms")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| view::alarms::show(ui, state, to));
+        let schematic = egui::Panel::top("schematic")
+            .resizable(true)
+            .default_size(ui.available_height() * 0.45)
+            .show(ui, |ui| {
+                view::schematic::show(ui, state, &mut self.view.scene_rect, to)
+            });
+        self.view.parts.schematic = Some(schematic.response.rect);
+        self.view.parts.plots = Some(ui.available_rect_before_wrap());
+        view::plots::show(ui, state, to);
+    }
+
+    /// An image export: asks the window for a screenshot of the frame drawn; when it comes
+    /// (from the renderer, a frame later), the part is cropped and written, and the outcome
+    /// comes back as a command.
+    fn export_images(&mut self, ctx: &egui::Context) {
+        let pending = std::mem::take(&mut self.state.pending_images);
+        for (part, path) in pending {
+            let rect = match part {
+                Part::Plots => self.view.parts.plots,
+                Part::Schematic => self.view.parts.schematic,
             };
-            match (&state.other, &state.run) {
-                (Some(other), Some(run)) if !state.is_running() => {
-                    let (a, b) = (run.label(), other.label());
-                    ui.horizontal(|ui| {
-                        ui.label(format!(
-                            "A: {a}, compared with B: {b} ({}, {}); B's lines are dashed",
-                            other.summary.status,
-                            other.dir.display()
-                        ));
-                        if ui.button("Close compare").clicked() {
-                            view::send(to, Command::CloseCompare);
-                        }
-                    });
-                    view::kpis::show_compared(ui, (&a, &run.kpis), (&b, &other.kpis));
-                    view::kpis::show_months(ui, &a, &run.kpis);
-                    view::kpis::show_months(ui, &b, &other.kpis);
-                }
-                _ => {
-                    view::kpis::show_tiles(ui, "shown", kpis);
-                    view::kpis::show_months(ui, "this run", kpis);
+            match rect.filter(|_| self.view.frames >= SETTLING_FRAMES) {
+                Some(rect) => self.export_image(ctx, rect, path),
+                // Not drawn yet, or still settling (the app's first frames): at the next.
+                None => {
+                    self.state.pending_images.push((part, path));
+                    ctx.request_repaint();
                 }
             }
-            ui.separator();
-            egui::Panel::right("alarms")
-                .resizable(true)
-                .default_size(330.0)
-                .show(ui, |ui| view::alarms::show(ui, state, to));
-            egui::Panel::top("schematic")
-                .resizable(true)
-                .default_size(ui.available_height() * 0.45)
-                .show(ui, |ui| {
-                    view::schematic::show(ui, state, &mut self.view.scene_rect, to)
-                });
-            view::plots::show(ui, state, to);
+        }
+    }
+
+    /// Exports `rect` of the next frame drawn to `path`.
+    fn export_image(&self, ctx: &egui::Context, rect: egui::Rect, path: PathBuf) {
+        let (scale, to, repaint) = (ctx.pixels_per_point(), self.sender.clone(), ctx.clone());
+        ctx.request_screenshot(move |image| {
+            let written = match export::crop(&image, rect, scale) {
+                Some(part) => export::write_png(&part, &path).map(|()| path),
+                None => Err(format!("{}: that part is not on screen", path.display())),
+            };
+            let _ = to.send(Command::Wrote(written));
+            repaint.request_repaint();
         });
     }
 

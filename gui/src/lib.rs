@@ -10,9 +10,11 @@
 
 pub mod app;
 pub mod decimate;
+pub mod export;
 pub mod live_run;
 pub mod quantity;
 pub mod readings;
+pub mod recent;
 pub mod run_data;
 pub mod state;
 pub mod time_control;

@@ -1,37 +1,52 @@
-//! `dctwin-gui [RUN_DIR | SCENARIO.toml] [--compare RUN_DIR]`: the desktop app, with a finished
-//! run open or a scenario running if one is given, and another run compared with it. Scenarios
+//! `dctwin-gui [RUN_DIR | SCENARIO.toml] [--compare RUN_DIR] [--export DIR]`: the desktop app,
+//! with a finished run open or a scenario running if one is given, another run compared with
+//! it, and its plots, schematic and KPIs exported into DIR once drawn. Scenarios
 //! run into `runs/<name>` of the current directory and find their traces and weather as the CLI
 //! does (beside the scenario, then `$DCTWIN_DATA`).
 
-use dctwin_gui::{App, State};
+use dctwin_gui::state::Part;
+use dctwin_gui::{App, Command, State};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// The command line: what to open, and what to compare it with.
-fn arguments() -> Result<(Option<PathBuf>, Option<PathBuf>), String> {
-    let (mut open, mut compare) = (None, None);
+/// What the command line asks for.
+#[derive(Default)]
+struct Arguments {
+    open: Option<PathBuf>,
+    compare: Option<PathBuf>,
+    export: Option<PathBuf>,
+}
+
+/// The command line.
+fn arguments() -> Result<Arguments, String> {
+    let mut parsed = Arguments::default();
     let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
         match arg.to_str() {
             Some("--compare") => {
                 let dir = args.next().ok_or("--compare needs a run directory")?;
-                compare = Some(PathBuf::from(dir));
+                parsed.compare = Some(PathBuf::from(dir));
+            }
+            Some("--export") => {
+                let dir = args.next().ok_or("--export needs a directory")?;
+                parsed.export = Some(PathBuf::from(dir));
             }
             Some("-h" | "--help") => return Err(USAGE.into()),
             Some(flag) if flag.starts_with('-') => {
                 return Err(format!("unknown option {flag}\n{USAGE}"));
             }
-            _ if open.is_none() => open = Some(PathBuf::from(arg)),
+            _ if parsed.open.is_none() => parsed.open = Some(PathBuf::from(arg)),
             _ => return Err(format!("one run or scenario at a time\n{USAGE}")),
         }
     }
-    Ok((open, compare))
+    Ok(parsed)
 }
 
-const USAGE: &str = "usage: dctwin-gui [RUN_DIR | SCENARIO.toml] [--compare RUN_DIR]";
+const USAGE: &str =
+    "usage: dctwin-gui [RUN_DIR | SCENARIO.toml] [--compare RUN_DIR] [--export DIR]";
 
 fn main() -> ExitCode {
-    let (open, compare) = match arguments() {
+    let args = match arguments() {
         Ok(parsed) => parsed,
         Err(message) => {
             eprintln!("dctwin-gui: {message}");
@@ -39,7 +54,13 @@ fn main() -> ExitCode {
         }
     };
     let data_dir = std::env::var_os("DCTWIN_DATA").map(PathBuf::from);
-    let state = State::new(PathBuf::from("runs"), data_dir);
+    let mut state = State::new(PathBuf::from("runs"), data_dir);
+    state.recent_file = dctwin_gui::recent::default_file();
+    state.recent = state
+        .recent_file
+        .as_deref()
+        .map(dctwin_gui::recent::load)
+        .unwrap_or_default();
     let options = eframe::NativeOptions {
         // Glow (OpenGL) explicitly: it runs under Xvfb and on machines without a Vulkan driver.
         renderer: eframe::Renderer::Glow,
@@ -52,10 +73,21 @@ fn main() -> ExitCode {
         "dctwin",
         options,
         Box::new(move |_cc| {
-            let app = App::with_state(state, open);
-            if let Some(dir) = compare {
-                // The receiver lives in the app: the command waits for its first frame.
-                let _ = app.sender().send(dctwin_gui::Command::Compare(dir));
+            let app = App::with_state(state, args.open);
+            // The receiver lives in the app: the commands wait for its first frame.
+            let send = |command| {
+                let _ = app.sender().send(command);
+            };
+            if let Some(dir) = args.compare {
+                send(Command::Compare(dir));
+            }
+            if let Some(dir) = args.export {
+                send(Command::ExportImage(Part::Plots, dir.join("plots.png")));
+                send(Command::ExportImage(
+                    Part::Schematic,
+                    dir.join("schematic.png"),
+                ));
+                send(Command::ExportKpis(dir.join("kpis.csv")));
             }
             Ok(Box::new(app))
         }),

@@ -42,6 +42,21 @@ pub enum Command {
     Compare(PathBuf),
     /// Stop comparing.
     CloseCompare,
+    /// Write the KPIs shown (one run, or two and their differences) as CSV to this file.
+    ExportKpis(PathBuf),
+    /// Write a part of the window as PNG to this file (at the next frame drawn).
+    ExportImage(Part, PathBuf),
+    /// A file was written in the background (an image export), or could not be.
+    Wrote(Result<PathBuf, String>),
+}
+
+/// A part of the window that can be exported as an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The time plots.
+    Plots,
+    /// The schematic.
+    Schematic,
 }
 
 /// Which run a live run becomes when it ends.
@@ -110,6 +125,14 @@ pub struct State {
     pub history: History,
     /// The last error, shown until the next command succeeds.
     pub error: Option<String>,
+    /// The last thing done that the user should know of (a file written).
+    pub notice: Option<String>,
+    /// Image exports waiting for the app to ask the window for a screenshot.
+    pub pending_images: Vec<(Part, PathBuf)>,
+    /// The runs and scenarios opened lately, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Where they are kept between sessions (none: not kept).
+    pub recent_file: Option<PathBuf>,
     /// The playback cursor of the finished run.
     pub time: Option<TimeControl>,
     /// The plotted column.
@@ -163,6 +186,10 @@ impl State {
                 Err(e) => self.error = Some(e),
             },
             Command::CloseCompare => self.other = None,
+            Command::ExportKpis(path) => self.export_kpis(&path),
+            Command::ExportImage(part, path) => self.pending_images.push((part, path)),
+            Command::Wrote(Ok(path)) => self.notice = Some(format!("wrote {}", path.display())),
+            Command::Wrote(Err(e)) => self.error = Some(e),
         }
     }
 
@@ -256,6 +283,36 @@ impl State {
         run.row_at(t).map(|row| Readings::Row(run, row))
     }
 
+    /// Where exports of the shown run go: `<run directory>-export` beside it (not inside: a
+    /// new run of the scenario replaces its directory as a whole).
+    pub fn export_dir(&self) -> Option<PathBuf> {
+        let dir = &self.run.as_ref()?.dir;
+        let name = dir.file_name()?.to_string_lossy();
+        Some(dir.with_file_name(format!("{name}-export")))
+    }
+
+    fn export_kpis(&mut self, path: &Path) {
+        let Some(run) = &self.run else { return };
+        let text = crate::export::kpis_csv(run, self.other.as_ref());
+        let written = (path.parent())
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(path, text));
+        match written {
+            Ok(()) => self.notice = Some(format!("wrote {}", path.display())),
+            Err(e) => self.error = Some(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// Remembers `path` among the recent ones, and keeps the list if it has a file.
+    fn remember(&mut self, path: &Path) {
+        self.recent = crate::recent::with(&self.recent, path);
+        if let Some(file) = &self.recent_file
+            && let Err(e) = crate::recent::save(file, &self.recent)
+        {
+            self.notice = Some(e);
+        }
+    }
+
     fn open(&mut self, path: &Path) {
         self.path_field = path.display().to_string();
         if path.is_file() {
@@ -274,6 +331,7 @@ impl State {
                     .or_else(|| run.names().first())
                     .cloned();
                 self.path_field = dir.display().to_string();
+                self.remember(dir);
                 self.run = Some(run);
                 self.error = None;
                 if self.plotted.as_ref().is_none_or(|p| !self.has_column(p)) {
@@ -288,6 +346,7 @@ impl State {
     fn run_scenario(&mut self, scenario: &Path) {
         let name = dctwin_scenario::engine::scenario_name(scenario);
         let out_dir = self.runs_dir.join(name);
+        self.remember(scenario);
         self.start(scenario, Vec::new(), &out_dir, Role::Shown);
     }
 

@@ -297,3 +297,59 @@ fn a_what_if_with_fewer_containers_runs_and_is_compared_with_the_first_run() {
     h.run_steps(2);
     assert!(h.state().state.other.is_none());
 }
+
+#[test]
+fn the_kpis_of_two_runs_export_as_csv_and_opened_runs_are_remembered() {
+    let dir = scratch("export");
+    let path = scenario(&dir, 2, "");
+    let a = run_as_the_cli(&path, &dir.join("a"));
+    let b = {
+        let options = RunOptions {
+            data_dir: None,
+            out_dir: dir.join("b"),
+            stop: Arc::new(AtomicBool::new(false)),
+            sets: vec!["overrides.it_scale = 0.5".into()],
+        };
+        run(&path, &options, &mut |_: &Progress| {}).unwrap().1
+    };
+    let mut state = State::new(dir.join("runs"), None);
+    state.recent_file = Some(dir.join("config/recent"));
+    let mut h = Harness::builder()
+        .with_size([1280.0, 900.0])
+        .build_ui_state(
+            |ui, app: &mut App| {
+                app.logic_step(ui.ctx());
+                app.draw(ui);
+            },
+            App::with_state(state, Some(dir.join("a"))),
+        );
+    h.run_steps(2);
+    h.state()
+        .sender()
+        .send(Command::Compare(dir.join("b")))
+        .unwrap();
+    h.run_steps(2);
+    h.get_by_label("Export").click();
+    h.run_steps(2);
+    h.get_by_label("KPIs as CSV").click();
+    h.run_steps(2);
+    let file = dir.join("a-export/kpis.csv");
+    assert_eq!(
+        h.state().state.notice.as_deref(),
+        Some(format!("wrote {}", file.display()).as_str())
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("kpi,\"short\",\"short (it_scale = 0.5)\",difference")
+    );
+    let it = lines.find(|l| l.starts_with("it_energy_mwh,")).unwrap();
+    let fields: Vec<f64> = it.split(',').skip(1).map(|f| f.parse().unwrap()).collect();
+    assert_eq!(fields[0], a.whole.it_energy_mwh);
+    assert_eq!(fields[1], b.whole.it_energy_mwh);
+    assert_eq!(fields[2], b.whole.it_energy_mwh - a.whole.it_energy_mwh);
+    // The run opened is remembered, in the file a next start reads.
+    let kept = dctwin_gui::recent::load(&dir.join("config/recent"));
+    assert_eq!(kept, [dir.join("a").canonicalize().unwrap()]);
+}
