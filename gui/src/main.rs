@@ -95,7 +95,14 @@ fn main() -> ExitCode {
     match started {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("dctwin-gui: cannot open a window: {e}");
+            let headless = ["DISPLAY", "WAYLAND_DISPLAY"]
+                .iter()
+                .all(|v| std::env::var_os(v).is_none());
+            if headless {
+                eprintln!("dctwin-gui: no display to open a window on (DISPLAY is not set)");
+            } else {
+                eprintln!("dctwin-gui: cannot open a window: {e}");
+            }
             ExitCode::FAILURE
         }
     }

@@ -75,6 +75,13 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: run::ReportFormat,
     },
+    /// Open the desktop app (dctwin-gui, installed beside dctwin by `./dctwin gui`), with a run
+    /// directory or a scenario: `dctwin gui runs/jupiter --compare runs/jupiter-doubled`.
+    Gui {
+        /// What dctwin-gui takes: `[RUN_DIR | SCENARIO.toml] [--compare RUN_DIR] [--export DIR]`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
     /// Print the KPIs of two runs side by side.
     Compare {
         /// First run directory.
@@ -102,6 +109,7 @@ fn main() -> ExitCode {
         } => run::simulate(&scenario, out, data_dir, set, json),
         Command::Report { run, year, format } => run::report(&run, year, format),
         Command::Compare { a, b } => run::compare(&a, &b),
+        Command::Gui { args } => gui(&args),
     }
 }
 
@@ -165,4 +173,28 @@ fn solve(file: &Path, all: bool, filter: Option<&str>, json: bool) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+/// Runs dctwin-gui with `args`: the one beside this binary (both installed by `./dctwin gui`, or
+/// built into the same target directory), else the one on the PATH.
+fn gui(args: &[std::ffi::OsString]) -> ExitCode {
+    let beside = std::env::current_exe()
+        .ok()
+        .map(|exe| exe.with_file_name("dctwin-gui"))
+        .filter(|p| p.is_file());
+    let program = beside.unwrap_or_else(|| PathBuf::from("dctwin-gui"));
+    match std::process::Command::new(&program).args(args).status() {
+        Ok(status) => ExitCode::from(status.code().map_or(1, |c| c.clamp(0, 255) as u8)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!(
+                "dctwin gui: the desktop app is not installed: run ./dctwin gui from the \
+                 repository (or cargo install --locked --path gui)"
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("dctwin gui: cannot start {}: {e}", program.display());
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -346,3 +346,24 @@ fn a_device_or_a_directory_given_as_a_file_is_refused_without_reading_it_whole()
         assert!(!err.contains(":0:0"), "{err}");
     }
 }
+
+/// `dctwin gui` hands its arguments to dctwin-gui beside it, and passes its exit code back.
+#[test]
+fn gui_runs_the_app_beside_it_with_its_arguments() {
+    let dctwin = Path::new(env!("CARGO_BIN_EXE_dctwin"));
+    if !dctwin.with_file_name("dctwin-gui").is_file() {
+        eprintln!(
+            "SKIPPED: dctwin-gui is not built beside {}",
+            dctwin.display()
+        );
+        return;
+    }
+    let out = Command::new(dctwin)
+        .args(["gui", "--no-such-option"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("unknown option --no-such-option"), "{err}");
+    assert!(err.contains("usage: dctwin-gui"), "{err}");
+}
