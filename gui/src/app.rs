@@ -2,6 +2,7 @@
 //! keeps between frames (the typed path, the schematic's pan and zoom).
 
 use crate::export;
+use crate::measure::Measure;
 use crate::state::{Command, Part, State};
 use crate::time_control::TimeControl;
 use crate::view;
@@ -59,6 +60,8 @@ pub struct App {
     view: ViewState,
     commands: Receiver<Command>,
     sender: Sender<Command>,
+    /// The app's own speed, recorded when asked (`--measure`).
+    measure: Option<Measure>,
 }
 
 impl App {
@@ -79,7 +82,14 @@ impl App {
             view: ViewState::default(),
             commands,
             sender,
+            measure: None,
         }
+    }
+
+    /// Records the app's speed into `measure`, and closes the app when it has measured.
+    pub fn measured(mut self, measure: Measure) -> App {
+        self.measure = Some(measure);
+        self
     }
 
     /// Where to send commands from outside the UI (another thread, a test).
@@ -122,20 +132,24 @@ fn compared(
     view::kpis::show_months(ui, &b, &other.kpis);
 }
 
-/// How often the app looks at a live run when nothing else asks for a frame.
-const LIVE_FRAME: std::time::Duration = std::time::Duration::from_millis(33);
+/// How often the app looks at a live run when nothing else asks for a frame: 60 times a
+/// second, the most a screen shows.
+const LIVE_FRAME: std::time::Duration = std::time::Duration::from_millis(16);
 
 impl App {
     /// Before each frame: applies the commands that came, takes what a live run published,
     /// and advances playback by the frame's time. It asks for the next frame only while a run
     /// goes or playback plays: an idle app draws nothing.
     pub fn logic_step(&mut self, ctx: &egui::Context) {
+        if let Some(m) = &mut self.measure {
+            m.begin();
+        }
         while let Ok(command) = self.commands.try_recv() {
             self.state.apply(command);
         }
         self.state.poll();
         self.export_images(ctx);
-        if self.state.is_running() {
+        if self.state.is_running() || self.state.is_loading() {
             ctx.request_repaint_after(LIVE_FRAME);
         }
         if let Some(time) = &mut self.state.time {
@@ -172,6 +186,20 @@ impl App {
                 });
         }
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));
+        let (live, open) = (self.state.is_running(), self.state.run.is_some());
+        if self.measure.is_some() {
+            // Measuring draws frame after frame, as a user's moving mouse would.
+            ui.ctx().request_repaint();
+        }
+        if let Some(m) = &mut self.measure
+            && m.end(live, open)
+        {
+            if let Err(e) = m.write() {
+                eprintln!("dctwin-gui: {e}");
+            }
+            self.measure = None;
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
     /// The central panel: messages, KPI tiles, alarms, schematic and plots.
@@ -183,12 +211,20 @@ impl App {
         if let Some(notice) = &state.notice {
             ui.label(notice);
         }
-        let Some(kpis) = state.kpis() else {
-            ui.label(if state.is_running() {
-                "Starting the run..."
-            } else {
-                "Open a run directory written by `dctwin simulate`, or a scenario to run."
+        for loading in &state.loading {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label(format!("reading {}", loading.dir.display()));
             });
+        }
+        let Some(kpis) = state.kpis() else {
+            if state.is_running() {
+                ui.label("Starting the run...");
+            } else if !state.is_loading() {
+                ui.label(
+                    "Open a run directory written by `dctwin simulate`, or a scenario to run.",
+                );
+            }
             return;
         };
         match (&state.other, &state.run) {

@@ -12,6 +12,7 @@ pub mod app;
 pub mod decimate;
 pub mod export;
 pub mod live_run;
+pub mod measure;
 pub mod quantity;
 pub mod readings;
 pub mod recent;

@@ -15,6 +15,7 @@ struct Arguments {
     open: Option<PathBuf>,
     compare: Option<PathBuf>,
     export: Option<PathBuf>,
+    measure: Option<PathBuf>,
 }
 
 /// The command line.
@@ -26,6 +27,10 @@ fn arguments() -> Result<Arguments, String> {
             Some("--compare") => {
                 let dir = args.next().ok_or("--compare needs a run directory")?;
                 parsed.compare = Some(PathBuf::from(dir));
+            }
+            Some("--measure") => {
+                let file = args.next().ok_or("--measure needs a file")?;
+                parsed.measure = Some(PathBuf::from(file));
             }
             Some("--export") => {
                 let dir = args.next().ok_or("--export needs a directory")?;
@@ -42,10 +47,10 @@ fn arguments() -> Result<Arguments, String> {
     Ok(parsed)
 }
 
-const USAGE: &str =
-    "usage: dctwin-gui [RUN_DIR | SCENARIO.toml] [--compare RUN_DIR] [--export DIR]";
+const USAGE: &str = "usage: dctwin-gui [RUN_DIR | SCENARIO.toml] [--compare RUN_DIR] [--export DIR] [--measure FILE]";
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let args = match arguments() {
         Ok(parsed) => parsed,
         Err(message) => {
@@ -73,7 +78,10 @@ fn main() -> ExitCode {
         "dctwin",
         options,
         Box::new(move |_cc| {
-            let app = App::with_state(state, args.open);
+            let mut app = App::with_state(state, args.open);
+            if let Some(file) = args.measure {
+                app = app.measured(dctwin_gui::measure::Measure::new(file, started));
+            }
             // The receiver lives in the app: the commands wait for its first frame.
             let send = |command| {
                 let _ = app.sender().send(command);

@@ -13,6 +13,7 @@ use dctwin_scenario::{RunSnapshot, Schematic};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 /// What can be asked of the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,11 +107,54 @@ fn every_other<T>(v: &mut Vec<T>) {
     });
 }
 
+/// A run directory read on a thread of its own: a year of columns takes a second or two, which
+/// the app does not wait for.
+pub struct Loading {
+    /// The directory.
+    pub dir: PathBuf,
+    /// What it becomes when read.
+    role: Role,
+    /// How its run failed, shown once it is read (a failed run keeps what it computed).
+    failure: Option<String>,
+    done: Receiver<Result<RunData, String>>,
+}
+
+impl Loading {
+    fn start(dir: &Path, role: Role) -> Loading {
+        let (send, done) = channel();
+        let path = dir.to_path_buf();
+        let started = std::thread::Builder::new()
+            .name("read run".into())
+            .spawn(move || {
+                // The app may have gone; then nobody needs the run.
+                let _ = send.send(RunData::open(&path));
+            });
+        if let Err(e) = started {
+            let (send, failed) = channel();
+            let _ = send.send(Err(format!("cannot start a thread: {e}")));
+            return Loading {
+                dir: dir.to_path_buf(),
+                role,
+                failure: None,
+                done: failed,
+            };
+        }
+        Loading {
+            dir: dir.to_path_buf(),
+            role,
+            failure: None,
+            done,
+        }
+    }
+}
+
 /// Everything the app shows, apart from how.
 #[derive(Default)]
 pub struct State {
     /// The finished run open, if any.
     pub run: Option<RunData>,
+    /// Runs being read.
+    pub loading: Vec<Loading>,
     /// The run compared with it, if any.
     pub other: Option<RunData>,
     /// What the live run becomes when it ends.
@@ -178,13 +222,7 @@ impl State {
             }
             Command::SelectRack(name) => self.select_rack(name),
             Command::WhatIf(sets) => self.what_if(sets),
-            Command::Compare(dir) => match RunData::open(&dir) {
-                Ok(run) => {
-                    self.other = Some(run);
-                    self.error = None;
-                }
-                Err(e) => self.error = Some(e),
-            },
+            Command::Compare(dir) => self.loading.push(Loading::start(&dir, Role::Compared)),
             Command::CloseCompare => self.other = None,
             Command::ExportKpis(path) => self.export_kpis(&path),
             Command::ExportImage(part, path) => self.pending_images.push((part, path)),
@@ -193,8 +231,10 @@ impl State {
         }
     }
 
-    /// Takes what the live run published since the last frame, and its end if it came.
+    /// Takes the runs read and what the live run published since the last frame, and its end
+    /// if it came.
     pub fn poll(&mut self) {
+        self.take_loaded();
         let Some(live) = &mut self.live else { return };
         if let Some(snapshot) = live.latest() {
             if self.snapshot_index.is_empty() {
@@ -222,13 +262,9 @@ impl State {
                 return;
             }
         };
-        match role {
-            Role::Shown => self.open_run(&dir),
-            Role::Compared => self.apply(Command::Compare(dir)),
-        }
-        if failure.is_some() {
-            self.error = failure;
-        }
+        let mut loading = Loading::start(&dir, role);
+        loading.failure = failure;
+        self.loading.push(loading);
     }
 
     /// Whether a scenario is running.
@@ -323,24 +359,55 @@ impl State {
     }
 
     fn open_run(&mut self, dir: &Path) {
-        match RunData::open(dir) {
-            Ok(run) => {
-                self.time = Some(TimeControl::new(run.summary.simulated_s));
-                let first = (run.names().iter())
-                    .find(|n| *n == FIRST_PLOTTED)
-                    .or_else(|| run.names().first())
-                    .cloned();
-                self.path_field = dir.display().to_string();
-                self.remember(dir);
-                self.run = Some(run);
-                self.error = None;
-                if self.plotted.as_ref().is_none_or(|p| !self.has_column(p)) {
-                    self.plotted = first;
-                }
-                self.load_rack_columns();
-            }
-            Err(e) => self.error = Some(e),
+        self.loading.push(Loading::start(dir, Role::Shown));
+    }
+
+    /// Shows or compares a run that has been read.
+    fn opened(&mut self, run: RunData, role: Role) {
+        self.error = None;
+        if role == Role::Compared {
+            self.other = Some(run);
+            return;
         }
+        self.time = Some(TimeControl::new(run.summary.simulated_s));
+        let first = (run.names().iter())
+            .find(|n| *n == FIRST_PLOTTED)
+            .or_else(|| run.names().first())
+            .cloned();
+        self.path_field = run.dir.display().to_string();
+        let dir = run.dir.clone();
+        self.remember(&dir);
+        self.run = Some(run);
+        if self.plotted.as_ref().is_none_or(|p| !self.has_column(p)) {
+            self.plotted = first;
+        }
+        self.load_rack_columns();
+    }
+
+    /// Takes the runs read since the last frame.
+    fn take_loaded(&mut self) {
+        let mut still = Vec::new();
+        for loading in std::mem::take(&mut self.loading) {
+            match loading.done.try_recv() {
+                Ok(Ok(run)) => {
+                    self.opened(run, loading.role);
+                    if loading.failure.is_some() {
+                        self.error = loading.failure;
+                    }
+                }
+                Ok(Err(e)) => self.error = Some(e),
+                Err(TryRecvError::Empty) => still.push(loading),
+                Err(TryRecvError::Disconnected) => {
+                    self.error = Some(format!("{}: reading it failed", loading.dir.display()));
+                }
+            }
+        }
+        self.loading.extend(still);
+    }
+
+    /// Whether a run is being read.
+    pub fn is_loading(&self) -> bool {
+        !self.loading.is_empty()
     }
 
     fn run_scenario(&mut self, scenario: &Path) {

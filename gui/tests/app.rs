@@ -78,6 +78,15 @@ fn step_until(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> 
     h.step();
 }
 
+/// Steps a frame (for the commands sent to be taken), then frames until no run goes and none
+/// is being read.
+fn settle(h: &mut Harness<'static, App>) {
+    h.step();
+    step_until(h, "the app settles", |app| {
+        !app.state.is_running() && !app.state.is_loading()
+    });
+}
+
 #[test]
 fn a_scenario_runs_live_to_its_end_and_shows_the_clis_kpis() {
     let dir = scratch("live");
@@ -86,9 +95,8 @@ fn a_scenario_runs_live_to_its_end_and_shows_the_clis_kpis() {
     let mut h = harness(&dir.join("runs"), Some(path));
     h.step();
     assert!(h.state().state.is_running(), "{:?}", h.state().state.error);
-    step_until(&mut h, "the run ends", |app| {
-        !app.state.is_running() && app.state.run.is_some()
-    });
+    step_until(&mut h, "the run ends", |app| app.state.run.is_some());
+    settle(&mut h);
     let app = h.state();
     assert!(app.state.error.is_none(), "{:?}", app.state.error);
     let run = app.state.run.as_ref().unwrap();
@@ -122,7 +130,7 @@ fn a_stopped_run_keeps_what_it_computed() {
         app.state.snapshot.is_some()
     });
     h.get_by_label("Stop").click();
-    step_until(&mut h, "the run stops", |app| !app.state.is_running());
+    settle(&mut h);
     let run = h
         .state()
         .state
@@ -153,7 +161,7 @@ fn a_run_directory_opens_with_its_kpis_and_its_series() {
     let path = scenario(&dir, 6, "");
     let report = run_as_the_cli(&path, &dir.join("run"));
     let mut h = harness(&dir.join("runs"), Some(dir.join("run")));
-    h.run_steps(3);
+    settle(&mut h);
     let app = h.state();
     assert!(app.state.error.is_none(), "{:?}", app.state.error);
     let run = app.state.run.as_ref().expect("the run is open");
@@ -175,7 +183,7 @@ fn a_run_directory_opens_with_its_kpis_and_its_series() {
 fn a_directory_without_a_run_names_the_missing_file() {
     let dir = scratch("empty");
     let mut h = harness(&dir.join("runs"), Some(dir.clone()));
-    h.run_steps(2);
+    settle(&mut h);
     let error = h.state().state.error.clone().expect("an error");
     assert!(error.contains("run.json"), "{error}");
     h.get_by_label_contains("run.json");
@@ -187,7 +195,7 @@ fn a_rack_clicked_in_the_schematic_is_plotted() {
     let path = scenario(&dir, 2, "[output]\nracks = true\n");
     run_as_the_cli(&path, &dir.join("run"));
     let mut h = harness(&dir.join("runs"), Some(dir.join("run")));
-    h.run_steps(2);
+    settle(&mut h);
     h.get_by_label("chip °C").click();
     h.run_steps(2);
     // Through accesskit: the cell sits in a panned and zoomed scene, whose transform the
@@ -216,7 +224,7 @@ fn play_moves_the_cursor_and_pause_holds_it() {
     let path = scenario(&dir, 6, "");
     run_as_the_cli(&path, &dir.join("run"));
     let mut h = harness(&dir.join("runs"), Some(dir.join("run")));
-    h.run_steps(2);
+    settle(&mut h);
     let send = h.state().sender();
     send.send(Command::Play).unwrap();
     h.run_steps(5);
@@ -239,7 +247,7 @@ fn an_alarm_clicked_moves_the_cursor_to_it_and_selects_its_rack() {
     let path = scenario(&dir, 2, event);
     run_as_the_cli(&path, &dir.join("run"));
     let mut h = harness(&dir.join("runs"), Some(dir.join("run")));
-    h.run_steps(2);
+    settle(&mut h);
     h.get_by_label_contains("d 1 01:57  CDU lost: container[3].cdu");
     h.get_by_label_contains("d 1 01:58  supply over its W class: container[3].rack[2].cold_plates")
         .click();
@@ -263,7 +271,7 @@ fn a_what_if_with_fewer_containers_runs_and_is_compared_with_the_first_run() {
     let path = scenario(&dir, 6, "");
     let first = run_as_the_cli(&path, &dir.join("run"));
     let mut h = harness(&dir.join("runs"), Some(dir.join("run")));
-    h.run_steps(2);
+    settle(&mut h);
     let count = h.get_by_label("container count");
     count.click();
     h.run_steps(1);
@@ -273,9 +281,8 @@ fn a_what_if_with_fewer_containers_runs_and_is_compared_with_the_first_run() {
     // A frame for the click to send the command, a frame for the app to take it.
     h.run_steps(2);
     assert!(h.state().state.is_running(), "{:?}", h.state().state.error);
-    step_until(&mut h, "the what-if ends", |app| {
-        !app.state.is_running() && app.state.other.is_some()
-    });
+    step_until(&mut h, "the what-if ends", |app| app.state.other.is_some());
+    settle(&mut h);
     let app = h.state();
     assert!(app.state.error.is_none(), "{:?}", app.state.error);
     let other = app.state.other.as_ref().unwrap();
@@ -323,12 +330,12 @@ fn the_kpis_of_two_runs_export_as_csv_and_opened_runs_are_remembered() {
             },
             App::with_state(state, Some(dir.join("a"))),
         );
-    h.run_steps(2);
+    settle(&mut h);
     h.state()
         .sender()
         .send(Command::Compare(dir.join("b")))
         .unwrap();
-    h.run_steps(2);
+    settle(&mut h);
     h.get_by_label("Export").click();
     h.run_steps(2);
     h.get_by_label("KPIs as CSV").click();

@@ -17,6 +17,12 @@
 //! | `_kg_h` | 1/64 kg/h | the dry coolers' evaporation, hundreds of kg/h |
 //! | anything else | an `f32` (7 significant digits) | counts and ratios |
 //!
+//! Where a plant stage meets a loop (`cdus@facility.flow_kg_s`: an `@` in the name) the columns
+//! sum a stage's devices for the app's schematic and repeat what the devices' own columns hold at
+//! finer steps; they are kept to 1/64 K, 1 kW and 1/16 kg/s, five times below the decimals the
+//! schematic shows, which keeps a `jupiter` year's 24 such columns from adding a quarter to its
+//! size.
+//!
 //! `time_s` is always an exact `f64`. An `f32` holds a 1/1024 step exactly up to 2^14 in the
 //! column's unit; above that its own resolution is the step (13,200 kW is kept to 1/1024 kW,
 //! 20,000 kW to 1/512 kW).
@@ -66,6 +72,7 @@ impl Storage {
 /// The rounding step of a column by its unit suffix (powers of two, so that the rounded value
 /// is exact in binary and its low mantissa bits are zeros).
 fn step_of(name: &str) -> Option<f64> {
+    const JOINS: &[(&str, f64)] = &[("_c", 1.0 / 64.0), ("_kw", 1.0), ("_kg_s", 1.0 / 16.0)];
     const STEPS: &[(&str, f64)] = &[
         ("_c", 1.0 / 1024.0),
         ("_k", 1.0 / 1024.0),
@@ -74,8 +81,9 @@ fn step_of(name: &str) -> Option<f64> {
         ("_kg_s", 1.0 / 1024.0),
         ("_kg_h", 1.0 / 64.0),
     ];
+    let steps = if name.contains('@') { JOINS } else { STEPS };
     // The longest matching suffix wins, so `_kw` is not read as `_w`.
-    STEPS
+    steps
         .iter()
         .filter(|(suffix, _)| name.ends_with(suffix))
         .max_by_key(|(suffix, _)| suffix.len())
@@ -95,6 +103,9 @@ mod tests {
         assert_eq!(step_of("water_kg_h"), Some(1.0 / 64.0));
         assert_eq!(step_of("racks_over_class"), None);
         assert_eq!(step_of("heat_pump_units_on"), None);
+        assert_eq!(step_of("cdus@facility.in_c"), Some(1.0 / 64.0));
+        assert_eq!(step_of("heat_pumps@campus.heat_kw"), Some(1.0));
+        assert_eq!(step_of("boilers@campus.flow_kg_s"), Some(1.0 / 16.0));
     }
 
     #[test]
