@@ -21,6 +21,8 @@ struct ViewState {
     scene_rect: egui::Rect,
     /// What is typed into the what-if panel.
     what_if: view::what_if::WhatIfForm,
+    /// Whether the what-if panel shows.
+    what_if_open: bool,
     /// Where the plots and the schematic were drawn last frame (what an image export crops).
     parts: Parts,
     /// Frames drawn so far.
@@ -47,6 +49,7 @@ impl Default for ViewState {
             // Invalid on purpose: the scene fits itself to the schematic at its first frame.
             scene_rect: egui::Rect::ZERO,
             what_if: view::what_if::WhatIfForm::default(),
+            what_if_open: false,
             parts: Parts::default(),
             frames: 0,
         }
@@ -170,13 +173,14 @@ impl App {
     pub fn draw(&mut self, ui: &mut egui::Ui) {
         self.view.frames += 1;
         let (state, to) = (&self.state, &self.sender);
+        let kept = &mut self.view;
         egui::Panel::top("open").show(ui, |ui| {
-            view::open_bar::show(ui, state, &mut self.view.path_field, to)
+            view::open_bar::show(ui, state, &mut kept.path_field, &mut kept.what_if_open, to)
         });
         if state.run.is_some() && !state.is_running() {
             egui::Panel::bottom("playback").show(ui, |ui| view::playback::show(ui, state, to));
         }
-        if state.run.is_some() || state.is_running() {
+        if self.view.what_if_open && state.run.is_some() {
             egui::Panel::left("what if")
                 .resizable(true)
                 .default_size(250.0)
@@ -237,7 +241,7 @@ impl App {
         ui.separator();
         egui::Panel::right("alarms")
             .resizable(true)
-            .default_size(330.0)
+            .default_size(280.0)
             .show(ui, |ui| view::alarms::show(ui, state, to));
         let schematic = egui::Panel::top("schematic")
             .resizable(true)

@@ -1,6 +1,7 @@
 //! `dctwin-gui [RUN_DIR | SCENARIO.toml] [--compare RUN_DIR] [--export DIR]`: the desktop app,
 //! with a finished run open or a scenario running if one is given, another run compared with
-//! it, and its plots, schematic and KPIs exported into DIR once drawn. Scenarios
+//! it, the cursor at a day of the run, and its plots, schematic and KPIs exported into DIR once
+//! drawn. Scenarios
 //! run into `runs/<name>` of the current directory and find their traces and weather as the CLI
 //! does (beside the scenario, then `$DCTWIN_DATA`).
 
@@ -16,6 +17,7 @@ struct Arguments {
     compare: Option<PathBuf>,
     export: Option<PathBuf>,
     measure: Option<PathBuf>,
+    at_day: Option<f64>,
 }
 
 /// The command line.
@@ -32,6 +34,12 @@ fn arguments() -> Result<Arguments, String> {
                 let file = args.next().ok_or("--measure needs a file")?;
                 parsed.measure = Some(PathBuf::from(file));
             }
+            Some("--at") => {
+                let day = args.next().ok_or("--at needs a day of the run")?;
+                let day = day.to_str().and_then(|d| d.parse::<f64>().ok());
+                let day = day.filter(|d| d.is_finite() && *d >= 0.0);
+                parsed.at_day = Some(day.ok_or("--at takes a day of the run, a number ≥ 0")?);
+            }
             Some("--export") => {
                 let dir = args.next().ok_or("--export needs a directory")?;
                 parsed.export = Some(PathBuf::from(dir));
@@ -47,7 +55,7 @@ fn arguments() -> Result<Arguments, String> {
     Ok(parsed)
 }
 
-const USAGE: &str = "usage: dctwin-gui [RUN_DIR | SCENARIO.toml] [--compare RUN_DIR] [--export DIR] [--measure FILE]";
+const USAGE: &str = "usage: dctwin-gui [RUN_DIR | SCENARIO.toml] [--compare RUN_DIR] [--at DAY] [--export DIR] [--measure FILE]";
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
@@ -88,6 +96,9 @@ fn main() -> ExitCode {
             };
             if let Some(dir) = args.compare {
                 send(Command::Compare(dir));
+            }
+            if let Some(day) = args.at_day {
+                send(Command::Seek(day * 86_400.0));
             }
             if let Some(dir) = args.export {
                 send(Command::ExportImage(Part::Plots, dir.join("plots.png")));

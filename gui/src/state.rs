@@ -179,6 +179,8 @@ pub struct State {
     pub recent_file: Option<PathBuf>,
     /// The playback cursor of the finished run.
     pub time: Option<TimeControl>,
+    /// Where the cursor of the next run opened starts [s], if asked before it was read.
+    pub seek_on_open: Option<f64>,
     /// The plotted column.
     pub plotted: Option<String>,
     /// What the racks are coloured by.
@@ -213,7 +215,11 @@ impl State {
             Command::Stop => self.live.iter().for_each(LiveRun::stop),
             Command::Play => self.time.iter_mut().for_each(TimeControl::play),
             Command::Pause => self.time.iter_mut().for_each(TimeControl::pause),
-            Command::Seek(t) => self.time.iter_mut().for_each(|c| c.seek(t)),
+            Command::Seek(t) => match &mut self.time {
+                Some(time) => time.seek(t),
+                // A run being read: its cursor starts there.
+                None => self.seek_on_open = Some(t),
+            },
             Command::Speed(s) => self.time.iter_mut().for_each(|c| c.set_speed(s)),
             Command::Plot(name) => self.plot(name),
             Command::ColourBy(quantity) => {
@@ -369,7 +375,11 @@ impl State {
             self.other = Some(run);
             return;
         }
-        self.time = Some(TimeControl::new(run.summary.simulated_s));
+        let mut time = TimeControl::new(run.summary.simulated_s);
+        if let Some(t) = self.seek_on_open.take() {
+            time.seek(t);
+        }
+        self.time = Some(time);
         let first = (run.names().iter())
             .find(|n| *n == FIRST_PLOTTED)
             .or_else(|| run.names().first())

@@ -272,6 +272,8 @@ fn a_what_if_with_fewer_containers_runs_and_is_compared_with_the_first_run() {
     let first = run_as_the_cli(&path, &dir.join("run"));
     let mut h = harness(&dir.join("runs"), Some(dir.join("run")));
     settle(&mut h);
+    h.get_by_label("What if").click();
+    h.run_steps(2);
     let count = h.get_by_label("container count");
     count.click();
     h.run_steps(1);

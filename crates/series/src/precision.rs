@@ -5,7 +5,8 @@
 //! noise, which does not compress (4.7 bytes a value). [`Precision::ByUnit`] keeps each value as an
 //! `f32` rounded to a binary step chosen from the column's unit suffix, far below what any
 //! sensor or KPI resolves; the noise bits become zeros, repeated values become runs, and polars
-//! dictionary-encodes the slowly varying columns: the same year is 18.7 MB
+//! dictionary-encodes the slowly varying columns: the same year is 18.7 MB (19.9 MB with the
+//! schematic's join columns)
 //! (docs/performance.md).
 //!
 //! | unit suffix | kept to | why that is enough |

@@ -8,8 +8,15 @@ use eframe::egui;
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 
-/// Draws the bar. `path_field` is the text being typed, kept by the app between frames.
-pub fn show(ui: &mut egui::Ui, state: &State, path_field: &mut String, to: &Sender<Command>) {
+/// Draws the bar. `path_field` is the text being typed and `what_if` whether the what-if panel
+/// shows, both kept by the app between frames.
+pub fn show(
+    ui: &mut egui::Ui,
+    state: &State,
+    path_field: &mut String,
+    what_if: &mut bool,
+    to: &Sender<Command>,
+) {
     ui.horizontal(|ui| {
         let label = ui.label("Run directory or scenario");
         let field = ui.add(
@@ -45,6 +52,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, path_field: &mut String, to: &Send
         });
         if let Some(dir) = state.export_dir() {
             ui.menu_button("Export", |ui| export_menu(ui, &dir, to));
+            ui.toggle_value(what_if, "What if");
         }
         if let Some(live) = &state.live {
             if ui.button("Stop").clicked() {

@@ -15,18 +15,20 @@ use std::collections::HashMap;
 use std::sync::mpsc::Sender;
 
 /// A rack cell's side [points of the scene].
-const CELL: f32 = 16.0;
+const CELL: f32 = 22.0;
 /// Space between cells and around them in a tile.
-const GAP: f32 = 3.0;
+const GAP: f32 = 4.0;
 /// The height of a tile's title.
-const TITLE: f32 = 14.0;
+const TITLE: f32 = 20.0;
 /// Tiles in a row of the grid at least; more where the plant chain below is wider.
 const TILES_PER_ROW: usize = 10;
 /// A stage's box.
-const BOX: Vec2 = Vec2::new(180.0, 62.0);
+const BOX: Vec2 = Vec2::new(190.0, 84.0);
 /// The width of a column of the plant chain, and the height of a row.
-const COLUMN: f32 = 300.0;
-const ROW: f32 = 92.0;
+const COLUMN: f32 = 290.0;
+const ROW: f32 = 140.0;
+/// The size of the labels on the joins, large: the schematic is usually seen zoomed out.
+const LABEL: f32 = 17.0;
 /// The colour of what has no value (a column the run did not write).
 const NO_VALUE: Color32 = Color32::from_gray(90);
 
@@ -107,7 +109,7 @@ fn tile_size(racks: usize) -> Vec2 {
     let per_row = cells_per_row(racks);
     let rows = racks.div_ceil(per_row);
     Vec2::new(
-        (per_row as f32 * (CELL + GAP) + GAP).max(70.0),
+        (per_row as f32 * (CELL + GAP) + GAP).max(104.0),
         TITLE + rows as f32 * (CELL + GAP) + GAP,
     )
 }
@@ -148,7 +150,7 @@ fn draw_tiles(
             tile.min + Vec2::new(GAP, 1.0),
             Align2::LEFT_TOP,
             &group.name,
-            FontId::proportional(10.0),
+            FontId::proportional(15.0),
             ui.visuals().text_color(),
         );
         let per_row = cells_per_row(group.racks.len());
@@ -336,7 +338,7 @@ fn draw_chain(
             bar.center_top() - Vec2::new(0.0, 4.0),
             Align2::CENTER_BOTTOM,
             format!("{name} loop"),
-            FontId::proportional(12.0),
+            FontId::proportional(18.0),
             text_colour,
         );
     }
@@ -376,7 +378,7 @@ fn draw_chain(
                     from.lerp(to, 0.5) - Vec2::new(0.0, 4.0),
                     Align2::CENTER_BOTTOM,
                     heat_text(kw),
-                    FontId::proportional(11.0),
+                    FontId::proportional(LABEL),
                     text_colour,
                 );
             }
@@ -414,17 +416,17 @@ fn stage_box(painter: &egui::Painter, centre: Pos2, lines: &[String; 3], colour:
     );
     for (i, line) in lines.iter().enumerate() {
         painter.text(
-            rect.center_top() + Vec2::new(0.0, 6.0 + i as f32 * 17.0),
+            rect.center_top() + Vec2::new(0.0, 6.0 + i as f32 * 25.0),
             Align2::CENTER_TOP,
             line,
-            FontId::proportional(if i == 0 { 13.0 } else { 12.0 }),
+            FontId::proportional(if i == 0 { 20.0 } else { 18.0 }),
             colour,
         );
     }
 }
 
 /// Where a stage meets a loop: a line from the box to the loop's bar, an arrow the way the
-/// heat goes, the water's temperatures in and out above, its flow and the heat below.
+/// heat goes, the water's temperatures in / out above, its flow and the heat below.
 fn draw_edge(
     painter: &egui::Painter,
     stage_centre: Pos2,
@@ -445,21 +447,25 @@ fn draw_edge(
     };
     arrow(painter, from, to);
     let middle = start.lerp(end, 0.5);
+    let font = FontId::proportional(LABEL);
+    // Short lines: in and out above the line, flow and heat below.
     if let (Some(t_in), Some(t_out)) = (get(&edge.in_column), get(&edge.out_column)) {
+        let text = format!("{t_in:.1} / {t_out:.1} °C");
         painter.text(
-            middle - Vec2::new(0.0, 4.0),
+            middle - Vec2::new(0.0, 3.0),
             Align2::CENTER_BOTTOM,
-            format!("in {t_in:.1}, out {t_out:.1} °C"),
-            FontId::proportional(11.0),
+            text,
+            font.clone(),
             colour,
         );
     }
     if let (Some(flow), Some(heat)) = (get(&edge.flow_column), heat) {
+        let text = format!("{flow:.0} kg/s\n{}", heat_text(heat.abs()));
         painter.text(
-            middle + Vec2::new(0.0, 4.0),
+            middle + Vec2::new(0.0, 3.0),
             Align2::CENTER_TOP,
-            format!("{flow:.0} kg/s, {}", heat_text(heat.abs())),
-            FontId::proportional(11.0),
+            text,
+            font,
             colour,
         );
     }
