@@ -514,3 +514,38 @@ fn values_set_over_the_file_act_as_if_written_in_it() {
         assert!(!dir.join("bad").exists(), "{bad}: nothing written");
     }
 }
+
+/// The series' `pue` and `ere` are each step's own: a run of one reporting step has its
+/// report's, and over a longer run they move around it.
+#[test]
+fn each_step_has_its_own_pue_and_ere() {
+    let dir = scratch("pue");
+    let (start, end) = ("2022-01-01T00:00:00Z", "2022-01-01T02:00:00Z");
+    let one = scenario(&dir, "jupiter.toml", start, end, "report_step_s = 7200\n");
+    let (_, report) = run(&one, &options(&dir, None), &mut |_: &Progress| {}).unwrap();
+    let table =
+        dctwin_series::read_columns(dir.join("run/series.parquet"), &["pue", "ere"]).unwrap();
+    assert_eq!(table.time_s.len(), 1);
+    let (pue, ere) = (table.columns[0][0], table.columns[1][0]);
+    // Stored as f32: 7 significant digits.
+    assert!(
+        (pue / report.whole.pue.unwrap() - 1.0).abs() < 1e-6,
+        "{pue} vs {:?}",
+        report.whole.pue
+    );
+    assert!(
+        (ere / report.whole.ere.unwrap() - 1.0).abs() < 1e-6,
+        "{ere} vs {:?}",
+        report.whole.ere
+    );
+    let minutes = scenario(&dir, "jupiter.toml", start, end, "");
+    let (_, report) = run(&minutes, &options(&dir, None), &mut |_: &Progress| {}).unwrap();
+    let table = dctwin_series::read_columns(dir.join("run/series.parquet"), &["pue"]).unwrap();
+    let pue = &table.columns[0];
+    assert_eq!(pue.len(), 120);
+    let (lo, hi) = pue
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(l, h), &p| (l.min(p), h.max(p)));
+    let whole = report.whole.pue.unwrap();
+    assert!(lo <= whole && whole <= hi && lo > 1.0, "{lo} {whole} {hi}");
+}

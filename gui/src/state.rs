@@ -30,6 +30,8 @@ pub enum Command {
     Seek(f64),
     /// Set the playback speed [simulated s per wall s].
     Speed(f64),
+    /// Whether playback starts over at the end.
+    Looping(bool),
     /// Plot this column of the run's series.
     Plot(String),
     /// Colour the racks by this quantity.
@@ -195,8 +197,15 @@ pub struct State {
     pub runs_dir: PathBuf,
 }
 
-/// The series column plotted first, when the run has it: the quantity the supply limit judges.
-pub const FIRST_PLOTTED: &str = "max_rack_supply_c";
+/// The column plotted first below the fixed plots (which show temperatures, powers and the
+/// ratios): the first flow where a plant stage meets a loop (the CDUs' into the facility loop),
+/// else the first flow, else the highest rack supply.
+pub fn first_plotted<'a>(names: impl Iterator<Item = &'a String> + Clone) -> Option<String> {
+    let find = |want: &dyn Fn(&String) -> bool| names.clone().find(|n| want(n)).cloned();
+    find(&|n| n.contains('@') && n.ends_with("_kg_s"))
+        .or_else(|| find(&|n| n.ends_with("_kg_s")))
+        .or_else(|| find(&|n| n == "max_rack_supply_c"))
+}
 
 impl State {
     /// A state with nothing open, writing runs under `runs_dir`.
@@ -221,6 +230,7 @@ impl State {
                 None => self.seek_on_open = Some(t),
             },
             Command::Speed(s) => self.time.iter_mut().for_each(|c| c.set_speed(s)),
+            Command::Looping(on) => self.time.iter_mut().for_each(|c| c.set_looping(on)),
             Command::Plot(name) => self.plot(name),
             Command::ColourBy(quantity) => {
                 self.colour_by = quantity;
@@ -250,7 +260,8 @@ impl State {
                     .as_ref()
                     .is_none_or(|p| !self.snapshot_index.contains_key(p))
                 {
-                    self.plotted = Some(FIRST_PLOTTED.to_string());
+                    let names = snapshot.columns.iter();
+                    self.plotted = first_plotted(names);
                 }
             }
             self.history.push(snapshot.clone());
@@ -380,10 +391,7 @@ impl State {
             time.seek(t);
         }
         self.time = Some(time);
-        let first = (run.names().iter())
-            .find(|n| *n == FIRST_PLOTTED)
-            .or_else(|| run.names().first())
-            .cloned();
+        let first = first_plotted(run.names().iter()).or_else(|| run.names().first().cloned());
         self.path_field = run.dir.display().to_string();
         let dir = run.dir.clone();
         self.remember(&dir);

@@ -172,8 +172,8 @@ fn a_run_directory_opens_with_its_kpis_and_its_series() {
     h.get_by_label_contains("short (model jupiter): completed");
     assert_eq!(
         h.state().state.plotted.as_deref(),
-        Some("max_rack_supply_c"),
-        "the supply limit's quantity is plotted first"
+        Some("cdus@facility.flow_kg_s"),
+        "a flow is plotted first, below the temperatures, powers and ratios"
     );
     // Every rack of the schematic is a cell of the grid.
     h.get_by_label("container[50].rack[3].cold_plates");

@@ -168,6 +168,31 @@ impl Sums {
     }
 }
 
+impl Interval {
+    /// The ratios of this interval alone (its PUE, ERE, ERF …), from the same formulas as a
+    /// run's ([`Kpis::with_ratios`]): what a time plot of PUE draws. All `None` without IT power.
+    pub fn kpis(&self) -> Kpis {
+        let mwh = |w: f64| w * self.duration_s / J_PER_MWH;
+        Kpis {
+            hours: self.duration_s / S_PER_H,
+            it_energy_mwh: mwh(self.it_power_w),
+            facility_energy_mwh: mwh(facility_power_w(self)),
+            conversion_loss_mwh: mwh(self.conversion_loss_w),
+            pump_energy_mwh: mwh(self.pump_w),
+            fan_energy_mwh: mwh(self.fan_w),
+            heat_pump_energy_mwh: mwh(self.heat_pump_w),
+            chiller_energy_mwh: mwh(self.chiller_w),
+            other_facility_energy_mwh: mwh(self.other_facility_w),
+            reused_heat_mwh: mwh(self.reused_heat_w),
+            water_m3: self.water_kg / 1000.0,
+            co2_kg: facility_power_w(self) * self.duration_s / J_PER_KWH * self.grid_kg_co2_per_kwh,
+            onsite_renewable_mwh: self.onsite_renewable_w.map(mwh),
+            ..Kpis::default()
+        }
+        .with_ratios()
+    }
+}
+
 /// Total data-centre power of an interval (the boundary of the crate doc), W.
 pub(crate) fn facility_power_w(iv: &Interval) -> f64 {
     iv.it_power_w

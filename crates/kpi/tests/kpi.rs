@@ -576,3 +576,32 @@ fn a_supply_within_the_sensor_tolerance_of_its_limit_does_not_count_as_over_it()
         })
     ));
 }
+
+/// An interval's own ratios are those of a run made of it alone (the time plot of PUE and the
+/// run's PUE agree where they should), and the run's lie between its intervals'.
+#[test]
+fn an_intervals_own_ratios_are_a_one_interval_runs() {
+    for iv in hand_intervals() {
+        let mut acc = Accumulator::new(settings_42c());
+        acc.push(&iv).unwrap();
+        let run = acc.finish().whole;
+        let own = iv.kpis();
+        for (name, a, b) in [
+            ("pue", run.pue, own.pue),
+            ("ppue_cooling", run.ppue_cooling, own.ppue_cooling),
+            ("ere", run.ere, own.ere),
+            ("erf", run.erf, own.erf),
+            ("wue", run.wue_l_per_kwh, own.wue_l_per_kwh),
+            ("cue", run.cue_kg_per_kwh, own.cue_kg_per_kwh),
+        ] {
+            close(name, a.unwrap(), b.unwrap(), 1e-12);
+        }
+    }
+    let [a, b] = hand_intervals();
+    let whole = hand_report().whole.pue.unwrap();
+    let (pa, pb) = (a.kpis().pue.unwrap(), b.kpis().pue.unwrap());
+    assert!(
+        pa.min(pb) <= whole && whole <= pa.max(pb),
+        "{pa} {whole} {pb}"
+    );
+}

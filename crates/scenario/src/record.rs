@@ -84,6 +84,9 @@ const TOTALS: &[&str] = &[
     "peak_chip_c",
     "racks_over_class",
     "heat_pump_units_on",
+    // The step's own PUE and ERE (its energies through the run's formulas; 0 without IT).
+    "pue",
+    "ere",
 ];
 
 impl Layout {
@@ -412,6 +415,8 @@ impl Layout {
             f64::from(over),
             t.heat_pump_units_on as f64,
         ];
+        let own = interval.kpis();
+        row.extend([own.pue, own.ere].map(|r| r.unwrap_or(0.0)));
         for d in &self.devices {
             row.push(match *d {
                 DeviceColumn::VolumeC(l) => self.volume_k(now, l) - 273.15,

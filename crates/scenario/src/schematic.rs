@@ -29,8 +29,9 @@ pub struct Schematic {
 pub struct RackGroup {
     /// The instance's name (`container[3]`) or the loop's.
     pub name: String,
-    /// The column of the coolant supply its CDU delivers [°C], when an exchanger cools the
-    /// group's loop.
+    /// The column of the coolant supply its racks get [°C]: what its CDU delivers when an
+    /// exchanger cools the group's loop, or the facility's highest rack supply when the racks
+    /// stand on a plant loop as its only group.
     pub supply_column: Option<String>,
     /// Its racks.
     pub racks: Vec<RackCell>,
@@ -228,6 +229,10 @@ fn rack_groups(plant: &Plant) -> Vec<RackGroup> {
                 });
             }
         }
+    }
+    if let [only] = groups.as_mut_slice() {
+        only.supply_column
+            .get_or_insert_with(|| "max_rack_supply_c".to_string());
     }
     groups
 }

@@ -1,4 +1,4 @@
-//! The playback bar of a finished run: play or pause, speed, the time slider, and the plotted
+//! The playback bar of a finished run: play or pause, speed, loop, the time slider, and the plotted
 //! value at the cursor.
 
 use super::send;
@@ -42,6 +42,10 @@ pub fn show(ui: &mut egui::Ui, state: &State, to: &Sender<Command>) {
                     }
                 }
             });
+        let mut looping = time.is_looping();
+        if ui.checkbox(&mut looping, "loop").changed() {
+            send(to, Command::Looping(looping));
+        }
         // The slider takes the bar's width, less room for the value read at the cursor.
         ui.spacing_mut().slider_width = (ui.available_width() - 420.0).max(150.0);
         let slider = egui::Slider::new(&mut t, 0.0..=end.max(1.0))

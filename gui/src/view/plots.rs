@@ -1,4 +1,4 @@
-//! The time plots: temperatures, powers and the selected column, one above the other with
+//! The time plots: temperatures, powers, PUE and ERE, and the chosen column, one above the other with
 //! linked time axes and cursors, each decimated to two points per pixel column so that a year
 //! of minutes pans smoothly. A live run is plotted from the snapshots it has published.
 
@@ -11,7 +11,7 @@ use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
 use std::sync::mpsc::Sender;
 
 /// The plots: title, and the columns it draws when the run has them.
-const PANELS: [(&str, &[&str]); 2] = [
+const PANELS: [(&str, &[&str]); 3] = [
     (
         "temperature °C",
         &["max_rack_supply_c", "peak_chip_c", "outdoor_c"],
@@ -20,6 +20,7 @@ const PANELS: [(&str, &[&str]); 2] = [
         "power kW",
         &["it_power_kw", "reused_kw", "rejected_kw", "boiler_kw"],
     ),
+    ("PUE, ERE", &["pue", "ere"]),
 ];
 
 /// The points of column `name` against days since the run's start, at most two per bucket.
@@ -84,7 +85,8 @@ pub fn show(ui: &mut egui::Ui, state: &State, to: &Sender<Command>) {
     });
     // Two points per pixel column at most: a year pans as smoothly as a day.
     let buckets = ui.available_width().max(100.0) as usize;
-    let height = ((ui.available_height() - 30.0) / 3.0).max(80.0);
+    let shown = PANELS.len() + usize::from(!chosen.is_empty());
+    let height = ((ui.available_height() - 30.0) / shown as f32 - 6.0).max(70.0);
     let link = egui::Id::unique("time axis");
     let cursor = cursor_day(state);
     let mut panels: Vec<(String, Vec<String>)> = (PANELS.iter())

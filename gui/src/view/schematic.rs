@@ -367,25 +367,37 @@ fn draw_chain(
                 draw_edge(&painter, c, x, edge, get, text_colour);
             }
         }
-        if stage.kind == StageKind::Cdus
-            && let Some(racks) = places.racks
-        {
-            let from = centre(top_left, racks) + Vec2::new(BOX.x / 2.0, 0.0);
-            let to = c - Vec2::new(BOX.x / 2.0, 0.0);
-            arrow(&painter, from, to);
-            if let Some(kw) = get("it_heat_to_liquid_kw") {
-                painter.text(
-                    from.lerp(to, 0.5) - Vec2::new(0.0, 4.0),
-                    Align2::CENTER_BOTTOM,
-                    heat_text(kw),
-                    FontId::proportional(LABEL),
-                    text_colour,
-                );
-            }
+    }
+    // The racks' heat: into the CDUs, or straight into the loop they stand on.
+    if let (Some(racks), Some(to)) = (places.racks, racks_heat_to(top_left, places, schematic)) {
+        let from = centre(top_left, racks) + Vec2::new(BOX.x / 2.0, 0.0);
+        arrow(&painter, from, to);
+        if let Some(kw) = get("it_heat_to_liquid_kw") {
+            painter.text(
+                from.lerp(to, 0.5) - Vec2::new(0.0, 4.0),
+                Align2::CENTER_BOTTOM,
+                heat_text(kw),
+                FontId::proportional(LABEL),
+                text_colour,
+            );
         }
     }
     let size = Vec2::new(places.width(), rows as f32 * ROW);
     ui.expand_to_include_rect(Rect::from_min_size(top_left, size));
+}
+
+/// Where the racks' heat goes on the chain: the CDUs' box, else the bar of the loop the racks
+/// stand on (a group named after a drawn loop), at the racks' height.
+fn racks_heat_to(top_left: Pos2, places: &Places, schematic: &Schematic) -> Option<Pos2> {
+    let racks = centre(top_left, places.racks?);
+    let cdus =
+        (schematic.stages.iter().zip(&places.stages)).find(|(s, _)| s.kind == StageKind::Cdus);
+    if let Some((_, &at)) = cdus {
+        return Some(centre(top_left, at) - Vec2::new(BOX.x / 2.0, 0.0));
+    }
+    let group = schematic.groups.first()?;
+    let &at = places.loops.get(&group.name)?;
+    Some(Pos2::new(centre(top_left, at).x - 5.0, racks.y))
 }
 
 /// The colour of heat on its way.
