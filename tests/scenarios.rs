@@ -481,6 +481,7 @@ fn values_set_over_the_file_act_as_if_written_in_it() {
         summary.overrides,
         ["instance_counts.container = 10", "it_scale = 0.5"]
     );
+    assert_eq!(summary.sets, sets, "run.json keeps the sets as given");
     let in_file = scenario(
         &dir,
         "jupiter.toml",
@@ -513,6 +514,43 @@ fn values_set_over_the_file_act_as_if_written_in_it() {
         assert!(error.contains(says), "{bad}: {error}");
         assert!(!dir.join("bad").exists(), "{bad}: nothing written");
     }
+    // A weather file named by a set that is not there is named as set.
+    let error = runs(&["weather.epw = no-such.epw"], "bad")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("set weather.epw = no-such.epw: "),
+        "{error}"
+    );
+    // The file's own mistake is named at its line even with sets...
+    let path_bad = scenario(&dir, "jupiter.toml", start, end, "colour = 3");
+    let options_bad = RunOptions {
+        out_dir: dir.join("bad"),
+        sets: vec!["overrides.it_scale = 0.5".into()],
+        ..options(&dir, None)
+    };
+    let error = run(&path_bad, &options_bad, &mut |_: &Progress| {})
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("scenario.toml:4: unknown field `colour`"),
+        "{error}"
+    );
+    // ...and a key the file lacks may come from a set.
+    let no_end = dir.join("no-end.toml");
+    let text = std::fs::read_to_string(&path_bad).unwrap();
+    let text: String = (text.lines())
+        .filter(|l| !l.starts_with("end") && !l.starts_with("colour"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&no_end, text).unwrap();
+    let with_end = RunOptions {
+        out_dir: dir.join("with-end"),
+        sets: vec![format!("end = \"{end}\"")],
+        ..options(&dir, None)
+    };
+    let (summary, _) = run(&no_end, &with_end, &mut |_: &Progress| {}).unwrap();
+    assert_eq!(summary.rows, 120);
 }
 
 /// The series' `pue` and `ere` are each step's own: a run of one reporting step has its

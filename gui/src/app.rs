@@ -27,6 +27,8 @@ struct ViewState {
     parts: Parts,
     /// Frames drawn so far.
     frames: u64,
+    /// The plots' decimated points.
+    plot_cache: view::plots::PlotCache,
 }
 
 /// Frames drawn before an image is exported: egui sizes its panels over the first frames.
@@ -52,6 +54,7 @@ impl Default for ViewState {
             what_if_open: false,
             parts: Parts::default(),
             frames: 0,
+            plot_cache: view::plots::PlotCache::default(),
         }
     }
 }
@@ -218,7 +221,7 @@ impl App {
         for loading in &state.loading {
             ui.horizontal(|ui| {
                 ui.spinner();
-                ui.label(format!("reading {}", loading.dir.display()));
+                ui.label(format!("reading {}", loading.path.display()));
             });
         }
         let Some(kpis) = state.kpis() else {
@@ -251,7 +254,7 @@ impl App {
             });
         self.view.parts.schematic = Some(schematic.response.rect);
         self.view.parts.plots = Some(ui.available_rect_before_wrap());
-        view::plots::show(ui, state, to);
+        view::plots::show(ui, state, &mut self.view.plot_cache, to);
     }
 
     /// An image export: asks the window for a screenshot of the frame drawn; when it comes

@@ -11,7 +11,9 @@
 pub mod app;
 pub mod decimate;
 pub mod export;
+pub mod history;
 pub mod live_run;
+pub mod loading;
 pub mod measure;
 pub mod quantity;
 pub mod readings;

@@ -22,11 +22,6 @@ impl Readings<'_> {
             Readings::Live(snapshot, index) => snapshot.values.get(*index.get(name)?).copied(),
         }
     }
-
-    /// The sum of columns `names`, if every one has a value.
-    pub fn sum(&self, names: &[String]) -> Option<f64> {
-        names.iter().map(|n| self.get(n)).sum()
-    }
 }
 
 /// The position of each of a snapshot's columns (the same for every snapshot of a run).

@@ -11,9 +11,17 @@ use dctwin_scenario::alarms::AlarmFile;
 use dctwin_scenario::{RunSummary, Schematic};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Columns read together: bounds the f64 copy the reader makes before they are narrowed.
 const COLUMNS_PER_READ: usize = 16;
+
+/// Numbers each run read, so that columns read later for a run find it (and not a run opened
+/// since in its place).
+static GENERATION: AtomicU64 = AtomicU64::new(1);
+
+/// Columns read from a series: names and values.
+pub type Columns = Vec<(String, Vec<f32>)>;
 
 /// A run as read from its directory.
 #[derive(Debug, Clone)]
@@ -30,6 +38,10 @@ pub struct RunData {
     pub alarms: AlarmFile,
     /// Seconds since the run's start of each row.
     pub time_s: Vec<f64>,
+    /// Days since the run's start of each row (the plots' time axis).
+    pub days: Vec<f64>,
+    /// This reading of the run, unique in the process.
+    pub generation: u64,
     /// The series file.
     series: PathBuf,
     /// Every column the series has, in its order.
@@ -59,53 +71,59 @@ impl RunData {
             .filter(|n| !racks.contains(*n))
             .cloned()
             .collect();
+        let stamps = dctwin_series::read_columns::<&str>(&series, &[])
+            .map_err(|e| e.to_string())?
+            .time_s;
+        // A one-row run has no step between rows: its step is its span.
+        let one_step_s = summary.simulated_s / (summary.rows.max(1) as f64);
+        let time_s = since_start(&stamps, one_step_s);
+        let columns = read(&series, &first)?;
         let mut run = RunData {
             dir: dir.to_path_buf(),
             summary,
             kpis,
             schematic,
             alarms,
-            time_s: Vec::new(),
+            days: time_s.iter().map(|t| t / 86_400.0).collect(),
+            time_s,
+            generation: GENERATION.fetch_add(1, Ordering::Relaxed),
             series,
             names,
             columns: HashMap::new(),
         };
-        run.load(&first)?;
-        if run.time_s.is_empty() {
-            let table =
-                dctwin_series::read_columns::<&str>(&run.series, &[]).map_err(|e| e.to_string())?;
-            run.time_s = since_start(&table.time_s);
-        }
+        run.insert(columns);
         Ok(run)
     }
 
-    /// Reads the columns of `wanted` that the series has and that are not read yet.
-    pub fn load(&mut self, wanted: &[String]) -> Result<(), String> {
-        let missing: Vec<&String> = (wanted.iter())
+    /// The columns of `wanted` that the series has and that are not read yet.
+    pub fn missing(&self, wanted: &[String]) -> Vec<String> {
+        (wanted.iter())
             .filter(|n| self.has(n) && !self.columns.contains_key(*n))
-            .collect();
-        for chunk in missing.chunks(COLUMNS_PER_READ) {
-            let table =
-                dctwin_series::read_columns(&self.series, chunk).map_err(|e| e.to_string())?;
-            if self.time_s.is_empty() {
-                self.time_s = since_start(&table.time_s);
-            }
-            for (name, values) in table.names.into_iter().zip(table.columns) {
-                // f32 is the precision the series is written in unless `precision = "exact"`.
-                let narrow = values.iter().map(|&v| v as f32).collect();
-                self.columns.insert(name, narrow);
-            }
-        }
-        Ok(())
+            .cloned()
+            .collect()
     }
 
-    /// How the run is named in the app: its scenario and overrides.
+    /// Keeps columns read for this run ([`read`]).
+    pub fn insert(&mut self, columns: Columns) {
+        self.columns.extend(columns);
+    }
+
+    /// The series file.
+    pub fn series(&self) -> &Path {
+        &self.series
+    }
+
+    /// How the run is named in the app: its scenario, its overrides and any other value set
+    /// over the scenario's (a weather file).
     pub fn label(&self) -> String {
         let s = &self.summary;
-        if s.overrides.is_empty() {
+        let other_sets = (s.sets.iter()).filter(|set| !set.trim_start().starts_with("overrides."));
+        let changes: Vec<&String> = s.overrides.iter().chain(other_sets).collect();
+        if changes.is_empty() {
             s.name.clone()
         } else {
-            format!("{} ({})", s.name, s.overrides.join(", "))
+            let changes: Vec<&str> = changes.iter().map(|c| c.as_str()).collect();
+            format!("{} ({})", s.name, changes.join(", "))
         }
     }
 
@@ -137,15 +155,29 @@ impl RunData {
     }
 }
 
+/// Reads columns `names` of the series at `series`, a few at a time, each narrowed to `f32` (the
+/// precision the series is written in unless `precision = "exact"`).
+pub fn read(series: &Path, names: &[String]) -> Result<Columns, String> {
+    let mut out = Vec::with_capacity(names.len());
+    for chunk in names.chunks(COLUMNS_PER_READ) {
+        let table = dctwin_series::read_columns(series, chunk).map_err(|e| e.to_string())?;
+        for (name, values) in table.names.into_iter().zip(table.columns) {
+            out.push((name, values.iter().map(|&v| v as f32).collect()));
+        }
+    }
+    Ok(out)
+}
+
 /// The quantities each rack has a column of.
 pub const RACK_QUANTITIES: [&str; 3] = ["it_kw", "outlet_c", "chip_c"];
 
 /// The rows' times since the run's start [s]: rows are stamped (UTC epoch seconds) at the end
-/// of each reporting step, so the run starts one step before the first row.
-fn since_start(stamps_s: &[f64]) -> Vec<f64> {
+/// of each reporting step, so the run starts one step before the first row (`one_step_s` when
+/// there is no second row to tell the step).
+fn since_start(stamps_s: &[f64], one_step_s: f64) -> Vec<f64> {
     let step_s = match stamps_s {
         [a, b, ..] => b - a,
-        _ => 0.0,
+        _ => one_step_s,
     };
     let start_s = stamps_s.first().copied().unwrap_or(0.0) - step_s;
     stamps_s.iter().map(|t| t - start_s).collect()

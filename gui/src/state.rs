@@ -2,7 +2,10 @@
 //! through a channel (from the UI's buttons, the command line or a test) and are applied before
 //! each frame; [`State::poll`] then takes what a live run has published since.
 
+use crate::history::History;
 use crate::live_run::{LiveRun, RunEnd};
+pub use crate::loading::Role;
+use crate::loading::{Job, Loading, Outcome};
 use crate::quantity::Quantity;
 use crate::readings::{Readings, index_of};
 use crate::run_data::{RACK_QUANTITIES, RunData};
@@ -13,7 +16,6 @@ use dctwin_scenario::{RunSnapshot, Schematic};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 /// What can be asked of the app.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,101 +64,20 @@ pub enum Part {
     Schematic,
 }
 
-/// Which run a live run becomes when it ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Role {
-    /// The run shown.
-    #[default]
-    Shown,
-    /// The run compared with the one shown.
-    Compared,
-}
-
-/// The most snapshots a live run's history keeps: past it, every other one is dropped, so a
-/// long run keeps an even record of its whole span in bounded memory.
-pub const HISTORY_LIMIT: usize = 4096;
-
-/// A live run's snapshots so far (the plot of a run that is still going).
-#[derive(Debug, Default)]
-pub struct History {
-    /// Simulated time of each [s since the run's start].
-    pub time_s: Vec<f64>,
-    /// The snapshots.
-    pub snapshots: Vec<Arc<RunSnapshot>>,
-}
-
-impl History {
-    fn push(&mut self, snapshot: Arc<RunSnapshot>) {
-        if self.time_s.last() == Some(&snapshot.time_s) {
-            return;
-        }
-        if self.snapshots.len() >= HISTORY_LIMIT {
-            every_other(&mut self.time_s);
-            every_other(&mut self.snapshots);
-        }
-        self.time_s.push(snapshot.time_s);
-        self.snapshots.push(snapshot);
-    }
-}
-
-/// Keeps every other element of `v`, the last among them.
-fn every_other<T>(v: &mut Vec<T>) {
-    let odd = v.len() % 2;
-    let mut i = 0;
-    v.retain(|_| {
-        i += 1;
-        (i + odd).is_multiple_of(2)
-    });
-}
-
-/// A run directory read on a thread of its own: a year of columns takes a second or two, which
-/// the app does not wait for.
-pub struct Loading {
-    /// The directory.
-    pub dir: PathBuf,
-    /// What it becomes when read.
-    role: Role,
-    /// How its run failed, shown once it is read (a failed run keeps what it computed).
-    failure: Option<String>,
-    done: Receiver<Result<RunData, String>>,
-}
-
-impl Loading {
-    fn start(dir: &Path, role: Role) -> Loading {
-        let (send, done) = channel();
-        let path = dir.to_path_buf();
-        let started = std::thread::Builder::new()
-            .name("read run".into())
-            .spawn(move || {
-                // The app may have gone; then nobody needs the run.
-                let _ = send.send(RunData::open(&path));
-            });
-        if let Err(e) = started {
-            let (send, failed) = channel();
-            let _ = send.send(Err(format!("cannot start a thread: {e}")));
-            return Loading {
-                dir: dir.to_path_buf(),
-                role,
-                failure: None,
-                done: failed,
-            };
-        }
-        Loading {
-            dir: dir.to_path_buf(),
-            role,
-            failure: None,
-            done,
-        }
-    }
-}
-
 /// Everything the app shows, apart from how.
 #[derive(Default)]
 pub struct State {
     /// The finished run open, if any.
     pub run: Option<RunData>,
-    /// Runs being read.
+    /// Runs and columns being read.
     pub loading: Vec<Loading>,
+    /// The number of the next read.
+    next_read: u64,
+    /// The latest read of a run for each role (shown, compared): an earlier one that ends later
+    /// is dropped.
+    latest_run_read: [u64; 2],
+    /// Exports asked for while a run was being read: done once it is.
+    pending_exports: Vec<Command>,
     /// The run compared with it, if any.
     pub other: Option<RunData>,
     /// What the live run becomes when it ends.
@@ -169,7 +90,7 @@ pub struct State {
     pub snapshot_index: HashMap<String, usize>,
     /// The live run's snapshots so far.
     pub history: History,
-    /// The last error, shown until the next command succeeds.
+    /// The last error, shown until a run or scenario opens.
     pub error: Option<String>,
     /// The last thing done that the user should know of (a file written).
     pub notice: Option<String>,
@@ -238,8 +159,11 @@ impl State {
             }
             Command::SelectRack(name) => self.select_rack(name),
             Command::WhatIf(sets) => self.what_if(sets),
-            Command::Compare(dir) => self.loading.push(Loading::start(&dir, Role::Compared)),
+            Command::Compare(dir) => self.read_run(&dir, Role::Compared, None),
             Command::CloseCompare => self.other = None,
+            export @ (Command::ExportKpis(_) | Command::ExportImage(..)) if self.is_loading() => {
+                self.pending_exports.push(export)
+            }
             Command::ExportKpis(path) => self.export_kpis(&path),
             Command::ExportImage(part, path) => self.pending_images.push((part, path)),
             Command::Wrote(Ok(path)) => self.notice = Some(format!("wrote {}", path.display())),
@@ -264,7 +188,7 @@ impl State {
                     self.plotted = first_plotted(names);
                 }
             }
-            self.history.push(snapshot.clone());
+            self.history.push(&snapshot);
             self.snapshot = Some(snapshot);
         }
         let Some(end) = live.poll() else { return };
@@ -279,9 +203,52 @@ impl State {
                 return;
             }
         };
-        let mut loading = Loading::start(&dir, role);
-        loading.failure = failure;
-        self.loading.push(loading);
+        self.read_run(&dir, role, failure);
+    }
+
+    /// Reads the run directory `dir` on a thread, to become `role`.
+    fn read_run(&mut self, dir: &Path, role: Role, failure: Option<String>) {
+        let id = self.next_id();
+        self.latest_run_read[role as usize] = id;
+        self.loading.push(Loading::run(id, dir, role, failure));
+    }
+
+    fn next_id(&mut self) -> u64 {
+        self.next_read += 1;
+        self.next_read
+    }
+
+    /// Reads the columns of `names` that the open runs have not read yet (nor are reading).
+    fn read_columns(&mut self, names: &[String]) {
+        let mut reads = Vec::new();
+        for run in [&self.run, &self.other].into_iter().flatten() {
+            let reading = |n: &String| {
+                self.loading.iter().any(|l| match &l.job {
+                    Job::Columns { generation, names } => {
+                        *generation == run.generation && names.contains(n)
+                    }
+                    Job::Run { .. } => false,
+                })
+            };
+            let missing: Vec<String> = run
+                .missing(names)
+                .into_iter()
+                .filter(|n| !reading(n))
+                .collect();
+            if !missing.is_empty() {
+                reads.push((run.generation, missing));
+            }
+        }
+        for (generation, missing) in reads {
+            let id = self.next_id();
+            let run = [&self.run, &self.other]
+                .into_iter()
+                .flatten()
+                .find(|r| r.generation == generation);
+            if let Some(run) = run {
+                self.loading.push(Loading::columns(id, run, missing));
+            }
+        }
     }
 
     /// Whether a scenario is running.
@@ -376,7 +343,9 @@ impl State {
     }
 
     fn open_run(&mut self, dir: &Path) {
-        self.loading.push(Loading::start(dir, Role::Shown));
+        // Another run shown: the comparison was with the one before.
+        self.other = None;
+        self.read_run(dir, Role::Shown, None);
     }
 
     /// Shows or compares a run that has been read.
@@ -402,33 +371,67 @@ impl State {
         self.load_rack_columns();
     }
 
-    /// Takes the runs read since the last frame.
+    /// Takes the runs and columns read since the last frame; once no run is being read, does
+    /// the exports asked for meanwhile.
     fn take_loaded(&mut self) {
         let mut still = Vec::new();
         for loading in std::mem::take(&mut self.loading) {
-            match loading.done.try_recv() {
-                Ok(Ok(run)) => {
-                    self.opened(run, loading.role);
-                    if loading.failure.is_some() {
-                        self.error = loading.failure;
+            let Some(outcome) = loading.poll() else {
+                still.push(loading);
+                continue;
+            };
+            match (loading.job, outcome) {
+                (Job::Run { role, failure }, Outcome::Run(read)) => {
+                    // A later read for the same role has replaced this one.
+                    if loading.id != self.latest_run_read[role as usize] {
+                        continue;
+                    }
+                    match read {
+                        Ok(run) => {
+                            self.opened(*run, role);
+                            if failure.is_some() {
+                                self.error = failure;
+                            }
+                        }
+                        Err(e) => self.error = Some(e),
                     }
                 }
-                Ok(Err(e)) => self.error = Some(e),
-                Err(TryRecvError::Empty) => still.push(loading),
-                Err(TryRecvError::Disconnected) => {
-                    self.error = Some(format!("{}: reading it failed", loading.dir.display()));
-                }
+                (Job::Columns { generation, .. }, Outcome::Columns(read)) => match read {
+                    Ok(columns) => {
+                        let runs = [&mut self.run, &mut self.other].into_iter().flatten();
+                        if let Some(run) = runs.into_iter().find(|r| r.generation == generation) {
+                            run.insert(columns);
+                        }
+                    }
+                    Err(e) => self.error = Some(e),
+                },
+                // A read gives what its job asked for.
+                _ => {}
             }
         }
         self.loading.extend(still);
+        if !self.is_loading() {
+            for export in std::mem::take(&mut self.pending_exports) {
+                self.apply(export);
+            }
+        }
     }
 
     /// Whether a run is being read.
     pub fn is_loading(&self) -> bool {
-        !self.loading.is_empty()
+        self.loading.iter().any(Loading::is_run)
+    }
+
+    /// Whether columns of an open run are being read.
+    pub fn is_reading_columns(&self) -> bool {
+        self.loading.iter().any(|l| !l.is_run())
     }
 
     fn run_scenario(&mut self, scenario: &Path) {
+        if self.is_running() {
+            self.error = Some("a run is going: stop it or let it end first".into());
+            return;
+        }
         let name = dctwin_scenario::engine::scenario_name(scenario);
         let out_dir = self.runs_dir.join(name);
         self.remember(scenario);
@@ -469,11 +472,7 @@ impl State {
     }
 
     fn plot(&mut self, name: String) {
-        for run in [&mut self.run, &mut self.other].into_iter().flatten() {
-            if let Err(e) = run.load(std::slice::from_ref(&name)) {
-                self.error = Some(e);
-            }
-        }
+        self.read_columns(std::slice::from_ref(&name));
         self.plotted = Some(name);
     }
 
@@ -492,31 +491,13 @@ impl State {
     /// Reads the finished run's rack columns of the colouring quantity, if its series has them.
     fn load_rack_columns(&mut self) {
         let quantity = self.colour_by;
-        let Some(run) = &mut self.run else { return };
-        let Some(schematic) = &run.schematic else {
+        let Some(schematic) = self.run.as_ref().and_then(|r| r.schematic.as_ref()) else {
             return;
         };
         let wanted: Vec<String> = (schematic.groups.iter())
             .flat_map(|g| g.racks.iter().filter_map(move |r| quantity.column(g, r)))
             .filter(|c| RACK_QUANTITIES.iter().any(|q| c.ends_with(q)))
             .collect();
-        if let Err(e) = run.load(&wanted) {
-            self.error = Some(e);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::every_other;
-
-    #[test]
-    fn every_other_keeps_half_and_always_the_last() {
-        let mut even: Vec<u32> = (0..8).collect();
-        every_other(&mut even);
-        assert_eq!(even, [1, 3, 5, 7]);
-        let mut odd: Vec<u32> = (0..7).collect();
-        every_other(&mut odd);
-        assert_eq!(odd, [0, 2, 4, 6]);
+        self.read_columns(&wanted);
     }
 }

@@ -78,12 +78,12 @@ fn step_until(h: &mut Harness<'static, App>, what: &str, done: impl Fn(&App) -> 
     h.step();
 }
 
-/// Steps a frame (for the commands sent to be taken), then frames until no run goes and none
-/// is being read.
+/// Steps a frame (for the commands sent to be taken), then frames until no run goes and no
+/// run or column is being read.
 fn settle(h: &mut Harness<'static, App>) {
     h.step();
     step_until(h, "the app settles", |app| {
-        !app.state.is_running() && !app.state.is_loading()
+        !app.state.is_running() && !app.state.is_loading() && !app.state.is_reading_columns()
     });
 }
 
@@ -202,7 +202,8 @@ fn a_rack_clicked_in_the_schematic_is_plotted() {
     // harness's pointer does not know.
     h.get_by_label("container[7].rack[2].cold_plates")
         .click_accesskit();
-    h.run_steps(2);
+    h.step();
+    settle(&mut h);
     let column = "container[7].rack[2].cold_plates.chip_c";
     let app = h.state();
     assert_eq!(app.state.plotted.as_deref(), Some(column));
@@ -361,4 +362,30 @@ fn the_kpis_of_two_runs_export_as_csv_and_opened_runs_are_remembered() {
     // The run opened is remembered, in the file a next start reads.
     let kept = dctwin_gui::recent::load(&dir.join("config/recent"));
     assert_eq!(kept, [dir.join("a").canonicalize().unwrap()]);
+}
+
+#[test]
+fn exports_asked_for_before_a_run_is_read_wait_for_it_and_the_last_run_opened_is_shown() {
+    let dir = scratch("order");
+    let path = scenario(&dir, 2, "");
+    let a = run_as_the_cli(&path, &dir.join("a"));
+    let long = scenario(&dir, 24, "");
+    run_as_the_cli(&long, &dir.join("day"));
+    let mut h = harness(&dir.join("runs"), None);
+    let send = h.state().sender();
+    // A day asked for first, two hours last: the two hours are shown, whichever is read first.
+    send.send(Command::Open(dir.join("day"))).unwrap();
+    send.send(Command::Open(dir.join("a"))).unwrap();
+    send.send(Command::ExportKpis(dir.join("out/kpis.csv")))
+        .unwrap();
+    settle(&mut h);
+    let app = h.state();
+    assert_eq!(app.state.run.as_ref().unwrap().dir, dir.join("a"));
+    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+    let text = std::fs::read_to_string(dir.join("out/kpis.csv")).expect("the export waited");
+    let it = text
+        .lines()
+        .find(|l| l.starts_with("it_energy_mwh,"))
+        .unwrap();
+    assert_eq!(it, format!("it_energy_mwh,{}", a.whole.it_energy_mwh));
 }

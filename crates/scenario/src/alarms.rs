@@ -11,9 +11,8 @@
 //! per minute; and a log keeps at most [`MAX_ALARMS`] episodes, counting those beyond.
 
 use crate::drive::Drive;
-use crate::record::Layout;
 use dctwin_sim::plant::{Heat, LinkThermal};
-use dctwin_sim::{Action, Event, Plant, Snapshot};
+use dctwin_sim::{Action, Event, Plant};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -86,6 +85,16 @@ pub struct Alarm {
     pub limit: Option<f64>,
 }
 
+/// What the watches read of the state at a reporting step (the engine's record gives it).
+pub trait WatchedState {
+    /// Rack `i`'s supply (its inlet) and chip temperatures [K], the racks in the drive's order.
+    fn rack_supply_chip_k(&self, i: usize) -> (f64, f64);
+    /// The temperature of link `l`'s volume [K].
+    fn volume_k(&self, l: usize) -> f64;
+    /// Link `l`'s heat into the water [W].
+    fn heat_w(&self, l: usize) -> f64;
+}
+
 /// One watched condition.
 #[derive(Debug, Clone)]
 struct Watch {
@@ -121,8 +130,9 @@ pub struct AlarmLog {
     /// Episodes beyond [`MAX_ALARMS`], not kept.
     pub dropped: u64,
     watches: Vec<Watch>,
-    /// The open episode of each watch, as an index into `alarms`.
-    open: HashMap<usize, usize>,
+    /// The open episode of each watch: its index into `alarms`, or `None` when it opened with
+    /// the log full (counted once in `dropped`, not at every step it stays on).
+    open: HashMap<usize, Option<usize>>,
     /// Event alarms not yet reached: time [s], kind, component.
     events: Vec<(f64, AlarmKind, String)>,
     /// Bumped at each change, so a reader knows when to copy the list.
@@ -216,9 +226,8 @@ impl AlarmLog {
         }
     }
 
-    /// Looks at the state `now` (the end of reporting step `step` of `drive`'s grid).
-    pub fn update(&mut self, layout: &Layout, drive: &Drive, now: &Snapshot, step: usize) {
-        let t = now.time_s;
+    /// Looks at the state at `t` [s since the run's start], read through `state`.
+    pub fn update(&mut self, t: f64, state: &dyn WatchedState) {
         let reached: Vec<(f64, AlarmKind, String)> = {
             let (due, later) = std::mem::take(&mut self.events)
                 .into_iter()
@@ -236,12 +245,22 @@ impl AlarmLog {
                 limit: None,
             });
         }
+        // Each rack's supply and chip once, for its two watches.
+        let mut rack: Option<(usize, (f64, f64))> = None;
         for w in 0..self.watches.len() {
+            let mut rack_k = |i: usize| match rack {
+                Some((j, temperatures)) if j == i => temperatures,
+                _ => {
+                    let temperatures = state.rack_supply_chip_k(i);
+                    rack = Some((i, temperatures));
+                    temperatures
+                }
+            };
             let value = match self.watches[w].source {
-                Source::RackSupply(i) => layout.rack_supply_chip_k(now, drive, i, step).0 - 273.15,
-                Source::RackChip(i) => layout.rack_supply_chip_k(now, drive, i, step).1 - 273.15,
-                Source::VolumeC(l) => layout.volume_k(now, l) - 273.15,
-                Source::HeatKw(l) => now.heat_w[l] / 1e3,
+                Source::RackSupply(i) => rack_k(i).0 - 273.15,
+                Source::RackChip(i) => rack_k(i).1 - 273.15,
+                Source::VolumeC(l) => state.volume_k(l) - 273.15,
+                Source::HeatKw(l) => state.heat_w(l) / 1e3,
             };
             self.observe(w, value, t);
         }
@@ -263,12 +282,15 @@ impl AlarmLog {
                     worst: Some(value),
                     limit: Some(watch.limit),
                 };
-                if let Some(index) = self.push(alarm) {
-                    self.open.insert(w, index);
-                }
+                let index = self.push(alarm);
+                self.open.insert(w, index);
             }
             None => {}
-            Some(index) => {
+            Some(None) if beyond < -watch.deadband => {
+                self.open.remove(&w);
+            }
+            Some(None) => {}
+            Some(Some(index)) => {
                 let alarm = &mut self.alarms[index];
                 if beyond < -watch.deadband {
                     alarm.end_s = Some(t);
@@ -369,5 +391,8 @@ mod tests {
         feed(&mut log, &flapping);
         assert_eq!(log.alarms.len(), MAX_ALARMS);
         assert_eq!(log.dropped, 6);
+        // An episode that comes with the log full and stays on is dropped once, not each step.
+        feed(&mut log, &[5.0; 100]);
+        assert_eq!(log.dropped, 7);
     }
 }

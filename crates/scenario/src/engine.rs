@@ -54,6 +54,9 @@ pub struct RunSummary {
     /// The scenario's overrides of its model, as written (`instance_counts.container = 100`).
     #[serde(default)]
     pub overrides: Vec<String>,
+    /// Values set over the scenario file's (`--set`, the app's what-if), as given.
+    #[serde(default)]
+    pub sets: Vec<String>,
     /// The model's name.
     pub model: String,
     /// Start and end as given.
@@ -215,7 +218,8 @@ pub fn run(
         &mut inputs,
         &mut |now: &Snapshot| {
             let (interval, row) = layout.record(&scenario, &drive, &prev, now);
-            alarms.update(&layout, &drive, now, drive.step_of(now.time_s - 1e-6));
+            let step = drive.step_of(now.time_s - 1e-6);
+            alarms.update(now.time_s, &layout.watched(&drive, now, step));
             let pushed = kpis
                 .push(&interval)
                 .map_err(ScenarioError::from)
@@ -297,6 +301,7 @@ pub fn run(
         name: scenario_name(path),
         description: scenario.description.clone(),
         overrides: scenario.overrides.describe(),
+        sets: scenario.sets.clone(),
         model: facility.name.clone(),
         start: scenario.start.clone(),
         end: scenario.end.clone(),

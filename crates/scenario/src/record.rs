@@ -1,6 +1,7 @@
 //! What a run writes at each reporting step: the series' columns, and the KPI interval between
 //! two snapshots (energies from the exact energy accounts, not from samples).
 
+use crate::alarms::WatchedState;
 use crate::drive::Drive;
 use crate::observe::RackState;
 use crate::schematic::{edge_column, stage_links};
@@ -291,7 +292,7 @@ impl Layout {
     }
 
     /// The temperature of link `l`'s volume [K] in `s`.
-    pub fn volume_k(&self, s: &Snapshot, l: usize) -> f64 {
+    fn volume_k(&self, s: &Snapshot, l: usize) -> f64 {
         self.state_of_link[l].map_or(f64::NAN, |i| s.volume_k[i])
     }
 
@@ -300,15 +301,14 @@ impl Layout {
         drive.driven.racks[i].1 * drive.it.fraction(i, step)
     }
 
-    /// Rack `i`'s supply (its inlet) and chip temperatures at `step` [K].
-    pub fn rack_supply_chip_k(
-        &self,
-        s: &Snapshot,
-        drive: &Drive,
-        i: usize,
-        step: usize,
-    ) -> (f64, f64) {
-        (s.node_k[self.racks[i].1], self.chip_k(s, drive, i, step))
+    /// What the alarms watch of the state `now`, the end of reporting step `step`.
+    pub fn watched<'a>(&'a self, drive: &'a Drive, now: &'a Snapshot, step: usize) -> Watched<'a> {
+        Watched {
+            layout: self,
+            drive,
+            now,
+            step,
+        }
     }
 
     /// Rack `i`'s chip (case) temperature [K]: its coolant plus R_th × the power of one chip.
@@ -468,6 +468,32 @@ impl Layout {
     /// Temperature of the waste heat where the heat pumps take it [K].
     fn waste_heat_k(&self, s: &Snapshot) -> Option<f64> {
         mean_of(self.evaporator_inlets.iter().map(|&n| s.node_k[n]))
+    }
+}
+
+/// The state at a reporting step as the alarms read it.
+pub struct Watched<'a> {
+    layout: &'a Layout,
+    drive: &'a Drive,
+    now: &'a Snapshot,
+    step: usize,
+}
+
+impl WatchedState for Watched<'_> {
+    fn rack_supply_chip_k(&self, i: usize) -> (f64, f64) {
+        let (l, s) = (self.layout, self.now);
+        (
+            s.node_k[l.racks[i].1],
+            l.chip_k(s, self.drive, i, self.step),
+        )
+    }
+
+    fn volume_k(&self, l: usize) -> f64 {
+        self.layout.volume_k(self.now, l)
+    }
+
+    fn heat_w(&self, l: usize) -> f64 {
+        self.now.heat_w[l]
     }
 }
 

@@ -370,8 +370,15 @@ impl Scenario {
         Scenario::parse(&text, path)
     }
 
-    /// An input file's error, with the key of the scenario that names the file.
+    /// An input file's error, with the key of the scenario that names the file (or the setting,
+    /// when the file was named from outside the scenario).
     pub fn input_error(&self, key: &str, source: dctwin_inputs::InputError) -> ScenarioError {
+        if let Some(set) = self.set_of(key) {
+            return ScenarioError::Set {
+                set: set.to_string(),
+                reason: source.to_string(),
+            };
+        }
         ScenarioError::InputOf {
             file: self.file.clone(),
             line: line_of_key(&self.source, key),
@@ -383,11 +390,9 @@ impl Scenario {
     /// An error about `key` (dotted: `heat_demand.peak_kw`), at the key's line in the file, or
     /// naming the setting when the value was set from outside it.
     pub fn error(&self, key: &str, reason: String) -> ScenarioError {
-        if let Some(set) =
-            (self.sets.iter()).find(|s| s.split('=').next().map(str::trim) == Some(key))
-        {
+        if let Some(set) = self.set_of(key) {
             return ScenarioError::Set {
-                set: set.clone(),
+                set: set.to_string(),
                 reason,
             };
         }
@@ -397,6 +402,15 @@ impl Scenario {
             key: key.to_string(),
             reason,
         }
+    }
+
+    /// The setting that gave `key` its value, if one did (a key below it counts: a set
+    /// `weather.trace.file` gives `weather.trace`'s file).
+    fn set_of(&self, key: &str) -> Option<&str> {
+        (self.sets.iter()).map(String::as_str).find(|set| {
+            let set_key = set.split('=').next().unwrap_or("").trim();
+            set_key == key || set_key.starts_with(&format!("{key}."))
+        })
     }
 
     /// Reads the scenario at `path` with `sets` (`overrides.cdu_supply_c = 38`: a dotted key
@@ -422,13 +436,22 @@ impl Scenario {
                 reason,
             })?;
         }
-        let mut scenario: Scenario =
-            toml::Value::Table(table)
-                .try_into()
-                .map_err(|e: toml::de::Error| ScenarioError::Set {
+        let mut scenario: Scenario = toml::Value::Table(table).try_into().map_err(|e| {
+            let reason = e.message().trim().to_string();
+            // The file's own mistake (an unknown key, a wrong type) is named at its line, not
+            // blamed on the sets; a key missing from the file may come from a set.
+            match toml::from_str::<Scenario>(&text) {
+                Err(own) if own.message().trim() == reason => ScenarioError::Syntax {
+                    file: path.to_path_buf(),
+                    line: own.span().map(|s| line_at(&text, s.start)),
+                    reason,
+                },
+                _ => ScenarioError::Set {
                     set: sets.join("; "),
-                    reason: e.message().trim().to_string(),
-                })?;
+                    reason,
+                },
+            }
+        })?;
         scenario.file = path.to_path_buf();
         scenario.source = text;
         scenario.sets = sets.to_vec();

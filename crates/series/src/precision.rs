@@ -20,9 +20,9 @@
 //!
 //! Where a plant stage meets a loop (`cdus@facility.flow_kg_s`: an `@` in the name) the columns
 //! sum a stage's devices for the app's schematic and repeat what the devices' own columns hold at
-//! finer steps; they are kept to 1/64 K, 1 kW and 1/16 kg/s, five times below the decimals the
-//! schematic shows, which keeps a `jupiter` year's 24 such columns from adding a quarter to its
-//! size.
+//! finer steps; they are kept to 1/64 K, 1 kW and 1/16 kg/s, at or below the last digit the
+//! schematic shows (0.1 K, 1 kW, 1 kg/s), which keeps a `jupiter` year's 24 such columns from
+//! adding a quarter to its size.
 //!
 //! `time_s` is always an exact `f64`. An `f32` holds a 1/1024 step exactly up to 2^14 in the
 //! column's unit; above that its own resolution is the step (13,200 kW is kept to 1/1024 kW,

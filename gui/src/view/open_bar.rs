@@ -104,7 +104,7 @@ fn pick(ctx: &egui::Context, to: &Sender<Command>, what: Pick) {
         });
 }
 
-/// The exports, into `dir` (the run's `export/`).
+/// The exports, into `dir` (`<run directory>-export` beside the run).
 fn export_menu(ui: &mut egui::Ui, dir: &std::path::Path, to: &Sender<Command>) {
     if ui.button("Plots as PNG").clicked() {
         send(to, Command::ExportImage(Part::Plots, dir.join("plots.png")));

@@ -8,6 +8,8 @@ use crate::run_data::RunData;
 use crate::state::{Command, State};
 use eframe::egui;
 use egui_plot::{Legend, Line, Plot, PlotPoints, VLine};
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
 /// The plots: title, and the columns it draws when the run has them.
@@ -23,23 +25,49 @@ const PANELS: [(&str, &[&str]); 3] = [
     ("PUE, ERE", &["pue", "ere"]),
 ];
 
+/// The decimated points of finished runs' columns, by run, column and width: a year's column
+/// is decimated once for a width, not at every frame of playback.
+#[derive(Debug, Default)]
+pub struct PlotCache(HashMap<PlotKey, Points>);
+
+/// A run's generation, a column and a number of buckets.
+type PlotKey = (u64, String, usize);
+
+/// Decimated points.
+type Points = Arc<[[f64; 2]]>;
+
+/// More entries than this and the cache starts over (plots of runs closed since).
+const CACHE_ENTRIES: usize = 256;
+
+impl PlotCache {
+    /// The points of column `name` of `run`, at most two per bucket.
+    fn points(&mut self, run: &RunData, name: &str, buckets: usize) -> Option<Arc<[[f64; 2]]>> {
+        let key = (run.generation, name.to_string(), buckets);
+        if let Some(points) = self.0.get(&key) {
+            return Some(points.clone());
+        }
+        let points: Arc<[[f64; 2]]> = min_max(&run.days, run.column(name)?, buckets).into();
+        if self.0.len() >= CACHE_ENTRIES {
+            self.0.clear();
+        }
+        self.0.insert(key, points.clone());
+        Some(points)
+    }
+}
+
 /// The points of column `name` against days since the run's start, at most two per bucket.
-fn points(state: &State, name: &str, buckets: usize) -> Option<Vec<[f64; 2]>> {
+fn points(
+    state: &State,
+    cache: &mut PlotCache,
+    name: &str,
+    buckets: usize,
+) -> Option<Arc<[[f64; 2]]>> {
     if state.is_running() {
         let history = &state.history;
         let i = *state.snapshot_index.get(name)?;
-        let days: Vec<f64> = history.time_s.iter().map(|t| t / 86_400.0).collect();
-        let values: Vec<f64> = (history.snapshots.iter()).map(|s| s.values[i]).collect();
-        return Some(min_max(&days, &values, buckets));
+        return Some(min_max(&history.days, &history.column(i), buckets).into());
     }
-    series_points(state.run.as_ref()?, name, buckets)
-}
-
-/// The points of column `name` of a finished run.
-fn series_points(run: &RunData, name: &str, buckets: usize) -> Option<Vec<[f64; 2]>> {
-    let values = run.column(name)?;
-    let days: Vec<f64> = run.time_s.iter().map(|t| t / 86_400.0).collect();
-    Some(min_max(&days, values, buckets))
+    cache.points(state.run.as_ref()?, name, buckets)
 }
 
 /// The cursor's day: the live run's latest time, else the playback cursor.
@@ -69,7 +97,7 @@ fn columns(state: &State) -> Vec<String> {
 }
 
 /// Draws the plots in the space left.
-pub fn show(ui: &mut egui::Ui, state: &State, to: &Sender<Command>) {
+pub fn show(ui: &mut egui::Ui, state: &State, cache: &mut PlotCache, to: &Sender<Command>) {
     let chosen = state.plotted.clone().unwrap_or_default();
     ui.horizontal(|ui| {
         egui::ComboBox::from_label("plotted below")
@@ -118,16 +146,16 @@ pub fn show(ui: &mut egui::Ui, state: &State, to: &Sender<Command>) {
         }
         plot.show(ui, |plot| {
             for name in &names {
-                if let Some(points) = points(state, name, buckets) {
-                    plot.line(Line::new(name.clone(), PlotPoints::from(points)));
+                if let Some(points) = points(state, cache, name, buckets) {
+                    plot.line(Line::new(name.clone(), PlotPoints::from(points.to_vec())));
                 }
                 // The compared run's (B) line beside it, dashed.
                 if let Some(other) = state.other.as_ref().filter(|_| !state.is_running())
-                    && let Some(points) = series_points(other, name, buckets)
+                    && let Some(points) = cache.points(other, name, buckets)
                 {
                     let label = format!("{name} (B)");
                     plot.line(
-                        Line::new(label, PlotPoints::from(points))
+                        Line::new(label, PlotPoints::from(points.to_vec()))
                             .style(egui_plot::LineStyle::dashed_loose()),
                     );
                 }

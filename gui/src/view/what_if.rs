@@ -86,6 +86,9 @@ pub fn show(ui: &mut egui::Ui, state: &State, form: &mut WhatIfForm, to: &Sender
                 send(to, Command::WhatIf(sets.clone()));
             }
         }
+        Ok(_) if state.is_running() => {
+            ui.label("A run is going: what if, once it ends.");
+        }
         Ok(_) => {
             ui.label("Open a finished run to ask what if.");
         }
