@@ -194,12 +194,17 @@ impl App {
         }
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));
         let (live, open) = (self.state.is_running(), self.state.run.is_some());
+        let playing = self
+            .state
+            .time
+            .as_ref()
+            .is_some_and(TimeControl::is_playing);
         if self.measure.is_some() {
             // Measuring draws frame after frame, as a user's moving mouse would.
             ui.ctx().request_repaint();
         }
         if let Some(m) = &mut self.measure
-            && m.end(live, open)
+            && m.end(live, playing, open)
         {
             if let Err(e) = m.write() {
                 eprintln!("dctwin-gui: {e}");

@@ -10,6 +10,19 @@ use dctwin_gui::{App, Command, State};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The OpenGL renderer's name when it rasterises on the CPU (llvmpipe, softpipe, swrast).
+fn software_renderer(cc: &eframe::CreationContext<'_>) -> Option<String> {
+    use eframe::glow::HasContext;
+    let gl = cc.gl.as_ref()?;
+    // SAFETY: a query of a string constant on the context eframe created and made current for
+    // this callback; no state is changed.
+    let renderer = unsafe { gl.get_parameter_string(eframe::glow::RENDERER) };
+    let software = ["llvmpipe", "softpipe", "swrast"]
+        .iter()
+        .any(|s| renderer.to_lowercase().contains(s));
+    software.then_some(renderer)
+}
+
 /// What the command line asks for.
 #[derive(Default)]
 struct Arguments {
@@ -18,6 +31,7 @@ struct Arguments {
     export: Option<PathBuf>,
     measure: Option<PathBuf>,
     at_day: Option<f64>,
+    play: bool,
 }
 
 /// The command line.
@@ -34,6 +48,7 @@ fn arguments() -> Result<Arguments, String> {
                 let file = args.next().ok_or("--measure needs a file")?;
                 parsed.measure = Some(PathBuf::from(file));
             }
+            Some("--play") => parsed.play = true,
             Some("--at") => {
                 let day = args.next().ok_or("--at needs a day of the run")?;
                 let day = day.to_str().and_then(|d| d.parse::<f64>().ok());
@@ -55,7 +70,7 @@ fn arguments() -> Result<Arguments, String> {
     Ok(parsed)
 }
 
-const USAGE: &str = "usage: dctwin-gui [RUN_DIR | SCENARIO.toml] [--compare RUN_DIR] [--at DAY] [--export DIR] [--measure FILE]";
+const USAGE: &str = "usage: dctwin-gui [RUN_DIR | SCENARIO.toml] [--compare RUN_DIR] [--at DAY] [--play] [--export DIR] [--measure FILE]";
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
@@ -85,7 +100,15 @@ fn main() -> ExitCode {
     let started = eframe::run_native(
         "dctwin",
         options,
-        Box::new(move |_cc| {
+        Box::new(move |cc| {
+            if let Some(renderer) = software_renderer(cc) {
+                // A CPU rasteriser (mesa's llvmpipe, as under Xvfb) spends a third of each
+                // frame on anti-aliasing's feathered edges: measured 28 frames/s with them and
+                // 37 without while a year streams in (docs/performance.md).
+                eprintln!("dctwin-gui: drawing without anti-aliasing on {renderer}");
+                cc.egui_ctx
+                    .tessellation_options_mut(|o| o.feathering = false);
+            }
             let mut app = App::with_state(state, args.open);
             if let Some(file) = args.measure {
                 app = app.measured(dctwin_gui::measure::Measure::new(file, started));
@@ -99,6 +122,9 @@ fn main() -> ExitCode {
             }
             if let Some(day) = args.at_day {
                 send(Command::Seek(day * 86_400.0));
+            }
+            if args.play {
+                send(Command::Play);
             }
             if let Some(dir) = args.export {
                 send(Command::ExportImage(Part::Plots, dir.join("plots.png")));

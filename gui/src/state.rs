@@ -104,6 +104,8 @@ pub struct State {
     pub time: Option<TimeControl>,
     /// Where the cursor of the next run opened starts [s], if asked before it was read.
     pub seek_on_open: Option<f64>,
+    /// Whether the next run opened plays at once (asked before it was read).
+    pub play_on_open: bool,
     /// The plotted column.
     pub plotted: Option<String>,
     /// What the racks are coloured by.
@@ -143,7 +145,11 @@ impl State {
         match command {
             Command::Open(path) => self.open(&path),
             Command::Stop => self.live.iter().for_each(LiveRun::stop),
-            Command::Play => self.time.iter_mut().for_each(TimeControl::play),
+            Command::Play => match &mut self.time {
+                Some(time) => time.play(),
+                // A run being read: it plays once it is.
+                None => self.play_on_open = true,
+            },
             Command::Pause => self.time.iter_mut().for_each(TimeControl::pause),
             Command::Seek(t) => match &mut self.time {
                 Some(time) => time.seek(t),
@@ -358,6 +364,9 @@ impl State {
         let mut time = TimeControl::new(run.summary.simulated_s);
         if let Some(t) = self.seek_on_open.take() {
             time.seek(t);
+        }
+        if std::mem::take(&mut self.play_on_open) {
+            time.play();
         }
         self.time = Some(time);
         let first = first_plotted(run.names().iter()).or_else(|| run.names().first().cloned());

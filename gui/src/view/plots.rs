@@ -113,11 +113,12 @@ pub fn show(ui: &mut egui::Ui, state: &State, cache: &mut PlotCache, to: &Sender
     });
     // Two points per pixel column at most: a year pans as smoothly as a day.
     let buckets = ui.available_width().max(100.0) as usize;
-    let shown = PANELS.len() + usize::from(!chosen.is_empty());
-    let height = ((ui.available_height() - 30.0) / shown as f32 - 6.0).max(70.0);
     let link = egui::Id::unique("time axis");
     let cursor = cursor_day(state);
+    // The fixed plots the run has columns for (a run written before pue and ere has none).
+    let have = columns(state);
     let mut panels: Vec<(String, Vec<String>)> = (PANELS.iter())
+        .filter(|(_, names)| names.iter().any(|n| have.iter().any(|h| h == n)))
         .map(|(title, names)| {
             (
                 title.to_string(),
@@ -128,7 +129,8 @@ pub fn show(ui: &mut egui::Ui, state: &State, cache: &mut PlotCache, to: &Sender
     if !chosen.is_empty() {
         panels.push((chosen.clone(), vec![chosen.clone()]));
     }
-    let last = panels.len() - 1;
+    let height = ((ui.available_height() - 30.0) / panels.len().max(1) as f32 - 6.0).max(70.0);
+    let last = panels.len().saturating_sub(1);
     for (i, (title, names)) in panels.into_iter().enumerate() {
         let mut plot = Plot::new(("plot", i))
             .height(height)
