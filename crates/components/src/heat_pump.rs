@@ -152,7 +152,7 @@ pub enum Mode {
 /// machines). A negative s says what a real vapour-compression cycle does at fixed compressor
 /// efficiency: its throttling and de-superheating losses grow with the lift, so it comes closer
 /// to Carnot at small lifts (for R1234ze(E) with η_is = 0.75, TESPy gives η = 0.581 at 53 K and
-/// 0.615 at 33 K; `tests/tespy_heat_pump.rs`). The linear law is the first-order expansion of
+/// 0.615 at 33 K; `tests/tests/tespy_heat_pump.rs`). The linear law is the first-order expansion of
 /// those losses about the reference lift; the upper bound 1 is the second law.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CarnotFraction {

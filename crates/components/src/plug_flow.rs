@@ -26,7 +26,7 @@
 //!   over that time. The wall exchanges no heat with the ambient: the loss is all in the delay
 //!   line. A lumped wall lets a front out as a first-order lag; [`distributed`] spreads the wall
 //!   along the pipe instead, which is the shape the Liège measurements have
-//!   (`tests/ulg_pipe.rs`).
+//!   (`tests/tests/ulg_pipe.rs`).
 //!
 //! # Energy accounting
 //! The delay line reports the energy it received, the energy it gave and the heat it lost, and

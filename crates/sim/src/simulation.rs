@@ -38,7 +38,7 @@ pub struct Settings {
     /// Absolute tolerance on the volumes' states [K] (their energies in kelvin, on a
     /// temperature's scale to within a few per cent: [`crate::energy_state`]). The default 1 mK
     /// adds to the relative share. With both defaults the temperatures of a trace-driven jupiter run stay within
-    /// 0.02 K of an rtol 1e-10 reference (`tests/accuracy.rs`).
+    /// 0.02 K of an rtol 1e-10 reference (`tests/tests/accuracy.rs`).
     pub absolute_tolerance_k: f64,
     /// Restart CVODE at every control step; otherwise only at events. Off by default: CVODE
     /// stops exactly at each control step (a stop time), and a jump in the inputs there only

@@ -9,7 +9,7 @@
 //! A real front passing along a wall is slowed by the same mean time, but each stretch of wall
 //! takes heat from the front's leading edge and returns it to the water behind it, so the front
 //! leaves as a spread, nearly symmetric step: its foot later, its top earlier. The Liège
-//! measurements (`tests/ulg_pipe.rs`) have that shape, not the lag's.
+//! measurements (`tests/tests/ulg_pipe.rs`) have that shape, not the lag's.
 //!
 //! # The model
 //! * **Water.** Parcels (mass, specific enthalpy) in a line of fixed mass M, the pipe's volume

@@ -36,7 +36,7 @@ pub fn grid(start: &str, step_s: f64, len: usize) -> TimeGrid {
     TimeGrid::new(t(start), step_s, len).unwrap()
 }
 
-#[path = "../../../../tests/shared_data.rs"]
+#[path = "../../../../tests/src/shared_data.rs"]
 mod shared;
 
 #[allow(unused_imports)] // not every test binary reads the shared data
