@@ -6,8 +6,9 @@
 //! Usage: `transient_bench [--containers N] [--hours H] [--no-restart]` (default 50 containers,
 //! 24 h; `--no-restart` keeps CVODE's history across control steps).
 
-use dctwin_sim::{Flow, Plant, Settings, Simulation};
+use dctwin_sim::{Plant, Settings, Simulation};
 use dctwin_tests::plants::{PlantSpec, build_plant, k};
+use std::ops::ControlFlow;
 use std::time::Instant;
 
 fn main() {
@@ -59,7 +60,7 @@ fn main() {
     let balance = sim
         .run(hours * 3600.0, 60.0, &mut inputs, &mut |_| {
             reports += 1;
-            Flow::Continue
+            ControlFlow::Continue(())
         })
         .expect("run");
     let wall = start.elapsed().as_secs_f64();

@@ -8,7 +8,8 @@
 
 use dctwin_model::Overrides;
 use dctwin_sim::plant::{Heat, LinkThermal};
-use dctwin_sim::{Flow, Plant, Settings, Simulation, plant_of};
+use dctwin_sim::{Plant, Settings, Simulation, plant_of};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 /// Largest difference allowed between a default run's temperatures and the reference [K]: a
@@ -67,7 +68,7 @@ fn run(settings: Settings) -> (Vec<Vec<f64>>, dctwin_sim::EnergyBalance) {
     let balance = sim
         .run(4.0 * 3600.0, 60.0, &mut drive, &mut |s| {
             temperatures.push(s.volume_k.clone());
-            Flow::Continue
+            ControlFlow::Continue(())
         })
         .unwrap();
     (temperatures, balance)

@@ -5,6 +5,7 @@
 
 use dctwin_model::Device;
 use dctwin_sim::{Settings, Simulation, plant_of};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 fn jupiter() -> dctwin_model::Facility {
@@ -53,7 +54,7 @@ fn jupiter_holds_its_supply_and_closes_its_balance() {
         &mut |_: f64, _: &mut _| {},
         &mut |s| {
             last = Some(s.totals);
-            dctwin_sim::Flow::Continue
+            ControlFlow::Continue(())
         },
     )
     .unwrap();

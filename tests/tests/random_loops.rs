@@ -7,8 +7,9 @@
 //! the volumes' states are their energies, so the balance closes to round-off and the
 //! integrator's Newton convergence (measured 1e-13 to 1e-11 on the fixed loops).
 
-use dctwin_sim::{Flow, Plant, Settings, Simulation};
+use dctwin_sim::{Plant, Settings, Simulation};
 use proptest::prelude::*;
+use std::ops::ControlFlow;
 
 /// One random loop: pump → supply pipe → heat source → return pipe → cooler → pump.
 #[derive(Debug, Clone)]
@@ -138,7 +139,7 @@ proptest! {
                     .iter()
                     .chain(&s.node_k)
                     .all(|t| (273.15..373.15).contains(t));
-                Flow::Continue
+                ControlFlow::Continue(())
             })
             .map_err(|e| TestCaseError::fail(format!("the run failed: {e}")))?;
         prop_assert!(finite, "a temperature left 0..100 °C (or was not finite) during the run");

@@ -5,9 +5,10 @@
 
 use dctwin_components::psychrometrics::Psychrometrics;
 use dctwin_model::Device;
-use dctwin_sim::{Flow, Plant, Settings, Simulation, plant_of};
+use dctwin_sim::{Plant, Settings, Simulation, plant_of};
 use dctwin_tests::plants::{k, set_rack_power};
 use std::f64::consts::PI;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 fn facility() -> dctwin_model::Facility {
@@ -72,7 +73,7 @@ fn a_day_with_a_tower_and_a_tank_closes_its_energy_balance() {
         .run(86_400.0, 3600.0, &mut inputs, &mut |s| {
             first.get_or_insert_with(|| s.clone());
             last = Some(s.clone());
-            Flow::Continue
+            ControlFlow::Continue(())
         })
         .unwrap();
     let (first, last) = (first.unwrap(), last.unwrap());

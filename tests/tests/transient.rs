@@ -3,8 +3,9 @@
 //! with its energy balance closed.
 
 use dctwin_network::{Network, SteadySolver};
-use dctwin_sim::{Event, Flow, Plant, Settings, Simulation};
+use dctwin_sim::{Event, Plant, Settings, Simulation};
 use dctwin_tests::plants::{PlantSpec, build_plant, k, set_rack_power};
+use std::ops::ControlFlow;
 
 /// One loop: pump, a 200 m pipe losing heat to 10 °C ground, a 500 kW heat source and a cooler
 /// holding its outlet at 40 °C.
@@ -58,7 +59,7 @@ fn closed_loop_settles_on_the_steady_answer() {
     let mut no_inputs = |_t: f64, _p: &mut Plant| {};
     let balance = sim
         .run(6.0 * 3600.0, 3600.0, &mut no_inputs, &mut |_| {
-            Flow::Continue
+            ControlFlow::Continue(())
         })
         .unwrap();
     for name in ["discharge", "rack_in", "rack_out", "suction"] {
@@ -108,7 +109,7 @@ fn a_day_of_a_ten_container_module() {
     let balance = sim
         .run(86_400.0, 600.0, &mut inputs, &mut |s| {
             history.push((s.time_s, s.totals));
-            Flow::Continue
+            ControlFlow::Continue(())
         })
         .unwrap();
     let stats = sim.integrator_stats();
@@ -139,7 +140,7 @@ fn a_day_of_a_ten_container_module() {
     // Then the water boils: the run stops with a clear error, not a NaN.
     let err = sim
         .run(86_400.0 + 7200.0, 600.0, &mut inputs, &mut |_| {
-            Flow::Continue
+            ControlFlow::Continue(())
         })
         .unwrap_err();
     println!("{err}");

@@ -97,6 +97,7 @@ use dctwin_components::plug_flow::{
 use dctwin_fluid::Fluid;
 use dctwin_sim::cvode::{Cvode, LinearSolver, Options};
 use dctwin_tests::shared_data;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 const C: f64 = 273.15;
@@ -632,7 +633,7 @@ segments = {segments}
 fn simulate_in_loop(rows: &[[f64; 6]], segments: usize) -> (Vec<f64>, f64) {
     use dctwin_components::MixingVolume;
     use dctwin_sim::plant::{Heat, LinkThermal, Plant};
-    use dctwin_sim::{Flow, Settings, Simulation, plant_of};
+    use dctwin_sim::{Settings, Simulation, plant_of};
     let flow = rows[0][1];
     let text = ulg_loop_model(flow, rows[0][3], segments);
     let facility =
@@ -666,7 +667,7 @@ fn simulate_in_loop(rows: &[[f64; 6]], segments: usize) -> (Vec<f64>, f64) {
     };
     sim.run(end, LOOP_STEP_S, &mut inputs, &mut |s| {
         series.push((s.time_s, s.node_k[outlet]));
-        Flow::Continue
+        ControlFlow::Continue(())
     })
     .unwrap_or_else(|e| panic!("{e}"));
     let m = sim.flows_kg_s()[sim.plant.link("pipe").unwrap()];

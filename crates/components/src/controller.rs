@@ -1,8 +1,8 @@
-//! Discrete controllers acting at a control step: a PI controller (output limits, anti-windup,
+//! A discrete controller acting at a control step: a PI controller (output limits, anti-windup,
 //! direct or reverse action, a set-point constant or scheduled over the time of day, bumpless
-//! reset) and a staging helper that switches stages with hysteresis and delays.
+//! reset). Heat pumps are staged by the simulation's bank staging (`dctwin_sim::control`).
 //!
-//! These are sampled-data controllers: they keep their own state (the integral, the stage timers)
+//! These are sampled-data controllers: they keep their own state (the integral)
 //! and are updated between the integrator's steps, at the control step Δt, never inside the ODE
 //! right-hand side. Their output is held over the step (zero-order hold).
 //!
@@ -14,26 +14,6 @@
 
 /// Seconds in a day: the period of a set-point schedule [s].
 pub const SECONDS_PER_DAY_S: f64 = 86_400.0;
-
-/// Default stage-up threshold on the controller output [-] (output on a 0..1 scale): the running
-/// stages are nearly at their limit, with 10 % left so the loop still controls while the next
-/// stage starts.
-pub const DEFAULT_STAGE_UP_THRESHOLD: f64 = 0.9;
-
-/// Default stage-down threshold [-]. When n stages share a load, dropping one raises each
-/// remaining stage's share by n/(n − 1) ≤ 2: from below 0.3 it lands below 0.6, under the up
-/// threshold, so a stage change never calls for the opposite one at once (no chattering).
-pub const DEFAULT_STAGE_DOWN_THRESHOLD: f64 = 0.3;
-
-/// Default time the output must stay above the up threshold before a stage is added [s]: the
-/// 3–5 min anti-short-cycle timers of compressors, longer than the loop's transients after a
-/// set-point or load step.
-pub const DEFAULT_STAGE_UP_DELAY_S: f64 = 300.0;
-
-/// Default time the output must stay below the down threshold before a stage is dropped [s]:
-/// twice the up delay, since dropping a stage on a passing dip costs a restart while adding one
-/// late costs temperature.
-pub const DEFAULT_STAGE_DOWN_DELAY_S: f64 = 600.0;
 
 /// Why controller data cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -83,25 +63,6 @@ pub enum ControllerError {
         index: usize,
         /// The time given [s].
         value: f64,
-    },
-    /// Stage thresholds that are not finite with lower < upper.
-    #[error("the staging thresholds must be finite with lower < upper, got {lower} and {upper}")]
-    Thresholds {
-        /// Lower (stage-down) threshold.
-        lower: f64,
-        /// Upper (stage-up) threshold.
-        upper: f64,
-    },
-    /// A staging delay that is negative or not finite.
-    #[error("a staging delay must be finite and ≥ 0 [s], got {0}")]
-    Delay(f64),
-    /// A staging helper without stages, or a stage beyond the last.
-    #[error("stage {stage} is outside 0..={stages} (and a staging helper needs ≥ 1 stage)")]
-    Stage {
-        /// The stage asked for.
-        stage: usize,
-        /// Stages available.
-        stages: usize,
     },
 }
 
@@ -387,128 +348,6 @@ impl PiController {
     }
 }
 
-/// Stages switched on a controller's output with hysteresis: up one stage when the output has
-/// stayed above the upper threshold for the up delay, down one when it has stayed below the lower
-/// threshold for the down delay. Any excursion back between the thresholds restarts the clock, and
-/// so does each switch.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Staging {
-    /// Number of stages that can run.
-    stages: usize,
-    /// Stages running now, in 0..=stages.
-    stage: usize,
-    /// Lower (stage-down) threshold on the output.
-    lower: f64,
-    /// Upper (stage-up) threshold on the output.
-    upper: f64,
-    /// Time above `upper` before a stage is added [s].
-    up_delay_s: f64,
-    /// Time below `lower` before a stage is dropped [s].
-    down_delay_s: f64,
-    /// Time the output has stayed above `upper` [s].
-    above_s: f64,
-    /// Time the output has stayed below `lower` [s].
-    below_s: f64,
-}
-
-impl Staging {
-    /// `stages` (≥ 1) stages, none running, with the default thresholds and delays.
-    pub fn new(stages: usize) -> Result<Staging, ControllerError> {
-        if stages == 0 {
-            return Err(ControllerError::Stage { stage: 0, stages });
-        }
-        Ok(Staging {
-            stages,
-            stage: 0,
-            lower: DEFAULT_STAGE_DOWN_THRESHOLD,
-            upper: DEFAULT_STAGE_UP_THRESHOLD,
-            up_delay_s: DEFAULT_STAGE_UP_DELAY_S,
-            down_delay_s: DEFAULT_STAGE_DOWN_DELAY_S,
-            above_s: 0.0,
-            below_s: 0.0,
-        })
-    }
-
-    /// The same helper with thresholds `lower` < `upper`.
-    pub fn with_thresholds(mut self, lower: f64, upper: f64) -> Result<Staging, ControllerError> {
-        if !(lower.is_finite() && upper.is_finite() && lower < upper) {
-            return Err(ControllerError::Thresholds { lower, upper });
-        }
-        self.lower = lower;
-        self.upper = upper;
-        Ok(self)
-    }
-
-    /// The same helper with delays [s] (≥ 0).
-    pub fn with_delays(
-        mut self,
-        up_delay_s: f64,
-        down_delay_s: f64,
-    ) -> Result<Staging, ControllerError> {
-        for d in [up_delay_s, down_delay_s] {
-            if !(d >= 0.0 && d.is_finite()) {
-                return Err(ControllerError::Delay(d));
-            }
-        }
-        self.up_delay_s = up_delay_s;
-        self.down_delay_s = down_delay_s;
-        Ok(self)
-    }
-
-    /// The same helper starting with `stage` stages running.
-    pub fn with_stage(mut self, stage: usize) -> Result<Staging, ControllerError> {
-        if stage > self.stages {
-            return Err(ControllerError::Stage {
-                stage,
-                stages: self.stages,
-            });
-        }
-        self.stage = stage;
-        Ok(self)
-    }
-
-    /// Stages running.
-    pub fn stage(&self) -> usize {
-        self.stage
-    }
-
-    /// Stages available.
-    pub fn stages(&self) -> usize {
-        self.stages
-    }
-
-    /// Advance by `dt_s` seconds over which the controller output was `output`; returns the
-    /// stages running after this step.
-    pub fn update(&mut self, output: f64, dt_s: f64) -> usize {
-        let dt = if dt_s > 0.0 { dt_s } else { 0.0 };
-        if output > self.upper {
-            self.above_s += dt;
-            self.below_s = 0.0;
-            if self.stage < self.stages && elapsed(self.above_s, self.up_delay_s) {
-                self.stage += 1;
-                self.above_s = 0.0;
-            }
-        } else if output < self.lower {
-            self.below_s += dt;
-            self.above_s = 0.0;
-            if self.stage > 0 && elapsed(self.below_s, self.down_delay_s) {
-                self.stage -= 1;
-                self.below_s = 0.0;
-            }
-        } else {
-            self.above_s = 0.0;
-            self.below_s = 0.0;
-        }
-        self.stage
-    }
-}
-
-/// Has `time_s` reached `delay_s`? (Relative slack of 1e-9 so that summed steps, 60 × 5 s or
-/// 3000 × 0.1 s, meet a delay they add up to.)
-fn elapsed(time_s: f64, delay_s: f64) -> bool {
-    time_s >= delay_s * (1.0 - 1e-9)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -774,59 +613,5 @@ mod tests {
                 .is_err()
         );
         assert!(pi.with_initial_output(2.0, 0.0).is_err());
-        assert!(Staging::new(0).is_err());
-        assert!(Staging::new(2).unwrap().with_thresholds(0.9, 0.3).is_err());
-        assert!(Staging::new(2).unwrap().with_delays(-1.0, 0.0).is_err());
-        assert!(Staging::new(2).unwrap().with_stage(3).is_err());
-    }
-
-    /// Up after the output stays above the upper threshold for the up delay, again after another
-    /// delay, never beyond the last stage; down after the down delay below the lower threshold.
-    #[test]
-    fn staging_waits_its_delays() {
-        let mut s = Staging::new(2).unwrap();
-        let dt = 10.0;
-        let steps_up = (DEFAULT_STAGE_UP_DELAY_S / dt) as usize;
-        for i in 1..=3 * steps_up {
-            let stage = s.update(0.95, dt);
-            assert_eq!(stage, (i / steps_up).min(2), "step {i}");
-        }
-        // Between the thresholds nothing happens, however long.
-        for _ in 0..1000 {
-            assert_eq!(s.update(0.6, dt), 2);
-        }
-        let steps_down = (DEFAULT_STAGE_DOWN_DELAY_S / dt) as usize;
-        for i in 1..=3 * steps_down {
-            assert_eq!(s.update(0.1, dt), 2 - (i / steps_down).min(2), "step {i}");
-        }
-    }
-
-    /// An output that crosses the threshold back and forth more often than the delay never
-    /// switches, and a load shared by the running stages ramped up and down slowly switches each
-    /// stage once each way (no chattering), even with ripple on the output.
-    #[test]
-    fn staging_hysteresis_does_not_chatter() {
-        let mut s = Staging::new(3).unwrap().with_stage(1).unwrap();
-        for i in 0..10_000 {
-            let ripple = if (i / 20) % 2 == 0 { 0.95 } else { 0.85 };
-            assert_eq!(s.update(ripple, 10.0), 1);
-        }
-
-        let mut s = Staging::new(3).unwrap().with_stage(1).unwrap();
-        let dt = 10.0;
-        let steps = 20_000; // 55 h up, 55 h down
-        let mut stages = vec![s.stage()];
-        for i in 0..2 * steps {
-            let ramp = if i < steps { i } else { 2 * steps - i } as f64 / steps as f64;
-            let load = 0.4 + 2.4 * ramp; // in units of one stage's capacity
-            let ripple = 0.04 * (i as f64 * 0.7).sin();
-            let running = s.stage() as f64;
-            let output = (load / running + ripple).min(1.0);
-            let stage = s.update(output, dt);
-            if stage != *stages.last().unwrap() {
-                stages.push(stage);
-            }
-        }
-        assert_eq!(stages, vec![1, 2, 3, 2, 1], "{stages:?}");
     }
 }

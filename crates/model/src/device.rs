@@ -21,8 +21,7 @@ pub const DEFAULT_SUPPLY_GAIN_PER_K: f64 = 0.03;
 pub const DEFAULT_SUPPLY_INTEGRAL_TIME_S: f64 = 300.0;
 
 /// Default load of the running heat pumps above which one more is started [-]: 0.9, the running
-/// units nearly at capacity with 10 % left to hold the set-point while the next one starts
-/// (the components' staging default, `controller::DEFAULT_STAGE_UP_THRESHOLD`).
+/// units nearly at capacity with 10 % left to hold the set-point while the next one starts.
 pub const DEFAULT_STAGE_UP_LOAD: f64 = 0.9;
 /// Default load at which the others would run after one heat pump stops, below which one is
 /// stopped [-]: 0.75. Below the up load, so after a stop the others are not loaded enough to

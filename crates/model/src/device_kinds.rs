@@ -35,8 +35,8 @@ use dctwin_components::tank::{
 use dctwin_components::{Component, HeatConsumer, HeatDuty, HeatSource, Resistance};
 use dctwin_fluid::{Fluid, FluidKind};
 
-/// Standard atmosphere [Pa], the pressure at which design air states are given.
-const STANDARD_ATMOSPHERE_PA: f64 = 101_325.0;
+// Standard atmosphere [Pa], the pressure at which design air states are given.
+use dctwin_components::psychrometrics::STANDARD_PRESSURE_PA as STANDARD_ATMOSPHERE_PA;
 /// Default relative humidity of a dry cooler's design air [-]: a dry summer afternoon.
 pub const DEFAULT_DESIGN_AIR_RH: f64 = 0.40;
 /// Default air temperature rise across a dry cooler's coil at design [K]: typical of

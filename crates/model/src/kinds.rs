@@ -37,8 +37,8 @@ pub const DEFAULT_DRIVE_EFFICIENCY: f64 = 0.97;
 /// Default rangeability of equal-percentage valves [-] (VDI/VDE 2173 globe valves).
 pub const DEFAULT_RANGEABILITY: f64 = 50.0;
 
-/// Standard atmosphere [Pa]: no gauge pressure can be lower than minus this.
-const STANDARD_ATMOSPHERE_PA: f64 = 101_325.0;
+// Standard atmosphere [Pa]: no gauge pressure can be lower than minus this.
+use dctwin_components::psychrometrics::STANDARD_PRESSURE_PA as STANDARD_ATMOSPHERE_PA;
 
 /// What a component table describes, with its node names as written (local to a template).
 #[derive(Debug, Clone, PartialEq)]

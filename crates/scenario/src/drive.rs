@@ -12,8 +12,8 @@ use dctwin_sim::plant::{Heat, LinkThermal};
 pub const DEFAULT_DRY_BULB_C: f64 = 15.0;
 /// Default outdoor relative humidity without a weather file [-].
 pub const DEFAULT_RELATIVE_HUMIDITY: f64 = 0.6;
-/// Standard atmosphere [Pa].
-const STANDARD_ATMOSPHERE_PA: f64 = 101_325.0;
+// Standard atmosphere [Pa], for air states given without a pressure.
+use dctwin_components::psychrometrics::STANDARD_PRESSURE_PA as STANDARD_ATMOSPHERE_PA;
 
 /// The racks and substations the inputs drive, with their design values.
 #[derive(Debug, Clone, Default)]

@@ -16,15 +16,17 @@ use dctwin_inputs::{Resolver, TimeGrid, parse_timestamp, time::utc};
 use dctwin_kpi::{Accumulator, KpiReport, KpiSettings};
 use dctwin_model::{Device, Facility};
 use dctwin_series::{Format, SeriesWriter, WriterOptions};
-use dctwin_sim::{Action, Event, Flow, Settings, Simulation, Snapshot, plant_of};
+use dctwin_sim::{Action, Event, Settings, Simulation, Snapshot, plant_of};
 use serde::{Deserialize, Serialize};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-/// The control step [s]: inputs, controllers and flows change at its multiples.
-pub const CONTROL_STEP_S: f64 = 60.0;
+/// The control step [s]: inputs, controllers and flows change at its multiples; the
+/// simulation's own (the scenario's inputs are put on the grid the simulation steps on).
+pub use dctwin_sim::DEFAULT_CONTROL_STEP_S as CONTROL_STEP_S;
 
 /// How a run is done.
 #[derive(Debug, Clone, Default)]
@@ -230,7 +232,7 @@ pub fn run(
                 });
             if let Err(e) = pushed {
                 failure = Some(e);
-                return Flow::Stop;
+                return ControlFlow::Break(());
             }
             let progress = Progress {
                 simulated_s: now.time_s,
@@ -263,9 +265,9 @@ pub fn run(
             }
             prev = now.clone();
             if asked_to_stop {
-                Flow::Stop
+                ControlFlow::Break(())
             } else {
-                Flow::Continue
+                ControlFlow::Continue(())
             }
         },
     );

@@ -24,4 +24,4 @@ pub use error::SimError;
 pub use event::{Action, Event};
 pub use plant::Plant;
 pub use report::{EnergyBalance, Snapshot, Totals};
-pub use simulation::{Flow, Inputs, Settings, Simulation};
+pub use simulation::{DEFAULT_CONTROL_STEP_S, Inputs, Settings, Simulation};

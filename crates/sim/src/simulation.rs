@@ -13,6 +13,7 @@ use crate::precondition::{SparseLu, SparseRows};
 use crate::report::{EnergyBalance, Snapshot, Totals};
 use dctwin_components::{Component, FluidState, PumpControl};
 use dctwin_network::hydraulic::{HydraulicSolver, HydraulicState};
+use std::ops::ControlFlow;
 
 /// Models up to this many states use CVODE's dense solver (difference-quotient Jacobian); larger
 /// ones the sparse LU of the analytic Jacobian ([`crate::precondition`]).
@@ -26,11 +27,14 @@ pub const DENSE_LIMIT: usize = 150;
 /// Colebrook for it.
 pub const FLUID_PROPERTY_STEP_K: f64 = 0.05;
 
+/// The default control step [s]: inputs, controllers and flows change only at its multiples.
+/// 60 s matches the minute resolution of IT power traces.
+pub const DEFAULT_CONTROL_STEP_S: f64 = 60.0;
+
 /// How a run is stepped.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
-    /// Control step [s]: inputs, controllers and flows change only at its multiples. 60 s
-    /// matches the minute resolution of IT power traces.
+    /// Control step [s] ([`DEFAULT_CONTROL_STEP_S`]).
     pub control_step_s: f64,
     /// Relative tolerance of the integration [-]. The default 1e-5 is 3 mK on a temperature of
     /// 313 K: a local error per step well below a ±0.1 K sensor.
@@ -50,7 +54,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            control_step_s: 60.0,
+            control_step_s: DEFAULT_CONTROL_STEP_S,
             relative_tolerance: 1e-5,
             absolute_tolerance_k: 1e-3,
             restart_each_step: false,
@@ -68,15 +72,6 @@ impl<F: FnMut(f64, &mut Plant)> Inputs for F {
     fn apply(&mut self, time_s: f64, plant: &mut Plant) {
         self(time_s, plant)
     }
-}
-
-/// Whether the observer wants the run to go on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
-    /// Go on.
-    Continue,
-    /// Stop after this report (the state so far is kept).
-    Stop,
 }
 
 /// A transient simulation of a plant.
@@ -228,7 +223,7 @@ impl Simulation {
         end_s: f64,
         report_step_s: f64,
         inputs: &mut dyn Inputs,
-        observer: &mut dyn FnMut(&Snapshot) -> Flow,
+        observer: &mut dyn FnMut(&Snapshot) -> ControlFlow<()>,
     ) -> Result<EnergyBalance, SimError> {
         let dt = self.settings.control_step_s;
         let mut next_report = self.time_s + report_step_s;
@@ -250,7 +245,7 @@ impl Simulation {
             if self.time_s >= next_report - 1e-9 || self.time_s >= end_s - 1e-9 {
                 next_report += report_step_s;
                 let snapshot = self.snapshot();
-                if observer(&snapshot) == Flow::Stop {
+                if observer(&snapshot).is_break() {
                     break;
                 }
             }

@@ -7,7 +7,8 @@
 use dctwin_components::MixingVolume;
 use dctwin_fluid::Fluid;
 use dctwin_sim::plant::LinkThermal;
-use dctwin_sim::{Flow, Settings, Simulation, plant_of};
+use dctwin_sim::{Settings, Simulation, plant_of};
+use std::ops::ControlFlow;
 
 /// Mass of the ideal feed's volume in the step tests [kg]: its lag, 2e-4 s at 5 kg/s, moves
 /// the outlet by less than 1e-4 K (the Erlang fronts here rise at most 0.2 K/s).
@@ -62,7 +63,7 @@ fn run(sim: &mut Simulation, end_s: f64, step_s: f64) -> Vec<(f64, f64)> {
     let mut out = Vec::new();
     sim.run(end_s, step_s, &mut |_: f64, _: &mut _| {}, &mut |s| {
         out.push((s.time_s, s.node_k[outlet]));
-        Flow::Continue
+        ControlFlow::Continue(())
     })
     .unwrap();
     out

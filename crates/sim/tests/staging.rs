@@ -5,7 +5,8 @@
 //! leaves the supply at its set-point.
 
 use dctwin_sim::plant::{Heat, LinkThermal, Plant};
-use dctwin_sim::{Flow, Settings, Simulation, plant_of};
+use dctwin_sim::{Settings, Simulation, plant_of};
+use std::ops::ControlFlow;
 
 /// A source loop held at 30 °C by an ideal plant feeding the evaporator; a sink loop through
 /// the condenser (65 °C set-point), 2 km of DN250 network (98 m³) and a load taking heat out;
@@ -116,7 +117,7 @@ fn a_load_ramp_stages_the_heat_pumps_in_order() {
     let balance = sim
         .run(8.0 * 3600.0, 60.0, &mut inputs, &mut |s| {
             history.push((s.time_s, s.totals));
-            Flow::Continue
+            ControlFlow::Continue(())
         })
         .unwrap();
     let units: Vec<usize> = history.iter().map(|(_, t)| t.heat_pump_units_on).collect();
@@ -174,7 +175,7 @@ fn running_units_hold_the_supply_between_control_steps() {
                 worst = worst.max((s.node_k[supply] - 338.15).abs());
                 units.push(s.totals.heat_pump_units_on);
             }
-            Flow::Continue
+            ControlFlow::Continue(())
         })
         .unwrap();
     println!("supply within {worst:.2e} K of 65 °C from 10 min on; units {units:?}\n{balance}");

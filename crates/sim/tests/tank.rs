@@ -4,7 +4,8 @@
 //! closes.
 
 use dctwin_sim::plant::LinkThermal;
-use dctwin_sim::{Flow, Settings, Simulation, plant_of};
+use dctwin_sim::{Settings, Simulation, plant_of};
+use std::ops::ControlFlow;
 
 /// A loop: pump, an ideal plant holding 60 °C, a 20 m³ tank of `layers` layers; everything
 /// starts at 40 °C. `ua_w_k` is the tank's loss to a 20 °C room.
@@ -56,7 +57,7 @@ fn run(sim: &mut Simulation, end_s: f64) -> Vec<(f64, f64, Vec<f64>)> {
     sim.run(end_s, 60.0, &mut |_: f64, _: &mut _| {}, &mut |s| {
         let profile = s.volume_k[first..first + layers].to_vec();
         out.push((s.time_s, s.node_k[outlet], profile));
-        Flow::Continue
+        ControlFlow::Continue(())
     })
     .unwrap();
     out

@@ -5,7 +5,8 @@
 
 use dctwin_components::psychrometrics::Psychrometrics;
 use dctwin_fluid::Fluid;
-use dctwin_sim::{Flow, Settings, Simulation, Snapshot, plant_of};
+use dctwin_sim::{Settings, Simulation, Snapshot, plant_of};
+use std::ops::ControlFlow;
 
 const C: f64 = 273.15;
 /// Design point of the tower: 2 MW from 35 °C to 29 °C at a 21 °C wet bulb.
@@ -62,7 +63,7 @@ fn run(sim: &mut Simulation, end_s: f64) -> Vec<Snapshot> {
     let mut out = Vec::new();
     sim.run(end_s, 600.0, &mut |_: f64, _: &mut _| {}, &mut |s| {
         out.push(s.clone());
-        Flow::Continue
+        ControlFlow::Continue(())
     })
     .unwrap();
     out
