@@ -1,7 +1,7 @@
 //! `dctwin`: check facility models, solve their steady state, run scenarios, report KPIs.
 
-mod report;
 mod run;
+mod steady_tables;
 
 use clap::{Parser, Subcommand};
 use dctwin_network::{Network, SteadySolver};
@@ -160,11 +160,11 @@ fn solve(file: &Path, all: bool, filter: Option<&str>, json: bool) -> ExitCode {
     if json {
         println!(
             "{}",
-            report::json(&facility.name, solver.network(), &result)
+            steady_tables::json(&facility.name, solver.network(), &result)
         );
     } else {
-        let view = report::View { all, filter };
-        print!("{}", report::tables(&facility.name, &result, &view));
+        let view = steady_tables::View { all, filter };
+        print!("{}", steady_tables::tables(&facility.name, &result, &view));
         println!(
             "solved in {:.2} ms ({} Newton iterations, {} rounds)",
             elapsed.as_secs_f64() * 1e3,

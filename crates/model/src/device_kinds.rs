@@ -79,8 +79,15 @@ pub enum LinkDevice {
     DryCooler(DryCooler, f64),
     /// A cooling tower with its fans' leaving set-point [K].
     CoolingTower(CoolingTower, f64),
-    /// A stratified tank: spec, whether `from` is its top, ambient [K].
-    Tank(StratifiedTankSpec, bool, f64),
+    /// A stratified tank.
+    Tank {
+        /// Its geometry and layers.
+        spec: StratifiedTankSpec,
+        /// Whether the link's `from` end is the tank's top.
+        top_at_from: bool,
+        /// The temperature around it [K].
+        ambient_k: f64,
+    },
     /// A district substation.
     Substation(SubstationSpec),
     /// A backup boiler.
@@ -103,7 +110,11 @@ impl LinkDevice {
                 tower,
                 leaving_setpoint_k,
             },
-            LinkDevice::Tank(spec, top_at_from, ambient_k) => Device::Tank {
+            LinkDevice::Tank {
+                spec,
+                top_at_from,
+                ambient_k,
+            } => Device::Tank {
                 link,
                 spec,
                 top_at_from,
@@ -528,11 +539,11 @@ fn read_tank(
     };
     Some((
         Component::HeatSource(source),
-        LinkDevice::Tank(
+        LinkDevice::Tank {
             spec,
-            inlet?,
-            ambient.map_or(DEFAULT_TANK_AMBIENT_K, |v| v.si),
-        ),
+            top_at_from: inlet?,
+            ambient_k: ambient.map_or(DEFAULT_TANK_AMBIENT_K, |v| v.si),
+        },
     ))
 }
 

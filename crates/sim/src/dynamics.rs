@@ -1478,7 +1478,7 @@ supply_setpoint_c = 65
         );
         let facility = dctwin_model::parse(&text, std::path::Path::new("tt.toml"))
             .unwrap_or_else(|e| panic!("{e}"));
-        let (mut plant, _) = crate::build::plant_of(&facility).unwrap();
+        let (mut plant, _) = crate::from_model::plant_of(&facility).unwrap();
         let bank = &plant.heat_pumps[0].bank;
         let unit_w = bank.unit().rated_capacity_w();
         let (p_min, units) = (bank.unit().min_part_load(), bank.units());

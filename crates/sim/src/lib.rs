@@ -7,21 +7,21 @@
 
 #![warn(missing_docs)]
 
-pub mod build;
 pub mod control;
 pub mod cvode;
 pub mod dynamics;
 pub mod energy_state;
 pub mod error;
 pub mod event;
+pub mod from_model;
 pub mod plant;
 pub mod precondition;
 pub mod report;
 pub mod simulation;
 
-pub use build::plant_of;
 pub use error::SimError;
 pub use event::{Action, Event};
+pub use from_model::plant_of;
 pub use plant::Plant;
 pub use report::{EnergyBalance, Snapshot, Totals};
 pub use simulation::{DEFAULT_CONTROL_STEP_S, Inputs, Settings, Simulation};

@@ -105,14 +105,14 @@ struct Preconditioner {
     lu: SparseLu,
 }
 
-/// The facility as CVODE sees it during one control step.
-struct Facility<'a> {
+/// The plant's equations as CVODE sees them during one control step.
+struct StepSystem<'a> {
     plant: &'a Plant,
     dynamics: &'a mut Dynamics,
     preconditioner: &'a mut Preconditioner,
 }
 
-impl System for Facility<'_> {
+impl System for StepSystem<'_> {
     fn rhs(&mut self, _t_s: f64, y: &[f64], dy: &mut [f64]) -> Result<(), Retry> {
         self.dynamics.evaluate(self.plant, y, dy);
         Ok(())
@@ -231,12 +231,12 @@ impl Simulation {
             let t0 = self.time_s;
             let t1 = (t0 + dt).min(end_s);
             self.control_step(t0, inputs)?;
-            let mut facility = Facility {
+            let mut system = StepSystem {
                 plant: &self.plant,
                 dynamics: &mut self.dynamics,
                 preconditioner: &mut self.preconditioner,
             };
-            if let Err(e) = self.cvode.advance_system(t1, &mut facility) {
+            if let Err(e) = self.cvode.advance_system(t1, &mut system) {
                 return Err(self.integration_error(e));
             }
             self.time_s = t1;

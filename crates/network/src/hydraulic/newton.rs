@@ -45,7 +45,9 @@ pub struct SolveStats {
 pub struct HydraulicSolver {
     system: NodeSystem,
     coefficients: Coefficients,
-    next_flow: Vec<f64>,
+    /// Each link's previous iterate [kg/s], by which a solve that does not converge is
+    /// diagnosed; a re-solve also computes its new flows here before swapping them in.
+    previous_flow_kg_s: Vec<f64>,
     statuses_changed: bool,
     /// Each link's conductance in its group's last factorisation (NaN: none yet).
     factored_y: Vec<f64>,
@@ -70,7 +72,7 @@ impl HydraulicSolver {
         HydraulicSolver {
             system: NodeSystem::new(network, &groups),
             coefficients: Coefficients::default(),
-            next_flow: vec![0.0; network.links.len()],
+            previous_flow_kg_s: vec![0.0; network.links.len()],
             statuses_changed: false,
             factored_y: vec![f64::NAN; network.links.len()],
             consumers: (network.links.iter().enumerate())
@@ -196,7 +198,7 @@ impl HydraulicSolver {
                 });
             }
             // The last iterate is kept for the diagnosis of a solve that does not converge.
-            self.next_flow[l] = m;
+            self.previous_flow_kg_s[l] = m;
             state.mass_flow_kg_s[l] = next;
             change += (next - m).abs();
             total += next.abs();
@@ -251,16 +253,16 @@ impl HydraulicSolver {
         let links = (network.links.iter())
             .zip(&self.coefficients.y)
             .zip(&self.coefficients.a);
-        for (((link, &y), &a), m) in links.zip(self.next_flow.iter_mut()) {
+        for (((link, &y), &a), m) in links.zip(self.previous_flow_kg_s.iter_mut()) {
             *m = a + y * (pressure(link.from) - pressure(link.to));
         }
-        if !self.next_flow.iter().all(|m| m.is_finite()) {
+        if !self.previous_flow_kg_s.iter().all(|m| m.is_finite()) {
             return false;
         }
         for (row, &node) in self.system.node_of_row.iter().enumerate() {
             state.pressure_pa[node] = self.system.solution[row];
         }
-        std::mem::swap(&mut state.mass_flow_kg_s, &mut self.next_flow);
+        std::mem::swap(&mut state.mass_flow_kg_s, &mut self.previous_flow_kg_s);
         true
     }
 
@@ -357,14 +359,19 @@ impl HydraulicSolver {
         state: &HydraulicState,
         iterations: usize,
     ) -> SolveError {
-        // `next_flow` holds each link's previous iterate; the groups that settled are left out
+        // `previous_flow_kg_s` holds each link's previous iterate; the groups that settled are left out
         // (all are looked at if every group settled and the coupling around them did not).
         let any_active = self.active.iter().any(|&a| a);
         let moving =
             |l: usize| !any_active || self.active[self.groups.of_loop[network.links[l].loop_index]];
         let mut changes: Vec<(f64, usize)> = (0..network.links.len())
             .filter(|&l| moving(l))
-            .map(|l| ((state.mass_flow_kg_s[l] - self.next_flow[l]).abs(), l))
+            .map(|l| {
+                (
+                    (state.mass_flow_kg_s[l] - self.previous_flow_kg_s[l]).abs(),
+                    l,
+                )
+            })
             .collect();
         changes.sort_by(|a, b| b.0.total_cmp(&a.0));
         let worst_loop = changes
