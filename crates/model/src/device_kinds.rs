@@ -4,7 +4,7 @@
 //! Each device link also gets a hydraulic law, so the steady solver can use the same file.
 
 use crate::device::HeatPumpStaging;
-use crate::kinds::read_resistance;
+use crate::nominal::read_resistance;
 use crate::reader::{Reader, Value};
 use crate::units::Quantity;
 use dctwin_components::boiler::{Boiler, BoilerKind, BoilerSpec};

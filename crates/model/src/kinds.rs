@@ -1,6 +1,7 @@
 //! The keys of each component kind, read into the components' SI parameters.
 
 use crate::device_kinds::{Coupling, LinkDevice, read_coupling, read_link_device};
+use crate::nominal::read_resistance;
 use crate::reader::{Reader, Value};
 use crate::units::Quantity;
 use dctwin_components::pipe::{DEFAULT_ROUGHNESS_M, MAX_SEGMENTS, PipeWall, WallMaterial};
@@ -524,21 +525,6 @@ fn read_valve(r: &mut Reader<'_, '_>) -> Option<Valve> {
         kvs_m3_h: kvs?,
         characteristic: characteristic?,
         opening,
-    })
-}
-
-/// A nominal point: Δp at a flow.
-pub(crate) fn read_resistance(r: &mut Reader<'_, '_>, density: f64) -> Option<Resistance> {
-    let dp = r.positive_quantity(
-        "dp_nominal",
-        Quantity::Pressure,
-        "the pressure drop at the nominal flow",
-    );
-    let flow = r.positive_quantity("flow_nominal", Quantity::Flow, "the nominal flow");
-    Some(Resistance {
-        dp_nominal_pa: dp?.si,
-        flow_nominal_kg_s: flow?.mass_flow(density),
-        density_nominal_kg_m3: density,
     })
 }
 

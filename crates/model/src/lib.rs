@@ -18,6 +18,7 @@ mod expand;
 pub mod facility;
 pub mod fixture;
 mod kinds;
+mod nominal;
 mod reader;
 mod topology;
 pub mod units;

@@ -18,5 +18,5 @@ pub mod thermal;
 
 pub use error::SolveError;
 pub use graph::Network;
-pub use result::{LinkResult, LoopResult, NodeResult, SteadyResult};
+pub use result::{CouplingStats, LinkResult, LoopResult, NodeResult, SteadyResult};
 pub use steady::SteadySolver;

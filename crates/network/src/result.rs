@@ -2,10 +2,21 @@
 
 use crate::error::SolveError;
 use crate::graph::{Name, Network};
-use crate::hydraulic::HydraulicState;
-use crate::steady::CouplingStats;
+use crate::hydraulic::{HydraulicState, SolveStats};
 use crate::thermal::{NO_FLOW_KG_S, ThermalState};
 use dctwin_components::{Component, HeatDuty, PumpOperatingPoint};
+
+/// What the last solve cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CouplingStats {
+    /// Hydraulic iterations and status rounds, summed over the coupling rounds.
+    pub hydraulic: SolveStats,
+    /// Coupling rounds.
+    pub rounds: usize,
+    /// Iterations of consumers and heat transport between rounds, on a frozen linearisation
+    /// of the hydraulics.
+    pub inner_rounds: usize,
+}
 
 /// The state of one link.
 #[derive(Debug, Clone, PartialEq)]

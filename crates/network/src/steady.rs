@@ -13,9 +13,8 @@
 use crate::acceleration::Anderson;
 use crate::error::SolveError;
 use crate::graph::Network;
-use crate::hydraulic::newton::DAMPING_AFTER;
-use crate::hydraulic::{HydraulicSolver, HydraulicState, SolveStats};
-use crate::result::SteadyResult;
+use crate::hydraulic::{DAMPING_AFTER, HydraulicSolver, HydraulicState};
+use crate::result::{CouplingStats, SteadyResult};
 use crate::thermal::{self, ThermalState};
 use dctwin_components::{Component, FluidState, ThermalLaw};
 
@@ -55,18 +54,6 @@ pub struct SteadySolver {
     consumer_next: Vec<f64>,
     /// Whether the state holds the converged answer of the last solve (a warm start).
     warm: bool,
-}
-
-/// What the last solve cost.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CouplingStats {
-    /// Hydraulic iterations and status rounds, summed over the coupling rounds.
-    pub hydraulic: SolveStats,
-    /// Coupling rounds.
-    pub rounds: usize,
-    /// Iterations of consumers and heat transport between rounds, on a frozen linearisation
-    /// of the hydraulics.
-    pub inner_rounds: usize,
 }
 
 impl SteadySolver {

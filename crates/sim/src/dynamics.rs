@@ -26,8 +26,7 @@ use dctwin_components::heat_exchanger::{HeatExchanger, Stream, mean_specific_hea
 use dctwin_components::tank::StratifiedTank;
 use dctwin_network::Network;
 
-/// Flows below this carry no heat [kg/s] (as in the steady solver).
-pub const NO_FLOW_KG_S: f64 = 1e-9;
+pub use crate::plant::NO_FLOW_KG_S;
 
 /// The energy flows integrated with the temperatures, as indices into the accounting states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -945,7 +944,7 @@ impl Dynamics {
         };
         let sink_in_k = self.node_k[self.condenser_inlet(plant, i)];
         let duties = |source_k: f64, sink_in_k: f64| {
-            let demand_w = load_to_setpoint_w(&plant.network, hp, m_c, sink_in_k);
+            let demand_w = hp.load_to_setpoint_w(&plant.network, m_c, sink_in_k);
             heat_pump_duties(hp, source_k, demand_w)
         };
         let (c0, e0, _) = duties(source_k, sink_in_k);
@@ -1036,7 +1035,7 @@ impl Dynamics {
             };
             self.heat_pump_w[i] = if m_e.abs() > NO_FLOW_KG_S && m_c.abs() > NO_FLOW_KG_S {
                 let sink_in_k = self.node_k[self.condenser_inlet(plant, i)];
-                let demand_w = load_to_setpoint_w(&plant.network, hp, m_c, sink_in_k);
+                let demand_w = hp.load_to_setpoint_w(&plant.network, m_c, sink_in_k);
                 heat_pump_duties(hp, source_leaving_k, demand_w)
             } else {
                 (0.0, 0.0, 0.0)
@@ -1225,20 +1224,6 @@ struct HeatPumpSlopes {
     evaporator_by_source: f64,
     condenser_by_sink: f64,
     evaporator_by_sink: f64,
-}
-
-/// The heat that brings a bank's condenser water, flowing at `m_kg_s`, from `inlet_k` to its
-/// set-point [W] (none if it arrives warmer): what the units' own capacity control follows
-/// between control steps, as the staging follows it at them.
-pub(crate) fn load_to_setpoint_w(
-    network: &Network,
-    hp: &crate::plant::HeatPumps,
-    m_kg_s: f64,
-    inlet_k: f64,
-) -> f64 {
-    let fluid = network.fluid_of(hp.condenser_link);
-    (m_kg_s.abs() * (fluid.enthalpy_j_kg(hp.supply_setpoint_k) - fluid.enthalpy_j_kg(inlet_k)))
-        .max(0.0)
 }
 
 /// Condenser heat, evaporator heat and electric power of a bank asked for `demand_w` of heat

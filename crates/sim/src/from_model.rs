@@ -3,9 +3,10 @@
 //! heat-pump bank with its staging) attached to its link, each exchanger's supply controller
 //! made a PI loop on its valve.
 
-use crate::control::{Actuator, BankStaging, ControlLoop, Controllers, Measured};
+use crate::control::{Actuator, ControlLoop, Controllers, Measured};
 use crate::error::SimError;
 use crate::plant::Plant;
+use crate::staging::BankStaging;
 use dctwin_components::Component;
 use dctwin_components::boiler::Boiler;
 use dctwin_components::controller::{Action, PiController, Setpoint};

@@ -11,8 +11,8 @@
 //! and boilers to named links. Two kinds of link hold a chain of states that the water passes
 //! through in turn: a tank (one per layer) and a pipe of several segments.
 
-use crate::control::BankStaging;
 use crate::error::SimError;
+use crate::staging::BankStaging;
 use dctwin_components::psychrometrics::MoistAir;
 use dctwin_components::{
     Component, HeatDuty, MixingVolume, Pipe, ThermalLaw, boiler::Boiler,
@@ -22,6 +22,9 @@ use dctwin_components::{
 };
 use dctwin_fluid::Fluid;
 use dctwin_network::Network;
+
+/// Flows below this carry no heat [kg/s] (as in the steady solver).
+pub const NO_FLOW_KG_S: f64 = 1e-9;
 
 /// Default volume given to a heat source or consumer that has no geometry [m³]: 50 L, a few
 /// metres of DN100 pipe, the order of a plant connection. It only sets a short time constant.
@@ -138,6 +141,17 @@ pub struct HeatPumps {
     pub demand_w: f64,
     /// Which of its units run (switched at the control step).
     pub staging: BankStaging,
+}
+
+impl HeatPumps {
+    /// The heat that brings the condenser water, flowing at `m_kg_s`, from `inlet_k` to the
+    /// set-point [W] (none if it arrives warmer): what the units' own capacity control follows
+    /// between control steps, as the staging follows it at them.
+    pub fn load_to_setpoint_w(&self, network: &Network, m_kg_s: f64, inlet_k: f64) -> f64 {
+        let fluid = network.fluid_of(self.condenser_link);
+        let lift_j_kg = fluid.enthalpy_j_kg(self.supply_setpoint_k) - fluid.enthalpy_j_kg(inlet_k);
+        (m_kg_s.abs() * lift_j_kg).max(0.0)
+    }
 }
 
 /// A cooling tower on a link, with its fan-speed controller's set-point.

@@ -12,5 +12,5 @@ pub mod newton;
 pub mod settled;
 pub mod state;
 
-pub use newton::{HydraulicSolver, SolveStats};
+pub use newton::{DAMPING_AFTER, HydraulicSolver, SolveStats};
 pub use state::HydraulicState;
