@@ -140,9 +140,13 @@ impl LiveRun {
 }
 
 impl Drop for LiveRun {
-    /// A run left behind (the app closing, another run replacing it) stops, and keeps what it
-    /// computed.
+    /// A run left behind (the app closing) stops at its next reporting step and is waited for
+    /// while it writes what it computed, so that closing the app leaves a whole `stopped` run,
+    /// never a half-written one.
     fn drop(&mut self) {
         self.stop();
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
     }
 }

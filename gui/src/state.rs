@@ -359,6 +359,7 @@ impl State {
         self.error = None;
         if role == Role::Compared {
             self.other = Some(run);
+            self.read_plotted();
             return;
         }
         let mut time = TimeControl::new(run.summary.simulated_s);
@@ -377,7 +378,15 @@ impl State {
         if self.plotted.as_ref().is_none_or(|p| !self.has_column(p)) {
             self.plotted = first;
         }
+        self.read_plotted();
         self.load_rack_columns();
+    }
+
+    /// Reads the plotted column where an open run has it but has not read it (a rack's).
+    fn read_plotted(&mut self) {
+        if let Some(name) = self.plotted.clone() {
+            self.read_columns(std::slice::from_ref(&name));
+        }
     }
 
     /// Takes the runs and columns read since the last frame; once no run is being read, does

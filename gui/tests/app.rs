@@ -389,3 +389,23 @@ fn exports_asked_for_before_a_run_is_read_wait_for_it_and_the_last_run_opened_is
         .unwrap();
     assert_eq!(it, format!("it_energy_mwh,{}", a.whole.it_energy_mwh));
 }
+
+#[test]
+fn closing_the_app_while_a_run_goes_leaves_it_whole_and_stopped() {
+    let dir = scratch("close");
+    let path = scenario(&dir, 24 * 20, "");
+    let mut h = harness(&dir.join("runs"), Some(path));
+    step_until(&mut h, "a snapshot comes", |app| {
+        app.state.snapshot.is_some()
+    });
+    drop(h);
+    let run = dir.join("runs/short");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).unwrap()).unwrap();
+    assert_eq!(summary["status"], "stopped");
+    let litter: Vec<_> = std::fs::read_dir(dir.join("runs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(litter, ["short"], "no partial directory left");
+}
