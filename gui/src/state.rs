@@ -170,6 +170,14 @@ impl State {
             export @ (Command::ExportKpis(_) | Command::ExportImage(..)) if self.is_loading() => {
                 self.pending_exports.push(export)
             }
+            Command::ExportKpis(path) | Command::ExportImage(_, path) if self.run.is_none() => {
+                let refused = format!("{}: no run is open to export", path.display());
+                // After a failed open, both: why the run did not open, and that nothing went out.
+                self.error = Some(match self.error.take() {
+                    Some(why) => format!("{why}\n{refused}"),
+                    None => refused,
+                });
+            }
             Command::ExportKpis(path) => self.export_kpis(&path),
             Command::ExportImage(part, path) => self.pending_images.push((part, path)),
             Command::Wrote(Ok(path)) => self.notice = Some(format!("wrote {}", path.display())),

@@ -409,3 +409,22 @@ fn closing_the_app_while_a_run_goes_leaves_it_whole_and_stopped() {
         .collect();
     assert_eq!(litter, ["short"], "no partial directory left");
 }
+
+#[test]
+fn an_export_without_a_run_says_so() {
+    let dir = scratch("no-export");
+    let mut h = harness(&dir.join("runs"), Some(dir.join("missing")));
+    h.state()
+        .sender()
+        .send(Command::ExportKpis(dir.join("out/kpis.csv")))
+        .unwrap();
+    settle(&mut h);
+    let error = h.state().state.error.clone().expect("an error");
+    assert!(
+        error.contains("run.json"),
+        "why the run did not open: {error}"
+    );
+    assert!(error.contains("no run is open to export"), "{error}");
+    assert!(h.state().state.pending_images.is_empty());
+    assert!(!dir.join("out").exists());
+}
