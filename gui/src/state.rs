@@ -64,6 +64,14 @@ pub enum Part {
     Schematic,
 }
 
+/// Where what the app shows comes from.
+enum Shown<'a> {
+    /// A live run's latest snapshot.
+    Live(&'a RunSnapshot),
+    /// A finished run read from its directory.
+    Finished(&'a RunData),
+}
+
 /// Everything the app shows, apart from how.
 #[derive(Default)]
 pub struct State {
@@ -270,39 +278,44 @@ impl State {
         self.live.is_some()
     }
 
+    /// The run shown: the live run's latest snapshot once one came, else the finished run.
+    fn shown(&self) -> Option<Shown<'_>> {
+        match (&self.snapshot, &self.run) {
+            (Some(s), _) if self.live.is_some() => Some(Shown::Live(s)),
+            (_, Some(run)) => Some(Shown::Finished(run)),
+            _ => None,
+        }
+    }
+
     /// The schematic shown: the live run's, else the finished run's.
     pub fn schematic(&self) -> Option<&Schematic> {
-        match (&self.snapshot, &self.run) {
-            (Some(s), _) if self.live.is_some() => Some(&s.schematic),
-            (_, Some(run)) => run.schematic.as_ref(),
-            _ => None,
+        match self.shown()? {
+            Shown::Live(s) => Some(&s.schematic),
+            Shown::Finished(run) => run.schematic.as_ref(),
         }
     }
 
     /// How far the run shown has got [s]: the live run's latest, else the finished run's end.
     pub fn run_time_s(&self) -> Option<f64> {
-        match (&self.snapshot, &self.run) {
-            (Some(s), _) if self.live.is_some() => Some(s.time_s),
-            (_, Some(run)) => Some(run.summary.simulated_s),
-            _ => None,
+        match self.shown()? {
+            Shown::Live(s) => Some(s.time_s),
+            Shown::Finished(run) => Some(run.summary.simulated_s),
         }
     }
 
     /// The alarms shown: the live run's so far, else the finished run's.
     pub fn alarms(&self) -> Option<&AlarmFile> {
-        match (&self.snapshot, &self.run) {
-            (Some(s), _) if self.live.is_some() => Some(&s.alarms),
-            (_, Some(run)) => Some(&run.alarms),
-            _ => None,
+        match self.shown()? {
+            Shown::Live(s) => Some(&s.alarms),
+            Shown::Finished(run) => Some(&run.alarms),
         }
     }
 
     /// The KPIs shown: the live run's so far, else the finished run's.
     pub fn kpis(&self) -> Option<&KpiReport> {
-        match (&self.snapshot, &self.run) {
-            (Some(s), _) if self.live.is_some() => Some(&s.kpis),
-            (_, Some(run)) => Some(&run.kpis),
-            _ => None,
+        match self.shown()? {
+            Shown::Live(s) => Some(&s.kpis),
+            Shown::Finished(run) => Some(&run.kpis),
         }
     }
 

@@ -360,23 +360,22 @@ pub fn read_run(dir: &Path) -> Result<(RunSummary, KpiReport), String> {
 /// A finished run's schematic (`schematic.json`), or `None` for a run written before runs kept
 /// one; the error names the file.
 pub fn read_schematic(dir: &Path) -> Result<Option<Schematic>, String> {
-    let path = dir.join(files::SCHEMATIC);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text)
-            .map(Some)
-            .map_err(|e| format!("{}: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
-    }
+    read_optional_json(&dir.join(files::SCHEMATIC))
 }
 
 /// A finished run's alarms (`alarms.json`; none for a run written before runs kept them); the
 /// error names the file.
 pub fn read_alarms(dir: &Path) -> Result<AlarmFile, String> {
-    let path = dir.join(files::ALARMS);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AlarmFile::default()),
+    Ok(read_optional_json(&dir.join(files::ALARMS))?.unwrap_or_default())
+}
+
+/// The JSON file at `path`, or `None` if there is none; the error names the file.
+fn read_optional_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
 }

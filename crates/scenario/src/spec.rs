@@ -362,11 +362,7 @@ fn default_true() -> bool {
 impl Scenario {
     /// Read the scenario at `path` (a text file of at most [`MAX_FILE_BYTES`]).
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = dctwin_model::text_file(path, MAX_FILE_BYTES, "a scenario file (TOML)")
-            .map_err(|reason| ScenarioError::Read {
-                file: path.to_path_buf(),
-                reason,
-            })?;
+        let text = read_text(path)?;
         Scenario::parse(&text, path)
     }
 
@@ -420,16 +416,9 @@ impl Scenario {
         if sets.is_empty() {
             return Scenario::load(path);
         }
-        let text = dctwin_model::text_file(path, MAX_FILE_BYTES, "a scenario file (TOML)")
-            .map_err(|reason| ScenarioError::Read {
-                file: path.to_path_buf(),
-                reason,
-            })?;
-        let mut table: toml::Table = toml::from_str(&text).map_err(|e| ScenarioError::Syntax {
-            file: path.to_path_buf(),
-            line: e.span().map(|s| line_at(&text, s.start)),
-            reason: e.message().trim().to_string(),
-        })?;
+        let text = read_text(path)?;
+        let mut table: toml::Table =
+            toml::from_str(&text).map_err(|e| syntax_error(path, &text, &e))?;
         for set in sets {
             apply_set(&mut table, set).map_err(|reason| ScenarioError::Set {
                 set: set.clone(),
@@ -441,11 +430,7 @@ impl Scenario {
             // The file's own mistake (an unknown key, a wrong type) is named at its line, not
             // blamed on the sets; a key missing from the file may come from a set.
             match toml::from_str::<Scenario>(&text) {
-                Err(own) if own.message().trim() == reason => ScenarioError::Syntax {
-                    file: path.to_path_buf(),
-                    line: own.span().map(|s| line_at(&text, s.start)),
-                    reason,
-                },
+                Err(own) if own.message().trim() == reason => syntax_error(path, &text, &own),
                 _ => ScenarioError::Set {
                     set: sets.join("; "),
                     reason,
@@ -461,14 +446,8 @@ impl Scenario {
 
     /// Read scenario text, reporting errors against `path`.
     pub fn parse(text: &str, path: &Path) -> Result<Scenario, ScenarioError> {
-        let mut scenario: Scenario = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| line_at(text, s.start));
-            ScenarioError::Syntax {
-                file: path.to_path_buf(),
-                line,
-                reason: e.message().trim().to_string(),
-            }
-        })?;
+        let mut scenario: Scenario =
+            toml::from_str(text).map_err(|e| syntax_error(path, text, &e))?;
         scenario.file = path.to_path_buf();
         scenario.source = text.to_string();
         scenario.check()?;
@@ -709,6 +688,25 @@ fn line_at(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
+}
+
+/// The text of the scenario file at `path`, bounded and checked ([`dctwin_model::text_file`]).
+fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    dctwin_model::text_file(path, MAX_FILE_BYTES, "a scenario file (TOML)").map_err(|reason| {
+        ScenarioError::Read {
+            file: path.to_path_buf(),
+            reason,
+        }
+    })
+}
+
+/// The reader's error in `text` (the file at `path`), at its line.
+fn syntax_error(path: &Path, text: &str, e: &toml::de::Error) -> ScenarioError {
+    ScenarioError::Syntax {
+        file: path.to_path_buf(),
+        line: e.span().map(|s| line_at(text, s.start)),
+        reason: e.message().trim().to_string(),
+    }
 }
 
 /// Sets `key = value` in `table`, creating the tables on the key's path. The value is TOML
