@@ -41,18 +41,11 @@ fn main() {
     // A deterministic load walk: each minute every rack moves between 60 % and 100 %.
     let mut inputs = |t: f64, plant: &mut Plant| {
         let minute = (t / 60.0) as u64;
-        let mut r = 0u64;
-        for link in &mut plant.links {
-            if let dctwin_sim::plant::LinkThermal::Volume {
-                heat: dctwin_sim::plant::Heat::Rack(rack),
-                ..
-            } = link
-            {
-                r += 1;
-                let x = ((minute * 2_654_435_761 + r * 40_503) % 1000) as f64 / 1000.0;
-                rack.it_power_w = 88e3 * (0.6 + 0.4 * x);
-            }
-        }
+        dctwin_tests::plants::each_rack(plant, |i| {
+            let r = i as u64 + 1;
+            let x = ((minute * 2_654_435_761 + r * 40_503) % 1000) as f64 / 1000.0;
+            88e3 * (0.6 + 0.4 * x)
+        });
         plant.outdoor.dry_bulb_k = k(12.0 + 6.0 * (std::f64::consts::TAU * t / 86_400.0).sin());
     };
     let start = Instant::now();

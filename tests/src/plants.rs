@@ -360,7 +360,8 @@ pub fn build_plant(spec: &PlantSpec) -> (Plant, Controllers) {
     for i in 0..spec.containers {
         for r in 1..=spec.racks {
             let rack = ColdPlateRack::new(&rack_spec, &water, k(40.0)).expect("rack");
-            (plant.attach_rack(&format!("c{i}.rack[{r}].cold_plates"), rack)).expect("rack link");
+            let name = format!("c{i}.rack[{r}].cold_plates");
+            (plant.attach_device(&name, Box::new(rack))).expect("rack link");
         }
         let cdu_name = format!("c{i}.cdu");
         (plant.attach_exchanger(
@@ -436,7 +437,9 @@ pub fn build_plant(spec: &PlantSpec) -> (Plant, Controllers) {
             k(55.0),
         )
         .unwrap();
-        plant.attach_district("district.campus", district).unwrap();
+        plant
+            .attach_device("district.campus", Box::new(district))
+            .unwrap();
         let boiler = Boiler::new(
             &BoilerSpec {
                 kind: BoilerKind::GasCondensing,
@@ -450,20 +453,28 @@ pub fn build_plant(spec: &PlantSpec) -> (Plant, Controllers) {
             k(55.0),
         )
         .unwrap();
-        plant.attach_boiler("district.boiler", boiler).unwrap();
+        plant
+            .attach_device("district.boiler", Box::new(boiler))
+            .unwrap();
     }
     (plant, controllers)
 }
 
 /// Set every rack's IT power.
 pub fn set_rack_power(plant: &mut Plant, power_w: f64) {
-    for t in &mut plant.links {
-        if let dctwin_sim::plant::LinkThermal::Volume {
-            heat: dctwin_sim::plant::Heat::Rack(r),
-            ..
-        } = t
+    each_rack(plant, |_| power_w);
+}
+
+/// Set the IT power of rack `i` (counted in link order) to `power_w(i)`.
+pub fn each_rack(plant: &mut Plant, mut power_w: impl FnMut(usize) -> f64) {
+    let mut i = 0;
+    for l in 0..plant.links.len() {
+        if let Some(d) = plant.device_mut(l)
+            && *d.kind() == dctwin_components::rack::KIND
         {
-            r.it_power_w = power_w;
+            d.set("it_power", power_w(i))
+                .expect("a rack takes its IT power");
+            i += 1;
         }
     }
 }

@@ -7,7 +7,6 @@
 //! default run does not (a control step's jump in the inputs costs it an error-test failure).
 
 use dctwin_model::Overrides;
-use dctwin_sim::plant::{Heat, LinkThermal};
 use dctwin_sim::{Plant, Settings, Simulation, plant_of};
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -46,15 +45,7 @@ fn load_fraction(t_s: f64) -> f64 {
 }
 
 fn drive(t_s: f64, plant: &mut Plant) {
-    for link in &mut plant.links {
-        if let LinkThermal::Volume {
-            heat: Heat::Rack(rack),
-            ..
-        } = link
-        {
-            rack.it_power_w = 88e3 * load_fraction(t_s);
-        }
-    }
+    dctwin_tests::plants::set_rack_power(plant, 88e3 * load_fraction(t_s));
     let day = std::f64::consts::TAU * t_s / 86_400.0;
     plant.outdoor.dry_bulb_k = 273.15 + 14.0 + 8.0 * day.sin();
 }

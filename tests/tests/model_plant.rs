@@ -17,12 +17,21 @@ fn jupiter() -> dctwin_model::Facility {
 fn the_model_file_declares_every_device() {
     let f = jupiter();
     let count = |p: fn(&Device) -> bool| f.devices.iter().filter(|d| p(d)).count();
-    assert_eq!(count(|d| matches!(d, Device::Rack { .. })), 150);
+    assert_eq!(
+        count(|d| matches!(d, Device::Volume { spec, .. } if spec.kind.key == "rack")),
+        150
+    );
     assert_eq!(count(|d| matches!(d, Device::HeatExchanger { .. })), 50);
     assert_eq!(count(|d| matches!(d, Device::DryCooler { .. })), 1);
     assert_eq!(count(|d| matches!(d, Device::HeatPumps { .. })), 1);
-    assert_eq!(count(|d| matches!(d, Device::Substation { .. })), 1);
-    assert_eq!(count(|d| matches!(d, Device::Boiler { .. })), 1);
+    assert_eq!(
+        count(|d| matches!(d, Device::Volume { spec, .. } if spec.kind.key == "substation")),
+        1
+    );
+    assert_eq!(
+        count(|d| matches!(d, Device::Volume { spec, .. } if spec.kind.key == "boiler")),
+        1
+    );
     // The template's own loop is instantiated per container, named under the instance.
     assert!(f.loops.iter().any(|l| l.name == "container[17].secondary"));
     let Some(Device::HeatExchanger {

@@ -7,9 +7,25 @@
 //! [`MixingVolume`], settles at the set-point whenever the capacity suffices. It draws
 //! Q / η of fuel or electricity.
 
+use crate::component::Component;
+use crate::device::{
+    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, SetError, Variable,
+    VolumeDevice, Watch, Water, boxed, checked,
+};
+use crate::heat_source::{HeatDuty, HeatSource};
 use crate::parameter::{check, check_volume};
+use crate::resistance::Resistance;
+use crate::units::Quantity;
 use crate::volume::MixingVolume;
 use dctwin_fluid::Fluid;
+
+/// Default water volume of a boiler [m³]: 0.5, a packaged boiler of some hundred kW to a few
+/// MW with its headers.
+pub const DEFAULT_BOILER_VOLUME_M3: f64 = 0.5;
+
+/// A boiler is on above this share of its capacity [-]: below it, the numerical trickle of an
+/// idle boiler's controller.
+pub const BOILER_ON_SHARE: f64 = 0.01;
 
 /// Default efficiency of a gas condensing boiler [-]: 0.95, on the net calorific value.
 /// Condensing boilers reach 0.94–0.98 (NCV) when the return is cold enough to condense flue
@@ -140,6 +156,156 @@ impl Boiler {
         let heat = self.heat_w(fluid, t_in_k, mass_flow_kg_s);
         self.volume
             .derivative_k_s(fluid, t_in_k, t_k, mass_flow_kg_s, heat)
+    }
+}
+
+/// `kind = "boiler"` in a model file.
+pub static KIND: DeviceKind = DeviceKind {
+    key: "boiler",
+    parameters: &[
+        Parameter {
+            name: "capacity",
+            kind: ParameterKind::Quantity(Quantity::Power),
+            fallback: Fallback::Required("the boiler's largest heat"),
+            settable: false,
+        },
+        Parameter {
+            name: "setpoint",
+            kind: ParameterKind::Quantity(Quantity::Temperature),
+            fallback: Fallback::Required("the outlet temperature it tops the water up to"),
+            settable: true,
+        },
+        Parameter {
+            name: "fuel",
+            kind: ParameterKind::Choice(&["gas", "electric"]),
+            fallback: Fallback::Value(0.0),
+            settable: false,
+        },
+        // Derived: the fuel's default (DEFAULT_GAS_CONDENSING_EFFICIENCY, DEFAULT_ELECTRIC_EFFICIENCY).
+        Parameter {
+            name: "efficiency",
+            kind: ParameterKind::Number { min: 0.0, max: 1.0 },
+            fallback: Fallback::Derived,
+            settable: false,
+        },
+        Parameter {
+            name: "volume",
+            kind: ParameterKind::Quantity(Quantity::Volume),
+            fallback: Fallback::Value(DEFAULT_BOILER_VOLUME_M3),
+            settable: false,
+        },
+    ],
+    variables: &[
+        Variable {
+            name: "heat",
+            quantity: Quantity::Power,
+        },
+        Variable {
+            name: "outlet",
+            quantity: Quantity::Temperature,
+        },
+        Variable {
+            name: "input_power",
+            quantity: Quantity::Power,
+        },
+    ],
+    reads_resistance: true,
+    build: build_boiler,
+};
+
+fn build_boiler(
+    values: &ParameterValues,
+    fluid: &Fluid,
+    fill_k: f64,
+) -> Result<Box<dyn VolumeDevice>, String> {
+    let spec = BoilerSpec {
+        kind: match values.word("fuel") {
+            Some("electric") => BoilerKind::Electric,
+            _ => BoilerKind::GasCondensing,
+        },
+        capacity_w: values.number("capacity").unwrap_or(f64::NAN),
+        setpoint_k: values.number("setpoint").unwrap_or(f64::NAN),
+        efficiency: values.number("efficiency"),
+        volume_m3: values.number("volume").unwrap_or(DEFAULT_BOILER_VOLUME_M3),
+        solid_capacity_j_k: 0.0,
+    };
+    boxed(Boiler::new(&spec, fluid, fill_k))
+}
+
+impl VolumeDevice for Boiler {
+    fn kind(&self) -> &'static DeviceKind {
+        &KIND
+    }
+
+    fn volume(&self) -> MixingVolume {
+        self.volume
+    }
+
+    fn heat_w(&self, water: &Water<'_>) -> f64 {
+        Boiler::heat_w(self, water.fluid, water.inlet_k, water.mass_flow_kg_s)
+    }
+
+    fn account(&self) -> Account {
+        Account::Boiler
+    }
+
+    fn steady_component(&self, resistance: Option<Resistance>) -> Component {
+        match resistance {
+            Some(r) => Component::Resistance(r),
+            // Its kind reads a resistance, so this is only a boiler built by hand: an ideal
+            // connection.
+            None => Component::HeatSource(HeatSource {
+                duty: HeatDuty::Fixed { heat_w: 0.0 },
+                resistance: None,
+            }),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<f64> {
+        match name {
+            "capacity" => Some(self.capacity_w),
+            "setpoint" => Some(self.setpoint_k),
+            "efficiency" => Some(self.efficiency),
+            _ => None,
+        }
+    }
+
+    fn set(&mut self, name: &str, value: f64) -> Result<(), SetError> {
+        match name {
+            "setpoint" => {
+                self.setpoint_k = checked(
+                    &KIND,
+                    "setpoint",
+                    value,
+                    value > 0.0,
+                    "a finite temperature > 0 K",
+                )?
+            }
+            _ => return Err(KIND.unknown(name)),
+        }
+        Ok(())
+    }
+
+    fn variable(&self, index: usize, water: &Water<'_>) -> f64 {
+        let heat = || Boiler::heat_w(self, water.fluid, water.inlet_k, water.mass_flow_kg_s);
+        match index {
+            0 => heat(),
+            1 => water.volume_k,
+            _ => heat() / self.efficiency,
+        }
+    }
+
+    fn watches(&self) -> Vec<Watch> {
+        vec![Watch {
+            alarm: "boiler_on",
+            variable: 0,
+            limit: BOILER_ON_SHARE * self.capacity_w,
+            supply_limit: false,
+        }]
+    }
+
+    fn clone_box(&self) -> Box<dyn VolumeDevice> {
+        Box::new(*self)
     }
 }
 

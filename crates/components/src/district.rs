@@ -12,9 +12,25 @@
 //! The water it holds (exchanger channels, pipes) is a [`MixingVolume`] whose outlet settles at
 //! the return target whenever the supply is above it.
 
+use crate::component::Component;
+use crate::device::{
+    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, SetError, Variable,
+    VolumeDevice, Water, boxed, checked,
+};
+use crate::heat_consumer::HeatConsumer;
 use crate::parameter::{check, check_volume};
+use crate::resistance::Resistance;
+use crate::units::Quantity;
 use crate::volume::MixingVolume;
 use dctwin_fluid::Fluid;
+
+/// Default water volume of a substation's exchanger and pipes [m³]: 1 m³, a plate exchanger
+/// of some MW with its primary pipework.
+pub const DEFAULT_SUBSTATION_VOLUME_M3: f64 = 1.0;
+
+/// A substation's valve passes this multiple of its design flow when fully open [-], unless
+/// its largest flow is given: valves are sized with a margin over the design point.
+pub const SUBSTATION_FLOW_MARGIN: f64 = 1.5;
 
 /// Why a substation's parameters cannot be used.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -154,6 +170,173 @@ impl DistrictSubstation {
             point.mass_flow_kg_s,
             -point.heat_taken_w,
         )
+    }
+}
+
+/// `kind = "substation"` in a model file.
+pub static KIND: DeviceKind = DeviceKind {
+    key: "substation",
+    parameters: &[
+        Parameter {
+            name: "design_demand",
+            kind: ParameterKind::Quantity(Quantity::Power),
+            fallback: Fallback::Required("the design heat demand"),
+            settable: false,
+        },
+        // Derived: the design demand. An input sets it through a run.
+        Parameter {
+            name: "demand",
+            kind: ParameterKind::Quantity(Quantity::Power),
+            fallback: Fallback::Derived,
+            settable: true,
+        },
+        Parameter {
+            name: "min_supply",
+            kind: ParameterKind::Quantity(Quantity::Temperature),
+            fallback: Fallback::Required("the lowest supply at which it meets its demand"),
+            settable: false,
+        },
+        Parameter {
+            name: "return",
+            kind: ParameterKind::Quantity(Quantity::Temperature),
+            fallback: Fallback::Required("the temperature it returns the water at"),
+            settable: true,
+        },
+        // Derived: SUBSTATION_FLOW_MARGIN × the design flow, the design demand between the
+        // minimum supply and the return (at least 1 K apart).
+        Parameter {
+            name: "max_flow",
+            kind: ParameterKind::Quantity(Quantity::Flow),
+            fallback: Fallback::Derived,
+            settable: false,
+        },
+        Parameter {
+            name: "volume",
+            kind: ParameterKind::Quantity(Quantity::Volume),
+            fallback: Fallback::Value(DEFAULT_SUBSTATION_VOLUME_M3),
+            settable: false,
+        },
+    ],
+    // The heat it takes from the water, the outlet (its return), the demand and what is unmet.
+    variables: &[
+        Variable {
+            name: "heat",
+            quantity: Quantity::Power,
+        },
+        Variable {
+            name: "outlet",
+            quantity: Quantity::Temperature,
+        },
+        Variable {
+            name: "demand",
+            quantity: Quantity::Power,
+        },
+        Variable {
+            name: "unmet",
+            quantity: Quantity::Power,
+        },
+    ],
+    reads_resistance: false,
+    build: build_substation,
+};
+
+fn build_substation(
+    values: &ParameterValues,
+    fluid: &Fluid,
+    fill_k: f64,
+) -> Result<Box<dyn VolumeDevice>, String> {
+    let design_w = values.number("design_demand").unwrap_or(f64::NAN);
+    let min_supply_k = values.number("min_supply").unwrap_or(f64::NAN);
+    let return_target_k = values.number("return").unwrap_or(f64::NAN);
+    let cp = fluid.specific_heat_j_kg_k(fill_k);
+    let design_flow = design_w / (cp * (min_supply_k - return_target_k).max(1.0));
+    let spec = SubstationSpec {
+        demand_w: values.number("demand").unwrap_or(design_w),
+        min_supply_k,
+        return_target_k,
+        max_flow_kg_s: (values.number("max_flow")).unwrap_or(design_flow * SUBSTATION_FLOW_MARGIN),
+        volume_m3: values
+            .number("volume")
+            .unwrap_or(DEFAULT_SUBSTATION_VOLUME_M3),
+        solid_capacity_j_k: 0.0,
+    };
+    boxed(DistrictSubstation::new(&spec, fluid, fill_k))
+}
+
+impl VolumeDevice for DistrictSubstation {
+    fn kind(&self) -> &'static DeviceKind {
+        &KIND
+    }
+
+    fn volume(&self) -> MixingVolume {
+        self.volume
+    }
+
+    fn heat_w(&self, water: &Water<'_>) -> f64 {
+        self.heat_to_coolant_w(water.fluid, water.inlet_k)
+    }
+
+    fn account(&self) -> Account {
+        Account::Reused
+    }
+
+    fn drawn_flow_kg_s(&self, fluid: &Fluid, supply_k: f64) -> Option<f64> {
+        Some(self.operating_point(fluid, supply_k).mass_flow_kg_s)
+    }
+
+    fn steady_component(&self, _resistance: Option<Resistance>) -> Component {
+        Component::HeatConsumer(HeatConsumer {
+            heat_w: self.demand_w,
+            return_k: self.return_target_k,
+        })
+    }
+
+    fn get(&self, name: &str) -> Option<f64> {
+        match name {
+            "demand" => Some(self.demand_w),
+            "min_supply" => Some(self.min_supply_k),
+            "return" => Some(self.return_target_k),
+            "max_flow" => Some(self.max_flow_kg_s),
+            _ => None,
+        }
+    }
+
+    fn set(&mut self, name: &str, value: f64) -> Result<(), SetError> {
+        match name {
+            "demand" => {
+                self.demand_w = checked(&KIND, "demand", value, value >= 0.0, "a finite heat ≥ 0")?
+            }
+            "return" => {
+                self.return_target_k = checked(
+                    &KIND,
+                    "return",
+                    value,
+                    value > 0.0 && value < self.min_supply_k,
+                    "a finite temperature below the minimum supply",
+                )?
+            }
+            _ => return Err(KIND.unknown(name)),
+        }
+        Ok(())
+    }
+
+    fn variable(&self, index: usize, water: &Water<'_>) -> f64 {
+        match index {
+            0 => {
+                self.operating_point(water.fluid, water.inlet_k)
+                    .heat_taken_w
+            }
+            1 => water.volume_k,
+            2 => self.demand_w,
+            _ => {
+                self.operating_point(water.fluid, water.inlet_k)
+                    .unmet_heat_w
+            }
+        }
+    }
+
+    fn clone_box(&self) -> Box<dyn VolumeDevice> {
+        Box::new(*self)
     }
 }
 

@@ -12,6 +12,8 @@ pub mod check_valve;
 pub mod component;
 pub mod controller;
 pub mod cooling_tower;
+pub mod device;
+pub mod devices;
 pub mod district;
 pub mod dry_cooler;
 pub mod friction;
@@ -29,6 +31,7 @@ pub mod rack;
 pub mod resistance;
 pub mod tank;
 pub mod thermal;
+pub mod units;
 pub mod valve;
 pub mod volume;
 

@@ -11,7 +11,15 @@
 //! rack outlet: the hottest coolant in the rack, so the estimate is conservative for chips near
 //! the inlet.
 
+use crate::component::Component;
+use crate::device::{
+    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, SetError, Variable,
+    VolumeDevice, Watch, Water, boxed, checked,
+};
+use crate::heat_source::{HeatDuty, HeatSource};
 use crate::parameter::check;
+use crate::resistance::Resistance;
+use crate::units::Quantity;
 use crate::volume::MixingVolume;
 use dctwin_fluid::Fluid;
 
@@ -68,6 +76,15 @@ pub enum LiquidCoolingClass {
 }
 
 impl LiquidCoolingClass {
+    /// Every class, in the order of [`CLASS_NAMES`].
+    pub const ALL: [LiquidCoolingClass; 5] = [
+        LiquidCoolingClass::W17,
+        LiquidCoolingClass::W27,
+        LiquidCoolingClass::W32,
+        LiquidCoolingClass::W40,
+        LiquidCoolingClass::W45,
+    ];
+
     /// Highest supply temperature of the class [K].
     pub fn supply_limit_k(self) -> f64 {
         let celsius = match self {
@@ -80,6 +97,9 @@ impl LiquidCoolingClass {
         celsius + 273.15
     }
 }
+
+/// The classes' names as a model file writes them.
+pub const CLASS_NAMES: &[&str] = &["W17", "W27", "W32", "W40", "W45"];
 
 /// Default class: W45. The twin models heat reuse, which needs equipment accepting warm supply
 /// (fanless DLC racks are sold for 40–45 °C water and above).
@@ -286,6 +306,219 @@ impl ColdPlateRack {
             supply_above_class: supply_k > self.class.supply_limit_k(),
             chip_above_limit: chip_k > self.chip_limit_k,
         }
+    }
+}
+
+/// `kind = "rack"` in a model file.
+pub static KIND: DeviceKind = DeviceKind {
+    key: "rack",
+    parameters: &[
+        Parameter {
+            name: "it_power",
+            kind: ParameterKind::Quantity(Quantity::Power),
+            fallback: Fallback::Required("the rack's design IT power"),
+            settable: true,
+        },
+        Parameter {
+            name: "liquid_fraction",
+            kind: ParameterKind::Number { min: 0.0, max: 1.0 },
+            fallback: Fallback::Value(DEFAULT_LIQUID_FRACTION),
+            settable: false,
+        },
+        Parameter {
+            name: "coolant_volume",
+            kind: ParameterKind::Quantity(Quantity::Volume),
+            fallback: Fallback::Value(DEFAULT_COOLANT_VOLUME_M3),
+            settable: false,
+        },
+        Parameter {
+            name: "plate_heat_capacity",
+            kind: ParameterKind::Quantity(Quantity::HeatCapacity),
+            fallback: Fallback::Value(DEFAULT_SOLID_CAPACITY_J_K),
+            settable: false,
+        },
+        Parameter {
+            name: "chip_limit",
+            kind: ParameterKind::Quantity(Quantity::Temperature),
+            fallback: Fallback::Value(DEFAULT_CHIP_LIMIT_K),
+            settable: false,
+        },
+        Parameter {
+            name: "chip_resistance",
+            kind: ParameterKind::Quantity(Quantity::ThermalResistance),
+            fallback: Fallback::Value(DEFAULT_CHIP_RESISTANCE_K_W),
+            settable: false,
+        },
+        // At most the liquid fraction: the chips' heat all goes to their plates.
+        Parameter {
+            name: "chip_share",
+            kind: ParameterKind::Number { min: 0.0, max: 1.0 },
+            fallback: Fallback::Value(DEFAULT_CHIP_SHARE),
+            settable: false,
+        },
+        Parameter {
+            name: "chips",
+            kind: ParameterKind::Count,
+            fallback: Fallback::Value(DEFAULT_CHIPS_PER_RACK as f64),
+            settable: false,
+        },
+        Parameter {
+            name: "class",
+            kind: ParameterKind::Choice(CLASS_NAMES),
+            fallback: Fallback::Value(4.0),
+            settable: false,
+        },
+    ],
+    variables: &[
+        Variable {
+            name: "it_power",
+            quantity: Quantity::Power,
+        },
+        Variable {
+            name: "heat",
+            quantity: Quantity::Power,
+        },
+        Variable {
+            name: "supply",
+            quantity: Quantity::Temperature,
+        },
+        Variable {
+            name: "outlet",
+            quantity: Quantity::Temperature,
+        },
+        Variable {
+            name: "chip",
+            quantity: Quantity::Temperature,
+        },
+    ],
+    reads_resistance: true,
+    build: build_rack,
+};
+
+/// Indices of the rack's variables in [`KIND`].
+pub mod variable {
+    /// IT power [W].
+    pub const IT_POWER: usize = 0;
+    /// Heat into the coolant [W].
+    pub const HEAT: usize = 1;
+    /// Coolant supply, its inlet [K].
+    pub const SUPPLY: usize = 2;
+    /// Coolant outlet [K].
+    pub const OUTLET: usize = 3;
+    /// Chip case [K].
+    pub const CHIP: usize = 4;
+}
+
+fn build_rack(
+    values: &ParameterValues,
+    fluid: &Fluid,
+    fill_k: f64,
+) -> Result<Box<dyn VolumeDevice>, String> {
+    let number = |name: &str, default: f64| values.number(name).unwrap_or(default);
+    let liquid_fraction = number("liquid_fraction", DEFAULT_LIQUID_FRACTION);
+    let class = (values.word("class"))
+        .and_then(|w| CLASS_NAMES.iter().position(|n| *n == w))
+        .map_or(DEFAULT_CLASS, |i| LiquidCoolingClass::ALL[i]);
+    let spec = ColdPlateRackSpec {
+        it_power_w: number("it_power", f64::NAN),
+        liquid_fraction,
+        coolant_volume_m3: number("coolant_volume", DEFAULT_COOLANT_VOLUME_M3),
+        solid_capacity_j_k: number("plate_heat_capacity", DEFAULT_SOLID_CAPACITY_J_K),
+        chip_resistance_k_w: number("chip_resistance", DEFAULT_CHIP_RESISTANCE_K_W),
+        chip_share: number("chip_share", DEFAULT_CHIP_SHARE).min(liquid_fraction),
+        chips: number("chips", f64::from(DEFAULT_CHIPS_PER_RACK)) as u32,
+        chip_limit_k: number("chip_limit", DEFAULT_CHIP_LIMIT_K),
+        class,
+    };
+    boxed(ColdPlateRack::new(&spec, fluid, fill_k))
+}
+
+impl VolumeDevice for ColdPlateRack {
+    fn kind(&self) -> &'static DeviceKind {
+        &KIND
+    }
+
+    fn volume(&self) -> MixingVolume {
+        self.volume
+    }
+
+    fn heat_w(&self, _water: &Water<'_>) -> f64 {
+        self.heat_to_coolant_w()
+    }
+
+    fn account(&self) -> Account {
+        Account::ItHeat
+    }
+
+    fn heat_is_constant(&self) -> bool {
+        true
+    }
+
+    fn it_power_w(&self) -> f64 {
+        self.it_power_w
+    }
+
+    fn steady_component(&self, resistance: Option<Resistance>) -> Component {
+        Component::HeatSource(HeatSource {
+            duty: HeatDuty::Fixed {
+                heat_w: self.heat_to_coolant_w(),
+            },
+            resistance,
+        })
+    }
+
+    fn get(&self, name: &str) -> Option<f64> {
+        match name {
+            "it_power" => Some(self.it_power_w),
+            "liquid_fraction" => Some(self.liquid_fraction),
+            "chip_limit" => Some(self.chip_limit_k),
+            "chip_resistance" => Some(self.chip_resistance_k_w),
+            "chip_share" => Some(self.chip_share),
+            "chips" => Some(f64::from(self.chips)),
+            _ => None,
+        }
+    }
+
+    fn set(&mut self, name: &str, value: f64) -> Result<(), SetError> {
+        match name {
+            "it_power" => {
+                self.it_power_w =
+                    checked(&KIND, "it_power", value, value >= 0.0, "a finite power ≥ 0")?
+            }
+            _ => return Err(KIND.unknown(name)),
+        }
+        Ok(())
+    }
+
+    fn variable(&self, index: usize, water: &Water<'_>) -> f64 {
+        match index {
+            variable::IT_POWER => self.it_power_w,
+            variable::HEAT => self.heat_to_coolant_w(),
+            variable::SUPPLY => water.inlet_k,
+            variable::OUTLET => water.volume_k,
+            _ => self.chip_temperature_k(water.volume_k),
+        }
+    }
+
+    fn watches(&self) -> Vec<Watch> {
+        vec![
+            Watch {
+                alarm: "supply_over_class",
+                variable: variable::SUPPLY,
+                limit: self.class.supply_limit_k(),
+                supply_limit: true,
+            },
+            Watch {
+                alarm: "chip_over_limit",
+                variable: variable::CHIP,
+                limit: self.chip_limit_k,
+                supply_limit: false,
+            },
+        ]
+    }
+
+    fn clone_box(&self) -> Box<dyn VolumeDevice> {
+        Box::new(*self)
     }
 }
 

@@ -4,13 +4,11 @@
 //! bank with its staging). The simulation builds its plant
 //! from these; the steady solver sees only each link's hydraulic component.
 
-use dctwin_components::boiler::BoilerSpec;
 use dctwin_components::cooling_tower::CoolingTower;
-use dctwin_components::district::SubstationSpec;
+use dctwin_components::device::DeviceSpec;
 use dctwin_components::dry_cooler::DryCooler;
 use dctwin_components::heat_exchanger::HeatExchanger;
 use dctwin_components::heat_pump::HeatPumpBank;
-use dctwin_components::rack::ColdPlateRackSpec;
 use dctwin_components::tank::StratifiedTankSpec;
 
 /// Default proportional gain of a CDU's supply-temperature controller [valve opening per K]:
@@ -78,12 +76,13 @@ impl HeatPumpStaging {
 /// A thermal device or coupling of the facility.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Device {
-    /// A cold-plate rack on link `link`.
-    Rack {
-        /// The link (its hydraulic law is the cold plates' pressure drop).
+    /// A volume device (a rack, a substation, a boiler) on link `link`, as its kind read it.
+    Volume {
+        /// The link (its hydraulic law is the device's steady component).
         link: usize,
-        /// Its parameters; `it_power_w` is the design power, replaced by traces in a scenario.
-        spec: ColdPlateRackSpec,
+        /// Its kind and parameter values; design values (a rack's IT power, a substation's
+        /// demand) are replaced by inputs in a scenario.
+        spec: DeviceSpec,
     },
     /// A dry cooler on link `link`, its fans holding the leaving water at a set-point.
     DryCooler {
@@ -114,20 +113,6 @@ pub enum Device {
         top_at_from: bool,
         /// Temperature around the tank [K].
         ambient_k: f64,
-    },
-    /// A district-heating substation on link `link` (a heat consumer whose valve sets its flow).
-    Substation {
-        /// The link.
-        link: usize,
-        /// Its parameters; `demand_w` is the design demand, replaced by a series in a scenario.
-        spec: SubstationSpec,
-    },
-    /// A backup boiler on link `link`.
-    Boiler {
-        /// The link.
-        link: usize,
-        /// Its parameters.
-        spec: BoilerSpec,
     },
     /// A heat exchanger (a CDU) joining a hot link and a cold link, usually of two loops.
     HeatExchanger {

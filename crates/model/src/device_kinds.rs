@@ -1,5 +1,5 @@
-//! The keys of the transient device kinds (`rack`, `dry_cooler`, `cooling_tower`, `tank`,
-//! `substation`, `boiler`) and of the couplings (`heat_exchanger`, `heat_pump`), read into the
+//! The keys of the transient device kinds not yet under the device contract (`dry_cooler`,
+//! `cooling_tower`, `tank`) and of the couplings (`heat_exchanger`, `heat_pump`), read into the
 //! components' SI parameters.
 //! Each device link also gets a hydraulic law, so the steady solver can use the same file.
 
@@ -7,12 +7,11 @@ use crate::device::HeatPumpStaging;
 use crate::nominal::read_resistance;
 use crate::reader::{Reader, Value};
 use crate::units::Quantity;
-use dctwin_components::boiler::{Boiler, BoilerKind, BoilerSpec};
 use dctwin_components::cooling_tower::{
     CoolingTower, CoolingTowerRating, DEFAULT_CYCLES_OF_CONCENTRATION, DEFAULT_DRIFT_FRACTION,
     DEFAULT_EVAPORATION_FACTOR, DEFAULT_MERKEL_EXPONENT,
 };
-use dctwin_components::district::{DistrictSubstation, SubstationSpec};
+use dctwin_components::device::DeviceSpec;
 use dctwin_components::dry_cooler::{
     AdiabaticPrecooling, DEFAULT_MIN_FAN_SPEED, DryCooler, DryCoolerRating,
 };
@@ -23,16 +22,11 @@ use dctwin_components::heat_pump::{
     MAX_MIN_PART_LOAD, Mode,
 };
 use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
-use dctwin_components::rack::{
-    ColdPlateRack, ColdPlateRackSpec, DEFAULT_CHIP_LIMIT_K, DEFAULT_CHIP_RESISTANCE_K_W,
-    DEFAULT_CHIP_SHARE, DEFAULT_CHIPS_PER_RACK, DEFAULT_COOLANT_VOLUME_M3, DEFAULT_LIQUID_FRACTION,
-    DEFAULT_SOLID_CAPACITY_J_K, LiquidCoolingClass,
-};
 use dctwin_components::tank::{
     DEFAULT_BUOYANCY_TIME_S, DEFAULT_DESTRATIFICATION_CONDUCTIVITY_W_M_K, DEFAULT_LAYERS,
     StratifiedTank, StratifiedTankSpec,
 };
-use dctwin_components::{Component, HeatConsumer, HeatDuty, HeatSource, Resistance};
+use dctwin_components::{Component, HeatDuty, HeatSource, Resistance};
 use dctwin_fluid::{Fluid, FluidKind};
 
 // Standard atmosphere [Pa], the pressure at which design air states are given.
@@ -44,16 +38,10 @@ pub const DEFAULT_DESIGN_AIR_RH: f64 = 0.40;
 pub const DEFAULT_AIR_RISE_K: f64 = 12.0;
 /// Default pad saturation efficiency of adiabatic pre-cooling [-] (typical 0.6–0.8).
 pub const DEFAULT_PAD_EFFICIENCY: f64 = 0.7;
-/// Default water volume of a substation's exchanger and pipes [m³].
-pub const DEFAULT_SUBSTATION_VOLUME_M3: f64 = 1.0;
-/// Default water volume of a boiler [m³].
-pub const DEFAULT_BOILER_VOLUME_M3: f64 = 0.5;
 /// Default Carnot fraction of a water-to-water heat pump [-] (the TESPy reference gives 0.55–0.6).
 pub const DEFAULT_CARNOT_FRACTION: f64 = 0.55;
 /// Default evaporator and condenser approach [K].
 pub const DEFAULT_APPROACH_K: f64 = 5.0;
-/// A substation's valve passes this multiple of its design flow when fully open [-].
-const SUBSTATION_FLOW_MARGIN: f64 = 1.5;
 /// Default water-to-air mass-flow ratio L/G of a cooling tower at design, fans at full speed
 /// [-]: 1.1, mid-range of the 0.75–1.5 of mechanical-draught towers (ASHRAE Handbook — HVAC
 /// Systems and Equipment, "Cooling Towers").
@@ -73,8 +61,8 @@ pub const MAX_TANK_LAYERS: usize = 100;
 /// What a device link holds, before its link index is known.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LinkDevice {
-    /// A cold-plate rack.
-    Rack(ColdPlateRackSpec),
+    /// A volume device (a rack, a substation, a boiler), as its kind read it.
+    Volume(DeviceSpec),
     /// A dry cooler with its fans' leaving set-point [K].
     DryCooler(DryCooler, f64),
     /// A cooling tower with its fans' leaving set-point [K].
@@ -88,10 +76,6 @@ pub enum LinkDevice {
         /// The temperature around it [K].
         ambient_k: f64,
     },
-    /// A district substation.
-    Substation(SubstationSpec),
-    /// A backup boiler.
-    Boiler(BoilerSpec),
 }
 
 impl LinkDevice {
@@ -99,7 +83,7 @@ impl LinkDevice {
     pub fn at_link(self, link: usize) -> crate::device::Device {
         use crate::device::Device;
         match self {
-            LinkDevice::Rack(spec) => Device::Rack { link, spec },
+            LinkDevice::Volume(spec) => Device::Volume { link, spec },
             LinkDevice::DryCooler(cooler, leaving_setpoint_k) => Device::DryCooler {
                 link,
                 cooler,
@@ -120,8 +104,6 @@ impl LinkDevice {
                 top_at_from,
                 ambient_k,
             },
-            LinkDevice::Substation(spec) => Device::Substation { link, spec },
-            LinkDevice::Boiler(spec) => Device::Boiler { link, spec },
         }
     }
 }
@@ -180,78 +162,11 @@ pub fn read_link_device(
 ) -> Option<(Component, LinkDevice)> {
     let density = fluid.density_kg_m3(initial_k);
     match kind {
-        "rack" => read_rack(r, fluid, initial_k, density),
         "dry_cooler" => read_dry_cooler(r, fluid, density),
         "cooling_tower" => read_cooling_tower(r, fluid, density),
         "tank" => read_tank(r, fluid, initial_k, density),
-        "substation" => read_substation(r, fluid, initial_k),
-        "boiler" => read_boiler(r, fluid, initial_k, density),
         _ => unreachable!("kind checked by the caller"),
     }
-}
-
-fn read_rack(
-    r: &mut Reader<'_, '_>,
-    fluid: &Fluid,
-    initial_k: f64,
-    density: f64,
-) -> Option<(Component, LinkDevice)> {
-    let power = r.required_quantity("it_power", Quantity::Power, "the rack's design IT power");
-    let liquid_fraction = r.number_in("liquid_fraction", 0.0, 1.0, DEFAULT_LIQUID_FRACTION);
-    let volume = r.optional_positive_quantity("coolant_volume", Quantity::Volume);
-    let solid_kj_k = r.number("plate_heat_capacity_kj_k");
-    let chip_limit = r.temperature("chip_limit");
-    let chip_resistance = r.number("chip_resistance_k_w");
-    let chip_share = r.number_in("chip_share", 0.0, 1.0, DEFAULT_CHIP_SHARE);
-    let chips = r.count("chips");
-    let class = read_class(r);
-    // The cold plates' pressure drop is required: it sets the rack's share of the flow.
-    let resistance = read_resistance(r, density);
-    let power = power?;
-    let spec = ColdPlateRackSpec {
-        it_power_w: power.si,
-        liquid_fraction,
-        coolant_volume_m3: volume.map_or(DEFAULT_COOLANT_VOLUME_M3, |v| v.si),
-        solid_capacity_j_k: solid_kj_k.map_or(DEFAULT_SOLID_CAPACITY_J_K, |(x, _)| x * 1e3),
-        chip_resistance_k_w: chip_resistance.map_or(DEFAULT_CHIP_RESISTANCE_K_W, |(x, _)| x),
-        chip_share: chip_share.min(liquid_fraction),
-        chips: chips.map_or(DEFAULT_CHIPS_PER_RACK, |(n, _)| n as u32),
-        chip_limit_k: chip_limit.map_or(DEFAULT_CHIP_LIMIT_K, |v| v.si),
-        class: class?,
-    };
-    if let Err(e) = ColdPlateRack::new(&spec, fluid, initial_k) {
-        r.error(e.to_string());
-        return None;
-    }
-    let source = HeatSource {
-        duty: HeatDuty::Fixed {
-            heat_w: spec.it_power_w * spec.liquid_fraction,
-        },
-        resistance: Some(resistance?),
-    };
-    Some((Component::HeatSource(source), LinkDevice::Rack(spec)))
-}
-
-/// `class = "W45"`: the rack's ASHRAE liquid-cooling class [W45].
-fn read_class(r: &mut Reader<'_, '_>) -> Option<LiquidCoolingClass> {
-    let Some((name, at)) = r.string("class") else {
-        return Some(dctwin_components::rack::DEFAULT_CLASS);
-    };
-    let class = match name.as_str() {
-        "W17" => LiquidCoolingClass::W17,
-        "W27" => LiquidCoolingClass::W27,
-        "W32" => LiquidCoolingClass::W32,
-        "W40" => LiquidCoolingClass::W40,
-        "W45" => LiquidCoolingClass::W45,
-        _ => {
-            let msg = format!(
-                "unknown ASHRAE liquid-cooling class \"{name}\": expected W17, W27, W32, W40 or W45"
-            );
-            r.error_at(at, "class", msg);
-            return None;
-        }
-    };
-    Some(class)
 }
 
 fn read_dry_cooler(
@@ -586,101 +501,6 @@ fn optional_resistance(
 /// Specific heat of moist air per kg of dry air [J/(kg K)].
 fn psychrometric_cp(air: MoistAir) -> f64 {
     dctwin_components::psychrometrics::specific_heat_j_kg_k(air.humidity_ratio)
-}
-
-fn read_substation(
-    r: &mut Reader<'_, '_>,
-    fluid: &Fluid,
-    initial_k: f64,
-) -> Option<(Component, LinkDevice)> {
-    let demand = r.required_quantity("design_demand", Quantity::Power, "the design heat demand");
-    let min_supply = r.temperature("min_supply");
-    let ret = r.temperature("return");
-    for (stem, what) in [
-        (
-            "min_supply",
-            "the lowest supply at which it meets its demand",
-        ),
-        ("return", "the temperature it returns the water at"),
-    ] {
-        if !r.has_quantity(stem, Quantity::Temperature) {
-            let msg = format!("missing {stem}_c ({what})");
-            r.missing(vec![format!("{stem}_c")], msg);
-        }
-    }
-    let max_flow = r.optional_positive_quantity("max_flow", Quantity::Flow);
-    let volume = r.optional_positive_quantity("volume", Quantity::Volume);
-    let (demand, min_supply, ret) = (demand?, min_supply?, ret?);
-    let density = fluid.density_kg_m3(initial_k);
-    let cp = fluid.specific_heat_j_kg_k(initial_k);
-    let design_flow = demand.si / (cp * (min_supply.si - ret.si).max(1.0));
-    let spec = SubstationSpec {
-        demand_w: demand.si,
-        min_supply_k: min_supply.si,
-        return_target_k: ret.si,
-        max_flow_kg_s: max_flow.map_or(design_flow * SUBSTATION_FLOW_MARGIN, |v| {
-            v.mass_flow(density)
-        }),
-        volume_m3: volume.map_or(DEFAULT_SUBSTATION_VOLUME_M3, |v| v.si),
-        solid_capacity_j_k: 0.0,
-    };
-    if let Err(e) = DistrictSubstation::new(&spec, fluid, initial_k) {
-        r.error(e.to_string());
-        return None;
-    }
-    let consumer = HeatConsumer {
-        heat_w: spec.demand_w,
-        return_k: spec.return_target_k,
-    };
-    Some((
-        Component::HeatConsumer(consumer),
-        LinkDevice::Substation(spec),
-    ))
-}
-
-fn read_boiler(
-    r: &mut Reader<'_, '_>,
-    fluid: &Fluid,
-    initial_k: f64,
-    density: f64,
-) -> Option<(Component, LinkDevice)> {
-    let capacity = r.positive_quantity("capacity", Quantity::Power, "the boiler's largest heat");
-    let setpoint = r.temperature("setpoint");
-    if !r.has_quantity("setpoint", Quantity::Temperature) {
-        r.missing(
-            vec!["setpoint_c".into()],
-            "missing setpoint_c (the outlet temperature it tops the water up to)".into(),
-        );
-    }
-    let kind = match r.string("fuel") {
-        None => Some(BoilerKind::GasCondensing),
-        Some((f, _)) if f == "gas" => Some(BoilerKind::GasCondensing),
-        Some((f, _)) if f == "electric" => Some(BoilerKind::Electric),
-        Some((f, at)) => {
-            r.error_at(
-                at,
-                "fuel",
-                format!("unknown fuel \"{f}\": expected \"gas\" or \"electric\""),
-            );
-            None
-        }
-    };
-    let efficiency = r.number("efficiency").map(|(x, _)| x);
-    let volume = r.optional_positive_quantity("volume", Quantity::Volume);
-    let resistance = read_resistance(r, density);
-    let spec = BoilerSpec {
-        kind: kind?,
-        capacity_w: capacity?.si,
-        setpoint_k: setpoint?.si,
-        efficiency,
-        volume_m3: volume.map_or(DEFAULT_BOILER_VOLUME_M3, |v| v.si),
-        solid_capacity_j_k: 0.0,
-    };
-    if let Err(e) = Boiler::new(&spec, fluid, initial_k) {
-        r.error(e.to_string());
-        return None;
-    }
-    Some((Component::Resistance(resistance?), LinkDevice::Boiler(spec)))
 }
 
 /// A coupling between two links named in the same scope.

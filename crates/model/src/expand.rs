@@ -5,7 +5,7 @@ use crate::device::{Device, SupplyControl};
 use crate::device_kinds::{Coupling, ExchangerRating};
 use crate::diagnostic::Sink;
 use crate::facility::{Facility, Link, Node, Origin};
-use crate::kinds::{self, KINDS, Parsed};
+use crate::kinds::{self, Parsed, kind_names};
 use crate::reader::{Reader, closest, type_name};
 use crate::units::Quantity;
 use dctwin_components::Component;
@@ -353,13 +353,14 @@ impl<'a> Builder<'a> {
             r.abandon();
             return;
         };
-        if !KINDS.contains(&kind.as_str()) {
-            let hint = closest(&kind, KINDS.iter().copied())
+        let kinds = kind_names();
+        if !kinds.contains(&kind.as_str()) {
+            let hint = closest(&kind, kinds.iter().copied())
                 .map(|k| format!("did you mean \"{k}\"? "))
                 .unwrap_or_default();
             let msg = format!(
                 "unknown component kind \"{kind}\": {hint}expected one of {}",
-                KINDS.join(", ")
+                kinds.join(", ")
             );
             r.error_at(kind_at, "kind", msg);
             r.abandon();

@@ -4,6 +4,7 @@ use crate::device_kinds::{Coupling, LinkDevice, read_coupling, read_link_device}
 use crate::nominal::read_resistance;
 use crate::reader::{Reader, Value};
 use crate::units::Quantity;
+use crate::volume_device::read_volume_device;
 use dctwin_components::pipe::{DEFAULT_ROUGHNESS_M, MAX_SEGMENTS, PipeWall, WallMaterial};
 use dctwin_components::{
     Characteristic, CheckValve, Component, Efficiency, FrictionLaw, HeadCurve, HeatConsumer,
@@ -11,7 +12,8 @@ use dctwin_components::{
 };
 use dctwin_fluid::Fluid;
 
-/// The component kinds a model file may name.
+/// The component kinds a model file may name besides the volume devices
+/// ([`dctwin_components::devices::KINDS`]).
 pub const KINDS: &[&str] = &[
     "pipe",
     "pump",
@@ -21,15 +23,18 @@ pub const KINDS: &[&str] = &[
     "heat_source",
     "heat_consumer",
     "pressurisation",
-    "rack",
     "dry_cooler",
     "cooling_tower",
     "tank",
-    "substation",
-    "boiler",
     "heat_exchanger",
     "heat_pump",
 ];
+
+/// Every component kind a model file may name.
+pub fn kind_names() -> Vec<&'static str> {
+    let devices = dctwin_components::devices::KINDS.iter().map(|k| k.key);
+    KINDS.iter().copied().chain(devices).collect()
+}
 
 /// Default motor efficiency [-]: an IE3 motor of some tens of kW.
 pub const DEFAULT_MOTOR_EFFICIENCY: f64 = 0.94;
@@ -66,7 +71,7 @@ pub enum Parsed {
     },
 }
 
-/// Read the keys of a component of `kind` (already known to be one of [`KINDS`]) in a loop of
+/// Read the keys of a component of `kind` (already known to be one of [`kind_names`]) in a loop of
 /// `fluid` starting at `initial_k`, whose density there converts volume flows.
 pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -> Option<Parsed> {
     let density_kg_m3 = fluid.density_kg_m3(initial_k);
@@ -95,10 +100,16 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -
     }
     let from = r.required_string("from", "the node where positive flow enters");
     let to = r.required_string("to", "the node where positive flow leaves");
-    if matches!(
-        kind,
-        "rack" | "dry_cooler" | "cooling_tower" | "tank" | "substation" | "boiler"
-    ) {
+    if let Some(device_kind) = dctwin_components::devices::kind(kind) {
+        let (component, spec) = read_volume_device(r, device_kind, fluid, initial_k)?;
+        return Some(Parsed::Link {
+            from: from?,
+            to: to?,
+            component,
+            device: Some(LinkDevice::Volume(spec)),
+        });
+    }
+    if matches!(kind, "dry_cooler" | "cooling_tower" | "tank") {
         let device = read_link_device(r, kind, fluid, initial_k);
         let (component, device) = device?;
         return Some(Parsed::Link {

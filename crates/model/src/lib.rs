@@ -21,12 +21,13 @@ mod kinds;
 mod nominal;
 mod reader;
 mod topology;
-pub mod units;
+mod volume_device;
+pub use dctwin_components::units;
 
 pub use device::{Device, SupplyControl};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use facility::{Facility, Link, Loop, Node, Origin};
-pub use kinds::KINDS;
+pub use kinds::kind_names;
 pub use topology::sets_flow;
 
 use diagnostic::Sink;

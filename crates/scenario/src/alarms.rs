@@ -11,8 +11,9 @@
 //! per minute; and a log keeps at most [`MAX_ALARMS`] episodes, counting those beyond.
 
 use crate::drive::Drive;
-use dctwin_sim::plant::{Heat, LinkThermal};
-use dctwin_sim::{Action, Event, Plant};
+use dctwin_components::rack;
+use dctwin_components::units::Quantity;
+use dctwin_sim::{Action, Event, Plant, Snapshot};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -21,10 +22,6 @@ pub const MAX_ALARMS: usize = 10_000;
 
 /// The deadband of a temperature alarm [K].
 pub const TEMPERATURE_DEADBAND_K: f64 = 0.5;
-
-/// A boiler is on above this share of its capacity [-]: below it, the numerical trickle of an
-/// idle boiler's controller.
-pub const BOILER_ON_SHARE: f64 = 0.01;
 
 /// What an alarm is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -85,16 +82,6 @@ pub struct Alarm {
     pub limit: Option<f64>,
 }
 
-/// What the watches read of the state at a reporting step (the engine's record gives it).
-pub trait WatchedState {
-    /// Rack `i`'s supply (its inlet) and chip temperatures [K], the racks in the drive's order.
-    fn rack_supply_chip_k(&self, i: usize) -> (f64, f64);
-    /// The temperature of link `l`'s volume [K].
-    fn volume_k(&self, l: usize) -> f64;
-    /// Link `l`'s heat into the water [W].
-    fn heat_w(&self, l: usize) -> f64;
-}
-
 /// One watched condition.
 #[derive(Debug, Clone)]
 struct Watch {
@@ -112,14 +99,44 @@ struct Watch {
 
 #[derive(Debug, Clone, Copy)]
 enum Source {
-    /// Rack `i`'s supply [°C].
-    RackSupply(usize),
-    /// Rack `i`'s chip [°C].
-    RackChip(usize),
-    /// The temperature of a link's volume [°C].
+    /// A device variable: its index in the snapshot's device values, and the factor and offset
+    /// from SI to the alarm's unit.
+    Device(usize, f64, f64),
+    /// The temperature of a volume, by its state [°C].
     VolumeC(usize),
-    /// A link's heat into the water [kW].
-    HeatKw(usize),
+}
+
+/// The watch of a device's limit `w` on a variable of `quantity`, its values from `offset` in
+/// the snapshot's device values; `None` if its alarm is not one [`AlarmKind`] knows.
+fn device_watch(
+    quantity: Quantity,
+    w: &dctwin_components::device::Watch,
+    offset: usize,
+    component: &str,
+    supply_tolerance_k: f64,
+) -> Option<Watch> {
+    let kind: AlarmKind =
+        serde_json::from_value(serde_json::Value::String(w.alarm.to_string())).ok()?;
+    let (_, scale, shift) = quantity.display();
+    let tolerance_k = if w.supply_limit {
+        supply_tolerance_k
+    } else {
+        0.0
+    };
+    let limit = (w.limit + tolerance_k) * scale + shift;
+    let deadband = match quantity {
+        Quantity::Temperature => TEMPERATURE_DEADBAND_K,
+        // An on/off alarm of a power: half its threshold, so a trickle around it is one episode.
+        _ => (w.limit * scale / 2.0).abs(),
+    };
+    Some(Watch {
+        kind,
+        component: component.to_string(),
+        limit,
+        deadband,
+        high: true,
+        source: Source::Device(offset + w.variable, scale, shift),
+    })
 }
 
 /// The alarms of a run so far.
@@ -155,34 +172,34 @@ impl AlarmLog {
     pub fn new(plant: &Plant, drive: &Drive, events: &[Event], supply_tolerance_k: f64) -> Self {
         let mut watches = Vec::new();
         let net = &plant.network;
-        for (i, (&(l, _), name)) in (drive.driven.racks.iter())
-            .zip(&drive.driven.rack_names)
-            .enumerate()
-        {
-            if let LinkThermal::Volume {
-                heat: Heat::Rack(r),
-                ..
-            } = &plant.links[l]
-            {
-                watches.push(Watch {
-                    kind: AlarmKind::SupplyOverClass,
-                    component: name.clone(),
-                    limit: r.class.supply_limit_k() - 273.15 + supply_tolerance_k,
-                    deadband: TEMPERATURE_DEADBAND_K,
-                    high: true,
-                    source: Source::RackSupply(i),
-                });
-                watches.push(Watch {
-                    kind: AlarmKind::ChipOverLimit,
-                    component: name.clone(),
-                    limit: r.chip_limit_k - 273.15,
-                    deadband: TEMPERATURE_DEADBAND_K,
-                    high: true,
-                    source: Source::RackChip(i),
-                });
+        let offsets: HashMap<usize, usize> = plant.device_value_offsets().into_iter().collect();
+        // Racks first, in the drive's order, then the other devices in link order.
+        let racks = drive.driven.racks.iter().map(|&(l, _)| l);
+        let others = (plant.devices())
+            .filter(|(_, d)| *d.kind() != rack::KIND)
+            .map(|(l, _)| l);
+        for l in racks.chain(others) {
+            let Some(device) = plant.device(l) else {
+                continue;
+            };
+            for w in device.watches() {
+                watches.extend(device_watch(
+                    device.kind().variables[w.variable].quantity,
+                    &w,
+                    offsets[&l],
+                    &net.links[l].name,
+                    supply_tolerance_k,
+                ));
             }
         }
+        let state_of_link: HashMap<usize, usize> = (plant.state_links().into_iter())
+            .enumerate()
+            .map(|(s, l)| (l, s))
+            .collect();
         for hp in &plant.heat_pumps {
+            let Some(&state) = state_of_link.get(&hp.evaporator_link) else {
+                continue;
+            };
             let (min_k, band_k) = hp.bank.unit().evaporator_limit();
             watches.push(Watch {
                 kind: AlarmKind::EvaporatorFreezeLimit,
@@ -190,25 +207,8 @@ impl AlarmLog {
                 limit: min_k + band_k - 273.15,
                 deadband: TEMPERATURE_DEADBAND_K,
                 high: false,
-                source: Source::VolumeC(hp.evaporator_link),
+                source: Source::VolumeC(state),
             });
-        }
-        for (l, thermal) in plant.links.iter().enumerate() {
-            if let LinkThermal::Volume {
-                heat: Heat::Boiler(b),
-                ..
-            } = thermal
-            {
-                let on_kw = BOILER_ON_SHARE * b.capacity_w / 1e3;
-                watches.push(Watch {
-                    kind: AlarmKind::BoilerOn,
-                    component: net.links[l].name.to_string(),
-                    limit: on_kw,
-                    deadband: on_kw / 2.0,
-                    high: true,
-                    source: Source::HeatKw(l),
-                });
-            }
         }
         let events = (events.iter())
             .filter_map(|e| match &e.action {
@@ -226,8 +226,8 @@ impl AlarmLog {
         }
     }
 
-    /// Looks at the state at `t` [s since the run's start], read through `state`.
-    pub fn update(&mut self, t: f64, state: &dyn WatchedState) {
+    /// Looks at the state `now`, at `t` [s since the run's start].
+    pub fn update(&mut self, t: f64, now: &Snapshot) {
         let reached: Vec<(f64, AlarmKind, String)> = {
             let (due, later) = std::mem::take(&mut self.events)
                 .into_iter()
@@ -245,22 +245,10 @@ impl AlarmLog {
                 limit: None,
             });
         }
-        // Each rack's supply and chip once, for its two watches.
-        let mut rack: Option<(usize, (f64, f64))> = None;
         for w in 0..self.watches.len() {
-            let mut rack_k = |i: usize| match rack {
-                Some((j, temperatures)) if j == i => temperatures,
-                _ => {
-                    let temperatures = state.rack_supply_chip_k(i);
-                    rack = Some((i, temperatures));
-                    temperatures
-                }
-            };
             let value = match self.watches[w].source {
-                Source::RackSupply(i) => rack_k(i).0 - 273.15,
-                Source::RackChip(i) => rack_k(i).1 - 273.15,
-                Source::VolumeC(l) => state.volume_k(l) - 273.15,
-                Source::HeatKw(l) => state.heat_w(l) / 1e3,
+                Source::Device(v, scale, offset) => now.device_values[v] * scale + offset,
+                Source::VolumeC(s) => now.volume_k[s] - 273.15,
             };
             self.observe(w, value, t);
         }
@@ -353,7 +341,7 @@ mod tests {
             limit: 45.0,
             deadband: 0.5,
             high: true,
-            source: Source::RackSupply(0),
+            source: Source::Device(0, 1.0, -273.15),
         });
         feed(
             &mut log,
@@ -394,5 +382,28 @@ mod tests {
         // An episode that comes with the log full and stays on is dropped once, not each step.
         feed(&mut log, &[5.0; 100]);
         assert_eq!(log.dropped, 7);
+    }
+
+    /// Every alarm a device kind watches is one the log knows: an unknown one would be dropped
+    /// without a word.
+    #[test]
+    fn every_device_watch_is_a_known_alarm() {
+        use dctwin_components::device::{Fallback, ParameterValue, ParameterValues};
+        let water = dctwin_fluid::Fluid::water();
+        for kind in dctwin_components::devices::KINDS {
+            let mut values = ParameterValues::new(kind.parameters);
+            for p in kind.parameters {
+                if let Fallback::Required(_) = p.fallback {
+                    let x = if p.name == "return" { 313.15 } else { 343.15 };
+                    values.give(p.name, ParameterValue::Number(x));
+                }
+            }
+            let device = (kind.build)(&values, &water, 318.15).unwrap();
+            for w in device.watches() {
+                let quantity = kind.variables[w.variable].quantity;
+                let watch = device_watch(quantity, &w, 0, "x", 0.0);
+                assert!(watch.is_some(), "{}: alarm {}", kind.key, w.alarm);
+            }
+        }
     }
 }

@@ -4,9 +4,9 @@
 use crate::error::ScenarioError;
 use crate::spec::{ItLoad, ItMode, Scenario, shown};
 use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
+use dctwin_components::{district, rack};
 use dctwin_inputs::{Quantity, Resolver, TimeGrid, TraceWeather, Weather};
 use dctwin_sim::Plant;
-use dctwin_sim::plant::{Heat, LinkThermal};
 
 /// Default outdoor dry bulb without a weather file [°C].
 pub const DEFAULT_DRY_BULB_C: f64 = 15.0;
@@ -30,20 +30,13 @@ impl Driven {
     /// The racks and substations of `plant`.
     pub fn of(plant: &Plant) -> Driven {
         let mut d = Driven::default();
-        for (l, t) in plant.links.iter().enumerate() {
-            match t {
-                LinkThermal::Volume {
-                    heat: Heat::Rack(r),
-                    ..
-                } => {
-                    d.racks.push((l, r.it_power_w));
-                    d.rack_names.push(plant.network.links[l].name.to_string());
-                }
-                LinkThermal::Volume {
-                    heat: Heat::District(s),
-                    ..
-                } => d.substations.push((l, s.demand_w)),
-                _ => {}
+        for (l, device) in plant.devices() {
+            let kind = device.kind();
+            if *kind == rack::KIND {
+                d.racks.push((l, device.get("it_power").unwrap_or(0.0)));
+                d.rack_names.push(plant.network.links[l].name.to_string());
+            } else if *kind == district::KIND {
+                d.substations.push((l, device.get("demand").unwrap_or(0.0)));
             }
         }
         d
@@ -187,31 +180,29 @@ impl Drive {
     pub fn apply(&self, time_s: f64, plant: &mut Plant) {
         let k = self.step_of(time_s);
         for (i, &(l, design)) in self.driven.racks.iter().enumerate() {
-            if let LinkThermal::Volume {
-                heat: Heat::Rack(r),
-                ..
-            } = &mut plant.links[l]
-            {
-                r.it_power_w = design * self.it.fraction(i, k);
-            }
+            set(plant, l, "it_power", design * self.it.fraction(i, k));
         }
         plant.outdoor = self.air_at(k);
         if let Some(demand) = &self.demand_w {
             let design = self.driven.design_demand_w();
             for &(l, share) in &self.driven.substations {
-                if let LinkThermal::Volume {
-                    heat: Heat::District(s),
-                    ..
-                } = &mut plant.links[l]
-                {
-                    s.demand_w = if design > 0.0 {
-                        demand[k] * share / design
-                    } else {
-                        0.0
-                    };
-                }
+                let demand_w = if design > 0.0 {
+                    demand[k] * share / design
+                } else {
+                    0.0
+                };
+                set(plant, l, "demand", demand_w);
             }
         }
+    }
+}
+
+/// Set parameter `name` of the device on link `l`. The inputs were checked finite and ≥ 0 when
+/// read, which is all a rack's power and a substation's demand ask.
+fn set(plant: &mut Plant, l: usize, name: &str, value: f64) {
+    if let Some(device) = plant.device_mut(l) {
+        let result = device.set(name, value);
+        debug_assert!(result.is_ok(), "{result:?}");
     }
 }
 

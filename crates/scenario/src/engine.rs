@@ -220,8 +220,7 @@ pub fn run(
         &mut inputs,
         &mut |now: &Snapshot| {
             let (interval, row) = layout.record(&scenario, &drive, &prev, now);
-            let step = drive.step_of(now.time_s - 1e-6);
-            alarms.update(now.time_s, &layout.watched(&drive, now, step));
+            alarms.update(now.time_s, now);
             let pushed = kpis
                 .push(&interval)
                 .map_err(ScenarioError::from)

@@ -1,14 +1,15 @@
 //! What a run writes at each reporting step: the series' columns, and the KPI interval between
 //! two snapshots (energies from the exact energy accounts, not from samples).
 
-use crate::alarms::WatchedState;
 use crate::drive::Drive;
 use crate::observe::RackState;
 use crate::schematic::{edge_column, stage_links};
 use crate::spec::Scenario;
+use dctwin_components::rack::{self, variable};
 use dctwin_kpi::Interval;
 use dctwin_sim::plant::{Heat, LinkThermal};
 use dctwin_sim::{Plant, Snapshot};
+use std::collections::HashMap;
 
 /// Where each reported quantity sits in the snapshot.
 #[derive(Debug, Clone)]
@@ -21,8 +22,8 @@ pub struct Layout {
     written_names: Vec<String>,
     /// State index of each link's volume.
     state_of_link: Vec<Option<usize>>,
-    /// Racks: link, inlet node, chip resistance × chip share [K/W per W of IT], class limit [K].
-    racks: Vec<(usize, usize, f64, f64)>,
+    /// Racks, in the drive's order.
+    racks: Vec<RackAt>,
     /// Substations: link and inlet node.
     substations: Vec<(usize, usize)>,
     /// Heat-pump evaporator inlet nodes (the waste heat's temperature).
@@ -31,6 +32,17 @@ pub struct Layout {
     devices: Vec<DeviceColumn>,
     /// Where each stage of the schematic meets a loop: its links there.
     edges: Vec<Vec<EdgeLink>>,
+}
+
+/// Where a rack's values are.
+#[derive(Debug, Clone, Copy)]
+struct RackAt {
+    /// Its link.
+    link: usize,
+    /// Index of its first variable in the snapshot's device values.
+    values: usize,
+    /// The supply limit of its W class [K].
+    supply_limit_k: f64,
 }
 
 /// A link where a stage meets a loop.
@@ -48,10 +60,9 @@ struct EdgeLink {
 enum DeviceColumn {
     /// A volume's temperature [°C].
     VolumeC(usize),
-    /// Rack `i`'s IT power at the interval's last step [kW].
-    RackItKw(usize),
-    /// Rack `i`'s chip (case) temperature [°C].
-    RackChipC(usize),
+    /// A device variable: its index in the snapshot's device values, and the factor and
+    /// offset from SI to the column's unit.
+    Device(usize, f64, f64),
     /// A link's heat into the water [kW].
     HeatKw(usize),
     /// A link's mass flow [kg/s].
@@ -114,19 +125,17 @@ impl Layout {
             devices: Vec::new(),
             edges: Vec::new(),
         };
+        let offsets: HashMap<usize, usize> = plant.device_value_offsets().into_iter().collect();
         for &(l, _) in &driven.racks {
-            if let LinkThermal::Volume {
-                heat: Heat::Rack(r),
-                ..
-            } = &plant.links[l]
-            {
-                layout.racks.push((
-                    l,
-                    net.links[l].from,
-                    r.chip_resistance_k_w * r.chip_share / f64::from(r.chips.max(1)),
-                    r.class.supply_limit_k(),
-                ));
-            }
+            let supply_limit_k = (plant.device(l).into_iter())
+                .flat_map(|d| d.watches())
+                .find(|w| w.supply_limit)
+                .map_or(f64::INFINITY, |w| w.limit);
+            layout.racks.push(RackAt {
+                link: l,
+                values: offsets[&l],
+                supply_limit_k,
+            });
         }
         for &(l, _) in &driven.substations {
             layout.substations.push((l, net.links[l].from));
@@ -137,7 +146,7 @@ impl Layout {
                 .push(net.links[hp.evaporator_link].from);
         }
         if output.devices {
-            layout.add_devices(plant);
+            layout.add_devices(plant, &offsets);
             layout.add_edges(plant);
         }
         if output.racks {
@@ -161,11 +170,17 @@ impl Layout {
     /// Each rack's IT power, outlet and chip temperature.
     fn add_racks(&mut self, driven: &crate::drive::Driven) {
         for (i, name) in driven.rack_names.iter().enumerate() {
-            let l = self.racks[i].0;
+            let RackAt { link, values, .. } = self.racks[i];
             for (label, column) in [
-                ("it_kw", DeviceColumn::RackItKw(i)),
-                ("outlet_c", DeviceColumn::VolumeC(l)),
-                ("chip_c", DeviceColumn::RackChipC(i)),
+                (
+                    "it_kw",
+                    DeviceColumn::Device(values + variable::IT_POWER, 1e-3, 0.0),
+                ),
+                ("outlet_c", DeviceColumn::VolumeC(link)),
+                (
+                    "chip_c",
+                    DeviceColumn::Device(values + variable::CHIP, 1.0, -273.15),
+                ),
             ] {
                 self.names.push(format!("{name}.{label}"));
                 self.devices.push(column);
@@ -235,7 +250,7 @@ impl Layout {
         }
     }
 
-    fn add_devices(&mut self, plant: &Plant) {
+    fn add_devices(&mut self, plant: &Plant, offsets: &HashMap<usize, usize>) {
         let name = |l: usize| plant.network.links[l].name.to_string();
         let mut add = |label: String, column: DeviceColumn| {
             self.names.push(label);
@@ -279,14 +294,16 @@ impl Layout {
                 DeviceColumn::VolumeC(hp.evaporator_link),
             );
         }
-        for (l, t) in plant.links.iter().enumerate() {
-            if let LinkThermal::Volume {
-                heat: Heat::Boiler(_) | Heat::District(_),
-                ..
-            } = t
-            {
-                add(format!("{}.heat_kw", name(l)), DeviceColumn::HeatKw(l));
-                add(format!("{}.outlet_c", name(l)), DeviceColumn::VolumeC(l));
+        // Every volume device but the racks (which have their own columns) with each variable.
+        for (l, device) in plant.devices() {
+            let kind = device.kind();
+            if *kind == rack::KIND {
+                continue;
+            }
+            for (v, variable) in kind.variables.iter().enumerate() {
+                let (unit, scale, offset) = variable.quantity.display();
+                let column = DeviceColumn::Device(offsets[&l] + v, scale, offset);
+                add(format!("{}.{}_{unit}", name(l), variable.name), column);
             }
         }
     }
@@ -296,45 +313,23 @@ impl Layout {
         self.state_of_link[l].map_or(f64::NAN, |i| s.volume_k[i])
     }
 
-    /// Rack `i`'s IT power at `step` [W].
-    fn rack_it_w(&self, drive: &Drive, i: usize, step: usize) -> f64 {
-        drive.driven.racks[i].1 * drive.it.fraction(i, step)
-    }
-
-    /// What the alarms watch of the state `now`, the end of reporting step `step`.
-    pub fn watched<'a>(&'a self, drive: &'a Drive, now: &'a Snapshot, step: usize) -> Watched<'a> {
-        Watched {
-            layout: self,
-            drive,
-            now,
-            step,
-        }
-    }
-
-    /// Rack `i`'s chip (case) temperature [K]: its coolant plus R_th × the power of one chip.
-    fn chip_k(&self, s: &Snapshot, drive: &Drive, i: usize, step: usize) -> f64 {
-        let (l, _, r_per_w, _) = self.racks[i];
-        self.volume_k(s, l) + r_per_w * self.rack_it_w(drive, i, step)
+    /// Rack `i`'s variable `v` ([`variable`]) in `s`.
+    fn rack_value(&self, s: &Snapshot, i: usize, v: usize) -> f64 {
+        s.device_values[self.racks[i].values + v]
     }
 
     /// The highest rack supply and chip temperatures [K], and how many racks' supply is over
     /// their class limit by more than `tolerance_k`.
-    fn rack_extremes(
-        &self,
-        s: &Snapshot,
-        drive: &Drive,
-        step: usize,
-        tolerance_k: f64,
-    ) -> (f64, f64, u32) {
+    fn rack_extremes(&self, s: &Snapshot, tolerance_k: f64) -> (f64, f64, u32) {
         let mut max_supply: f64 = 0.0;
         let mut max_chip: f64 = 0.0;
         let mut over = 0;
-        for (i, &(_, inlet, _, limit)) in self.racks.iter().enumerate() {
-            let supply = s.node_k[inlet];
-            let chip = self.chip_k(s, drive, i, step);
+        for (i, rack) in self.racks.iter().enumerate() {
+            let supply = self.rack_value(s, i, variable::SUPPLY);
+            let chip = self.rack_value(s, i, variable::CHIP);
             max_supply = max_supply.max(supply);
             max_chip = max_chip.max(chip);
-            if supply > limit + tolerance_k {
+            if supply > rack.supply_limit_k + tolerance_k {
                 over += 1;
             }
         }
@@ -361,7 +356,7 @@ impl Layout {
         let consumers_w = mean(e0.reused_j, e1.reused_j);
         let water_kg = now.water_used_kg - prev.water_used_kg;
         let (max_supply, peak_chip, over) =
-            self.rack_extremes(now, drive, last, scenario.kpi.supply_tolerance_k);
+            self.rack_extremes(now, scenario.kpi.supply_tolerance_k);
         let t = &now.totals;
         let interval = Interval {
             start_s: drive.grid.start_s + prev.time_s,
@@ -435,8 +430,7 @@ impl Layout {
                         .sum::<f64>()
                         / 1e3
                 }
-                DeviceColumn::RackItKw(i) => self.rack_it_w(drive, i, last) / 1e3,
-                DeviceColumn::RackChipC(i) => self.chip_k(now, drive, i, last) - 273.15,
+                DeviceColumn::Device(v, scale, offset) => now.device_values[v] * scale + offset,
             });
         }
         if self.written.len() < row.len() {
@@ -447,15 +441,14 @@ impl Layout {
 
     /// Each rack's state at `now` (its IT power of the step that ended there).
     pub fn rack_states(&self, drive: &Drive, now: &Snapshot) -> Vec<RackState> {
-        let last = drive.step_of(now.time_s - 1e-6);
         (self.racks.iter().enumerate())
-            .map(|(i, &(link, inlet, _, limit_k))| RackState {
+            .map(|(i, rack)| RackState {
                 name: drive.driven.rack_names[i].clone(),
-                it_power_w: self.rack_it_w(drive, i, last),
-                inlet_k: now.node_k[inlet],
-                outlet_k: self.volume_k(now, link),
-                chip_k: self.chip_k(now, drive, i, last),
-                supply_limit_k: limit_k,
+                it_power_w: self.rack_value(now, i, variable::IT_POWER),
+                inlet_k: self.rack_value(now, i, variable::SUPPLY),
+                outlet_k: self.volume_k(now, rack.link),
+                chip_k: self.rack_value(now, i, variable::CHIP),
+                supply_limit_k: rack.supply_limit_k,
             })
             .collect()
     }
@@ -468,32 +461,6 @@ impl Layout {
     /// Temperature of the waste heat where the heat pumps take it [K].
     fn waste_heat_k(&self, s: &Snapshot) -> Option<f64> {
         mean_of(self.evaporator_inlets.iter().map(|&n| s.node_k[n]))
-    }
-}
-
-/// The state at a reporting step as the alarms read it.
-pub struct Watched<'a> {
-    layout: &'a Layout,
-    drive: &'a Drive,
-    now: &'a Snapshot,
-    step: usize,
-}
-
-impl WatchedState for Watched<'_> {
-    fn rack_supply_chip_k(&self, i: usize) -> (f64, f64) {
-        let (l, s) = (self.layout, self.now);
-        (
-            s.node_k[l.racks[i].1],
-            l.chip_k(s, self.drive, i, self.step),
-        )
-    }
-
-    fn volume_k(&self, l: usize) -> f64 {
-        self.layout.volume_k(self.now, l)
-    }
-
-    fn heat_w(&self, l: usize) -> f64 {
-        self.now.heat_w[l]
     }
 }
 

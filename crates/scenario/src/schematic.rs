@@ -6,8 +6,8 @@
 //! It holds names, limits and the names of series columns, never values: the app reads the
 //! values of those columns at its cursor (from the series or from the latest snapshot).
 
+use dctwin_components::{boiler, district, rack};
 use dctwin_sim::Plant;
-use dctwin_sim::plant::{Heat, LinkThermal};
 use serde::{Deserialize, Serialize};
 
 /// A facility as the app draws it.
@@ -201,21 +201,22 @@ impl Schematic {
 fn rack_groups(plant: &Plant) -> Vec<RackGroup> {
     let net = &plant.network;
     let mut groups: Vec<RackGroup> = Vec::new();
-    for (l, thermal) in plant.links.iter().enumerate() {
-        let LinkThermal::Volume {
-            heat: Heat::Rack(rack),
-            ..
-        } = thermal
-        else {
+    for (l, rack) in plant.devices() {
+        if *rack.kind() != rack::KIND {
             continue;
-        };
+        }
         let loop_index = net.links[l].loop_index;
         let group = instance_of(&net.loops[loop_index].name).to_string();
+        let limit_c = |alarm: &str| {
+            (rack.watches().into_iter())
+                .find(|w| w.alarm == alarm)
+                .map_or(f64::INFINITY, |w| w.limit - 273.15)
+        };
         let cell = RackCell {
             name: net.links[l].name.to_string(),
-            design_kw: rack.it_power_w / 1e3,
-            supply_limit_c: rack.class.supply_limit_k() - 273.15,
-            chip_limit_c: rack.chip_limit_k - 273.15,
+            design_kw: rack.get("it_power").unwrap_or(0.0) / 1e3,
+            supply_limit_c: limit_c("supply_over_class"),
+            chip_limit_c: limit_c("chip_over_limit"),
         };
         match groups.iter_mut().find(|g| g.name == group) {
             Some(g) => g.racks.push(cell),
@@ -301,13 +302,12 @@ pub fn stage_links(plant: &Plant) -> Vec<StageLinks> {
     };
     let mut boilers = Vec::new();
     let mut consumers = Vec::new();
-    for (l, thermal) in plant.links.iter().enumerate() {
-        if let LinkThermal::Volume { heat, .. } = thermal {
-            match heat {
-                Heat::Boiler(_) => boilers.push(item(&net.links[l].name, None, Some(l))),
-                Heat::District(_) => consumers.push(item(&net.links[l].name, Some(l), None)),
-                _ => {}
-            }
+    for (l, device) in plant.devices() {
+        let kind = device.kind();
+        if *kind == boiler::KIND {
+            boilers.push(item(&net.links[l].name, None, Some(l)));
+        } else if *kind == district::KIND {
+            consumers.push(item(&net.links[l].name, Some(l), None));
         }
     }
     let on = |link: usize| Some(link);

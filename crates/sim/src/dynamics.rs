@@ -22,40 +22,16 @@ use crate::energy_state::{EnergyState, Known};
 use crate::error::SimError;
 use crate::plant::{Chain, Heat, LinkThermal, Plant};
 use crate::precondition::SparseRows;
+use dctwin_components::device::Water;
 use dctwin_components::heat_exchanger::{HeatExchanger, Stream, mean_specific_heat_j_kg_k};
 use dctwin_components::tank::StratifiedTank;
 use dctwin_network::Network;
 
 pub use crate::plant::NO_FLOW_KG_S;
 
-/// The energy flows integrated with the temperatures, as indices into the accounting states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(usize)]
-pub enum Account {
-    /// IT heat captured by the coolant (racks, positive fixed duties) [J].
-    ItHeat,
-    /// Pump shaft heat put into the water [J].
-    PumpHeat,
-    /// Heat pumps' electric input, delivered to the water as condenser minus evaporator heat [J].
-    HeatPumpWork,
-    /// Heat added by boilers and heating set-point plants [J].
-    Boiler,
-    /// Heat rejected to the outdoors (dry coolers, cooling towers, cooling set-point plants,
-    /// negative duties) [J].
-    Rejected,
-    /// Heat delivered to district-heating consumers [J].
-    Reused,
-    /// Heat lost by pipes and tanks to their surroundings [J].
-    Lost,
-    /// Water used [kg] (not energy: for WUE): evaporated by adiabatic pre-cooling, and the
-    /// cooling towers' make-up (evaporation, drift and blow-down).
-    WaterKg,
-}
-
-/// Number of accounting states.
-pub const ACCOUNTS: usize = 8;
-/// Of which energy accounts (the first ones).
-pub const ENERGY_ACCOUNTS: usize = 7;
+/// The energy flows integrated with the temperatures are the accounts, as indices into the
+/// accounting states.
+pub use dctwin_components::device::{ACCOUNTS, Account, ENERGY_ACCOUNTS};
 
 /// Work arrays and the node order of the right-hand side.
 #[derive(Debug, Clone, Default)]
@@ -466,7 +442,10 @@ impl Dynamics {
                     let (q, a) = signed(*heat_w, Account::ItHeat, Account::Rejected);
                     Some((q, a))
                 }
-                Heat::Rack(r) => Some((r.heat_to_coolant_w(), Some(Account::ItHeat))),
+                Heat::Device(d) if d.heat_is_constant() => Some((
+                    d.heat_w(&constant_water(network.fluid_of(l))),
+                    Some(d.account()),
+                )),
                 _ => None,
             };
             self.terms.push(VolumeTerm {
@@ -975,14 +954,14 @@ impl Dynamics {
         m: f64,
     ) -> HeatSlopes {
         let (q, account, water) = self.link_heat(plant, heat, fluid, t_in, t, m);
-        let constant = matches!(
-            heat,
+        let constant = match heat {
             Heat::None
-                | Heat::Fixed { .. }
-                | Heat::Rack(_)
-                | Heat::ExchangerSide { .. }
-                | Heat::HeatPumpSide { .. }
-        );
+            | Heat::Fixed { .. }
+            | Heat::ExchangerSide { .. }
+            | Heat::HeatPumpSide { .. } => true,
+            Heat::Device(d) => d.heat_is_constant(),
+            _ => false,
+        };
         if constant {
             return HeatSlopes {
                 account,
@@ -1080,7 +1059,6 @@ impl Dynamics {
                 Account::Boiler,
                 Account::Rejected,
             ),
-            Heat::Rack(r) => (r.heat_to_coolant_w(), Some(Account::ItHeat)),
             Heat::ExchangerSide { index, hot } => {
                 let q = self.exchanger_w[*index];
                 (if *hot { -q } else { q }, None)
@@ -1089,10 +1067,28 @@ impl Dynamics {
                 let (q_cond, q_evap, _) = self.heat_pump_w[*index];
                 (if *condenser { q_cond } else { -q_evap }, None)
             }
-            Heat::District(c) => (c.heat_to_coolant_w(fluid, t_in), Some(Account::Reused)),
-            Heat::Boiler(b) => (b.heat_w(fluid, t_in, m), Some(Account::Boiler)),
+            Heat::Device(d) => {
+                let water = Water {
+                    fluid,
+                    inlet_k: t_in,
+                    volume_k: t,
+                    mass_flow_kg_s: m,
+                };
+                (d.heat_w(&water), Some(d.account()))
+            }
         };
         (q, account, 0.0)
+    }
+}
+
+/// The water a device whose heat is constant over a control step is evaluated with: its heat
+/// does not read it.
+fn constant_water(fluid: &dctwin_fluid::Fluid) -> Water<'_> {
+    Water {
+        fluid,
+        inlet_k: f64::NAN,
+        volume_k: f64::NAN,
+        mass_flow_kg_s: 0.0,
     }
 }
 

@@ -8,10 +8,7 @@ use crate::error::SimError;
 use crate::plant::Plant;
 use crate::staging::BankStaging;
 use dctwin_components::Component;
-use dctwin_components::boiler::Boiler;
 use dctwin_components::controller::{Action, PiController, Setpoint};
-use dctwin_components::district::DistrictSubstation;
-use dctwin_components::rack::ColdPlateRack;
 use dctwin_components::tank::StratifiedTank;
 use dctwin_model::{Device, Facility, SupplyControl};
 use dctwin_network::Network;
@@ -48,10 +45,10 @@ fn attach(
         reason: e.to_string(),
     };
     match device {
-        Device::Rack { link, spec } => {
-            let rack = ColdPlateRack::new(spec, fluid(*link), fill_k(facility, *link))
+        Device::Volume { link, spec } => {
+            let device = (spec.build(fluid(*link), fill_k(facility, *link)))
                 .map_err(|e| invalid(*link, &e))?;
-            plant.attach_rack(name(*link), rack)
+            plant.attach_device(name(*link), device)
         }
         Device::DryCooler {
             link,
@@ -72,16 +69,6 @@ fn attach(
             let tank = StratifiedTank::new(spec, fluid(*link), fill_k(facility, *link))
                 .map_err(|e| invalid(*link, &e))?;
             plant.attach_tank(name(*link), tank, *top_at_from, *ambient_k)
-        }
-        Device::Substation { link, spec } => {
-            let s = DistrictSubstation::new(spec, fluid(*link), fill_k(facility, *link))
-                .map_err(|e| invalid(*link, &e))?;
-            plant.attach_district(name(*link), s)
-        }
-        Device::Boiler { link, spec } => {
-            let b = Boiler::new(spec, fluid(*link), fill_k(facility, *link))
-                .map_err(|e| invalid(*link, &e))?;
-            plant.attach_boiler(name(*link), b)
         }
         Device::HeatExchanger {
             name: hx,

@@ -15,10 +15,9 @@ use crate::error::SimError;
 use crate::staging::BankStaging;
 use dctwin_components::psychrometrics::MoistAir;
 use dctwin_components::{
-    Component, HeatDuty, MixingVolume, Pipe, ThermalLaw, boiler::Boiler,
-    cooling_tower::CoolingTower, district::DistrictSubstation, dry_cooler::DryCooler,
-    heat_exchanger::HeatExchanger, heat_pump::HeatPumpBank, rack::ColdPlateRack,
-    tank::StratifiedTank,
+    Component, HeatDuty, MixingVolume, Pipe, ThermalLaw, cooling_tower::CoolingTower,
+    device::VolumeDevice, dry_cooler::DryCooler, heat_exchanger::HeatExchanger,
+    heat_pump::HeatPumpBank, tank::StratifiedTank,
 };
 use dctwin_fluid::Fluid;
 use dctwin_network::Network;
@@ -52,8 +51,9 @@ pub enum Heat {
         /// Outlet set-point [K].
         outlet_k: f64,
     },
-    /// A cold-plate rack (IT heat × liquid fraction into the water).
-    Rack(Box<ColdPlateRack>),
+    /// A volume device (a rack, a substation, a boiler): its heat law and account through
+    /// the device contract.
+    Device(Box<dyn VolumeDevice>),
     /// One side of a heat exchanger (index into [`Plant::exchangers`]).
     ExchangerSide {
         /// Which exchanger.
@@ -84,10 +84,6 @@ pub enum Heat {
         /// Which tank.
         index: usize,
     },
-    /// A district-heating substation taking its demand.
-    District(Box<DistrictSubstation>),
-    /// A backup boiler topping the water up to its set-point.
-    Boiler(Box<Boiler>),
 }
 
 /// What a link holds thermally.
@@ -284,15 +280,59 @@ impl Plant {
         MixingVolume::of_volume(DEFAULT_DEVICE_VOLUME_M3, fluid, t, 0.0)
     }
 
-    /// Make link `name` a rack.
-    pub fn attach_rack(&mut self, name: &str, rack: ColdPlateRack) -> Result<(), SimError> {
+    /// Make link `name` a volume device (a rack, a substation, a boiler).
+    pub fn attach_device(
+        &mut self,
+        name: &str,
+        device: Box<dyn VolumeDevice>,
+    ) -> Result<(), SimError> {
         let l = self.device_link(name)?;
         self.links[l] = LinkThermal::Volume {
-            volume: rack.volume,
-            heat: Heat::Rack(Box::new(rack)),
+            volume: device.volume(),
+            heat: Heat::Device(device),
             segments: 1,
         };
         Ok(())
+    }
+
+    /// The volume device on link `l`, if it holds one.
+    pub fn device(&self, l: usize) -> Option<&dyn VolumeDevice> {
+        match &self.links[l] {
+            LinkThermal::Volume {
+                heat: Heat::Device(d),
+                ..
+            } => Some(d.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// The volume device on link `l`, to change, if it holds one.
+    pub fn device_mut(&mut self, l: usize) -> Option<&mut Box<dyn VolumeDevice>> {
+        match &mut self.links[l] {
+            LinkThermal::Volume {
+                heat: Heat::Device(d),
+                ..
+            } => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Each volume device's link and the index of its first variable in
+    /// [`crate::Snapshot::device_values`].
+    pub fn device_value_offsets(&self) -> Vec<(usize, usize)> {
+        let mut offset = 0;
+        (self.devices())
+            .map(|(l, d)| {
+                let at = offset;
+                offset += d.kind().variables.len();
+                (l, at)
+            })
+            .collect()
+    }
+
+    /// Every link holding a volume device, with it.
+    pub fn devices(&self) -> impl Iterator<Item = (usize, &dyn VolumeDevice)> {
+        (0..self.links.len()).filter_map(|l| self.device(l).map(|d| (l, d)))
     }
 
     /// Join links `hot` and `cold` by a heat exchanger.
@@ -429,33 +469,6 @@ impl Plant {
             top_at_from,
             ambient_k,
         });
-        Ok(())
-    }
-
-    /// Make link `name` (a heat consumer in the network, whose flow its valve sets) a district
-    /// consumer.
-    pub fn attach_district(
-        &mut self,
-        name: &str,
-        consumer: DistrictSubstation,
-    ) -> Result<(), SimError> {
-        let l = self.device_link(name)?;
-        self.links[l] = LinkThermal::Volume {
-            volume: consumer.volume,
-            heat: Heat::District(Box::new(consumer)),
-            segments: 1,
-        };
-        Ok(())
-    }
-
-    /// Make link `name` a backup boiler.
-    pub fn attach_boiler(&mut self, name: &str, boiler: Boiler) -> Result<(), SimError> {
-        let l = self.device_link(name)?;
-        self.links[l] = LinkThermal::Volume {
-            volume: boiler.volume,
-            heat: Heat::Boiler(Box::new(boiler)),
-            segments: 1,
-        };
         Ok(())
     }
 

@@ -1,6 +1,6 @@
 //! What a run reports: a snapshot at each reporting step and the energy balance of the run.
 
-use crate::dynamics::Dynamics;
+use crate::dynamics::{Account, Dynamics};
 use crate::plant::{Heat, LinkThermal, Plant};
 use std::fmt;
 
@@ -39,23 +39,30 @@ impl Totals {
                 continue;
             };
             let q = dynamics.heat_w[l];
-            match heat {
-                Heat::Rack(r) => {
-                    self.it_power_w += r.it_power_w;
-                    self.it_heat_to_liquid_w += q;
-                }
-                Heat::Fixed { .. } if q > 0.0 => self.it_heat_to_liquid_w += q,
+            if let Heat::Device(d) = heat {
+                self.it_power_w += d.it_power_w();
+            }
+            let account = match heat {
+                Heat::Device(d) => Some(d.account()),
+                Heat::Fixed { .. } if q > 0.0 => Some(Account::ItHeat),
                 Heat::DryCooler { .. }
                 | Heat::CoolingTower { .. }
                 | Heat::Fixed { .. }
                 | Heat::Setpoint { .. }
                     if q < 0.0 =>
                 {
-                    self.rejected_w -= q
+                    Some(Account::Rejected)
                 }
-                Heat::District(_) => self.reused_w -= q,
-                Heat::Ambient { .. } | Heat::Tank { .. } => self.lost_w -= q,
-                Heat::Boiler(_) | Heat::Setpoint { .. } => self.boiler_w += q,
+                Heat::Ambient { .. } | Heat::Tank { .. } => Some(Account::Lost),
+                Heat::Setpoint { .. } => Some(Account::Boiler),
+                _ => None,
+            };
+            match account {
+                Some(Account::ItHeat) => self.it_heat_to_liquid_w += q,
+                Some(Account::Rejected) => self.rejected_w -= q,
+                Some(Account::Reused) => self.reused_w -= q,
+                Some(Account::Lost) => self.lost_w -= q,
+                Some(Account::Boiler) => self.boiler_w += q,
                 _ => {}
             }
         }
@@ -87,6 +94,9 @@ pub struct Snapshot {
     pub flow_kg_s: Vec<f64>,
     /// Heat into each link's water [W].
     pub heat_w: Vec<f64>,
+    /// The volume devices' variables in SI, each device's in its kind's order, the devices in
+    /// the order of [`Plant::device_value_offsets`].
+    pub device_values: Vec<f64>,
     /// Facility totals.
     pub totals: Totals,
     /// Energy accounts since the start of the run [J]: their differences between two

@@ -8,9 +8,10 @@ use crate::cvode::{Cvode, CvodeError, LinearSolver, Options, Retry, System};
 use crate::dynamics::{Account, Dynamics};
 use crate::error::SimError;
 use crate::event::{Action, Event};
-use crate::plant::{Heat, LinkThermal, Plant};
+use crate::plant::Plant;
 use crate::precondition::{SparseLu, SparseRows};
 use crate::report::{EnergyBalance, Snapshot, Totals};
+use dctwin_components::device::Water;
 use dctwin_components::{Component, FluidState, PumpControl};
 use dctwin_network::hydraulic::{HydraulicSolver, HydraulicState};
 use std::ops::ControlFlow;
@@ -372,29 +373,21 @@ impl Simulation {
         }
     }
 
-    /// Heat consumers' valves pass the flow that takes their demand at the supply they see.
+    /// Heat consumers' valves pass the flow that takes their demand at the supply they see: a
+    /// device's own valve law where it sets its flow (a substation), else the consumer's.
     fn update_consumer_flows(&mut self) {
         let network = &self.plant.network;
         for (l, link) in network.links.iter().enumerate() {
-            if !matches!(link.component, Component::HeatConsumer(_)) {
+            let Component::HeatConsumer(c) = &link.component else {
                 continue;
-            }
+            };
             let fluid = network.fluid_of(l);
             let supply = self.dynamics.node_k[link.from];
-            self.hydraulic_state.consumer_flow_kg_s[l] =
-                match (&self.plant.links[l], &link.component) {
-                    (
-                        LinkThermal::Volume {
-                            heat: Heat::District(c),
-                            ..
-                        },
-                        _,
-                    ) => c.operating_point(fluid, supply).mass_flow_kg_s,
-                    (_, Component::HeatConsumer(c)) => c
-                        .required_flow_kg_s(supply, fluid)
-                        .unwrap_or_else(|| c.first_guess_flow_kg_s(fluid)),
-                    _ => 0.0,
-                };
+            let drawn = (self.plant.device(l)).and_then(|d| d.drawn_flow_kg_s(fluid, supply));
+            self.hydraulic_state.consumer_flow_kg_s[l] = drawn.unwrap_or_else(|| {
+                c.required_flow_kg_s(supply, fluid)
+                    .unwrap_or_else(|| c.first_guess_flow_kg_s(fluid))
+            });
         }
     }
 
@@ -487,6 +480,25 @@ impl Simulation {
         )
     }
 
+    /// Every volume device's variables at the current state (see [`Snapshot::device_values`]).
+    fn device_values(&self) -> Vec<f64> {
+        let network = &self.plant.network;
+        let mut values = Vec::new();
+        for (l, device) in self.plant.devices() {
+            let m = self.hydraulic_state.mass_flow_kg_s[l];
+            let inlet_k = self.dynamics.node_k[network.upstream(l, m)];
+            let water = Water {
+                fluid: network.fluid_of(l),
+                inlet_k,
+                volume_k: (self.dynamics.state_of_link[l]).map_or(inlet_k, |s| self.volume_k[s]),
+                mass_flow_kg_s: m,
+            };
+            let count = device.kind().variables.len();
+            values.extend((0..count).map(|v| device.variable(v, &water)));
+        }
+        values
+    }
+
     /// The state now, for observers.
     pub fn snapshot(&self) -> Snapshot {
         let mut totals = Totals::default();
@@ -511,6 +523,7 @@ impl Simulation {
             volume_k: self.volume_k.clone(),
             flow_kg_s: state.mass_flow_kg_s.clone(),
             heat_w: self.dynamics.heat_w.clone(),
+            device_values: self.device_values(),
             totals,
             energy: self.energy_balance(),
             water_used_kg: self.water_used_kg(),

@@ -27,6 +27,10 @@ pub enum Quantity {
     TemperatureDifference,
     /// Duration [s].
     Time,
+    /// Heat capacity of a body [J/K].
+    HeatCapacity,
+    /// Thermal resistance [K/W].
+    ThermalResistance,
 }
 
 /// How a unit converts to SI: v_SI = v·scale + offset.
@@ -96,6 +100,8 @@ const VOLUME: &[Unit] = &[unit("m3", 1.0), unit("l", 1e-3)];
 const CONDUCTANCE: &[Unit] = &[unit("kw_k", 1e3), unit("w_k", 1.0), unit("mw_k", 1e6)];
 const TEMPERATURE_DIFFERENCE: &[Unit] = &[unit("k", 1.0)];
 const TIME: &[Unit] = &[unit("s", 1.0), unit("min", 60.0), unit("h", 3600.0)];
+const HEAT_CAPACITY: &[Unit] = &[unit("kj_k", 1e3), unit("j_k", 1.0), unit("mj_k", 1e6)];
+const THERMAL_RESISTANCE: &[Unit] = &[unit("k_w", 1.0), unit("k_kw", 1e-3)];
 
 impl Quantity {
     /// The largest magnitude a value of this quantity may have in SI, and why: far beyond any
@@ -114,6 +120,8 @@ impl Quantity {
             Quantity::Conductance => (1e10, "1e10 W/K"),
             Quantity::TemperatureDifference => (1000.0, "1000 K"),
             Quantity::Time => (1e9, "about 30 years"),
+            Quantity::HeatCapacity => (1e12, "1e12 J/K"),
+            Quantity::ThermalResistance => (1e6, "1e6 K/W"),
         }
     }
 
@@ -131,6 +139,8 @@ impl Quantity {
             Quantity::Conductance => CONDUCTANCE,
             Quantity::TemperatureDifference => TEMPERATURE_DIFFERENCE,
             Quantity::Time => TIME,
+            Quantity::HeatCapacity => HEAT_CAPACITY,
+            Quantity::ThermalResistance => THERMAL_RESISTANCE,
         }
     }
 
@@ -148,6 +158,22 @@ impl Quantity {
             Quantity::Conductance => "a thermal conductance",
             Quantity::TemperatureDifference => "a temperature difference",
             Quantity::Time => "a duration",
+            Quantity::HeatCapacity => "a heat capacity",
+            Quantity::ThermalResistance => "a thermal resistance",
+        }
+    }
+
+    /// The unit a report writes it in (the first of [`Quantity::units`] where that is
+    /// readable: °C, kW, kg/s), with the factor and offset from SI: shown = SI · scale + offset.
+    pub fn display(self) -> (&'static str, f64, f64) {
+        match self {
+            Quantity::Temperature => ("c", 1.0, -273.15),
+            Quantity::Power => ("kw", 1e-3, 0.0),
+            Quantity::Flow => ("kg_s", 1.0, 0.0),
+            _ => {
+                let u = self.units()[0];
+                (u.suffix, 1.0 / u.scale, 0.0)
+            }
         }
     }
 
@@ -177,6 +203,8 @@ pub fn looks_like_unit(suffix: &str) -> bool {
         Quantity::Volume,
         Quantity::Conductance,
         Quantity::Time,
+        Quantity::HeatCapacity,
+        Quantity::ThermalResistance,
     ];
     OTHERS.contains(&suffix)
         || all

@@ -1,0 +1,429 @@
+//! The contract of a volume device: equipment on one link of a loop that holds water (a
+//! [`MixingVolume`]) and exchanges heat with it, such as a rack, a substation or a boiler.
+//!
+//! A kind of device declares once, in its [`DeviceKind`], what the rest of dctwin needs: the key
+//! it is written under in a model file, its parameters (unit, default, whether an input may set
+//! it during a run), the variables it reports, and how to build itself from the parameter values
+//! read. An instance ([`VolumeDevice`]) gives the simulation its heat law and the account its
+//! heat is booked to, and the reports its variables and the limits its alarms watch. The model
+//! reader, the plant, the dynamics, the reports and the record reach a device only through this
+//! trait, so a new kind is its own file plus one line in [`crate::devices::KINDS`].
+
+use crate::component::Component;
+use crate::resistance::Resistance;
+use crate::units::Quantity;
+use crate::volume::MixingVolume;
+use dctwin_fluid::Fluid;
+use std::fmt;
+
+/// Where a heat (or water) flow is booked in the facility's balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(usize)]
+pub enum Account {
+    /// IT heat captured by the coolant (racks, positive fixed duties) [J].
+    ItHeat,
+    /// Pump shaft heat put into the water [J].
+    PumpHeat,
+    /// Heat pumps' electric input, delivered to the water as condenser minus evaporator heat [J].
+    HeatPumpWork,
+    /// Heat added by boilers and heating set-point plants [J].
+    Boiler,
+    /// Heat rejected to the outdoors (dry coolers, cooling towers, cooling set-point plants,
+    /// negative duties) [J].
+    Rejected,
+    /// Heat delivered to district-heating consumers [J].
+    Reused,
+    /// Heat lost by pipes and tanks to their surroundings [J].
+    Lost,
+    /// Water used [kg] (not energy: for WUE): evaporated by adiabatic pre-cooling, and the
+    /// cooling towers' make-up (evaporation, drift and blow-down).
+    WaterKg,
+}
+
+/// Number of accounts.
+pub const ACCOUNTS: usize = 8;
+/// Of which energy accounts (the first ones).
+pub const ENERGY_ACCOUNTS: usize = 7;
+
+/// The water a device holds and is fed, as the integration sees it at one instant.
+#[derive(Debug, Clone, Copy)]
+pub struct Water<'a> {
+    /// The loop's coolant.
+    pub fluid: &'a Fluid,
+    /// Temperature of the water entering [K].
+    pub inlet_k: f64,
+    /// Temperature of the water held, which is also the water leaving [K].
+    pub volume_k: f64,
+    /// Mass flow through the device, positive along its link [kg/s].
+    pub mass_flow_kg_s: f64,
+}
+
+/// What a parameter's value is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ParameterKind {
+    /// A physical quantity, written with a unit suffix on its name (`capacity_kw`), held in SI.
+    Quantity(Quantity),
+    /// A plain number without unit (a share, an efficiency), within `[min, max]`.
+    Number {
+        /// Smallest value accepted.
+        min: f64,
+        /// Largest value accepted.
+        max: f64,
+    },
+    /// A whole number ≥ 1.
+    Count,
+    /// One of these words.
+    Choice(&'static [&'static str]),
+}
+
+/// What a parameter is when the model file does not give it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fallback {
+    /// It must be given; the text says what it is, for the message.
+    Required(&'static str),
+    /// This value, in SI (for a [`ParameterKind::Choice`], the index of its word).
+    Value(f64),
+    /// The device works it out from the others (the doc says how).
+    Derived,
+}
+
+/// A parameter a device kind reads from a model file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Parameter {
+    /// Its name: for a quantity the stem its unit suffix is added to (`setpoint` for
+    /// `setpoint_c`), otherwise the key itself.
+    pub name: &'static str,
+    /// What its value is.
+    pub kind: ParameterKind,
+    /// What it is when not given.
+    pub fallback: Fallback,
+    /// Whether a scenario input may change it during a run ([`VolumeDevice::set`]).
+    pub settable: bool,
+}
+
+/// A parameter value as read: a number in SI (a count as a number), or a word of a choice.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ParameterValue {
+    /// A number in SI.
+    Number(f64),
+    /// One of the choice's words.
+    Word(&'static str),
+}
+
+/// The values read for a kind's parameters, in the order the kind declares them (`None`: not
+/// given, so its [`Fallback`] applies).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParameterValues {
+    parameters: &'static [Parameter],
+    values: Vec<Option<ParameterValue>>,
+}
+
+impl ParameterValues {
+    /// No value given for any of `parameters`.
+    pub fn new(parameters: &'static [Parameter]) -> ParameterValues {
+        ParameterValues {
+            parameters,
+            values: vec![None; parameters.len()],
+        }
+    }
+
+    /// Give parameter `name` its value. Returns false if the kind has no such parameter.
+    pub fn give(&mut self, name: &str, value: ParameterValue) -> bool {
+        match self.parameters.iter().position(|p| p.name == name) {
+            Some(i) => {
+                self.values[i] = Some(value);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The value given for `name`, or its fallback value; `None` if neither (a derived or a
+    /// missing required parameter, or a name the kind does not declare).
+    pub fn number(&self, name: &str) -> Option<f64> {
+        let i = self.parameters.iter().position(|p| p.name == name)?;
+        match (self.values[i], self.parameters[i].fallback) {
+            (Some(ParameterValue::Number(x)), _) => Some(x),
+            (None, Fallback::Value(x)) => Some(x),
+            _ => None,
+        }
+    }
+
+    /// Whether a value was given for `name`.
+    pub fn given(&self, name: &str) -> bool {
+        let i = self.parameters.iter().position(|p| p.name == name);
+        i.is_some_and(|i| self.values[i].is_some())
+    }
+
+    /// The word given for choice `name`, or its fallback word.
+    pub fn word(&self, name: &str) -> Option<&'static str> {
+        let i = self.parameters.iter().position(|p| p.name == name)?;
+        let p = &self.parameters[i];
+        match (self.values[i], p.kind, p.fallback) {
+            (Some(ParameterValue::Word(w)), _, _) => Some(w),
+            (None, ParameterKind::Choice(words), Fallback::Value(at)) => {
+                words.get(at as usize).copied()
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A variable a device reports, in SI; the series writes it with its quantity's display unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Variable {
+    /// Its name, without unit (`heat`, `outlet`).
+    pub name: &'static str,
+    /// What it measures.
+    pub quantity: Quantity,
+}
+
+/// A limit an alarm watches: the device's variable `variable` above `limit` (in SI).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Watch {
+    /// What the alarm is called (`boiler on`).
+    pub alarm: &'static str,
+    /// Index of the watched variable in its kind's [`DeviceKind::variables`].
+    pub variable: usize,
+    /// The value above which the alarm is raised, in SI.
+    pub limit: f64,
+    /// Whether the limit is a coolant supply limit, to which a scenario's supply tolerance
+    /// (that of its KPIs) is added.
+    pub supply_limit: bool,
+}
+
+/// Why a device's parameter cannot be set to a value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SetError {
+    /// The kind has no such settable parameter.
+    #[error("{kind} has no settable parameter '{name}': it takes {settable}")]
+    Unknown {
+        /// The device kind.
+        kind: &'static str,
+        /// The name asked for.
+        name: String,
+        /// What it can take, listed.
+        settable: String,
+    },
+    /// The value is outside what the parameter accepts.
+    #[error("{kind} parameter '{name}' = {value} is invalid: expected {expected}")]
+    Invalid {
+        /// The device kind.
+        kind: &'static str,
+        /// The parameter.
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What was expected.
+        expected: &'static str,
+    },
+}
+
+/// How a kind builds an instance from the values read, its coolant and fill temperature [K];
+/// the error names the parameter and what it expected.
+pub type Build = fn(&ParameterValues, &Fluid, f64) -> Result<Box<dyn VolumeDevice>, String>;
+
+/// A kind of volume device: what a model file may say about it and how to build one.
+pub struct DeviceKind {
+    /// Its key in model files (`kind = "boiler"`).
+    pub key: &'static str,
+    /// Its parameters, in the order they are read and listed.
+    pub parameters: &'static [Parameter],
+    /// The variables each instance reports.
+    pub variables: &'static [Variable],
+    /// Whether its link's pressure drop is read from the model file (the nominal
+    /// pressure-drop keys): false for a kind whose hydraulics follow from its own parameters.
+    pub reads_resistance: bool,
+    /// An instance from the values read, its coolant `fluid` filled at `fill_k` [K]; the error
+    /// names the parameter and what it expected.
+    pub build: Build,
+}
+
+impl fmt::Debug for DeviceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeviceKind")
+            .field("key", &self.key)
+            .finish()
+    }
+}
+
+impl PartialEq for DeviceKind {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl DeviceKind {
+    /// The names of its settable parameters, listed for a message.
+    pub fn settable(&self) -> String {
+        let names: Vec<&str> = (self.parameters.iter())
+            .filter(|p| p.settable)
+            .map(|p| p.name)
+            .collect();
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    }
+
+    /// The error for setting `name`, which the kind does not take.
+    pub fn unknown(&self, name: &str) -> SetError {
+        SetError::Unknown {
+            kind: self.key,
+            name: name.to_string(),
+            settable: self.settable(),
+        }
+    }
+
+    /// Index of variable `name` in [`DeviceKind::variables`].
+    pub fn variable(&self, name: &str) -> Option<usize> {
+        self.variables.iter().position(|v| v.name == name)
+    }
+}
+
+/// A device as a model file describes it: its kind and the values read for its parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceSpec {
+    /// Its kind.
+    pub kind: &'static DeviceKind,
+    /// The values read.
+    pub values: ParameterValues,
+}
+
+impl DeviceSpec {
+    /// The device, its coolant `fluid` filled at `fill_k` [K].
+    pub fn build(&self, fluid: &Fluid, fill_k: f64) -> Result<Box<dyn VolumeDevice>, String> {
+        (self.kind.build)(&self.values, fluid, fill_k)
+    }
+}
+
+/// One device on a link.
+pub trait VolumeDevice: fmt::Debug + Send + Sync {
+    /// Its kind.
+    fn kind(&self) -> &'static DeviceKind;
+
+    /// The water and wetted metal it holds.
+    fn volume(&self) -> MixingVolume;
+
+    /// Heat into its water [W] (negative: taken out).
+    fn heat_w(&self, water: &Water<'_>) -> f64;
+
+    /// The account its heat is booked to.
+    fn account(&self) -> Account;
+
+    /// Whether its heat is independent of the water's temperatures and flow over a control
+    /// step (an IT load): the Jacobian then skips its slopes.
+    fn heat_is_constant(&self) -> bool {
+        false
+    }
+
+    /// The flow its own valve draws through its link with the water supplied at `supply_k`
+    /// [kg/s], for a device that sets its flow (a substation); `None` for one that takes the
+    /// flow the network gives it.
+    fn drawn_flow_kg_s(&self, _fluid: &Fluid, _supply_k: f64) -> Option<f64> {
+        None
+    }
+
+    /// The IT electric power it draws [W] (racks; zero for plant equipment).
+    fn it_power_w(&self) -> f64 {
+        0.0
+    }
+
+    /// The law the steady solver uses for its link, with the pressure drop read from the model
+    /// file (`None` for a kind that does not read one).
+    fn steady_component(&self, resistance: Option<Resistance>) -> Component;
+
+    /// Parameter `name` now, in SI (`None` if it has none of that name).
+    fn get(&self, name: &str) -> Option<f64>;
+
+    /// Set parameter `name` to `value` (SI) during a run.
+    fn set(&mut self, name: &str, value: f64) -> Result<(), SetError>;
+
+    /// Variable `index` of its kind's [`DeviceKind::variables`], in SI, with its water `water`.
+    fn variable(&self, index: usize, water: &Water<'_>) -> f64;
+
+    /// The limits its alarms watch.
+    fn watches(&self) -> Vec<Watch> {
+        Vec::new()
+    }
+
+    /// A boxed copy.
+    fn clone_box(&self) -> Box<dyn VolumeDevice>;
+}
+
+impl Clone for Box<dyn VolumeDevice> {
+    fn clone(&self) -> Self {
+        self.clone_box()
+    }
+}
+
+/// A constructor's result as a [`Build`] returns it.
+pub fn boxed<D: VolumeDevice + 'static, E: fmt::Display>(
+    built: Result<D, E>,
+) -> Result<Box<dyn VolumeDevice>, String> {
+    match built {
+        Ok(device) => Ok(Box::new(device)),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// `Ok` if `value` is finite and `valid`, else the [`SetError::Invalid`] naming it.
+pub fn checked(
+    kind: &'static DeviceKind,
+    name: &'static str,
+    value: f64,
+    valid: bool,
+    expected: &'static str,
+) -> Result<f64, SetError> {
+    if valid && value.is_finite() {
+        Ok(value)
+    } else {
+        Err(SetError::Invalid {
+            kind: kind.key,
+            name,
+            value,
+            expected,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PARAMETERS: &[Parameter] = &[
+        Parameter {
+            name: "capacity",
+            kind: ParameterKind::Quantity(Quantity::Power),
+            fallback: Fallback::Required("the largest heat"),
+            settable: false,
+        },
+        Parameter {
+            name: "efficiency",
+            kind: ParameterKind::Number { min: 0.0, max: 1.0 },
+            fallback: Fallback::Value(0.9),
+            settable: true,
+        },
+        Parameter {
+            name: "fuel",
+            kind: ParameterKind::Choice(&["gas", "electric"]),
+            fallback: Fallback::Value(1.0),
+            settable: false,
+        },
+    ];
+
+    #[test]
+    fn values_fall_back_to_the_declared_default() {
+        let mut v = ParameterValues::new(PARAMETERS);
+        assert_eq!(v.number("capacity"), None, "required and not given");
+        assert_eq!(v.number("efficiency"), Some(0.9));
+        assert_eq!(v.word("fuel"), Some("electric"));
+        assert!(v.give("capacity", ParameterValue::Number(1e6)));
+        assert!(v.give("fuel", ParameterValue::Word("gas")));
+        assert!(!v.give("colour", ParameterValue::Number(1.0)));
+        assert_eq!(v.number("capacity"), Some(1e6));
+        assert_eq!(v.word("fuel"), Some("gas"));
+        assert!(v.given("capacity") && !v.given("efficiency"));
+    }
+}

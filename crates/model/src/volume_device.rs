@@ -1,0 +1,161 @@
+//! Reads a volume device (a rack, a substation, a boiler) from its component table, as its kind
+//! declares its parameters ([`dctwin_components::device::DeviceKind`]): each parameter under its
+//! key with a unit suffix, a plain number in its range, a count or one of its words. The device
+//! is built once here, so that a value it refuses is reported against the model file.
+
+use crate::nominal::read_resistance;
+use crate::reader::Reader;
+use crate::units::Quantity;
+use dctwin_components::Component;
+use dctwin_components::device::{
+    DeviceKind, DeviceSpec, Fallback, Parameter, ParameterKind, ParameterValue, ParameterValues,
+};
+use dctwin_fluid::Fluid;
+
+/// The device of `kind` a component table describes, in a loop of `fluid` starting at
+/// `initial_k` [K], with its link's steady law; `None` once an error is reported.
+pub fn read_volume_device(
+    r: &mut Reader<'_, '_>,
+    kind: &'static DeviceKind,
+    fluid: &Fluid,
+    initial_k: f64,
+) -> Option<(Component, DeviceSpec)> {
+    let density_kg_m3 = fluid.density_kg_m3(initial_k);
+    let mut values = ParameterValues::new(kind.parameters);
+    let mut complete = true;
+    for p in kind.parameters {
+        match read_parameter(r, p, density_kg_m3) {
+            Ok(Some(v)) => {
+                values.give(p.name, v);
+            }
+            Ok(None) => {}
+            Err(Reported) => complete = false,
+        }
+    }
+    let resistance = match kind.reads_resistance {
+        true => Some(read_resistance(r, density_kg_m3)?),
+        false => None,
+    };
+    if !complete {
+        return None;
+    }
+    let spec = DeviceSpec { kind, values };
+    match spec.build(fluid, initial_k) {
+        Ok(device) => Some((device.steady_component(resistance), spec)),
+        Err(e) => {
+            r.error(e);
+            None
+        }
+    }
+}
+
+/// A parameter's error has been reported to the reader.
+struct Reported;
+
+/// Parameter `p`'s value if written, `None` if not (its fallback applies).
+fn read_parameter(
+    r: &mut Reader<'_, '_>,
+    p: &Parameter,
+    density_kg_m3: f64,
+) -> Result<Option<ParameterValue>, Reported> {
+    let required = match p.fallback {
+        Fallback::Required(what) => Some(what),
+        Fallback::Value(_) | Fallback::Derived => None,
+    };
+    let value = match p.kind {
+        ParameterKind::Quantity(q) => read_quantity(r, p.name, q, required, density_kg_m3)?,
+        ParameterKind::Number { min, max } => read_number(r, p.name, min, max)?,
+        ParameterKind::Count => match r.count(p.name) {
+            Some((n, _)) => Some(ParameterValue::Number(n as f64)),
+            None if r.is_present(p.name) => return Err(Reported),
+            None => None,
+        },
+        ParameterKind::Choice(words) => read_word(r, p.name, words)?,
+    };
+    match (value, required) {
+        (None, Some(what)) if !matches!(p.kind, ParameterKind::Quantity(_)) => {
+            let message = format!("missing key \"{}\" ({what})", p.name);
+            r.missing(vec![p.name.to_string()], message);
+            Err(Reported)
+        }
+        (None, Some(_)) => Err(Reported),
+        (value, _) => Ok(value),
+    }
+}
+
+/// A quantity `stem_<unit>` in SI: a temperature above absolute zero, a volume or a flow
+/// positive (a flow as mass flow, a volume flow at the loop's density).
+fn read_quantity(
+    r: &mut Reader<'_, '_>,
+    stem: &str,
+    q: Quantity,
+    required: Option<&str>,
+    density_kg_m3: f64,
+) -> Result<Option<ParameterValue>, Reported> {
+    let v = match (required, q) {
+        (Some(what), _) => r.required_quantity(stem, q, what),
+        (None, Quantity::Temperature) => r.temperature(stem),
+        (None, Quantity::Volume | Quantity::Flow) => r.optional_positive_quantity(stem, q),
+        (None, _) => r.quantity(stem, q),
+    };
+    let Some(v) = v else {
+        return match r.has_quantity(stem, q) {
+            true => Err(Reported),
+            false => Ok(None),
+        };
+    };
+    if q == Quantity::Temperature && v.si <= 0.0 {
+        r.error_at(v.offset, &v.key, "the temperature is below absolute zero");
+        return Err(Reported);
+    }
+    let si = match q {
+        Quantity::Flow => v.mass_flow(density_kg_m3),
+        _ => v.si,
+    };
+    Ok(Some(ParameterValue::Number(si)))
+}
+
+/// A plain number in `[min, max]`.
+fn read_number(
+    r: &mut Reader<'_, '_>,
+    key: &str,
+    min: f64,
+    max: f64,
+) -> Result<Option<ParameterValue>, Reported> {
+    match r.number(key) {
+        Some((x, _)) if (min..=max).contains(&x) => Ok(Some(ParameterValue::Number(x))),
+        Some((x, offset)) => {
+            let message = format!("expected a value from {min} to {max}, found {x}");
+            r.error_at(offset, key, message);
+            Err(Reported)
+        }
+        None if r.is_present(key) => Err(Reported),
+        None => Ok(None),
+    }
+}
+
+/// One of `words`.
+fn read_word(
+    r: &mut Reader<'_, '_>,
+    key: &str,
+    words: &'static [&'static str],
+) -> Result<Option<ParameterValue>, Reported> {
+    let Some((word, offset)) = r.string(key) else {
+        return match r.is_present(key) {
+            true => Err(Reported),
+            false => Ok(None),
+        };
+    };
+    match words.iter().find(|w| **w == word) {
+        Some(w) => Ok(Some(ParameterValue::Word(w))),
+        None => {
+            let listed: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+            let message = format!(
+                "unknown {key} \"{word}\": expected one of {}",
+                listed.join(", ")
+            );
+            r.error_at(offset, key, message);
+            Err(Reported)
+        }
+    }
+}
