@@ -737,9 +737,23 @@ impl HeatPumpBank {
     }
 }
 
+/// The heat that brings condenser water of `fluid`, flowing at `m_kg_s`, from `inlet_k` to the
+/// `setpoint_k` [W] (none if it arrives warmer): what a bank's units follow between control
+/// steps with their own capacity control, and what its staging follows at them.
+pub fn load_to_setpoint_w(
+    fluid: &dctwin_fluid::Fluid,
+    setpoint_k: f64,
+    m_kg_s: f64,
+    inlet_k: f64,
+) -> f64 {
+    let lift_j_kg = fluid.enthalpy_j_kg(setpoint_k) - fluid.enthalpy_j_kg(inlet_k);
+    (m_kg_s.abs() * lift_j_kg).max(0.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dctwin_fluid::Fluid;
 
     const C: f64 = 273.15;
 
@@ -1075,5 +1089,19 @@ mod tests {
         let bad = PartLoadDegradation::Linear { coefficient: 1.0 };
         assert!(hp.clone().with_part_load(bad).is_err());
         assert!(HeatPumpBank::new(hp, 0).is_err());
+    }
+
+    /// The load to the set-point is ṁ·(h(T_set) − h(T_in)), by either flow direction, and
+    /// none for water that arrives warmer.
+    #[test]
+    fn load_to_setpoint_is_the_enthalpy_lift() {
+        let water = Fluid::water();
+        let (set, inlet) = (273.15 + 70.0, 273.15 + 60.0);
+        let lift = water.enthalpy_j_kg(set) - water.enthalpy_j_kg(inlet);
+        assert_eq!(load_to_setpoint_w(&water, set, 2.0, inlet), 2.0 * lift);
+        assert_eq!(load_to_setpoint_w(&water, set, -2.0, inlet), 2.0 * lift);
+        // About 2 kg/s × 4.19 kJ/(kg K) × 10 K.
+        assert!((load_to_setpoint_w(&water, set, 2.0, inlet) - 83_800.0).abs() < 500.0);
+        assert_eq!(load_to_setpoint_w(&water, set, 2.0, set + 1.0), 0.0);
     }
 }

@@ -20,6 +20,7 @@ pub mod friction;
 pub mod heat_consumer;
 pub mod heat_exchanger;
 pub mod heat_pump;
+pub mod heat_pump_staging;
 pub mod heat_source;
 pub mod hydraulic;
 pub mod parameter;

@@ -1,9 +1,6 @@
 //! The kinds of coolant the crate knows.
 
 use std::fmt;
-use std::str::FromStr;
-
-use crate::error::FluidError;
 
 /// A coolant family. The glycol kinds are aqueous solutions whose glycol mass
 /// fraction is chosen when building a [`Fluid`](crate::Fluid).
@@ -37,21 +34,6 @@ impl FluidKind {
         }
     }
 
-    /// Parses a canonical name (surrounding whitespace and ASCII case are
-    /// ignored).
-    ///
-    /// # Errors
-    /// [`FluidError::UnknownName`] listing the accepted names.
-    pub fn from_name(name: &str) -> Result<FluidKind, FluidError> {
-        let trimmed = name.trim();
-        FluidKind::ALL
-            .into_iter()
-            .find(|kind| kind.name().eq_ignore_ascii_case(trimmed))
-            .ok_or_else(|| FluidError::UnknownName {
-                name: name.to_string(),
-            })
-    }
-
     /// Whether this kind is a glycol/water mixture.
     pub const fn is_glycol(self) -> bool {
         !matches!(self, FluidKind::Water)
@@ -61,13 +43,5 @@ impl FluidKind {
 impl fmt::Display for FluidKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-impl FromStr for FluidKind {
-    type Err = FluidError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        FluidKind::from_name(s)
     }
 }

@@ -26,6 +26,7 @@ mod error;
 mod fluid;
 mod kind;
 mod melinder;
+mod name;
 mod polynomial;
 mod properties;
 

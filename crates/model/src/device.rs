@@ -18,60 +18,10 @@ pub const DEFAULT_SUPPLY_GAIN_PER_K: f64 = 0.03;
 /// secondary loop's turnover time (minutes), so the loop settles without oscillating.
 pub const DEFAULT_SUPPLY_INTEGRAL_TIME_S: f64 = 300.0;
 
-/// Default load of the running heat pumps above which one more is started [-]: 0.9, the running
-/// units nearly at capacity with 10 % left to hold the set-point while the next one starts.
-pub const DEFAULT_STAGE_UP_LOAD: f64 = 0.9;
-/// Default load at which the others would run after one heat pump stops, below which one is
-/// stopped [-]: 0.75. Below the up load, so after a stop the others are not loaded enough to
-/// start one again at once (and after a start, the previous ones not little enough to stop one).
-pub const DEFAULT_STAGE_DOWN_LOAD: f64 = 0.75;
-/// Default time a stage-up condition must last before a heat pump starts [s]: 300 s, the
-/// 3–5 min anti-short-cycle timers of compressors; also each unit's minimum off time.
-pub const DEFAULT_STAGE_UP_DELAY_S: f64 = 300.0;
-/// Default time a stage-down condition must last before a heat pump stops [s]: 600 s, twice
-/// the up delay (a stop on a passing dip costs a restart); also each unit's minimum run time.
-pub const DEFAULT_STAGE_DOWN_DELAY_S: f64 = 600.0;
-
-/// How a heat-pump bank switches its units, at the control step: one more unit when the running
-/// ones would be loaded above `up_load` (none running: when the demand reaches one unit's
-/// minimum part load), one fewer when the others could carry the demand at or below
-/// `down_load` (one running: when the demand falls below its minimum part load), each only
-/// after the condition has held for its delay. A switch restarts both clocks, so the delays are
-/// also the minimum off and run times.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct HeatPumpStaging {
-    /// Load of the running units above which one more starts [-], in [0.5, 1] (at least any
-    /// unit's minimum part load).
-    pub up_load: f64,
-    /// Load the others would carry below which one stops [-], in (0, `up_load`].
-    pub down_load: f64,
-    /// Time the stage-up condition must hold [s] (≥ 0).
-    pub up_delay_s: f64,
-    /// Time the stage-down condition must hold [s] (≥ 0).
-    pub down_delay_s: f64,
-}
-
-impl Default for HeatPumpStaging {
-    fn default() -> Self {
-        HeatPumpStaging {
-            up_load: DEFAULT_STAGE_UP_LOAD,
-            down_load: DEFAULT_STAGE_DOWN_LOAD,
-            up_delay_s: DEFAULT_STAGE_UP_DELAY_S,
-            down_delay_s: DEFAULT_STAGE_DOWN_DELAY_S,
-        }
-    }
-}
-
-impl HeatPumpStaging {
-    /// No delays and no hysteresis: the fewest units that carry the demand run at every
-    /// control step ([`dctwin_components::heat_pump::HeatPumpBank::operate`]'s choice).
-    pub const IMMEDIATE: HeatPumpStaging = HeatPumpStaging {
-        up_load: 1.0,
-        down_load: 1.0,
-        up_delay_s: 0.0,
-        down_delay_s: 0.0,
-    };
-}
+pub use dctwin_components::heat_pump_staging::{
+    DEFAULT_STAGE_DOWN_DELAY_S, DEFAULT_STAGE_DOWN_LOAD, DEFAULT_STAGE_UP_DELAY_S,
+    DEFAULT_STAGE_UP_LOAD, HeatPumpStaging,
+};
 
 /// A thermal device or coupling of the facility.
 #[derive(Debug, Clone, PartialEq)]

@@ -133,7 +133,7 @@ fn hold_cooling_tower_setpoints(plant: &mut Plant, dynamics: &Dynamics) {
     }
 }
 
-/// Each bank's units switched for its demand ([`crate::staging::BankStaging`]).
+/// Each bank's units switched for its demand ([`dctwin_components::heat_pump_staging::BankStaging`]).
 fn stage_heat_pumps(plant: &mut Plant, dt_s: f64) {
     for hp in &mut plant.heat_pumps {
         let unit = hp.bank.unit();

@@ -6,9 +6,9 @@
 use crate::control::{Actuator, ControlLoop, Controllers, Measured};
 use crate::error::SimError;
 use crate::plant::Plant;
-use crate::staging::BankStaging;
 use dctwin_components::Component;
 use dctwin_components::controller::{Action, PiController, Setpoint};
+use dctwin_components::heat_pump_staging::BankStaging;
 use dctwin_components::tank::StratifiedTank;
 use dctwin_model::{Device, Facility, SupplyControl};
 use dctwin_network::Network;

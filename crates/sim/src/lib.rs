@@ -18,7 +18,6 @@ pub mod plant;
 pub mod precondition;
 pub mod report;
 pub mod simulation;
-pub mod staging;
 
 pub use error::SimError;
 pub use event::{Action, Event};

@@ -12,12 +12,16 @@
 //! through in turn: a tank (one per layer) and a pipe of several segments.
 
 use crate::error::SimError;
-use crate::staging::BankStaging;
 use dctwin_components::psychrometrics::MoistAir;
 use dctwin_components::{
-    Component, HeatDuty, MixingVolume, Pipe, ThermalLaw, cooling_tower::CoolingTower,
-    device::VolumeDevice, dry_cooler::DryCooler, heat_exchanger::HeatExchanger,
-    heat_pump::HeatPumpBank, tank::StratifiedTank,
+    Component, HeatDuty, MixingVolume, Pipe, ThermalLaw,
+    cooling_tower::CoolingTower,
+    device::VolumeDevice,
+    dry_cooler::DryCooler,
+    heat_exchanger::HeatExchanger,
+    heat_pump::{HeatPumpBank, load_to_setpoint_w},
+    heat_pump_staging::BankStaging,
+    tank::StratifiedTank,
 };
 use dctwin_fluid::Fluid;
 use dctwin_network::Network;
@@ -145,8 +149,7 @@ impl HeatPumps {
     /// between control steps, as the staging follows it at them.
     pub fn load_to_setpoint_w(&self, network: &Network, m_kg_s: f64, inlet_k: f64) -> f64 {
         let fluid = network.fluid_of(self.condenser_link);
-        let lift_j_kg = fluid.enthalpy_j_kg(self.supply_setpoint_k) - fluid.enthalpy_j_kg(inlet_k);
-        (m_kg_s.abs() * lift_j_kg).max(0.0)
+        load_to_setpoint_w(fluid, self.supply_setpoint_k, m_kg_s, inlet_k)
     }
 }
 

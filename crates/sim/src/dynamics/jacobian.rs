@@ -1,0 +1,380 @@
+//! The analytic Jacobian of the right-hand side, for the sparse LU the integrator's Newton
+//! iteration solves with: mixing sensitivities, heat-law slopes and the couplings' slopes.
+
+use super::rhs::{exchanger_duty_w, heat_pump_duties};
+use super::*;
+
+impl Dynamics {
+    /// The Jacobian ∂(dy/dt)/∂y at `y`, into `out` (rows: every state; columns: the volumes'
+    /// states, since nothing depends on the accounts). Transport and mixing are differentiated
+    /// analytically (frozen flows make them linear in the enthalpies); the heat laws by a
+    /// difference quotient of each alone. Built by temperature, ∂(energy rate)/∂T_j, then turned
+    /// into states: row s divided by its C(T_ref), column j times dT_j/dy_j = C_j(T_ref)/C_j(T_j).
+    pub fn jacobian(&mut self, plant: &Plant, y: &[f64], out: &mut SparseRows) {
+        self.refresh(plant, y);
+        let t_k = std::mem::take(&mut self.state_k);
+        self.node_sensitivities(plant, &t_k);
+        let network = &plant.network;
+        let exchanger_slopes: Vec<(f64, f64)> = (0..plant.exchangers.len())
+            .map(|i| self.exchanger_slopes(plant, i))
+            .collect();
+        let heat_pump_slopes: Vec<HeatPumpSlopes> = (0..plant.heat_pumps.len())
+            .map(|i| self.heat_pump_slopes(plant, i, &t_k))
+            .collect();
+        let interfaces = self.tank_interface_slopes(plant, &t_k);
+        let dt_dy: Vec<f64> = (self.energy_states.iter().zip(&self.known))
+            .map(|(e, k)| e.capacity_j_k / k.capacity_j_k)
+            .collect();
+        let by_state = |row: &mut Vec<(usize, f64)>| {
+            for (c, v) in row.iter_mut() {
+                *v *= dt_dy[*c];
+            }
+        };
+        let sens = std::mem::take(&mut self.sensitivity);
+        // Zero slopes are kept as entries: the pattern then changes only with the flows.
+        let spread = |row: &mut Vec<(usize, f64)>, node: usize, factor: f64| {
+            row.extend(sens[node].iter().map(|&(c, w)| (c, factor * w)));
+        };
+        // The same from where a volume's inflow comes from (a node or a tank layer).
+        let spread_from = |row: &mut Vec<(usize, f64)>, from: Source, factor: f64| match from {
+            Source::Node(n) => spread(row, n, factor),
+            Source::State(u) => row.push((u, factor)),
+        };
+        out.clear(self.len());
+        let mut accounts: [Vec<(usize, f64)>; ACCOUNTS] = Default::default();
+        let mut row = Vec::new();
+        for (s, term) in self.terms.iter().enumerate() {
+            row.clear();
+            let LinkThermal::Volume { heat, .. } = &plant.links[term.link] else {
+                unreachable!("states belong to volumes");
+            };
+            let fluid = &network.loops[term.loop_index].fluid;
+            let t = t_k[s];
+            let t_in = match term.inlet {
+                Some(Source::Node(n)) => self.node_k[n],
+                Some(Source::State(u)) => t_k[u],
+                None => t,
+            };
+            let m = term.m_kg_s;
+            let cp = fluid.specific_heat_j_kg_k(t);
+            // The row's scale: a kelvin of state holds this much energy.
+            let capacity = self.energy_states[s].capacity_j_k;
+            let slopes = if term.layer {
+                // The layer's own law is differentiated below, with its neighbours.
+                HeatSlopes {
+                    constant: true,
+                    ..HeatSlopes::default()
+                }
+            } else {
+                self.heat_slopes(plant, heat, fluid, t_in, t, m)
+            };
+            // dE/dt = ṁ·(h_in − h(T)) + Q: ∂/∂T = ∂Q/∂T − ṁ·c_p(T).
+            row.push((s, (slopes.dq_dt - m * cp) / capacity));
+            let inflow = m * fluid.specific_heat_j_kg_k(t_in) + slopes.dq_dt_in;
+            match term.inlet {
+                Some(from) => spread_from(&mut row, from, inflow / capacity),
+                None => row.push((s, slopes.dq_dt_in / capacity)),
+            }
+            let mut into = |a: Account, factor: f64, row_dt: f64| {
+                let list = &mut accounts[a as usize];
+                list.push((s, factor * row_dt));
+                match term.inlet {
+                    Some(from) => spread_from(list, from, factor * slopes.dq_dt_in),
+                    None => list.push((s, factor * slopes.dq_dt_in)),
+                }
+            };
+            // Constant duties (racks, fixed duties) add nothing to their account's row.
+            if let (Some(a), false) = (slopes.account, slopes.constant) {
+                let sink = matches!(a, Account::Rejected | Account::Reused | Account::Lost);
+                into(a, if sink { -1.0 } else { 1.0 }, slopes.dq_dt);
+            }
+            if let (Some(from), Heat::DryCooler { .. } | Heat::CoolingTower { .. }) =
+                (term.inlet, heat)
+            {
+                spread_from(
+                    &mut accounts[Account::WaterKg as usize],
+                    from,
+                    slopes.dwater_dt_in,
+                );
+            }
+            match heat {
+                Heat::Tank { index } => {
+                    let t = &plant.tanks[*index];
+                    let i = s - self.first_state(t.link);
+                    let ua = t.tank.layer_ua_w_k[i];
+                    // q_i = −UA_i·(T_i − T_amb) + F(T_{i−1}, T_i) − F(T_i, T_{i+1}).
+                    row.push((s, -ua / capacity));
+                    if i > 0 {
+                        let (d_upper, d_lower) = interfaces[s - 1];
+                        row.push((s - 1, d_upper / capacity));
+                        row.push((s, d_lower / capacity));
+                    }
+                    if i + 1 < t.tank.layers() {
+                        let (d_upper, d_lower) = interfaces[s];
+                        row.push((s, -d_upper / capacity));
+                        row.push((s + 1, -d_lower / capacity));
+                    }
+                    accounts[Account::Lost as usize].push((s, ua));
+                }
+                Heat::ExchangerSide { index, hot } => {
+                    let x = &plant.exchangers[*index];
+                    let sign = if *hot { -1.0 } else { 1.0 } / capacity;
+                    let (d_hot, d_cold) = exchanger_slopes[*index];
+                    let inlet = |l: usize| network.upstream(l, self.flow_kg_s[l]);
+                    spread(&mut row, inlet(x.hot_link), sign * d_hot);
+                    spread(&mut row, inlet(x.cold_link), sign * d_cold);
+                }
+                Heat::HeatPumpSide { index, condenser } => {
+                    let slopes = heat_pump_slopes[*index];
+                    let sign = if *condenser { 1.0 } else { -1.0 } / capacity;
+                    let (by_source, by_sink) = if *condenser {
+                        (slopes.condenser_by_source, slopes.condenser_by_sink)
+                    } else {
+                        (slopes.evaporator_by_source, slopes.evaporator_by_sink)
+                    };
+                    self.spread_source(plant, *index, sign * by_source, &mut row, &sens);
+                    let sink_in = self.condenser_inlet(plant, *index);
+                    spread(&mut row, sink_in, sign * by_sink);
+                }
+                _ => {}
+            }
+            by_state(&mut row);
+            out.push_row(&mut row);
+        }
+        for (i, slopes) in heat_pump_slopes.iter().enumerate() {
+            let list = &mut accounts[Account::HeatPumpWork as usize];
+            let by_source = slopes.condenser_by_source - slopes.evaporator_by_source;
+            self.spread_source(plant, i, by_source, list, &sens);
+            let by_sink = slopes.condenser_by_sink - slopes.evaporator_by_sink;
+            let sink_in = self.condenser_inlet(plant, i);
+            list.extend(sens[sink_in].iter().map(|&(c, w)| (c, by_sink * w)));
+        }
+        for list in &mut accounts {
+            by_state(list);
+            out.push_row(list);
+        }
+        self.sensitivity = sens;
+        self.state_k = t_k;
+    }
+
+    /// For each tank layer state s above another, the slopes of the heat passing down from it
+    /// to the layer below, ∂F/∂T_s and ∂F/∂T_{s+1} [W/K] ([`StratifiedTank::interface_w`]);
+    /// zero for other states.
+    pub(super) fn tank_interface_slopes(&self, plant: &Plant, t_k: &[f64]) -> Vec<(f64, f64)> {
+        if plant.tanks.is_empty() {
+            return Vec::new();
+        }
+        let mut out = vec![(0.0, 0.0); self.temperatures()];
+        for t in &plant.tanks {
+            let first = self.first_state(t.link);
+            let fluid = plant.network.fluid_of(t.link);
+            for s in first..first + t.tank.layers() - 1 {
+                out[s] = interface_slopes(&t.tank, fluid, t_k[s], t_k[s + 1]);
+            }
+        }
+        out
+    }
+
+    /// Add `factor` × d(source leaving temperature)/dT_s of heat-pump bank `i` to `row`.
+    pub(super) fn spread_source(
+        &self,
+        plant: &Plant,
+        i: usize,
+        factor: f64,
+        row: &mut Vec<(usize, f64)>,
+        sens: &[Vec<(usize, f64)>],
+    ) {
+        let l = plant.heat_pumps[i].evaporator_link;
+        match self.state_of_link[l] {
+            Some(s) => row.push((s, factor)),
+            None => {
+                let n = plant.network.upstream(l, self.flow_kg_s[l]);
+                row.extend(sens[n].iter().map(|&(c, w)| (c, factor * w)));
+            }
+        }
+    }
+
+    /// dT_node/dT_s for every node, in flow order: a mixed node moves with each stream by its
+    /// share of the mixed heat capacity flow, ṁ_l·c_p(T_l) / (Σṁ·c_p(T_mix)).
+    pub(super) fn node_sensitivities(&mut self, plant: &Plant, t_k: &[f64]) {
+        let network = &plant.network;
+        let mut sens = std::mem::take(&mut self.sensitivity);
+        sens.resize_with(network.node_count(), Vec::new);
+        for mix in &self.mixes {
+            match *mix {
+                Mix::Hold(d) => sens[d].clear(),
+                Mix::State { node, state } => {
+                    sens[node].clear();
+                    sens[node].push((state, 1.0));
+                }
+                Mix::Node { node, from } => {
+                    let source = std::mem::take(&mut sens[from]);
+                    sens[node].clone_from(&source);
+                    sens[from] = source;
+                }
+                Mix::Streams {
+                    node,
+                    start,
+                    end,
+                    loop_index,
+                } => {
+                    let fluid = &network.loops[loop_index].fluid;
+                    let streams = &self.streams[start..end];
+                    let m_sum: f64 = streams.iter().map(|s| s.m_kg_s).sum();
+                    let per_cp = 1.0 / (m_sum * fluid.specific_heat_j_kg_k(self.node_k[node]));
+                    let mut acc = std::mem::take(&mut sens[node]);
+                    acc.clear();
+                    for stream in streams {
+                        let t = match stream.source {
+                            Source::State(s) => t_k[s],
+                            Source::Node(n) => self.node_k[n],
+                        };
+                        let w = stream.m_kg_s * fluid.specific_heat_j_kg_k(t) * per_cp;
+                        match stream.source {
+                            Source::State(s) => acc.push((s, w)),
+                            Source::Node(n) => acc.extend(sens[n].iter().map(|&(c, v)| (c, w * v))),
+                        }
+                    }
+                    merge_columns(&mut acc);
+                    sens[node] = acc;
+                }
+            }
+        }
+        self.sensitivity = sens;
+    }
+
+    /// d(duty)/d(hot inlet) and d(duty)/d(cold inlet) of exchanger `i` [W/K].
+    pub(super) fn exchanger_slopes(&self, plant: &Plant, i: usize) -> (f64, f64) {
+        let x = &plant.exchangers[i];
+        let Some((hot, cold)) = self.exchanger_streams(plant, i) else {
+            return (0.0, 0.0);
+        };
+        if x.fouling_factor == 0.0 {
+            return (0.0, 0.0);
+        }
+        let duty = |th: f64, tc: f64| {
+            let hot = Stream { t_in_k: th, ..hot };
+            let cold = Stream { t_in_k: tc, ..cold };
+            exchanger_duty_w(&x.exchanger, self.exchanger_ua_w_k[i], hot, cold) * x.fouling_factor
+        };
+        let (th, tc) = (hot.t_in_k, cold.t_in_k);
+        let base = duty(th, tc);
+        (
+            (duty(th + SLOPE_STEP_K, tc) - base) / SLOPE_STEP_K,
+            (duty(th, tc + SLOPE_STEP_K) - base) / SLOPE_STEP_K,
+        )
+    }
+
+    /// The slopes of bank `i`'s condenser and evaporator heat by its source's leaving water
+    /// and its condenser's inlet [W/K].
+    pub(super) fn heat_pump_slopes(&self, plant: &Plant, i: usize, t_k: &[f64]) -> HeatPumpSlopes {
+        let hp = &plant.heat_pumps[i];
+        let Some(w) = self.heat_pump_water(plant, i, t_k) else {
+            return HeatPumpSlopes::default();
+        };
+        let duties = |source_k: f64, sink_in_k: f64| {
+            let demand_w = hp.load_to_setpoint_w(&plant.network, w.m_c, sink_in_k);
+            heat_pump_duties(hp, source_k, demand_w)
+        };
+        let (c0, e0, _) = duties(w.source_k, w.sink_in_k);
+        let (c1, e1, _) = duties(w.source_k + SLOPE_STEP_K, w.sink_in_k);
+        let (c2, e2, _) = duties(w.source_k, w.sink_in_k + SLOPE_STEP_K);
+        HeatPumpSlopes {
+            condenser_by_source: (c1 - c0) / SLOPE_STEP_K,
+            evaporator_by_source: (e1 - e0) / SLOPE_STEP_K,
+            condenser_by_sink: (c2 - c0) / SLOPE_STEP_K,
+            evaporator_by_sink: (e2 - e0) / SLOPE_STEP_K,
+        }
+    }
+
+    /// Slopes of a volume's own heat law (the couplings are handled apart).
+    pub(super) fn heat_slopes(
+        &self,
+        plant: &Plant,
+        heat: &Heat,
+        fluid: &dctwin_fluid::Fluid,
+        t_in: f64,
+        t: f64,
+        m: f64,
+    ) -> HeatSlopes {
+        let (q, account, water) = self.link_heat(plant, heat, fluid, t_in, t, m);
+        let constant = match heat {
+            Heat::None
+            | Heat::Fixed { .. }
+            | Heat::ExchangerSide { .. }
+            | Heat::HeatPumpSide { .. } => true,
+            Heat::Device(d) => d.heat_is_constant(),
+            _ => false,
+        };
+        if constant {
+            return HeatSlopes {
+                account,
+                constant,
+                ..HeatSlopes::default()
+            };
+        }
+        let (q_in, _, water_in) = self.link_heat(plant, heat, fluid, t_in + SLOPE_STEP_K, t, m);
+        let (q_t, _, _) = self.link_heat(plant, heat, fluid, t_in, t + SLOPE_STEP_K, m);
+        HeatSlopes {
+            dq_dt_in: (q_in - q) / SLOPE_STEP_K,
+            dq_dt: (q_t - q) / SLOPE_STEP_K,
+            dwater_dt_in: (water_in - water) / SLOPE_STEP_K,
+            account,
+            constant,
+        }
+    }
+}
+
+/// Slopes of a heat law at an operating point.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct HeatSlopes {
+    /// ∂Q/∂T_in [W/K].
+    pub(super) dq_dt_in: f64,
+    /// ∂Q/∂T [W/K].
+    pub(super) dq_dt: f64,
+    /// ∂(water evaporated)/∂T_in [kg/(s·K)].
+    pub(super) dwater_dt_in: f64,
+    /// The account Q goes to.
+    pub(super) account: Option<Account>,
+    /// Whether the law's duty is independent of temperatures (all slopes zero).
+    pub(super) constant: bool,
+}
+
+/// Sort `(column, value)` pairs and add up those of the same column.
+pub(super) fn merge_columns(list: &mut Vec<(usize, f64)>) {
+    list.sort_unstable_by_key(|e| e.0);
+    let mut w = 0;
+    for r in 0..list.len() {
+        if w > 0 && list[w - 1].0 == list[r].0 {
+            list[w - 1].1 += list[r].1;
+        } else {
+            list[w] = list[r];
+            w += 1;
+        }
+    }
+    list.truncate(w);
+}
+
+/// ∂F/∂T_upper and ∂F/∂T_lower of the heat passing down between two tank layers [W/K], by
+/// forward differences of the tank's own law (conduction is smooth, the buoyancy ramp C¹).
+pub(super) fn interface_slopes(
+    tank: &StratifiedTank,
+    fluid: &dctwin_fluid::Fluid,
+    upper_k: f64,
+    lower_k: f64,
+) -> (f64, f64) {
+    let f = tank.interface_w(fluid, upper_k, lower_k);
+    (
+        (tank.interface_w(fluid, upper_k + SLOPE_STEP_K, lower_k) - f) / SLOPE_STEP_K,
+        (tank.interface_w(fluid, upper_k, lower_k + SLOPE_STEP_K) - f) / SLOPE_STEP_K,
+    )
+}
+
+/// The slopes of a bank's duties [W/K] ([`Dynamics::heat_pump_slopes`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct HeatPumpSlopes {
+    pub(super) condenser_by_source: f64,
+    pub(super) evaporator_by_source: f64,
+    pub(super) condenser_by_sink: f64,
+    pub(super) evaporator_by_sink: f64,
+}

@@ -1,0 +1,143 @@
+//! The state layout: one temperature state per volume segment (a tank layer, a pipe segment),
+//! then the accounts; where each link's states are and what they hold.
+
+use super::*;
+
+impl Dynamics {
+    /// The state layout of `plant`: one temperature per volume, then the accounts.
+    pub fn new(plant: &Plant) -> Dynamics {
+        let link_of_state = plant.state_links();
+        let mut state_of_link = vec![None; plant.links.len()];
+        for (s, &l) in link_of_state.iter().enumerate().rev() {
+            state_of_link[l] = Some(s);
+        }
+        let mut chains = Vec::new();
+        let mut chain_of_link = vec![None; plant.links.len()];
+        for (l, first) in state_of_link.iter().enumerate() {
+            if let (Some(chain), Some(first)) = (plant.chain(l), *first) {
+                chain_of_link[l] = Some(chains.len());
+                chains.push(ChainAt { first, chain });
+            }
+        }
+        // A chain's outlet for positive flow until flows are set.
+        for (l, c) in chain_of_link.iter().enumerate() {
+            if let Some(c) = *c {
+                state_of_link[l] = Some(chains[c].outlet(1.0));
+            }
+        }
+        let n_nodes = plant.network.node_count();
+        let network = &plant.network;
+        let loop_of_state: Vec<usize> = (link_of_state.iter())
+            .map(|&l| network.links[l].loop_index)
+            .collect();
+        let energy_states: Vec<EnergyState> = (link_of_state.iter().zip(&loop_of_state))
+            .map(|(&l, &i)| {
+                let LinkThermal::Volume { volume, .. } = &plant.links[l] else {
+                    unreachable!("states belong to volumes");
+                };
+                let (fluid, start_k) = (
+                    &network.loops[i].fluid,
+                    network.loops[i].initial_temperature_k,
+                );
+                EnergyState::new(fluid, volume.mass_kg, volume.solid_capacity_j_k, start_k)
+            })
+            .collect();
+        let known: Vec<Known> = (energy_states.iter().zip(&loop_of_state))
+            .map(|(e, &i)| e.at_reference(&network.loops[i].fluid))
+            .collect();
+        Dynamics {
+            state_of_link,
+            flow_kg_s: vec![0.0; plant.links.len()],
+            pump_heat_w: vec![0.0; plant.links.len()],
+            node_k: initial_node_temperatures(&plant.network),
+            heat_w: vec![0.0; plant.links.len()],
+            exchanger_w: vec![0.0; plant.exchangers.len()],
+            heat_pump_w: vec![(0.0, 0.0, 0.0); plant.heat_pumps.len()],
+            node_h: vec![0.0; n_nodes],
+            state_h: known.iter().map(|k| k.h_j_kg).collect(),
+            state_k: known.iter().map(|k| k.t_k).collect(),
+            known,
+            energy_states,
+            loop_of_state,
+            order: Vec::with_capacity(n_nodes),
+            inflow_start: Vec::new(),
+            inflow: Vec::new(),
+            mixes: Vec::with_capacity(n_nodes),
+            streams: Vec::new(),
+            terms: Vec::new(),
+            sensitivity: vec![Vec::new(); n_nodes],
+            generation: 0,
+            downstream: Vec::new(),
+            exchanger_ua_w_k: vec![0.0; plant.exchangers.len()],
+            chains,
+            chain_of_link,
+            tank_w: vec![0.0; link_of_state.len()],
+            tank_loss_w: vec![0.0; plant.tanks.len()],
+            tower_wet_bulb_k: vec![0.0; plant.cooling_towers.len()],
+            link_of_state,
+        }
+    }
+
+    /// The first state of link `l`'s chain (a tank's top layer, a pipe's `from` segment).
+    pub(super) fn first_state(&self, l: usize) -> usize {
+        let c = self.chain_of_link[l].expect("tanks and segmented pipes hold a chain");
+        self.chains[c].first
+    }
+
+    /// Number of temperature states.
+    pub fn temperatures(&self) -> usize {
+        self.link_of_state.len()
+    }
+
+    /// Total states: temperatures then accounts.
+    pub fn len(&self) -> usize {
+        self.link_of_state.len() + ACCOUNTS
+    }
+
+    /// Whether there are no states at all (never: the accounts are always there).
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Initial state: every volume at its loop's initial temperature (where its state equals
+    /// its temperature), accounts at zero.
+    pub fn initial_state(&self) -> Vec<f64> {
+        let mut y: Vec<f64> = self.energy_states.iter().map(|e| e.reference_k).collect();
+        y.extend([0.0; ACCOUNTS]);
+        y
+    }
+
+    /// The volumes' temperatures at state `y` [K], into `out` (one per temperature state).
+    pub fn temperatures_of(&self, plant: &Plant, y: &[f64], out: &mut Vec<f64>) {
+        out.clear();
+        out.extend((0..self.temperatures()).map(|s| self.at_state(plant, y, s).0.t_k));
+    }
+
+    /// Energy held by the volumes at state `y` [J].
+    pub fn stored_energy_j(&self, y: &[f64]) -> f64 {
+        (self.energy_states.iter().zip(y))
+            .map(|(e, &y)| e.energy_of_state_j(y))
+            .sum()
+    }
+
+    /// State `s` at `y`: along the tangent at its last evaluated point if that is close
+    /// enough, otherwise evaluated (and then a new point to start from, `true`).
+    pub(super) fn at_state(&self, plant: &Plant, y: &[f64], s: usize) -> (Known, bool) {
+        let (scale, known) = (&self.energy_states[s], &self.known[s]);
+        match scale.near(y[s], known) {
+            Some(near) => (near, false),
+            None => {
+                let fluid = &plant.network.loops[self.loop_of_state[s]].fluid;
+                (scale.at_state(fluid, y[s], known), true)
+            }
+        }
+    }
+}
+
+pub(super) fn initial_node_temperatures(network: &Network) -> Vec<f64> {
+    network
+        .node_loop
+        .iter()
+        .map(|&l| network.loops[l].initial_temperature_k)
+        .collect()
+}

@@ -1,0 +1,210 @@
+//! The order of a control step: node ordering by flow direction (Kahn's algorithm over the
+//! links without volume) and the plan of how each node mixes and each volume is fed, rebuilt
+//! when the flows are re-solved.
+
+use super::rhs::{constant_water, signed};
+use super::*;
+
+impl Dynamics {
+    /// Take new flows and rebuild the node order. Fails if water circulates through links that
+    /// hold no volume only: its temperature would be undetermined.
+    pub fn set_flows(&mut self, plant: &Plant, flows: &[f64]) -> Result<(), SimError> {
+        self.flow_kg_s.copy_from_slice(flows);
+        // A chain's outlet follows the flow's direction (kept while nothing flows).
+        for (l, c) in self.chain_of_link.iter().enumerate() {
+            if let Some(c) = *c
+                && flows[l].abs() > NO_FLOW_KG_S
+            {
+                self.state_of_link[l] = Some(self.chains[c].outlet(flows[l]));
+            }
+        }
+        // Flows change every control step, their directions rarely: the node order holds
+        // while every link still flows (or not) into the same node.
+        if !self.same_directions(plant) {
+            self.index_inflows(plant.network.node_count());
+            self.order_nodes(plant)?;
+        }
+        self.plan(plant);
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// Each node's inflowing links, from the links' downstream nodes (a counting sort).
+    pub(super) fn index_inflows(&mut self, n: usize) {
+        let mut count = vec![0usize; n + 1];
+        for &d in self.downstream.iter().filter(|&&d| d != NOT_FLOWING) {
+            count[d + 1] += 1;
+        }
+        for i in 0..n {
+            count[i + 1] += count[i];
+        }
+        self.inflow_start.clone_from(&count);
+        self.inflow.clear();
+        self.inflow.resize(count[n], 0);
+        let mut fill = count;
+        for (l, &d) in self.downstream.iter().enumerate() {
+            if d != NOT_FLOWING {
+                self.inflow[fill[d]] = l;
+                fill[d] += 1;
+            }
+        }
+    }
+
+    /// Whether every link flows into the same node as at the last ordering (or still does
+    /// not flow); records the new pattern if not.
+    pub(super) fn same_directions(&mut self, plant: &Plant) -> bool {
+        let network = &plant.network;
+        let mut same = self.downstream.len() == self.flow_kg_s.len();
+        self.downstream.resize(self.flow_kg_s.len(), NOT_FLOWING);
+        for (l, (&m, d)) in self.flow_kg_s.iter().zip(&mut self.downstream).enumerate() {
+            let now = if m.abs() > NO_FLOW_KG_S {
+                network.downstream(l, m)
+            } else {
+                NOT_FLOWING
+            };
+            same &= *d == now;
+            *d = now;
+        }
+        same
+    }
+
+    /// How many times the flows were set: a Jacobian taken at an earlier generation belongs
+    /// to other flows.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Freeze what the right-hand side needs over the control step: how each node mixes and
+    /// each volume's flow, inlet and capacities, so an evaluation only does arithmetic.
+    pub(super) fn plan(&mut self, plant: &Plant) {
+        let network = &plant.network;
+        self.mixes.clear();
+        self.streams.clear();
+        for &d in &self.order {
+            let links = &self.inflow[self.inflow_start[d]..self.inflow_start[d + 1]];
+            let mix = match links {
+                [] => Mix::Hold(d),
+                &[l] if self.state_of_link[l].is_some() => Mix::State {
+                    node: d,
+                    state: self.state_of_link[l].unwrap_or_default(),
+                },
+                &[l] if self.pump_heat_w[l] == 0.0 => Mix::Node {
+                    node: d,
+                    from: network.upstream(l, self.flow_kg_s[l]),
+                },
+                _ => {
+                    let start = self.streams.len();
+                    for &l in links {
+                        let m = self.flow_kg_s[l].abs();
+                        let (source, added_j_kg) = match self.state_of_link[l] {
+                            Some(s) => (Source::State(s), 0.0),
+                            None => (
+                                Source::Node(network.upstream(l, self.flow_kg_s[l])),
+                                self.pump_heat_w[l] / m,
+                            ),
+                        };
+                        self.streams.push(Inflow {
+                            m_kg_s: m,
+                            source,
+                            added_j_kg,
+                        });
+                    }
+                    Mix::Streams {
+                        node: d,
+                        start,
+                        end: self.streams.len(),
+                        loop_index: network.node_loop[d],
+                    }
+                }
+            };
+            self.mixes.push(mix);
+        }
+        for (ua, x) in self.exchanger_ua_w_k.iter_mut().zip(&plant.exchangers) {
+            let (mh, mc) = (
+                self.flow_kg_s[x.hot_link].abs(),
+                self.flow_kg_s[x.cold_link].abs(),
+            );
+            *ua = if mh > NO_FLOW_KG_S && mc > NO_FLOW_KG_S {
+                x.exchanger.ua_w_k(mh, mc)
+            } else {
+                0.0
+            };
+        }
+        self.tower_wet_bulb_k.clear();
+        for unit in &plant.cooling_towers {
+            let wet_bulb_k = unit.tower.psychrometrics.wet_bulb_of_k(plant.outdoor);
+            self.tower_wet_bulb_k.push(wet_bulb_k);
+        }
+        self.terms.clear();
+        for (s, &l) in self.link_of_state.iter().enumerate() {
+            let LinkThermal::Volume { heat, .. } = &plant.links[l] else {
+                unreachable!("states belong to volumes");
+            };
+            let m = self.flow_kg_s[l];
+            let flowing = m.abs() > NO_FLOW_KG_S;
+            let inlet = match self.chain_of_link[l] {
+                Some(c) if flowing => Some(self.chains[c].inflow(s, m, network.upstream(l, m))),
+                _ => flowing.then(|| Source::Node(network.upstream(l, m))),
+            };
+            let constant_heat = match heat {
+                Heat::None => Some((0.0, None)),
+                Heat::Fixed { heat_w } => {
+                    let (q, a) = signed(*heat_w, Account::ItHeat, Account::Rejected);
+                    Some((q, a))
+                }
+                Heat::Device(d) if d.heat_is_constant() => Some((
+                    d.heat_w(&constant_water(network.fluid_of(l))),
+                    Some(d.account()),
+                )),
+                _ => None,
+            };
+            self.terms.push(VolumeTerm {
+                link: l,
+                loop_index: network.links[l].loop_index,
+                inlet,
+                m_kg_s: if flowing { m.abs() } else { 0.0 },
+                constant_heat,
+                layer: matches!(heat, Heat::Tank { .. }),
+            });
+        }
+    }
+
+    /// Kahn's algorithm over the links without volume: a node is ready once every such link
+    /// flowing into it has a ready upstream node.
+    pub(super) fn order_nodes(&mut self, plant: &Plant) -> Result<(), SimError> {
+        let network = &plant.network;
+        let n = network.node_count();
+        let mut waiting = vec![0usize; n];
+        let mut through_out: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (d, waits) in waiting.iter_mut().enumerate() {
+            for &l in &self.inflow[self.inflow_start[d]..self.inflow_start[d + 1]] {
+                if self.state_of_link[l].is_none() {
+                    *waits += 1;
+                    through_out[network.upstream(l, self.flow_kg_s[l])].push(d);
+                }
+            }
+        }
+        self.order.clear();
+        let mut ready: Vec<usize> = (0..n).filter(|&d| waiting[d] == 0).collect();
+        while let Some(v) = ready.pop() {
+            self.order.push(v);
+            for &d in &through_out[v] {
+                waiting[d] -= 1;
+                if waiting[d] == 0 {
+                    ready.push(d);
+                }
+            }
+        }
+        if self.order.len() < n {
+            let stuck: Vec<String> = (0..n)
+                .filter(|&d| waiting[d] > 0)
+                .take(5)
+                .map(|d| network.node_names[d].to_string())
+                .collect();
+            return Err(SimError::NoThermalMass {
+                nodes: stuck.join(", "),
+            });
+        }
+        Ok(())
+    }
+}
