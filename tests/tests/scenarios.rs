@@ -164,12 +164,12 @@ fn bad_scenarios_say_what_is_wrong() {
         (
             "event on an unknown exchanger",
             "[[event]]\nat = \"2019-01-01T06:00:00Z\"\naction = \"lose_exchanger\"\ncomponent = \"cdu7\"",
-            "no heat exchanger called 'cdu7'",
+            "no heat exchanger at all ('cdu7' given)",
         ),
         (
             "unknown action",
             "[[event]]\nat = \"2019-01-01T06:00:00Z\"\naction = \"explode\"\ncomponent = \"pump\"",
-            "unknown action 'explode'",
+            "key 'action': unknown variant `explode`",
         ),
         (
             "event outside the period",

@@ -146,3 +146,64 @@ fn a_day_of_a_ten_container_module() {
     println!("{err}");
     assert!(err.to_string().contains("c3."), "{err}");
 }
+
+/// Fouling multiplies a CDU's UA, not its duty. After `foul_exchanger` at 0.5, the duty the run
+/// reports for the CDU is the ε-NTU duty of the same exchanger with half its UA at the run's
+/// own inlet temperatures and flows (to 1e-6: the snapshot's temperatures and duties come from
+/// the same evaluation), and it is more than half the clean exchanger's duty there, as ε(NTU)
+/// is concave.
+#[test]
+fn fouling_multiplies_a_cdus_ua() {
+    use dctwin_components::heat_exchanger::Stream;
+    let spec = PlantSpec {
+        containers: 2,
+        racks: 4,
+        rack_power_w: 88e3,
+        district_demand_w: 1e6,
+    };
+    let (plant, controllers) = build_plant(&spec);
+    let mut sim = Simulation::new(plant, 0.0, Settings::default()).unwrap();
+    sim.controllers = controllers;
+    sim.schedule(vec![Event {
+        time_s: 0.0,
+        action: dctwin_sim::Action::FoulExchanger {
+            name: "c1.cdu".into(),
+            ua_factor: 0.5,
+        },
+    }]);
+    let mut last = None;
+    sim.run(3600.0, 600.0, &mut |_: f64, _: &mut Plant| {}, &mut |s| {
+        last = Some(s.clone());
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    let s = last.expect("a snapshot");
+    let x = (sim.plant.exchangers.iter())
+        .find(|x| x.name == "c1.cdu")
+        .expect("c1.cdu");
+    let net = &sim.plant.network;
+    let stream = |l: usize| Stream {
+        fluid: net.fluid_of(l),
+        t_in_k: s.node_k[net.upstream(l, s.flow_kg_s[l])],
+        mass_flow_kg_s: s.flow_kg_s[l].abs(),
+    };
+    let mut fouled = x.exchanger;
+    fouled.conductance.rated_ua_w_k *= 0.5;
+    let expected = fouled
+        .exchange(stream(x.hot_link), stream(x.cold_link))
+        .heat_w;
+    let clean = x
+        .exchanger
+        .exchange(stream(x.hot_link), stream(x.cold_link))
+        .heat_w;
+    let reported = -s.heat_w[x.hot_link];
+    println!("fouled CDU: {reported:.1} W, ε-NTU at half UA {expected:.1} W, clean {clean:.1} W");
+    assert!(
+        (reported - expected).abs() <= 1e-6 * expected,
+        "{reported} vs {expected}"
+    );
+    assert!(
+        reported > 0.5 * clean && reported < clean,
+        "{reported} vs clean {clean}"
+    );
+}

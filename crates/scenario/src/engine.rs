@@ -10,7 +10,7 @@ use crate::observe::{Observer, Progress, RunSnapshot};
 use crate::record::Layout;
 use crate::run_dir::RunDir;
 use crate::schematic::Schematic;
-use crate::spec::{EventSpec, OutputSpec, Scenario};
+use crate::spec::{EventAction, EventSpec, OutputSpec, Scenario};
 use dctwin_components::controller::Setpoint;
 use dctwin_inputs::{Resolver, TimeGrid, parse_timestamp, time::utc};
 use dctwin_kpi::{Accumulator, KpiReport, KpiSettings};
@@ -497,6 +497,10 @@ fn action(e: &EventSpec, facility: &Facility) -> Result<Action, (&'static str, S
         if names.contains(&e.component.as_str()) {
             return Ok(e.component.clone());
         }
+        if names.is_empty() {
+            let reason = format!("the model has no {what} at all ('{}' given)", e.component);
+            return Err(("component", reason));
+        }
         let some: Vec<&str> = names.iter().take(5).copied().collect();
         Err((
             "component",
@@ -513,30 +517,21 @@ fn action(e: &EventSpec, facility: &Facility) -> Result<Action, (&'static str, S
         Some(f) => Err(("ua_factor", format!("{f} is not in (0, 1]"))),
         None => Err(("action", "fouling needs ua_factor, in (0, 1]".to_string())),
     };
-    Ok(match e.action.as_str() {
-        "trip_pump" => Action::TripPump {
+    Ok(match e.action {
+        EventAction::TripPump => Action::TripPump {
             link: known(&pumps, "pump")?,
         },
-        "lose_exchanger" => Action::LoseExchanger {
+        EventAction::LoseExchanger => Action::LoseExchanger {
             name: known(&exchangers, "heat exchanger")?,
         },
-        "foul_exchanger" => Action::FoulExchanger {
+        EventAction::FoulExchanger => Action::FoulExchanger {
             name: known(&exchangers, "heat exchanger")?,
             ua_factor: factor()?,
         },
-        "foul_dry_cooler" => Action::FoulDryCooler {
+        EventAction::FoulDryCooler => Action::FoulDryCooler {
             name: known(&coolers, "dry cooler")?,
             ua_factor: factor()?,
         },
-        other => {
-            return Err((
-                "action",
-                format!(
-                    "unknown action '{other}': expected trip_pump, lose_exchanger, \
-                     foul_exchanger or foul_dry_cooler"
-                ),
-            ));
-        }
     })
 }
 

@@ -252,13 +252,27 @@ pub struct HeatDemand {
 pub struct EventSpec {
     /// When (ISO 8601).
     pub at: String,
-    /// `trip_pump`, `lose_exchanger`, `foul_exchanger` or `foul_dry_cooler`.
-    pub action: String,
+    /// What happens.
+    pub action: EventAction,
     /// The pump link, exchanger or dry cooler concerned.
     pub component: String,
     /// For fouling: the factor on UA, in (0, 1].
     #[serde(default)]
     pub ua_factor: Option<f64>,
+}
+
+/// What an event does, as a scenario names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventAction {
+    /// A pump stops (`component`: the pump).
+    TripPump,
+    /// A heat exchanger is lost: it transfers nothing any more (`component`: a CDU).
+    LoseExchanger,
+    /// A heat exchanger's UA is multiplied by `ua_factor` (`component`: a CDU).
+    FoulExchanger,
+    /// A dry cooler's UA is multiplied by `ua_factor` (`component`: the cooler).
+    FoulDryCooler,
 }
 
 /// KPI settings.
@@ -700,13 +714,32 @@ fn read_text(path: &Path) -> Result<String, ScenarioError> {
     })
 }
 
-/// The reader's error in `text` (the file at `path`), at its line.
+/// The reader's error in `text` (the file at `path`), at its line, naming the key written
+/// there (the reader's own messages, such as an unknown variant, do not).
 fn syntax_error(path: &Path, text: &str, e: &toml::de::Error) -> ScenarioError {
+    let line = e.span().map(|s| line_at(text, s.start));
+    let message = e.message().trim();
+    let key = line
+        .and_then(|n| text.lines().nth(n - 1))
+        .and_then(key_of_line);
     ScenarioError::Syntax {
         file: path.to_path_buf(),
-        line: e.span().map(|s| line_at(text, s.start)),
-        reason: e.message().trim().to_string(),
+        line,
+        reason: match key {
+            Some(key) if !message.contains(&format!("`{key}`")) => {
+                format!("key '{key}': {message}")
+            }
+            _ => message.to_string(),
+        },
     }
+}
+
+/// The key of a `key = value` line, if it is one.
+fn key_of_line(line: &str) -> Option<&str> {
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim();
+    let bare = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    (!key.is_empty() && key.chars().all(bare)).then_some(key)
 }
 
 /// Sets `key = value` in `table`, creating the tables on the key's path. The value is TOML

@@ -118,8 +118,10 @@ pub struct Exchanger {
     pub cold_link: usize,
     /// Its physics.
     pub exchanger: HeatExchanger,
-    /// UA multiplier (1 clean; < 1 fouled, set by events).
-    pub fouling_factor: f64,
+    /// Multiplier on its UA [-]: 1 clean, in (0, 1) fouled (set by events).
+    pub ua_factor: f64,
+    /// Whether it is in service; a lost exchanger (an event) transfers nothing.
+    pub in_service: bool,
 }
 
 /// A bank of heat pumps lifting heat from a source link (evaporator) into a sink link (condenser).
@@ -360,7 +362,8 @@ impl Plant {
             hot_link: h,
             cold_link: c,
             exchanger,
-            fouling_factor: 1.0,
+            ua_factor: 1.0,
+            in_service: true,
         });
         Ok(())
     }

@@ -319,13 +319,13 @@ impl Simulation {
                 let x = (self.plant.exchangers.iter_mut())
                     .find(|x| &x.name == name)
                     .ok_or_else(|| bad(format!("no heat exchanger called '{name}'")))?;
-                x.fouling_factor = 0.0;
+                x.in_service = false;
             }
             Action::FoulExchanger { name, ua_factor } => {
                 let x = (self.plant.exchangers.iter_mut())
                     .find(|x| &x.name == name)
                     .ok_or_else(|| bad(format!("no heat exchanger called '{name}'")))?;
-                x.fouling_factor = *ua_factor;
+                x.ua_factor = *ua_factor;
             }
             Action::FoulDryCooler { name, ua_factor } => {
                 let d = (self.plant.dry_coolers.iter_mut())

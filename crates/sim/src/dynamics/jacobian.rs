@@ -249,13 +249,10 @@ impl Dynamics {
         let Some((hot, cold)) = self.exchanger_streams(plant, i) else {
             return (0.0, 0.0);
         };
-        if x.fouling_factor == 0.0 {
-            return (0.0, 0.0);
-        }
         let duty = |th: f64, tc: f64| {
             let hot = Stream { t_in_k: th, ..hot };
             let cold = Stream { t_in_k: tc, ..cold };
-            exchanger_duty_w(&x.exchanger, self.exchanger_ua_w_k[i], hot, cold) * x.fouling_factor
+            exchanger_duty_w(&x.exchanger, self.exchanger_ua_w_k[i], hot, cold)
         };
         let (th, tc) = (hot.t_in_k, cold.t_in_k);
         let base = duty(th, tc);

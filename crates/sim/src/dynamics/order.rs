@@ -125,7 +125,9 @@ impl Dynamics {
                 self.flow_kg_s[x.cold_link].abs(),
             );
             *ua = if mh > NO_FLOW_KG_S && mc > NO_FLOW_KG_S {
-                x.exchanger.ua_w_k(mh, mc)
+                // Fouling multiplies the UA, not the duty: ε(NTU) is concave, so a fouled
+                // exchanger loses less than its share of UA while the clean one is not saturated.
+                x.exchanger.ua_w_k(mh, mc) * x.ua_factor
             } else {
                 0.0
             };

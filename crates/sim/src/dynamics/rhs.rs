@@ -148,7 +148,7 @@ impl Dynamics {
             self.exchanger_w[i] = match self.exchanger_streams(plant, i) {
                 Some((hot, cold)) => {
                     let ua_w_k = self.exchanger_ua_w_k[i];
-                    exchanger_duty_w(&x.exchanger, ua_w_k, hot, cold) * x.fouling_factor
+                    exchanger_duty_w(&x.exchanger, ua_w_k, hot, cold)
                 }
                 None => 0.0,
             };
@@ -164,7 +164,8 @@ impl Dynamics {
         }
     }
 
-    /// The hot and cold streams entering exchanger `i`, if water flows through both sides.
+    /// The hot and cold streams entering exchanger `i`, if it is in service and water flows
+    /// through both sides.
     pub(super) fn exchanger_streams<'p>(
         &self,
         plant: &'p Plant,
@@ -181,7 +182,7 @@ impl Dynamics {
         };
         let (hot, cold) = (side(x.hot_link), side(x.cold_link));
         let flowing = hot.mass_flow_kg_s > NO_FLOW_KG_S && cold.mass_flow_kg_s > NO_FLOW_KG_S;
-        flowing.then_some((hot, cold))
+        (flowing && x.in_service).then_some((hot, cold))
     }
 
     /// The water bank `i` works on, if it flows through both its sides: the source water
