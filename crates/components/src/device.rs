@@ -343,6 +343,12 @@ pub trait VolumeDevice: fmt::Debug + Send + Sync {
     /// Variable `index` of its kind's [`DeviceKind::variables`], in SI, with its water `water`.
     fn variable(&self, index: usize, water: &Water<'_>) -> f64;
 
+    /// Every variable of its kind, in order, appended to `out` (what a snapshot records).
+    fn variables(&self, water: &Water<'_>, out: &mut Vec<f64>) {
+        let count = self.kind().variables.len();
+        out.extend((0..count).map(|v| self.variable(v, water)));
+    }
+
     /// The limits its alarms watch.
     fn watches(&self) -> Vec<Watch> {
         Vec::new()

@@ -49,8 +49,17 @@ mod tests {
                 volume_k: 323.15,
                 mass_flow_kg_s: 2.0,
             };
-            for v in 0..kind.variables.len() {
-                let x = device.variable(v, &at);
+            let mut all = Vec::new();
+            device.variables(&at, &mut all);
+            assert_eq!(all.len(), kind.variables.len(), "{}", kind.key);
+            for (v, x) in all.iter().enumerate() {
+                assert_eq!(
+                    *x,
+                    device.variable(v, &at),
+                    "{}.{}",
+                    kind.key,
+                    kind.variables[v].name
+                );
                 assert!(x.is_finite(), "{}.{}", kind.key, kind.variables[v].name);
             }
             for w in device.watches() {

@@ -500,6 +500,16 @@ impl VolumeDevice for ColdPlateRack {
         }
     }
 
+    fn variables(&self, water: &Water<'_>, out: &mut Vec<f64>) {
+        out.extend([
+            self.it_power_w,
+            self.heat_to_coolant_w(),
+            water.inlet_k,
+            water.volume_k,
+            self.chip_temperature_k(water.volume_k),
+        ]);
+    }
+
     fn watches(&self) -> Vec<Watch> {
         vec![
             Watch {

@@ -147,9 +147,10 @@ pub struct AlarmLog {
     /// Episodes beyond [`MAX_ALARMS`], not kept.
     pub dropped: u64,
     watches: Vec<Watch>,
-    /// The open episode of each watch: its index into `alarms`, or `None` when it opened with
-    /// the log full (counted once in `dropped`, not at every step it stays on).
-    open: HashMap<usize, Option<usize>>,
+    /// The open episode of each watch (`None`: none open): its index into `alarms`, or `None`
+    /// when it opened with the log full (counted once in `dropped`, not at every step it stays
+    /// on).
+    open: Vec<Option<Option<usize>>>,
     /// Event alarms not yet reached: time [s], kind, component.
     events: Vec<(f64, AlarmKind, String)>,
     /// Bumped at each change, so a reader knows when to copy the list.
@@ -260,7 +261,10 @@ impl AlarmLog {
         let watch = &self.watches[w];
         let sign = if watch.high { 1.0 } else { -1.0 };
         let beyond = sign * (value - watch.limit);
-        match self.open.get(&w).copied() {
+        if self.open.len() < self.watches.len() {
+            self.open.resize(self.watches.len(), None);
+        }
+        match self.open[w] {
             None if beyond > 0.0 => {
                 let alarm = Alarm {
                     kind: watch.kind,
@@ -271,18 +275,18 @@ impl AlarmLog {
                     limit: Some(watch.limit),
                 };
                 let index = self.push(alarm);
-                self.open.insert(w, index);
+                self.open[w] = Some(index);
             }
             None => {}
             Some(None) if beyond < -watch.deadband => {
-                self.open.remove(&w);
+                self.open[w] = None;
             }
             Some(None) => {}
             Some(Some(index)) => {
                 let alarm = &mut self.alarms[index];
                 if beyond < -watch.deadband {
                     alarm.end_s = Some(t);
-                    self.open.remove(&w);
+                    self.open[w] = None;
                     self.version += 1;
                 } else if alarm
                     .worst

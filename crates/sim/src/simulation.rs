@@ -493,8 +493,7 @@ impl Simulation {
                 volume_k: (self.dynamics.state_of_link[l]).map_or(inlet_k, |s| self.volume_k[s]),
                 mass_flow_kg_s: m,
             };
-            let count = device.kind().variables.len();
-            values.extend((0..count).map(|v| device.variable(v, &water)));
+            device.variables(&water, &mut values);
         }
         values
     }
