@@ -130,51 +130,29 @@ pub(crate) fn read_text_bytes(
     max_bytes: u64,
     what: &str,
 ) -> Result<Vec<u8>, InputError> {
-    use std::io::Read;
-    let io = |source| InputError::Io {
-        file: file.to_path_buf(),
-        source,
-    };
+    use dctwin_files::TextFileError;
     let not_text = |reason: String| InputError::NotText {
         file: file.to_path_buf(),
         reason,
     };
-    let too_large = |size: String| {
-        not_text(format!(
-            "{size} bytes is more than {what} read whole may have ({max_bytes}); write it as \
-             Parquet (format = \"parquet\"), whose columns are read one at a time"
-        ))
-    };
-    let size = std::fs::metadata(file).map_err(io)?.len();
-    if size > max_bytes {
-        return Err(too_large(size.to_string()));
-    }
-    let nul = |bytes: &[u8]| {
-        bytes.iter().position(|&b| b == 0).map(|at| {
-            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    dctwin_files::read_text_bytes(file, max_bytes).map_err(|e| match e {
+        TextFileError::Io(source) => InputError::Io {
+            file: file.to_path_buf(),
+            source,
+        },
+        TextFileError::Directory => not_text(format!("this is a directory, not {what}")),
+        TextFileError::TooLarge { size } => {
+            let size = size.map_or(format!("more than {max_bytes}"), |s| s.to_string());
             not_text(format!(
-                "a NUL byte on line {line}: this is a binary file, not {what}"
+                "{size} bytes is more than {what} read whole may have ({max_bytes}); write it \
+                 as Parquet (format = \"parquet\"), whose columns are read one at a time"
             ))
-        })
-    };
-    let mut reader = std::fs::File::open(file).map_err(io)?.take(max_bytes + 1);
-    // The first 64 kB first: a binary file named by mistake is refused before it is read whole.
-    let mut bytes = Vec::new();
-    (&mut reader)
-        .take(1 << 16)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if let Some(e) = nul(&bytes) {
-        return Err(e);
-    }
-    reader.read_to_end(&mut bytes).map_err(io)?;
-    if bytes.len() as u64 > max_bytes {
-        return Err(too_large(format!("more than {max_bytes}")));
-    }
-    match nul(&bytes) {
-        Some(e) => Err(e),
-        None => Ok(bytes),
-    }
+        }
+        TextFileError::Binary { line } => not_text(format!(
+            "a NUL byte on line {line}: this is a binary file, not {what}"
+        )),
+        TextFileError::NotUtf8 { line } => not_text(format!("line {line} is not UTF-8")),
+    })
 }
 
 fn read_text(

@@ -60,51 +60,21 @@ fn read_text(path: &Path) -> Result<String, Diagnostics> {
 /// one: missing, a directory, larger than `max_bytes` (checked before reading), or not UTF-8
 /// text (naming the line where the text stops being text).
 pub fn text_file(path: &Path, max_bytes: u64, what: &str) -> Result<String, String> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read it: {e}"))?;
-    if meta.is_dir() {
-        return Err(format!("this is a directory; expected {what}"));
-    }
-    let too_large =
-        |size: String| format!("{size} bytes is too large for {what} (at most {max_bytes})");
-    if meta.len() > max_bytes {
-        return Err(too_large(meta.len().to_string()));
-    }
-    let cannot = |e: std::io::Error| format!("cannot read it: {e}");
-    let nul = |bytes: &[u8]| {
-        bytes.iter().position(|&b| b == 0).map(|at| {
-            let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    use dctwin_files::TextFileError;
+    dctwin_files::read_text(path, max_bytes).map_err(|e| match e {
+        TextFileError::Io(e) => format!("cannot read it: {e}"),
+        TextFileError::Directory => format!("this is a directory; expected {what}"),
+        TextFileError::TooLarge { size } => {
+            let size = size.map_or(format!("more than {max_bytes}"), |s| s.to_string());
+            format!("{size} bytes is too large for {what} (at most {max_bytes})")
+        }
+        TextFileError::Binary { line } => {
             format!("not a text file: a NUL byte on line {line}; expected {what}")
-        })
-    };
-    // At most one byte more than allowed (a device or a pipe, /dev/zero, has no length), and
-    // the first 64 kB first, so that a binary file is refused before it is read whole.
-    let mut reader = std::fs::File::open(path)
-        .map_err(cannot)?
-        .take(max_bytes + 1);
-    let mut bytes = Vec::new();
-    (&mut reader)
-        .take(1 << 16)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
-    if let Some(e) = nul(&bytes) {
-        return Err(e);
-    }
-    reader.read_to_end(&mut bytes).map_err(cannot)?;
-    if bytes.len() as u64 > max_bytes {
-        return Err(too_large(format!("more than {max_bytes}")));
-    }
-    if let Some(e) = nul(&bytes) {
-        return Err(e);
-    }
-    let line_of = |offset: usize| bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
-    match std::str::from_utf8(&bytes) {
-        Ok(text) => Ok(text.to_string()),
-        Err(e) => Err(format!(
-            "not a text file: line {} is not UTF-8; expected {what}",
-            line_of(e.valid_up_to())
-        )),
-    }
+        }
+        TextFileError::NotUtf8 { line } => {
+            format!("not a text file: line {line} is not UTF-8; expected {what}")
+        }
+    })
 }
 
 /// Check model text `source`, reporting errors against the name `file`.
