@@ -168,18 +168,21 @@ pub static KIND: DeviceKind = DeviceKind {
             kind: ParameterKind::Quantity(Quantity::Power),
             fallback: Fallback::Required("the boiler's largest heat"),
             settable: false,
+            positive: true,
         },
         Parameter {
             name: "setpoint",
             kind: ParameterKind::Quantity(Quantity::Temperature),
             fallback: Fallback::Required("the outlet temperature it tops the water up to"),
             settable: true,
+            positive: false,
         },
         Parameter {
             name: "fuel",
             kind: ParameterKind::Choice(&["gas", "electric"]),
             fallback: Fallback::Value(0.0),
             settable: false,
+            positive: false,
         },
         // Derived: the fuel's default (DEFAULT_GAS_CONDENSING_EFFICIENCY, DEFAULT_ELECTRIC_EFFICIENCY).
         Parameter {
@@ -187,12 +190,14 @@ pub static KIND: DeviceKind = DeviceKind {
             kind: ParameterKind::Number { min: 0.0, max: 1.0 },
             fallback: Fallback::Derived,
             settable: false,
+            positive: false,
         },
         Parameter {
             name: "volume",
             kind: ParameterKind::Quantity(Quantity::Volume),
             fallback: Fallback::Value(DEFAULT_BOILER_VOLUME_M3),
             settable: false,
+            positive: true,
         },
     ],
     variables: &[
@@ -301,6 +306,7 @@ impl VolumeDevice for Boiler {
             variable: 0,
             limit: BOILER_ON_SHARE * self.capacity_w,
             supply_limit: false,
+            above: true,
         }]
     }
 

@@ -6,8 +6,11 @@
 //! it during a run), the variables it reports, and how to build itself from the parameter values
 //! read. An instance ([`VolumeDevice`]) gives the simulation its heat law and the account its
 //! heat is booked to, and the reports its variables and the limits its alarms watch. The model
-//! reader, the plant, the dynamics, the reports and the record reach a device only through this
-//! trait, so a new kind is its own file plus one line in [`crate::devices::KINDS`].
+//! reader, the plant, the dynamics and the reports reach a device through this trait: a new
+//! kind is its own file, one line in [`crate::devices::KINDS`] and its row in the model-file
+//! reference. The scenario layer still knows racks and substations by kind (IT power, heat
+//! demand, the KPIs' rack extremes, the schematic's stages), and an alarm is one of the
+//! scenario's known kinds.
 
 use crate::component::Component;
 use crate::resistance::Resistance;
@@ -54,7 +57,7 @@ pub struct Water<'a> {
     pub inlet_k: f64,
     /// Temperature of the water held, which is also the water leaving [K].
     pub volume_k: f64,
-    /// Mass flow through the device, positive along its link [kg/s].
+    /// Mass flow through the device [kg/s]: its magnitude, zero when nothing flows.
     pub mass_flow_kg_s: f64,
 }
 
@@ -97,8 +100,12 @@ pub struct Parameter {
     pub kind: ParameterKind,
     /// What it is when not given.
     pub fallback: Fallback,
-    /// Whether a scenario input may change it during a run ([`VolumeDevice::set`]).
+    /// Whether it may change during a run ([`VolumeDevice::set`]): the scenario's inputs set a
+    /// rack's IT power and a substation's demand; the others are ready for inputs bound to any
+    /// parameter.
     pub settable: bool,
+    /// Whether its value must be above zero (checked at its key in the model file).
+    pub positive: bool,
 }
 
 /// A parameter value as read: a number in SI (a count as a number), or a word of a choice.
@@ -178,10 +185,12 @@ pub struct Variable {
     pub quantity: Quantity,
 }
 
-/// A limit an alarm watches: the device's variable `variable` above `limit` (in SI).
+/// A limit an alarm watches: the device's variable `variable` beyond `limit` (in SI), above it
+/// or below it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Watch {
-    /// What the alarm is called (`boiler on`).
+    /// The alarm's kind as the run's `alarms.json` names it (`boiler_on`); a test checks that
+    /// every registered device's alarms are kinds the scenario layer knows.
     pub alarm: &'static str,
     /// Index of the watched variable in its kind's [`DeviceKind::variables`].
     pub variable: usize,
@@ -190,6 +199,8 @@ pub struct Watch {
     /// Whether the limit is a coolant supply limit, to which a scenario's supply tolerance
     /// (that of its KPIs) is added.
     pub supply_limit: bool,
+    /// Whether values above the limit raise the alarm (else values below it).
+    pub above: bool,
 }
 
 /// Why a device's parameter cannot be set to a value.
@@ -309,7 +320,9 @@ pub trait VolumeDevice: fmt::Debug + Send + Sync {
     /// Heat into its water [W] (negative: taken out).
     fn heat_w(&self, water: &Water<'_>) -> f64;
 
-    /// The account its heat is booked to.
+    /// The account its heat is booked to. The facility totals of a snapshot know the IT heat,
+    /// boiler, rejected, reused and lost accounts; the pump, heat-pump and water accounts belong
+    /// to the plant's own equipment.
     fn account(&self) -> Account;
 
     /// Whether its heat is independent of the water's temperatures and flow over a control
@@ -319,7 +332,8 @@ pub trait VolumeDevice: fmt::Debug + Send + Sync {
     }
 
     /// The flow its own valve draws through its link with the water supplied at `supply_k`
-    /// [kg/s], for a device that sets its flow (a substation); `None` for one that takes the
+    /// [kg/s], for a device that sets its flow (a substation, whose steady component is a heat
+    /// consumer: only such a link's flow is set by its device); `None` for one that takes the
     /// flow the network gives it.
     fn drawn_flow_kg_s(&self, _fluid: &Fluid, _supply_k: f64) -> Option<f64> {
         None
@@ -404,18 +418,21 @@ mod tests {
             kind: ParameterKind::Quantity(Quantity::Power),
             fallback: Fallback::Required("the largest heat"),
             settable: false,
+            positive: false,
         },
         Parameter {
             name: "efficiency",
             kind: ParameterKind::Number { min: 0.0, max: 1.0 },
             fallback: Fallback::Value(0.9),
             settable: true,
+            positive: false,
         },
         Parameter {
             name: "fuel",
             kind: ParameterKind::Choice(&["gas", "electric"]),
             fallback: Fallback::Value(1.0),
             settable: false,
+            positive: false,
         },
     ];
 

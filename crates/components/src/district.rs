@@ -15,7 +15,7 @@
 use crate::component::Component;
 use crate::device::{
     Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, SetError, Variable,
-    VolumeDevice, Water, boxed, checked,
+    VolumeDevice, Water, checked,
 };
 use crate::heat_consumer::HeatConsumer;
 use crate::parameter::{check, check_volume};
@@ -69,6 +69,8 @@ pub struct SubstationSpec {
 /// A district-heating substation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DistrictSubstation {
+    /// Heat demand at design [W]: its share of a facility's demand series.
+    pub design_demand_w: f64,
     /// Heat demand now [W]: an input the simulation updates from its time series.
     pub demand_w: f64,
     /// Lowest supply temperature at which it delivers its full demand [K].
@@ -125,6 +127,7 @@ impl DistrictSubstation {
         )?;
         check_volume(spec.volume_m3, spec.solid_capacity_j_k, fill_k)?;
         Ok(DistrictSubstation {
+            design_demand_w: spec.demand_w,
             demand_w: spec.demand_w,
             min_supply_k: spec.min_supply_k,
             return_target_k: spec.return_target_k,
@@ -182,6 +185,7 @@ pub static KIND: DeviceKind = DeviceKind {
             kind: ParameterKind::Quantity(Quantity::Power),
             fallback: Fallback::Required("the design heat demand"),
             settable: false,
+            positive: false,
         },
         // Derived: the design demand. An input sets it through a run.
         Parameter {
@@ -189,18 +193,21 @@ pub static KIND: DeviceKind = DeviceKind {
             kind: ParameterKind::Quantity(Quantity::Power),
             fallback: Fallback::Derived,
             settable: true,
+            positive: false,
         },
         Parameter {
             name: "min_supply",
             kind: ParameterKind::Quantity(Quantity::Temperature),
             fallback: Fallback::Required("the lowest supply at which it meets its demand"),
             settable: false,
+            positive: false,
         },
         Parameter {
             name: "return",
             kind: ParameterKind::Quantity(Quantity::Temperature),
             fallback: Fallback::Required("the temperature it returns the water at"),
             settable: true,
+            positive: false,
         },
         // Derived: SUBSTATION_FLOW_MARGIN × the design flow, the design demand between the
         // minimum supply and the return (at least 1 K apart).
@@ -209,12 +216,14 @@ pub static KIND: DeviceKind = DeviceKind {
             kind: ParameterKind::Quantity(Quantity::Flow),
             fallback: Fallback::Derived,
             settable: false,
+            positive: true,
         },
         Parameter {
             name: "volume",
             kind: ParameterKind::Quantity(Quantity::Volume),
             fallback: Fallback::Value(DEFAULT_SUBSTATION_VOLUME_M3),
             settable: false,
+            positive: true,
         },
     ],
     // The heat it takes from the water, the outlet (its return), the demand and what is unmet.
@@ -251,7 +260,7 @@ fn build_substation(
     let cp = fluid.specific_heat_j_kg_k(fill_k);
     let design_flow = design_w / (cp * (min_supply_k - return_target_k).max(1.0));
     let spec = SubstationSpec {
-        demand_w: values.number("demand").unwrap_or(design_w),
+        demand_w: design_w,
         min_supply_k,
         return_target_k,
         max_flow_kg_s: (values.number("max_flow")).unwrap_or(design_flow * SUBSTATION_FLOW_MARGIN),
@@ -260,7 +269,14 @@ fn build_substation(
             .unwrap_or(DEFAULT_SUBSTATION_VOLUME_M3),
         solid_capacity_j_k: 0.0,
     };
-    boxed(DistrictSubstation::new(&spec, fluid, fill_k))
+    let mut substation =
+        DistrictSubstation::new(&spec, fluid, fill_k).map_err(|e| e.to_string())?;
+    if let Some(demand_w) = values.number("demand") {
+        substation
+            .set("demand", demand_w)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(Box::new(substation))
 }
 
 impl VolumeDevice for DistrictSubstation {
@@ -293,6 +309,7 @@ impl VolumeDevice for DistrictSubstation {
 
     fn get(&self, name: &str) -> Option<f64> {
         match name {
+            "design_demand" => Some(self.design_demand_w),
             "demand" => Some(self.demand_w),
             "min_supply" => Some(self.min_supply_k),
             "return" => Some(self.return_target_k),

@@ -49,7 +49,7 @@ impl Default for HeatPumpStaging {
 
 impl HeatPumpStaging {
     /// No delays and no hysteresis: the fewest units that carry the demand run at every
-    /// control step ([`dctwin_components::heat_pump::HeatPumpBank::operate`]'s choice).
+    /// control step ([`crate::heat_pump::HeatPumpBank::operate`]'s choice).
     pub const IMMEDIATE: HeatPumpStaging = HeatPumpStaging {
         up_load: 1.0,
         down_load: 1.0,

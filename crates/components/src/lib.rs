@@ -2,8 +2,10 @@
 //! or head as a function of mass flow, with its derivative for Newton's method), the steady
 //! thermal law, and the power a component draws. Everything is SI: Pa, kg/s, K, W, m.
 //!
-//! Nothing here knows about graphs or files: the model layer builds these values from a facility
-//! file, and the network layer solves them together.
+//! Nothing here knows about graphs: the model layer builds these values from a facility file,
+//! and the network layer solves them together. Of the file format only the unit suffixes of
+//! its keys (`units.rs`) and each volume device's declared parameters (`device.rs`) live here,
+//! so that a device says once what it takes.
 
 #![warn(missing_docs)]
 

@@ -318,36 +318,42 @@ pub static KIND: DeviceKind = DeviceKind {
             kind: ParameterKind::Quantity(Quantity::Power),
             fallback: Fallback::Required("the rack's design IT power"),
             settable: true,
+            positive: false,
         },
         Parameter {
             name: "liquid_fraction",
             kind: ParameterKind::Number { min: 0.0, max: 1.0 },
             fallback: Fallback::Value(DEFAULT_LIQUID_FRACTION),
             settable: false,
+            positive: false,
         },
         Parameter {
             name: "coolant_volume",
             kind: ParameterKind::Quantity(Quantity::Volume),
             fallback: Fallback::Value(DEFAULT_COOLANT_VOLUME_M3),
             settable: false,
+            positive: true,
         },
         Parameter {
             name: "plate_heat_capacity",
             kind: ParameterKind::Quantity(Quantity::HeatCapacity),
             fallback: Fallback::Value(DEFAULT_SOLID_CAPACITY_J_K),
             settable: false,
+            positive: false,
         },
         Parameter {
             name: "chip_limit",
             kind: ParameterKind::Quantity(Quantity::Temperature),
             fallback: Fallback::Value(DEFAULT_CHIP_LIMIT_K),
             settable: false,
+            positive: false,
         },
         Parameter {
             name: "chip_resistance",
             kind: ParameterKind::Quantity(Quantity::ThermalResistance),
             fallback: Fallback::Value(DEFAULT_CHIP_RESISTANCE_K_W),
             settable: false,
+            positive: false,
         },
         // At most the liquid fraction: the chips' heat all goes to their plates.
         Parameter {
@@ -355,18 +361,21 @@ pub static KIND: DeviceKind = DeviceKind {
             kind: ParameterKind::Number { min: 0.0, max: 1.0 },
             fallback: Fallback::Value(DEFAULT_CHIP_SHARE),
             settable: false,
+            positive: false,
         },
         Parameter {
             name: "chips",
             kind: ParameterKind::Count,
             fallback: Fallback::Value(DEFAULT_CHIPS_PER_RACK as f64),
             settable: false,
+            positive: false,
         },
         Parameter {
             name: "class",
             kind: ParameterKind::Choice(CLASS_NAMES),
             fallback: Fallback::Value(4.0),
             settable: false,
+            positive: false,
         },
     ],
     variables: &[
@@ -517,12 +526,14 @@ impl VolumeDevice for ColdPlateRack {
                 variable: variable::SUPPLY,
                 limit: self.class.supply_limit_k(),
                 supply_limit: true,
+                above: true,
             },
             Watch {
                 alarm: "chip_over_limit",
                 variable: variable::CHIP,
                 limit: self.chip_limit_k,
                 supply_limit: false,
+                above: true,
             },
         ]
     }

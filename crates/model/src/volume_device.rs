@@ -63,7 +63,7 @@ fn read_parameter(
         Fallback::Value(_) | Fallback::Derived => None,
     };
     let value = match p.kind {
-        ParameterKind::Quantity(q) => read_quantity(r, p.name, q, required, density_kg_m3)?,
+        ParameterKind::Quantity(q) => read_quantity(r, p, q, required, density_kg_m3)?,
         ParameterKind::Number { min, max } => read_number(r, p.name, min, max)?,
         ParameterKind::Count => match r.count(p.name) {
             Some((n, _)) => Some(ParameterValue::Number(n as f64)),
@@ -83,29 +83,33 @@ fn read_parameter(
     }
 }
 
-/// A quantity `stem_<unit>` in SI: a temperature above absolute zero, a volume or a flow
-/// positive (a flow as mass flow, a volume flow at the loop's density).
+/// A quantity `stem_<unit>` in SI: a temperature above absolute zero, a positive parameter
+/// above zero (both checked at the key), a flow as mass flow (a volume flow at the loop's
+/// density).
 fn read_quantity(
     r: &mut Reader<'_, '_>,
-    stem: &str,
+    p: &Parameter,
     q: Quantity,
     required: Option<&str>,
     density_kg_m3: f64,
 ) -> Result<Option<ParameterValue>, Reported> {
-    let v = match (required, q) {
-        (Some(what), _) => r.required_quantity(stem, q, what),
-        (None, Quantity::Temperature) => r.temperature(stem),
-        (None, Quantity::Volume | Quantity::Flow) => r.optional_positive_quantity(stem, q),
-        (None, _) => r.quantity(stem, q),
+    let v = match required {
+        Some(what) => r.required_quantity(p.name, q, what),
+        None => r.quantity(p.name, q),
     };
     let Some(v) = v else {
-        return match r.has_quantity(stem, q) {
+        return match r.has_quantity(p.name, q) {
             true => Err(Reported),
             false => Ok(None),
         };
     };
-    if q == Quantity::Temperature && v.si <= 0.0 {
-        r.error_at(v.offset, &v.key, "the temperature is below absolute zero");
+    let refused = match q {
+        Quantity::Temperature if v.si <= 0.0 => Some("the temperature is below absolute zero"),
+        _ if p.positive && v.si <= 0.0 => Some("expected a positive value (> 0)"),
+        _ => None,
+    };
+    if let Some(message) = refused {
+        r.error_at(v.offset, &v.key, message);
         return Err(Reported);
     }
     let si = match q {

@@ -134,7 +134,7 @@ fn device_watch(
         component: component.to_string(),
         limit,
         deadband,
-        high: true,
+        high: w.above,
         source: Source::Device(offset + w.variable, scale, shift),
     })
 }
@@ -183,11 +183,14 @@ impl AlarmLog {
             let Some(device) = plant.device(l) else {
                 continue;
             };
+            let Some(&first) = offsets.get(&l) else {
+                continue;
+            };
             for w in device.watches() {
                 watches.extend(device_watch(
                     device.kind().variables[w.variable].quantity,
                     &w,
-                    offsets[&l],
+                    first,
                     &net.links[l].name,
                     supply_tolerance_k,
                 ));

@@ -36,7 +36,8 @@ impl Driven {
                 d.racks.push((l, device.get("it_power").unwrap_or(0.0)));
                 d.rack_names.push(plant.network.links[l].name.to_string());
             } else if *kind == district::KIND {
-                d.substations.push((l, device.get("demand").unwrap_or(0.0)));
+                d.substations
+                    .push((l, device.get("design_demand").unwrap_or(0.0)));
             }
         }
         d

@@ -28,7 +28,8 @@ pub struct Layout {
     substations: Vec<(usize, usize)>,
     /// Heat-pump evaporator inlet nodes (the waste heat's temperature).
     evaporator_inlets: Vec<usize>,
-    /// Per-device columns: exchanger hot links, dry-cooler links, condenser links, boiler links.
+    /// Per-device columns: exchangers, dry coolers, towers, heat pumps, every volume device's
+    /// variables, the edges of the schematic, the racks'.
     devices: Vec<DeviceColumn>,
     /// Where each stage of the schematic meets a loop: its links there.
     edges: Vec<Vec<EdgeLink>>,
@@ -131,9 +132,11 @@ impl Layout {
                 .flat_map(|d| d.watches())
                 .find(|w| w.supply_limit)
                 .map_or(f64::INFINITY, |w| w.limit);
+            let values = (offsets.get(&l).copied())
+                .ok_or_else(|| format!("link {l} of the drive's racks holds no device"))?;
             layout.racks.push(RackAt {
                 link: l,
-                values: offsets[&l],
+                values,
                 supply_limit_k,
             });
         }
@@ -300,9 +303,12 @@ impl Layout {
             if *kind == rack::KIND {
                 continue;
             }
+            let Some(&first) = offsets.get(&l) else {
+                continue;
+            };
             for (v, variable) in kind.variables.iter().enumerate() {
                 let (unit, scale, offset) = variable.quantity.display();
-                let column = DeviceColumn::Device(offsets[&l] + v, scale, offset);
+                let column = DeviceColumn::Device(first + v, scale, offset);
                 add(format!("{}.{}_{unit}", name(l), variable.name), column);
             }
         }

@@ -8,7 +8,7 @@ use crate::cvode::{Cvode, CvodeError, LinearSolver, Options, Retry, System};
 use crate::dynamics::{Account, Dynamics};
 use crate::error::SimError;
 use crate::event::{Action, Event};
-use crate::plant::Plant;
+use crate::plant::{NO_FLOW_KG_S, Plant};
 use crate::precondition::{SparseLu, SparseRows};
 use crate::report::{EnergyBalance, Snapshot, Totals};
 use dctwin_components::device::Water;
@@ -485,13 +485,21 @@ impl Simulation {
         let network = &self.plant.network;
         let mut values = Vec::new();
         for (l, device) in self.plant.devices() {
+            // The water as the right-hand side sees it: fed from upstream at the flow's
+            // magnitude, or (nothing flowing) standing, its inlet the link's `from` node.
             let m = self.hydraulic_state.mass_flow_kg_s[l];
-            let inlet_k = self.dynamics.node_k[network.upstream(l, m)];
+            let flowing = m.abs() > NO_FLOW_KG_S;
+            let inlet = if flowing {
+                network.upstream(l, m)
+            } else {
+                network.links[l].from
+            };
+            let inlet_k = self.dynamics.node_k[inlet];
             let water = Water {
                 fluid: network.fluid_of(l),
                 inlet_k,
                 volume_k: (self.dynamics.state_of_link[l]).map_or(inlet_k, |s| self.volume_k[s]),
-                mass_flow_kg_s: m,
+                mass_flow_kg_s: if flowing { m.abs() } else { 0.0 },
             };
             device.variables(&water, &mut values);
         }

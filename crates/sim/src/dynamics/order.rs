@@ -154,10 +154,12 @@ impl Dynamics {
                     let (q, a) = signed(*heat_w, Account::ItHeat, Account::Rejected);
                     Some((q, a))
                 }
-                Heat::Device(d) if d.heat_is_constant() => Some((
-                    d.heat_w(&constant_water(network.fluid_of(l))),
-                    Some(d.account()),
-                )),
+                Heat::Device(d) if d.heat_is_constant() => {
+                    let q = d.heat_w(&constant_water(network.fluid_of(l)));
+                    // A device that calls its heat constant must not read its water (NaN).
+                    debug_assert!(q.is_finite(), "{}: constant heat {q}", d.kind().key);
+                    Some((q, Some(d.account())))
+                }
                 _ => None,
             };
             self.terms.push(VolumeTerm {
