@@ -23,19 +23,7 @@ fn scratch(name: &str) -> PathBuf {
 
 /// A scenario of `hours` of the jupiter module at design load in `dir`, with `extra` lines.
 fn scenario(dir: &Path, hours: u32, extra: &str) -> PathBuf {
-    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/jupiter.toml");
-    let path = dir.join("short.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "model = \"{}\"\nstart = \"2022-01-01T00:00:00Z\"\nend = \"2022-01-{:02}T{:02}:00:00Z\"\n{extra}",
-            model.canonicalize().unwrap().display(),
-            1 + hours / 24,
-            hours % 24,
-        ),
-    )
-    .unwrap();
-    path
+    dctwin_tests::scenarios::jupiter_hours(dir, "short.toml", hours, extra)
 }
 
 /// Runs `scenario` as the CLI does, into `out`; returns its KPI report.

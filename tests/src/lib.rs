@@ -1,6 +1,7 @@
 //! Helpers shared by dctwin's cross-crate and validation tests.
 
 pub mod plants;
+pub mod scenarios;
 #[path = "shared_data.rs"]
 mod shared;
 

@@ -15,17 +15,12 @@ fn two_hours(name: &str) -> (PathBuf, RunOptions) {
     let dir = std::env::temp_dir().join(format!("dctwin-observer-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let model = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/jupiter.toml");
-    let path = dir.join("two-hours.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "model = \"{}\"\nstart = \"2022-01-01T00:00:00Z\"\nend = \"2022-01-01T02:00:00Z\"\n\
-             [output]\ncolumns = [\"it_power_kw\"]\n",
-            model.canonicalize().unwrap().display()
-        ),
-    )
-    .unwrap();
+    let path = dctwin_tests::scenarios::jupiter_hours(
+        &dir,
+        "two-hours.toml",
+        2,
+        "[output]\ncolumns = [\"it_power_kw\"]\n",
+    );
     let options = RunOptions {
         data_dir: None,
         out_dir: dir.join("run"),
