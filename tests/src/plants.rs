@@ -9,10 +9,12 @@ use dctwin_components::boiler::{Boiler, BoilerKind, BoilerSpec};
 use dctwin_components::controller::{Action as PiAction, PiController, Setpoint};
 use dctwin_components::district::{DistrictSubstation, SubstationSpec};
 use dctwin_components::dry_cooler::{DryCooler, DryCoolerRating};
+use dctwin_components::dry_cooler_unit::DryCoolerUnit;
 use dctwin_components::heat_exchanger::{FlowArrangement, HeatExchanger, Stream};
 use dctwin_components::heat_pump::{CarnotFraction, CopModel, HeatPump, HeatPumpBank, Mode};
 use dctwin_components::psychrometrics::MoistAir;
 use dctwin_components::rack::{ColdPlateRack, ColdPlateRackSpec};
+use dctwin_components::volume::{DEFAULT_DEVICE_VOLUME_M3, MixingVolume};
 use dctwin_fluid::Fluid;
 use dctwin_network::Network;
 use dctwin_sim::Plant;
@@ -404,8 +406,19 @@ pub fn build_plant(spec: &PlantSpec) -> (Plant, Controllers) {
         fan_power_w: total_heat * 0.012,
     };
     let cooler = DryCooler::from_rating(&rating, &water).expect("dry cooler");
+    let l = plant
+        .link("plant.dry_cooler")
+        .expect("the dry cooler's link");
+    let fill_k = plant.network.loops[plant.network.links[l].loop_index].initial_temperature_k;
+    let unit = DryCoolerUnit {
+        cooler,
+        leaving_setpoint_k: k(30.0),
+        fan_speed: 1.0,
+        outdoor: plant.outdoor,
+        volume: MixingVolume::of_volume(DEFAULT_DEVICE_VOLUME_M3, &water, fill_k, 0.0),
+    };
     plant
-        .attach_dry_cooler("plant.dry_cooler", cooler, k(30.0))
+        .attach_device("plant.dry_cooler", Box::new(unit))
         .unwrap();
     let _ = total_flow;
     if spec.district_demand_w > 0.0 {

@@ -10,7 +10,7 @@
 use crate::component::Component;
 use crate::device::{
     Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, SetError, Variable,
-    VolumeDevice, Watch, Water, boxed, checked,
+    VolumeDevice, Watch, Water, boxed, temperature_k,
 };
 use crate::heat_source::{HeatDuty, HeatSource};
 use crate::parameter::{check, check_volume};
@@ -277,15 +277,7 @@ impl VolumeDevice for Boiler {
 
     fn set(&mut self, name: &str, value: f64) -> Result<(), SetError> {
         match name {
-            "setpoint" => {
-                self.setpoint_k = checked(
-                    &KIND,
-                    "setpoint",
-                    value,
-                    value > 0.0,
-                    "a finite temperature > 0 K",
-                )?
-            }
+            "setpoint" => self.setpoint_k = temperature_k(&KIND, "setpoint", value)?,
             _ => return Err(KIND.unknown(name)),
         }
         Ok(())

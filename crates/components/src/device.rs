@@ -13,6 +13,7 @@
 //! scenario's known kinds.
 
 use crate::component::Component;
+use crate::psychrometrics::MoistAir;
 use crate::resistance::Resistance;
 use crate::units::Quantity;
 use crate::volume::MixingVolume;
@@ -339,6 +340,29 @@ pub trait VolumeDevice: fmt::Debug + Send + Sync {
         None
     }
 
+    /// Its heat into the water [W] and the water it uses [kg/s] (evaporated, drift,
+    /// blow-down), from one evaluation of its law.
+    fn heat_and_water(&self, water: &Water<'_>) -> (f64, f64) {
+        (self.heat_w(water), 0.0)
+    }
+
+    /// Whether it uses water (its water account enters the Jacobian).
+    fn uses_water(&self) -> bool {
+        false
+    }
+
+    /// Electric power of its fans now [W].
+    fn fan_power_w(&self) -> f64 {
+        0.0
+    }
+
+    /// The outdoor air for the coming control step (a dry cooler's or tower's air side).
+    fn set_outdoor(&mut self, _air: MoistAir) {}
+
+    /// At each control step, with the water arriving now: a device that holds its own
+    /// set-point (a dry cooler's fans) sets itself for the step.
+    fn control(&mut self, _water: &Water<'_>) {}
+
     /// The IT electric power it draws [W] (racks; zero for plant equipment).
     fn it_power_w(&self) -> f64 {
         0.0
@@ -386,6 +410,15 @@ pub fn boxed<D: VolumeDevice + 'static, E: fmt::Display>(
         Ok(device) => Ok(Box::new(device)),
         Err(e) => Err(e.to_string()),
     }
+}
+
+/// `value` as a temperature set on parameter `name` of `kind`: finite and above 0 K.
+pub fn temperature_k(
+    kind: &'static DeviceKind,
+    name: &'static str,
+    value: f64,
+) -> Result<f64, SetError> {
+    checked(kind, name, value, value > 0.0, "a finite temperature > 0 K")
 }
 
 /// `Ok` if `value` is finite and `valid`, else the [`SetError::Invalid`] naming it.

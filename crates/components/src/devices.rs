@@ -8,6 +8,7 @@ pub static KINDS: &[&DeviceKind] = &[
     &crate::rack::KIND,
     &crate::district::KIND,
     &crate::boiler::KIND,
+    &crate::dry_cooler_unit::KIND,
 ];
 
 /// The kind written `key` in a model file.
@@ -33,7 +34,11 @@ mod tests {
                 if let Fallback::Required(_) = p.fallback {
                     let x = match p.kind {
                         ParameterKind::Quantity(crate::units::Quantity::Temperature) => {
-                            if p.name == "return" { 313.15 } else { 343.15 }
+                            match p.name {
+                                "return" | "design_water_out" => 313.15,
+                                "design_air" => 298.15,
+                                _ => 343.15,
+                            }
                         }
                         _ => 100_000.0,
                     };

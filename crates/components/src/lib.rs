@@ -18,6 +18,7 @@ pub mod device;
 pub mod devices;
 pub mod district;
 pub mod dry_cooler;
+pub mod dry_cooler_unit;
 pub mod friction;
 pub mod heat_consumer;
 pub mod heat_exchanger;

@@ -9,6 +9,11 @@
 
 use dctwin_fluid::Fluid;
 
+/// Default volume given to a device that has no geometry of its own [m³]: 50 L, a few metres
+/// of DN100 pipe, the order of a plant connection or a coil's headers. It only sets a short time
+/// constant.
+pub const DEFAULT_DEVICE_VOLUME_M3: f64 = 0.05;
+
 /// A mixing volume: the coolant mass it holds and the heat capacity of the solids wetted by it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MixingVolume {

@@ -6,7 +6,6 @@
 
 use dctwin_components::cooling_tower::CoolingTower;
 use dctwin_components::device::DeviceSpec;
-use dctwin_components::dry_cooler::DryCooler;
 use dctwin_components::heat_exchanger::HeatExchanger;
 use dctwin_components::heat_pump::HeatPumpBank;
 use dctwin_components::tank::StratifiedTankSpec;
@@ -33,15 +32,6 @@ pub enum Device {
         /// Its kind and parameter values; design values (a rack's IT power, a substation's
         /// demand) are replaced by inputs in a scenario.
         spec: DeviceSpec,
-    },
-    /// A dry cooler on link `link`, its fans holding the leaving water at a set-point.
-    DryCooler {
-        /// The link.
-        link: usize,
-        /// The cooler, rated.
-        cooler: DryCooler,
-        /// Leaving water set-point of the fan control [K].
-        leaving_setpoint_k: f64,
     },
     /// A cooling tower on link `link`, its fans holding the leaving water at a set-point.
     CoolingTower {

@@ -12,16 +12,13 @@ use dctwin_components::cooling_tower::{
     DEFAULT_EVAPORATION_FACTOR, DEFAULT_MERKEL_EXPONENT,
 };
 use dctwin_components::device::DeviceSpec;
-use dctwin_components::dry_cooler::{
-    AdiabaticPrecooling, DEFAULT_MIN_FAN_SPEED, DryCooler, DryCoolerRating,
-};
+use dctwin_components::dry_cooler::DEFAULT_MIN_FAN_SPEED;
 use dctwin_components::heat_exchanger::FlowArrangement;
 use dctwin_components::heat_pump::{
     CarnotFraction, CopModel, DEFAULT_EVAPORATOR_UNLOADING_BAND_K,
     DEFAULT_MIN_EVAPORATOR_LEAVING_K, DEFAULT_MIN_PART_LOAD, HeatPump, HeatPumpBank,
     MAX_MIN_PART_LOAD, Mode,
 };
-use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
 use dctwin_components::tank::{
     DEFAULT_BUOYANCY_TIME_S, DEFAULT_DESTRATIFICATION_CONDUCTIVITY_W_M_K, DEFAULT_LAYERS,
     StratifiedTank, StratifiedTankSpec,
@@ -29,15 +26,6 @@ use dctwin_components::tank::{
 use dctwin_components::{Component, HeatDuty, HeatSource, Resistance};
 use dctwin_fluid::{Fluid, FluidKind};
 
-// Standard atmosphere [Pa], the pressure at which design air states are given.
-use dctwin_components::psychrometrics::STANDARD_PRESSURE_PA as STANDARD_ATMOSPHERE_PA;
-/// Default relative humidity of a dry cooler's design air [-]: a dry summer afternoon.
-pub const DEFAULT_DESIGN_AIR_RH: f64 = 0.40;
-/// Default air temperature rise across a dry cooler's coil at design [K]: typical of
-/// manufacturers' ratings (8–15 K).
-pub const DEFAULT_AIR_RISE_K: f64 = 12.0;
-/// Default pad saturation efficiency of adiabatic pre-cooling [-] (typical 0.6–0.8).
-pub const DEFAULT_PAD_EFFICIENCY: f64 = 0.7;
 /// Default Carnot fraction of a water-to-water heat pump [-] (the TESPy reference gives 0.55–0.6).
 pub const DEFAULT_CARNOT_FRACTION: f64 = 0.55;
 /// Default evaporator and condenser approach [K].
@@ -63,8 +51,6 @@ pub const MAX_TANK_LAYERS: usize = 100;
 pub enum LinkDevice {
     /// A volume device (a rack, a substation, a boiler), as its kind read it.
     Volume(DeviceSpec),
-    /// A dry cooler with its fans' leaving set-point [K].
-    DryCooler(DryCooler, f64),
     /// A cooling tower with its fans' leaving set-point [K].
     CoolingTower(CoolingTower, f64),
     /// A stratified tank.
@@ -84,11 +70,6 @@ impl LinkDevice {
         use crate::device::Device;
         match self {
             LinkDevice::Volume(spec) => Device::Volume { link, spec },
-            LinkDevice::DryCooler(cooler, leaving_setpoint_k) => Device::DryCooler {
-                link,
-                cooler,
-                leaving_setpoint_k,
-            },
             LinkDevice::CoolingTower(tower, leaving_setpoint_k) => Device::CoolingTower {
                 link,
                 tower,
@@ -162,91 +143,10 @@ pub fn read_link_device(
 ) -> Option<(Component, LinkDevice)> {
     let density = fluid.density_kg_m3(initial_k);
     match kind {
-        "dry_cooler" => read_dry_cooler(r, fluid, density),
         "cooling_tower" => read_cooling_tower(r, fluid, density),
         "tank" => read_tank(r, fluid, initial_k, density),
         _ => unreachable!("kind checked by the caller"),
     }
-}
-
-fn read_dry_cooler(
-    r: &mut Reader<'_, '_>,
-    fluid: &Fluid,
-    density: f64,
-) -> Option<(Component, LinkDevice)> {
-    let heat = r.positive_quantity(
-        "design_heat",
-        Quantity::Power,
-        "the heat rejected at design",
-    );
-    let t_in = r.temperature("design_water_in");
-    let t_out = r.temperature("design_water_out");
-    if t_in.is_none() && !r.has_quantity("design_water_in", Quantity::Temperature) {
-        r.missing(
-            vec!["design_water_in_c".into()],
-            "missing design_water_in_c (water entering at design)".into(),
-        );
-    }
-    if t_out.is_none() && !r.has_quantity("design_water_out", Quantity::Temperature) {
-        r.missing(
-            vec!["design_water_out_c".into()],
-            "missing design_water_out_c (water leaving at design)".into(),
-        );
-    }
-    let t_air = r.temperature("design_air");
-    if t_air.is_none() && !r.has_quantity("design_air", Quantity::Temperature) {
-        r.missing(
-            vec!["design_air_c".into()],
-            "missing design_air_c (the dry-bulb temperature of the design point)".into(),
-        );
-    }
-    let rh = r.number_in("design_air_rh", 0.0, 1.0, DEFAULT_DESIGN_AIR_RH);
-    let rise = r.optional_positive_quantity("air_rise", Quantity::TemperatureDifference);
-    let fan = r.required_quantity(
-        "fan_power",
-        Quantity::Power,
-        "the fans' power at full speed",
-    );
-    let setpoint = r.temperature("leaving_setpoint");
-    let adiabatic = r.temperature("adiabatic_above");
-    let pad = r.number_in("pad_efficiency", 0.0, 1.0, DEFAULT_PAD_EFFICIENCY);
-    let resistance = read_resistance(r, density);
-    let (heat, t_in, t_out, t_air, fan) = (heat?, t_in?, t_out?, t_air?, fan?);
-    let psy = Psychrometrics::new(STANDARD_ATMOSPHERE_PA).ok()?;
-    let ambient: MoistAir = psy.air_from_relative_humidity(t_air.si, rh);
-    let rise_k = rise.map_or(DEFAULT_AIR_RISE_K, |v| v.si);
-    let rating = DryCoolerRating {
-        heat_w: heat.si,
-        t_water_in_k: t_in.si,
-        t_water_out_k: t_out.si,
-        ambient,
-        air_flow_kg_s: heat.si / (psychrometric_cp(ambient) * rise_k),
-        fan_power_w: fan.si,
-    };
-    let mut cooler = match DryCooler::from_rating(&rating, fluid) {
-        Ok(c) => c,
-        Err(e) => {
-            r.error(e.to_string());
-            return None;
-        }
-    };
-    if let Some(t) = adiabatic {
-        cooler.precooling = Some(AdiabaticPrecooling {
-            pad_efficiency: pad,
-            switch_on_k: t.si,
-        });
-    }
-    let setpoint_k = setpoint.map_or(t_out.si, |v| v.si);
-    let source = HeatSource {
-        duty: HeatDuty::OutletSetpoint {
-            outlet_k: setpoint_k,
-        },
-        resistance: Some(resistance?),
-    };
-    Some((
-        Component::HeatSource(source),
-        LinkDevice::DryCooler(cooler, setpoint_k),
-    ))
 }
 
 /// A temperature that must be given as `stem_c` or `stem_k`, `what` saying what it is.
@@ -496,11 +396,6 @@ fn optional_resistance(
             None
         }
     }
-}
-
-/// Specific heat of moist air per kg of dry air [J/(kg K)].
-fn psychrometric_cp(air: MoistAir) -> f64 {
-    dctwin_components::psychrometrics::specific_heat_j_kg_k(air.humidity_ratio)
 }
 
 /// A coupling between two links named in the same scope.

@@ -23,7 +23,6 @@ pub const KINDS: &[&str] = &[
     "heat_source",
     "heat_consumer",
     "pressurisation",
-    "dry_cooler",
     "cooling_tower",
     "tank",
     "heat_exchanger",
@@ -109,7 +108,7 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -
             device: Some(LinkDevice::Volume(spec)),
         });
     }
-    if matches!(kind, "dry_cooler" | "cooling_tower" | "tank") {
+    if matches!(kind, "cooling_tower" | "tank") {
         let device = read_link_device(r, kind, fluid, initial_k);
         let (component, device) = device?;
         return Some(Parsed::Link {

@@ -401,7 +401,12 @@ mod tests {
             let mut values = ParameterValues::new(kind.parameters);
             for p in kind.parameters {
                 if let Fallback::Required(_) = p.fallback {
-                    let x = if p.name == "return" { 313.15 } else { 343.15 };
+                    let x = match p.name {
+                        "return" | "design_water_out" => 313.15,
+                        "design_air" => 298.15,
+                        "design_heat" | "fan_power" => 100_000.0,
+                        _ => 343.15,
+                    };
                     values.give(p.name, ParameterValue::Number(x));
                 }
             }

@@ -12,6 +12,7 @@ use crate::run_dir::RunDir;
 use crate::schematic::Schematic;
 use crate::spec::{EventAction, EventSpec, OutputSpec, Scenario};
 use dctwin_components::controller::Setpoint;
+use dctwin_components::dry_cooler_unit;
 use dctwin_inputs::{Resolver, TimeGrid, parse_timestamp, time::utc};
 use dctwin_kpi::{Accumulator, KpiReport, KpiSettings};
 use dctwin_model::{Device, Facility};
@@ -485,7 +486,9 @@ fn action(e: &EventSpec, facility: &Facility) -> Result<Action, (&'static str, S
         .collect();
     let coolers: Vec<&str> = (facility.devices.iter())
         .filter_map(|d| match d {
-            Device::DryCooler { link, .. } => Some(facility.links[*link].name.as_str()),
+            Device::Volume { link, spec } if *spec.kind == dry_cooler_unit::KIND => {
+                Some(facility.links[*link].name.as_str())
+            }
             _ => None,
         })
         .collect();

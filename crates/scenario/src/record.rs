@@ -269,13 +269,6 @@ impl Layout {
                 DeviceColumn::FlowKgS(x.cold_link),
             );
         }
-        for d in &plant.dry_coolers {
-            add(
-                format!("{}.leaving_c", d.name),
-                DeviceColumn::VolumeC(d.link),
-            );
-            add(format!("{}.heat_kw", d.name), DeviceColumn::HeatKw(d.link));
-        }
         for c in &plant.cooling_towers {
             add(
                 format!("{}.leaving_c", c.name),

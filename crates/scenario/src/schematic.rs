@@ -6,7 +6,7 @@
 //! It holds names, limits and the names of series columns, never values: the app reads the
 //! values of those columns at its cursor (from the series or from the latest snapshot).
 
-use dctwin_components::{boiler, district, rack};
+use dctwin_components::{boiler, district, dry_cooler_unit, rack};
 use dctwin_sim::Plant;
 use serde::{Deserialize, Serialize};
 
@@ -320,8 +320,9 @@ pub fn stage_links(plant: &Plant) -> Vec<StageLinks> {
         ),
         gather(
             StageKind::DryCoolers,
-            (plant.dry_coolers.iter())
-                .map(|d| item(&d.name, on(d.link), None))
+            (plant.devices())
+                .filter(|(_, d)| *d.kind() == dry_cooler_unit::KIND)
+                .map(|(l, _)| item(&net.links[l].name, on(l), None))
                 .collect(),
         ),
         gather(

@@ -4,8 +4,9 @@
 //! steps the running units follow the load themselves: `dynamics.rs`).
 
 use crate::dynamics::Dynamics;
-use crate::plant::{NO_FLOW_KG_S, Plant};
+use crate::plant::{Heat, LinkThermal, NO_FLOW_KG_S, Plant};
 use dctwin_components::controller::PiController;
+use dctwin_components::device::Water;
 use dctwin_components::{Component, PumpControl};
 
 /// What a control loop measures.
@@ -24,8 +25,6 @@ pub enum Actuator {
     ValveOpening(usize),
     /// A pump's relative speed (the pump is then speed-controlled).
     PumpSpeed(usize),
-    /// A dry cooler's fan speed (index into the plant's dry coolers).
-    DryCoolerFans(usize),
 }
 
 /// A PI loop.
@@ -70,47 +69,37 @@ impl Controllers {
                         p.control = PumpControl::Speed { speed: u };
                     }
                 }
-                Actuator::DryCoolerFans(i) => plant.dry_coolers[i].fan_speed = u,
             }
         }
-        let driven: Vec<usize> = (self.loops.iter())
-            .filter_map(|c| match c.actuator {
-                Actuator::DryCoolerFans(i) => Some(i),
-                _ => None,
-            })
-            .collect();
-        hold_dry_cooler_setpoints(plant, dynamics, &driven);
+        control_devices(plant, dynamics, volume_k);
         hold_cooling_tower_setpoints(plant, dynamics);
         follow_heating_load(plant, dynamics);
         stage_heat_pumps(plant, dt_s);
     }
 }
 
-/// Dry coolers without a PI loop run their fans at the speed that brings the water arriving now
-/// to the leaving set-point (the coil model inverted): a coil's volume is small, so a PI on its
-/// outlet would see an almost static plant and chatter between its limits.
-fn hold_dry_cooler_setpoints(plant: &mut Plant, dynamics: &Dynamics, driven: &[usize]) {
-    for (i, unit) in plant.dry_coolers.iter_mut().enumerate() {
-        if driven.contains(&i) {
+/// Devices that hold their own set-point (a dry cooler's fans) set themselves for the water
+/// arriving now, as the right-hand side sees it: from upstream at the flow's magnitude.
+fn control_devices(plant: &mut Plant, dynamics: &Dynamics, volume_k: &[f64]) {
+    let Plant { network, links, .. } = plant;
+    for (l, link) in links.iter_mut().enumerate() {
+        let LinkThermal::Volume {
+            heat: Heat::Device(d),
+            ..
+        } = link
+        else {
             continue;
-        }
-        let l = unit.link;
-        let m = dynamics.flow_kg_s[l];
-        let inlet = plant.network.upstream(l, m);
-        let fluid = plant.network.fluid_of(l);
-        unit.fan_speed = if m.abs() > NO_FLOW_KG_S {
-            (unit.cooler)
-                .fan_speed_for(
-                    fluid,
-                    dynamics.node_k[inlet],
-                    m.abs(),
-                    plant.outdoor,
-                    unit.leaving_setpoint_k,
-                )
-                .speed
-        } else {
-            0.0
         };
+        let m = dynamics.flow_kg_s[l];
+        let flowing = m.abs() > NO_FLOW_KG_S;
+        let inlet_k = dynamics.node_k[network.upstream(l, m)];
+        let water = Water {
+            fluid: network.fluid_of(l),
+            inlet_k,
+            volume_k: dynamics.state_of_link[l].map_or(inlet_k, |s| volume_k[s]),
+            mass_flow_kg_s: if flowing { m.abs() } else { 0.0 },
+        };
+        d.control(&water);
     }
 }
 

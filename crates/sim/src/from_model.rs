@@ -50,11 +50,6 @@ fn attach(
                 .map_err(|e| invalid(*link, &e))?;
             plant.attach_device(name(*link), device)
         }
-        Device::DryCooler {
-            link,
-            cooler,
-            leaving_setpoint_k,
-        } => plant.attach_dry_cooler(name(*link), *cooler, *leaving_setpoint_k),
         Device::CoolingTower {
             link,
             tower,

@@ -17,7 +17,6 @@ use dctwin_components::{
     Component, HeatDuty, MixingVolume, Pipe, ThermalLaw,
     cooling_tower::CoolingTower,
     device::VolumeDevice,
-    dry_cooler::DryCooler,
     heat_exchanger::HeatExchanger,
     heat_pump::{HeatPumpBank, load_to_setpoint_w},
     heat_pump_staging::BankStaging,
@@ -29,9 +28,7 @@ use dctwin_network::Network;
 /// Flows below this carry no heat [kg/s] (as in the steady solver).
 pub const NO_FLOW_KG_S: f64 = 1e-9;
 
-/// Default volume given to a heat source or consumer that has no geometry [m³]: 50 L, a few
-/// metres of DN100 pipe, the order of a plant connection. It only sets a short time constant.
-pub const DEFAULT_DEVICE_VOLUME_M3: f64 = 0.05;
+pub use dctwin_components::volume::DEFAULT_DEVICE_VOLUME_M3;
 
 /// What heat a link with a volume exchanges.
 #[derive(Debug, Clone)]
@@ -71,11 +68,6 @@ pub enum Heat {
         index: usize,
         /// Whether this is the condenser (heat-giving) side.
         condenser: bool,
-    },
-    /// A dry cooler (index into [`Plant::dry_coolers`]).
-    DryCooler {
-        /// Which cooler.
-        index: usize,
     },
     /// A cooling tower (index into [`Plant::cooling_towers`]).
     CoolingTower {
@@ -186,21 +178,6 @@ pub struct TankUnit {
     pub ambient_k: f64,
 }
 
-/// A dry cooler on a link, with its fan-speed controller's set-point.
-#[derive(Debug, Clone)]
-pub struct DryCoolerUnit {
-    /// Name (for reports).
-    pub name: String,
-    /// Its link.
-    pub link: usize,
-    /// Its physics.
-    pub cooler: DryCooler,
-    /// Leaving-water set-point [K].
-    pub leaving_setpoint_k: f64,
-    /// Fan speed set at the last control step [-].
-    pub fan_speed: f64,
-}
-
 /// The facility for the transient simulation.
 #[derive(Debug, Clone)]
 pub struct Plant {
@@ -212,13 +189,12 @@ pub struct Plant {
     pub exchangers: Vec<Exchanger>,
     /// Heat-pump banks.
     pub heat_pumps: Vec<HeatPumps>,
-    /// Dry coolers.
-    pub dry_coolers: Vec<DryCoolerUnit>,
     /// Cooling towers.
     pub cooling_towers: Vec<CoolingTowerUnit>,
     /// Stratified tanks.
     pub tanks: Vec<TankUnit>,
-    /// Outdoor air (weather), used by dry coolers and cooling towers (its wet bulb).
+    /// Outdoor air (weather), used by dry coolers and cooling towers (its wet bulb); given to
+    /// the devices at each control step ([`Plant::share_outdoor`]).
     pub outdoor: MoistAir,
 }
 
@@ -233,7 +209,6 @@ impl Plant {
             links,
             exchangers: Vec::new(),
             heat_pumps: Vec::new(),
-            dry_coolers: Vec::new(),
             cooling_towers: Vec::new(),
             tanks: Vec::new(),
             outdoor: MoistAir {
@@ -335,6 +310,20 @@ impl Plant {
             .collect()
     }
 
+    /// Give every device the outdoor air of the coming control step.
+    pub fn share_outdoor(&mut self) {
+        let air = self.outdoor;
+        for link in &mut self.links {
+            if let LinkThermal::Volume {
+                heat: Heat::Device(d),
+                ..
+            } = link
+            {
+                d.set_outdoor(air);
+            }
+        }
+    }
+
     /// Every link holding a volume device, with it.
     pub fn devices(&self) -> impl Iterator<Item = (usize, &dyn VolumeDevice)> {
         (0..self.links.len()).filter_map(|l| self.device(l).map(|d| (l, d)))
@@ -396,30 +385,6 @@ impl Plant {
             supply_setpoint_k,
             demand_w: 0.0,
             staging: BankStaging::immediate(),
-        });
-        Ok(())
-    }
-
-    /// Make link `name` a dry cooler holding its leaving water at `leaving_setpoint_k`.
-    pub fn attach_dry_cooler(
-        &mut self,
-        name: &str,
-        cooler: DryCooler,
-        leaving_setpoint_k: f64,
-    ) -> Result<(), SimError> {
-        let l = self.device_link(name)?;
-        let index = self.dry_coolers.len();
-        self.links[l] = LinkThermal::Volume {
-            volume: self.device_volume(l),
-            heat: Heat::DryCooler { index },
-            segments: 1,
-        };
-        self.dry_coolers.push(DryCoolerUnit {
-            name: name.to_string(),
-            link: l,
-            cooler,
-            leaving_setpoint_k,
-            fan_speed: 1.0,
         });
         Ok(())
     }

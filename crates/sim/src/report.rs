@@ -41,14 +41,12 @@ impl Totals {
             let q = dynamics.heat_w[l];
             if let Heat::Device(d) = heat {
                 self.it_power_w += d.it_power_w();
+                self.fan_electric_w += d.fan_power_w();
             }
             let account = match heat {
                 Heat::Device(d) => Some(d.account()),
                 Heat::Fixed { .. } if q > 0.0 => Some(Account::ItHeat),
-                Heat::DryCooler { .. }
-                | Heat::CoolingTower { .. }
-                | Heat::Fixed { .. }
-                | Heat::Setpoint { .. }
+                Heat::CoolingTower { .. } | Heat::Fixed { .. } | Heat::Setpoint { .. }
                     if q < 0.0 =>
                 {
                     Some(Account::Rejected)
@@ -65,9 +63,6 @@ impl Totals {
                 Some(Account::Boiler) => self.boiler_w += q,
                 _ => {}
             }
-        }
-        for d in &plant.dry_coolers {
-            self.fan_electric_w += d.cooler.fan.power_w(d.fan_speed);
         }
         for t in &plant.cooling_towers {
             self.fan_electric_w += t.tower.fan.power_w(t.fan_speed);

@@ -12,6 +12,7 @@ use crate::plant::{NO_FLOW_KG_S, Plant};
 use crate::precondition::{SparseLu, SparseRows};
 use crate::report::{EnergyBalance, Snapshot, Totals};
 use dctwin_components::device::Water;
+use dctwin_components::dry_cooler_unit;
 use dctwin_components::{Component, FluidState, PumpControl};
 use dctwin_network::hydraulic::{HydraulicSolver, HydraulicState};
 use std::ops::ControlFlow;
@@ -257,6 +258,7 @@ impl Simulation {
     /// Everything that happens at the start of a control step, before integration.
     fn control_step(&mut self, t0: f64, inputs: &mut dyn Inputs) -> Result<(), SimError> {
         inputs.apply(t0, &mut self.plant);
+        self.plant.share_outdoor();
         let restart = self.apply_due_events(t0)?;
         self.refresh_nodes();
         self.controllers.act(
@@ -328,10 +330,13 @@ impl Simulation {
                 x.ua_factor = *ua_factor;
             }
             Action::FoulDryCooler { name, ua_factor } => {
-                let d = (self.plant.dry_coolers.iter_mut())
-                    .find(|d| &d.name == name)
+                let cooler = (self.plant.link(name).ok())
+                    .and_then(|l| self.plant.device_mut(l))
+                    .filter(|d| *d.kind() == dry_cooler_unit::KIND)
                     .ok_or_else(|| bad(format!("no dry cooler called '{name}'")))?;
-                d.cooler.fouling_factor = *ua_factor;
+                cooler
+                    .set("fouling_factor", *ua_factor)
+                    .map_err(|e| bad(e.to_string()))?;
             }
         }
         Ok(())

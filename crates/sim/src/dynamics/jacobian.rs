@@ -88,9 +88,12 @@ impl Dynamics {
                 let sink = matches!(a, Account::Rejected | Account::Reused | Account::Lost);
                 into(a, if sink { -1.0 } else { 1.0 }, slopes.dq_dt);
             }
-            if let (Some(from), Heat::DryCooler { .. } | Heat::CoolingTower { .. }) =
-                (term.inlet, heat)
-            {
+            let uses_water = match heat {
+                Heat::Device(d) => d.uses_water(),
+                Heat::CoolingTower { .. } => true,
+                _ => false,
+            };
+            if let (Some(from), true) = (term.inlet, uses_water) {
                 spread_from(
                     &mut accounts[Account::WaterKg as usize],
                     from,

@@ -226,14 +226,15 @@ impl Dynamics {
         t: f64,
         m: f64,
     ) -> (f64, Option<Account>, f64) {
-        if let Heat::DryCooler { index } = heat {
-            let unit = &plant.dry_coolers[*index];
-            let op = (unit.cooler).operate(fluid, t_in, m, plant.outdoor, unit.fan_speed);
-            return (
-                -op.heat_rejected_w,
-                Some(Account::Rejected),
-                op.water_evaporated_kg_s,
-            );
+        if let Heat::Device(d) = heat {
+            let water = Water {
+                fluid,
+                inlet_k: t_in,
+                volume_k: t,
+                mass_flow_kg_s: m,
+            };
+            let (q, water_kg_s) = d.heat_and_water(&water);
+            return (q, Some(d.account()), water_kg_s);
         }
         if let Heat::CoolingTower { index } = heat {
             let unit = &plant.cooling_towers[*index];
@@ -242,8 +243,8 @@ impl Dynamics {
             return (-op.heat_rejected_w, Some(Account::Rejected), op.makeup_kg_s);
         }
         let (q, account) = match heat {
-            // Towers are handled above; tank layers by `tank_exchanges`.
-            Heat::None | Heat::DryCooler { .. } | Heat::CoolingTower { .. } | Heat::Tank { .. } => {
+            // Devices and towers are handled above; tank layers by `tank_exchanges`.
+            Heat::None | Heat::Device(_) | Heat::CoolingTower { .. } | Heat::Tank { .. } => {
                 (0.0, None)
             }
             Heat::Ambient { ua_w_k, ambient_k } => (-ua_w_k * (t - ambient_k), Some(Account::Lost)),
@@ -260,15 +261,6 @@ impl Dynamics {
             Heat::HeatPumpSide { index, condenser } => {
                 let (q_cond, q_evap, _) = self.heat_pump_w[*index];
                 (if *condenser { q_cond } else { -q_evap }, None)
-            }
-            Heat::Device(d) => {
-                let water = Water {
-                    fluid,
-                    inlet_k: t_in,
-                    volume_k: t,
-                    mass_flow_kg_s: m,
-                };
-                (d.heat_w(&water), Some(d.account()))
             }
         };
         (q, account, 0.0)

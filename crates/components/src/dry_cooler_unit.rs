@@ -1,0 +1,304 @@
+//! A dry cooler on a loop's link, as a volume device: the rated coil and fans of
+//! [`crate::dry_cooler`], the water its coil holds, the outdoor air, and the leaving set-point
+//! its fans hold.
+//!
+//! At each control step the fans run at the speed that brings the water arriving then to the
+//! set-point (the coil model inverted, [`DryCooler::fan_speed_for`]): a coil's volume is small,
+//! so a PI on its outlet would see an almost static plant and chatter between its limits.
+//! Between control steps the speed holds and the coil rejects what its law gives for the water
+//! arriving, so the outlet follows the inlet and the weather.
+
+use crate::component::Component;
+use crate::device::{
+    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, SetError, Variable,
+    VolumeDevice, Water, checked, temperature_k,
+};
+use crate::dry_cooler::{AdiabaticPrecooling, DryCooler, DryCoolerRating};
+use crate::heat_source::{HeatDuty, HeatSource};
+use crate::psychrometrics::{self, MoistAir, Psychrometrics, STANDARD_PRESSURE_PA};
+use crate::resistance::Resistance;
+use crate::units::Quantity;
+use crate::volume::{DEFAULT_DEVICE_VOLUME_M3, MixingVolume};
+use dctwin_fluid::Fluid;
+
+/// Default relative humidity of a dry cooler's design air [-]: a dry summer afternoon.
+pub const DEFAULT_DESIGN_AIR_RH: f64 = 0.40;
+/// Default air temperature rise across a dry cooler's coil at design [K]: typical of
+/// manufacturers' ratings (8–15 K).
+pub const DEFAULT_AIR_RISE_K: f64 = 12.0;
+/// Default pad saturation efficiency of adiabatic pre-cooling [-] (typical 0.6–0.8).
+pub const DEFAULT_PAD_EFFICIENCY: f64 = 0.7;
+
+/// `kind = "dry_cooler"` in a model file.
+pub static KIND: DeviceKind = DeviceKind {
+    key: "dry_cooler",
+    parameters: &[
+        Parameter {
+            name: "design_heat",
+            kind: ParameterKind::Quantity(Quantity::Power),
+            fallback: Fallback::Required("the heat rejected at design"),
+            settable: false,
+            positive: true,
+        },
+        Parameter {
+            name: "design_water_in",
+            kind: ParameterKind::Quantity(Quantity::Temperature),
+            fallback: Fallback::Required("the water entering at design"),
+            settable: false,
+            positive: false,
+        },
+        Parameter {
+            name: "design_water_out",
+            kind: ParameterKind::Quantity(Quantity::Temperature),
+            fallback: Fallback::Required("the water leaving at design"),
+            settable: false,
+            positive: false,
+        },
+        Parameter {
+            name: "design_air",
+            kind: ParameterKind::Quantity(Quantity::Temperature),
+            fallback: Fallback::Required("the dry-bulb temperature of the design point"),
+            settable: false,
+            positive: false,
+        },
+        Parameter {
+            name: "design_air_rh",
+            kind: ParameterKind::Number { min: 0.0, max: 1.0 },
+            fallback: Fallback::Value(DEFAULT_DESIGN_AIR_RH),
+            settable: false,
+            positive: false,
+        },
+        Parameter {
+            name: "air_rise",
+            kind: ParameterKind::Quantity(Quantity::TemperatureDifference),
+            fallback: Fallback::Value(DEFAULT_AIR_RISE_K),
+            settable: false,
+            positive: true,
+        },
+        Parameter {
+            name: "fan_power",
+            kind: ParameterKind::Quantity(Quantity::Power),
+            fallback: Fallback::Required("the fans' power at full speed"),
+            settable: false,
+            positive: false,
+        },
+        // Derived: the design leaving water.
+        Parameter {
+            name: "leaving_setpoint",
+            kind: ParameterKind::Quantity(Quantity::Temperature),
+            fallback: Fallback::Derived,
+            settable: true,
+            positive: false,
+        },
+        // Derived: no pads.
+        Parameter {
+            name: "adiabatic_above",
+            kind: ParameterKind::Quantity(Quantity::Temperature),
+            fallback: Fallback::Derived,
+            settable: false,
+            positive: false,
+        },
+        Parameter {
+            name: "pad_efficiency",
+            kind: ParameterKind::Number { min: 0.0, max: 1.0 },
+            fallback: Fallback::Value(DEFAULT_PAD_EFFICIENCY),
+            settable: false,
+            positive: false,
+        },
+        // A multiplier on the coil's UA for fouled fins (an event sets it during a run).
+        Parameter {
+            name: "fouling_factor",
+            kind: ParameterKind::Number { min: 0.0, max: 1.0 },
+            fallback: Fallback::Value(1.0),
+            settable: true,
+            positive: true,
+        },
+    ],
+    variables: &[
+        Variable {
+            name: "heat",
+            quantity: Quantity::Power,
+        },
+        Variable {
+            name: "leaving",
+            quantity: Quantity::Temperature,
+        },
+        Variable {
+            name: "fan_power",
+            quantity: Quantity::Power,
+        },
+        Variable {
+            name: "water",
+            quantity: Quantity::Flow,
+        },
+    ],
+    reads_resistance: true,
+    build: build_dry_cooler,
+};
+
+/// A dry cooler on a link.
+#[derive(Debug, Clone, Copy)]
+pub struct DryCoolerUnit {
+    /// The rated coil and fans.
+    pub cooler: DryCooler,
+    /// Leaving-water set-point its fans hold [K].
+    pub leaving_setpoint_k: f64,
+    /// Fan speed set at the last control step [-].
+    pub fan_speed: f64,
+    /// Outdoor air over the control step.
+    pub outdoor: MoistAir,
+    /// The water its coil and headers hold.
+    pub volume: MixingVolume,
+}
+
+fn build_dry_cooler(
+    values: &ParameterValues,
+    fluid: &Fluid,
+    fill_k: f64,
+) -> Result<Box<dyn VolumeDevice>, String> {
+    let number = |name: &str| values.number(name).unwrap_or(f64::NAN);
+    let heat_w = number("design_heat");
+    let t_out_k = number("design_water_out");
+    let psy = Psychrometrics::new(STANDARD_PRESSURE_PA).map_err(|e| e.to_string())?;
+    let ambient = psy.air_from_relative_humidity(number("design_air"), number("design_air_rh"));
+    let rise_k = values.number("air_rise").unwrap_or(DEFAULT_AIR_RISE_K);
+    let rating = DryCoolerRating {
+        heat_w,
+        t_water_in_k: number("design_water_in"),
+        t_water_out_k: t_out_k,
+        ambient,
+        air_flow_kg_s: heat_w
+            / (psychrometrics::specific_heat_j_kg_k(ambient.humidity_ratio) * rise_k),
+        fan_power_w: number("fan_power"),
+    };
+    let mut cooler = (DryCooler::from_rating(&rating, fluid))
+        .and_then(|c| c.with_fouling_factor(values.number("fouling_factor").unwrap_or(1.0)))
+        .map_err(|e| e.to_string())?;
+    if let Some(switch_on_k) = values.number("adiabatic_above") {
+        cooler.precooling = Some(AdiabaticPrecooling {
+            pad_efficiency: number("pad_efficiency"),
+            switch_on_k,
+        });
+    }
+    Ok(Box::new(DryCoolerUnit {
+        cooler,
+        leaving_setpoint_k: values.number("leaving_setpoint").unwrap_or(t_out_k),
+        fan_speed: 1.0,
+        outdoor: ambient,
+        volume: MixingVolume::of_volume(DEFAULT_DEVICE_VOLUME_M3, fluid, fill_k, 0.0),
+    }))
+}
+
+impl DryCoolerUnit {
+    /// The coil's operation with water `water`, at the fan speed and outdoor air now.
+    fn operate(&self, water: &Water<'_>) -> crate::dry_cooler::DryCoolerOperation {
+        (self.cooler).operate(
+            water.fluid,
+            water.inlet_k,
+            water.mass_flow_kg_s,
+            self.outdoor,
+            self.fan_speed,
+        )
+    }
+}
+
+impl VolumeDevice for DryCoolerUnit {
+    fn kind(&self) -> &'static DeviceKind {
+        &KIND
+    }
+
+    fn volume(&self) -> MixingVolume {
+        self.volume
+    }
+
+    fn heat_w(&self, water: &Water<'_>) -> f64 {
+        -self.operate(water).heat_rejected_w
+    }
+
+    fn heat_and_water(&self, water: &Water<'_>) -> (f64, f64) {
+        let op = self.operate(water);
+        (-op.heat_rejected_w, op.water_evaporated_kg_s)
+    }
+
+    fn uses_water(&self) -> bool {
+        true
+    }
+
+    fn account(&self) -> Account {
+        Account::Rejected
+    }
+
+    fn fan_power_w(&self) -> f64 {
+        self.cooler.fan.power_w(self.fan_speed)
+    }
+
+    fn set_outdoor(&mut self, air: MoistAir) {
+        self.outdoor = air;
+    }
+
+    fn control(&mut self, water: &Water<'_>) {
+        self.fan_speed = if water.mass_flow_kg_s > 0.0 {
+            (self.cooler)
+                .fan_speed_for(
+                    water.fluid,
+                    water.inlet_k,
+                    water.mass_flow_kg_s,
+                    self.outdoor,
+                    self.leaving_setpoint_k,
+                )
+                .speed
+        } else {
+            0.0
+        };
+    }
+
+    fn steady_component(&self, resistance: Option<Resistance>) -> Component {
+        Component::HeatSource(HeatSource {
+            duty: HeatDuty::OutletSetpoint {
+                outlet_k: self.leaving_setpoint_k,
+            },
+            resistance,
+        })
+    }
+
+    fn get(&self, name: &str) -> Option<f64> {
+        match name {
+            "leaving_setpoint" => Some(self.leaving_setpoint_k),
+            "fouling_factor" => Some(self.cooler.fouling_factor),
+            "fan_speed" => Some(self.fan_speed),
+            _ => None,
+        }
+    }
+
+    fn set(&mut self, name: &str, value: f64) -> Result<(), SetError> {
+        match name {
+            "leaving_setpoint" => {
+                self.leaving_setpoint_k = temperature_k(&KIND, "leaving_setpoint", value)?
+            }
+            "fouling_factor" => {
+                self.cooler.fouling_factor = checked(
+                    &KIND,
+                    "fouling_factor",
+                    value,
+                    value > 0.0 && value <= 1.0,
+                    "a factor in (0, 1]",
+                )?
+            }
+            _ => return Err(KIND.unknown(name)),
+        }
+        Ok(())
+    }
+
+    fn variable(&self, index: usize, water: &Water<'_>) -> f64 {
+        match index {
+            0 => self.operate(water).heat_rejected_w,
+            1 => water.volume_k,
+            2 => self.fan_power_w(),
+            _ => self.operate(water).water_evaporated_kg_s,
+        }
+    }
+
+    fn clone_box(&self) -> Box<dyn VolumeDevice> {
+        Box::new(*self)
+    }
+}
