@@ -31,7 +31,7 @@ fn the_model_file_declares_the_tower_the_tank_and_the_staging() {
     assert!(
         f.devices
             .iter()
-            .any(|d| matches!(d, Device::CoolingTower { .. }))
+            .any(|d| matches!(d, Device::Volume { spec, .. } if spec.kind.key == "cooling_tower"))
     );
     let staging = f.devices.iter().find_map(|d| match d {
         Device::HeatPumps { staging, .. } => Some(*staging),

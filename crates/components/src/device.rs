@@ -13,6 +13,7 @@
 //! scenario's known kinds.
 
 use crate::component::Component;
+use crate::heat_source::{HeatDuty, HeatSource};
 use crate::psychrometrics::MoistAir;
 use crate::resistance::Resistance;
 use crate::units::Quantity;
@@ -107,6 +108,60 @@ pub struct Parameter {
     pub settable: bool,
     /// Whether its value must be above zero (checked at its key in the model file).
     pub positive: bool,
+}
+
+impl Parameter {
+    /// A plain number in `[min, max]`, `value` when not given.
+    pub const fn number(name: &'static str, min: f64, max: f64, value: f64) -> Parameter {
+        Parameter {
+            name,
+            kind: ParameterKind::Number { min, max },
+            fallback: Fallback::Value(value),
+            settable: false,
+            positive: false,
+        }
+    }
+
+    /// A quantity that must be given, `what` saying what it is.
+    pub const fn required(name: &'static str, quantity: Quantity, what: &'static str) -> Parameter {
+        Parameter {
+            name,
+            kind: ParameterKind::Quantity(quantity),
+            fallback: Fallback::Required(what),
+            settable: false,
+            positive: false,
+        }
+    }
+}
+
+/// The variables of a device that rejects heat outdoors (a dry cooler, a cooling tower): the
+/// heat rejected, the leaving water, the fans' power and the water used.
+pub const REJECTER_VARIABLES: &[Variable] = &[
+    Variable {
+        name: "heat",
+        quantity: Quantity::Power,
+    },
+    Variable {
+        name: "leaving",
+        quantity: Quantity::Temperature,
+    },
+    Variable {
+        name: "fan_power",
+        quantity: Quantity::Power,
+    },
+    Variable {
+        name: "water",
+        quantity: Quantity::Flow,
+    },
+];
+
+/// The steady law of a device holding its outlet at `outlet_k` [K] through its pressure drop
+/// `resistance`: an ideal plant at its set-point, as the steady solver sees a cooler.
+pub fn outlet_setpoint(outlet_k: f64, resistance: Option<Resistance>) -> Component {
+    Component::HeatSource(HeatSource {
+        duty: HeatDuty::OutletSetpoint { outlet_k },
+        resistance,
+    })
 }
 
 /// A parameter value as read: a number in SI (a count as a number), or a word of a choice.
@@ -310,8 +365,20 @@ impl DeviceSpec {
     }
 }
 
+/// A device as its concrete type, for a test or a tool that knows which kind it holds.
+pub trait AsAny {
+    /// `self` as [`Any`](std::any::Any), to downcast.
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+impl<T: std::any::Any> AsAny for T {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 /// One device on a link.
-pub trait VolumeDevice: fmt::Debug + Send + Sync {
+pub trait VolumeDevice: AsAny + fmt::Debug + Send + Sync {
     /// Its kind.
     fn kind(&self) -> &'static DeviceKind;
 

@@ -9,6 +9,7 @@ pub static KINDS: &[&DeviceKind] = &[
     &crate::district::KIND,
     &crate::boiler::KIND,
     &crate::dry_cooler_unit::KIND,
+    &crate::cooling_tower_unit::KIND,
 ];
 
 /// The kind written `key` in a model file.
@@ -36,7 +37,7 @@ mod tests {
                         ParameterKind::Quantity(crate::units::Quantity::Temperature) => {
                             match p.name {
                                 "return" | "design_water_out" => 313.15,
-                                "design_air" => 298.15,
+                                "design_air" | "design_wet_bulb" => 298.15,
                                 _ => 343.15,
                             }
                         }

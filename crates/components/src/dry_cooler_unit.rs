@@ -10,11 +10,10 @@
 
 use crate::component::Component;
 use crate::device::{
-    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, SetError, Variable,
-    VolumeDevice, Water, checked, temperature_k,
+    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, REJECTER_VARIABLES,
+    SetError, VolumeDevice, Water, checked, outlet_setpoint, temperature_k,
 };
 use crate::dry_cooler::{AdiabaticPrecooling, DryCooler, DryCoolerRating};
-use crate::heat_source::{HeatDuty, HeatSource};
 use crate::psychrometrics::{self, MoistAir, Psychrometrics, STANDARD_PRESSURE_PA};
 use crate::resistance::Resistance;
 use crate::units::Quantity;
@@ -40,34 +39,22 @@ pub static KIND: DeviceKind = DeviceKind {
             settable: false,
             positive: true,
         },
-        Parameter {
-            name: "design_water_in",
-            kind: ParameterKind::Quantity(Quantity::Temperature),
-            fallback: Fallback::Required("the water entering at design"),
-            settable: false,
-            positive: false,
-        },
-        Parameter {
-            name: "design_water_out",
-            kind: ParameterKind::Quantity(Quantity::Temperature),
-            fallback: Fallback::Required("the water leaving at design"),
-            settable: false,
-            positive: false,
-        },
-        Parameter {
-            name: "design_air",
-            kind: ParameterKind::Quantity(Quantity::Temperature),
-            fallback: Fallback::Required("the dry-bulb temperature of the design point"),
-            settable: false,
-            positive: false,
-        },
-        Parameter {
-            name: "design_air_rh",
-            kind: ParameterKind::Number { min: 0.0, max: 1.0 },
-            fallback: Fallback::Value(DEFAULT_DESIGN_AIR_RH),
-            settable: false,
-            positive: false,
-        },
+        Parameter::required(
+            "design_water_in",
+            Quantity::Temperature,
+            "the water entering at design",
+        ),
+        Parameter::required(
+            "design_water_out",
+            Quantity::Temperature,
+            "the water leaving at design",
+        ),
+        Parameter::required(
+            "design_air",
+            Quantity::Temperature,
+            "the dry-bulb temperature of the design point",
+        ),
+        Parameter::number("design_air_rh", 0.0, 1.0, DEFAULT_DESIGN_AIR_RH),
         Parameter {
             name: "air_rise",
             kind: ParameterKind::Quantity(Quantity::TemperatureDifference),
@@ -75,13 +62,11 @@ pub static KIND: DeviceKind = DeviceKind {
             settable: false,
             positive: true,
         },
-        Parameter {
-            name: "fan_power",
-            kind: ParameterKind::Quantity(Quantity::Power),
-            fallback: Fallback::Required("the fans' power at full speed"),
-            settable: false,
-            positive: false,
-        },
+        Parameter::required(
+            "fan_power",
+            Quantity::Power,
+            "the fans' power at full speed",
+        ),
         // Derived: the design leaving water.
         Parameter {
             name: "leaving_setpoint",
@@ -98,13 +83,7 @@ pub static KIND: DeviceKind = DeviceKind {
             settable: false,
             positive: false,
         },
-        Parameter {
-            name: "pad_efficiency",
-            kind: ParameterKind::Number { min: 0.0, max: 1.0 },
-            fallback: Fallback::Value(DEFAULT_PAD_EFFICIENCY),
-            settable: false,
-            positive: false,
-        },
+        Parameter::number("pad_efficiency", 0.0, 1.0, DEFAULT_PAD_EFFICIENCY),
         // A multiplier on the coil's UA for fouled fins (an event sets it during a run).
         Parameter {
             name: "fouling_factor",
@@ -114,24 +93,7 @@ pub static KIND: DeviceKind = DeviceKind {
             positive: true,
         },
     ],
-    variables: &[
-        Variable {
-            name: "heat",
-            quantity: Quantity::Power,
-        },
-        Variable {
-            name: "leaving",
-            quantity: Quantity::Temperature,
-        },
-        Variable {
-            name: "fan_power",
-            quantity: Quantity::Power,
-        },
-        Variable {
-            name: "water",
-            quantity: Quantity::Flow,
-        },
-    ],
+    variables: REJECTER_VARIABLES,
     reads_resistance: true,
     build: build_dry_cooler,
 };
@@ -253,12 +215,7 @@ impl VolumeDevice for DryCoolerUnit {
     }
 
     fn steady_component(&self, resistance: Option<Resistance>) -> Component {
-        Component::HeatSource(HeatSource {
-            duty: HeatDuty::OutletSetpoint {
-                outlet_k: self.leaving_setpoint_k,
-            },
-            resistance,
-        })
+        outlet_setpoint(self.leaving_setpoint_k, resistance)
     }
 
     fn get(&self, name: &str) -> Option<f64> {

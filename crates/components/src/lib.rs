@@ -14,6 +14,7 @@ pub mod check_valve;
 pub mod component;
 pub mod controller;
 pub mod cooling_tower;
+pub mod cooling_tower_unit;
 pub mod device;
 pub mod devices;
 pub mod district;

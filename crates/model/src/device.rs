@@ -4,7 +4,6 @@
 //! bank with its staging). The simulation builds its plant
 //! from these; the steady solver sees only each link's hydraulic component.
 
-use dctwin_components::cooling_tower::CoolingTower;
 use dctwin_components::device::DeviceSpec;
 use dctwin_components::heat_exchanger::HeatExchanger;
 use dctwin_components::heat_pump::HeatPumpBank;
@@ -32,15 +31,6 @@ pub enum Device {
         /// Its kind and parameter values; design values (a rack's IT power, a substation's
         /// demand) are replaced by inputs in a scenario.
         spec: DeviceSpec,
-    },
-    /// A cooling tower on link `link`, its fans holding the leaving water at a set-point.
-    CoolingTower {
-        /// The link.
-        link: usize,
-        /// The tower, calibrated to its design point.
-        tower: CoolingTower,
-        /// Leaving water set-point of the fan control [K].
-        leaving_setpoint_k: f64,
     },
     /// A stratified storage tank on link `link`.
     Tank {

@@ -1,18 +1,11 @@
-//! The keys of the transient device kinds not yet under the device contract (`dry_cooler`,
-//! `cooling_tower`, `tank`) and of the couplings (`heat_exchanger`, `heat_pump`), read into the
-//! components' SI parameters.
+//! The keys of the tank, the one link device not yet under the device contract, and of the
+//! couplings (`heat_exchanger`, `heat_pump`), read into the components' SI parameters.
 //! Each device link also gets a hydraulic law, so the steady solver can use the same file.
 
 use crate::device::HeatPumpStaging;
-use crate::nominal::read_resistance;
 use crate::reader::{Reader, Value};
 use crate::units::Quantity;
-use dctwin_components::cooling_tower::{
-    CoolingTower, CoolingTowerRating, DEFAULT_CYCLES_OF_CONCENTRATION, DEFAULT_DRIFT_FRACTION,
-    DEFAULT_EVAPORATION_FACTOR, DEFAULT_MERKEL_EXPONENT,
-};
 use dctwin_components::device::DeviceSpec;
-use dctwin_components::dry_cooler::DEFAULT_MIN_FAN_SPEED;
 use dctwin_components::heat_exchanger::FlowArrangement;
 use dctwin_components::heat_pump::{
     CarnotFraction, CopModel, DEFAULT_EVAPORATOR_UNLOADING_BAND_K,
@@ -24,16 +17,12 @@ use dctwin_components::tank::{
     StratifiedTank, StratifiedTankSpec,
 };
 use dctwin_components::{Component, HeatDuty, HeatSource, Resistance};
-use dctwin_fluid::{Fluid, FluidKind};
+use dctwin_fluid::Fluid;
 
 /// Default Carnot fraction of a water-to-water heat pump [-] (the TESPy reference gives 0.55–0.6).
 pub const DEFAULT_CARNOT_FRACTION: f64 = 0.55;
 /// Default evaporator and condenser approach [K].
 pub const DEFAULT_APPROACH_K: f64 = 5.0;
-/// Default water-to-air mass-flow ratio L/G of a cooling tower at design, fans at full speed
-/// [-]: 1.1, mid-range of the 0.75–1.5 of mechanical-draught towers (ASHRAE Handbook — HVAC
-/// Systems and Equipment, "Cooling Towers").
-pub const DEFAULT_LIQUID_GAS_RATIO: f64 = 1.1;
 /// Default height over diameter of a storage tank [-]: 3, the middle of the 2–4 that
 /// stratified storage is built with (taller stratifies better, costs more wall).
 pub const DEFAULT_TANK_ASPECT_RATIO: f64 = 3.0;
@@ -51,8 +40,6 @@ pub const MAX_TANK_LAYERS: usize = 100;
 pub enum LinkDevice {
     /// A volume device (a rack, a substation, a boiler), as its kind read it.
     Volume(DeviceSpec),
-    /// A cooling tower with its fans' leaving set-point [K].
-    CoolingTower(CoolingTower, f64),
     /// A stratified tank.
     Tank {
         /// Its geometry and layers.
@@ -70,11 +57,6 @@ impl LinkDevice {
         use crate::device::Device;
         match self {
             LinkDevice::Volume(spec) => Device::Volume { link, spec },
-            LinkDevice::CoolingTower(tower, leaving_setpoint_k) => Device::CoolingTower {
-                link,
-                tower,
-                leaving_setpoint_k,
-            },
             LinkDevice::Tank {
                 spec,
                 top_at_from,
@@ -143,123 +125,9 @@ pub fn read_link_device(
 ) -> Option<(Component, LinkDevice)> {
     let density = fluid.density_kg_m3(initial_k);
     match kind {
-        "cooling_tower" => read_cooling_tower(r, fluid, density),
         "tank" => read_tank(r, fluid, initial_k, density),
         _ => unreachable!("kind checked by the caller"),
     }
-}
-
-/// A temperature that must be given as `stem_c` or `stem_k`, `what` saying what it is.
-fn required_temperature(r: &mut Reader<'_, '_>, stem: &str, what: &str) -> Option<Value> {
-    let t = r.temperature(stem);
-    if t.is_none() && !r.has_quantity(stem, Quantity::Temperature) {
-        r.missing(
-            vec![format!("{stem}_c")],
-            format!("missing {stem}_c ({what})"),
-        );
-    }
-    t
-}
-
-fn read_cooling_tower(
-    r: &mut Reader<'_, '_>,
-    fluid: &Fluid,
-    density: f64,
-) -> Option<(Component, LinkDevice)> {
-    let heat = r.positive_quantity(
-        "design_heat",
-        Quantity::Power,
-        "the heat rejected at design",
-    );
-    let t_in = required_temperature(r, "design_water_in", "water entering at design");
-    let t_out = required_temperature(r, "design_water_out", "water leaving at design");
-    let t_wb = required_temperature(
-        r,
-        "design_wet_bulb",
-        "the air's wet-bulb temperature at design",
-    );
-    let fan = r.required_quantity(
-        "fan_power",
-        Quantity::Power,
-        "the fans' power at full speed",
-    );
-    let ratio = r.number_in("liquid_gas_ratio", 0.2, 5.0, DEFAULT_LIQUID_GAS_RATIO);
-    let setpoint = r.temperature("leaving_setpoint");
-    let drift = r.number_in("drift_fraction", 0.0, 0.01, DEFAULT_DRIFT_FRACTION);
-    let cycles = r.number_in(
-        "cycles_of_concentration",
-        1.1,
-        50.0,
-        DEFAULT_CYCLES_OF_CONCENTRATION,
-    );
-    let evaporation = r.number_in("evaporation_factor", 0.01, 1.0, DEFAULT_EVAPORATION_FACTOR);
-    let min_speed = r.number_in("min_fan_speed", 0.0, 0.99, DEFAULT_MIN_FAN_SPEED);
-    let exponent = r.number_in("merkel_exponent", 0.05, 0.95, DEFAULT_MERKEL_EXPONENT);
-    let circuit = match r.string("circuit") {
-        None => Some(false),
-        Some((c, _)) if c == "open" => Some(false),
-        Some((c, _)) if c == "closed" => Some(true),
-        Some((c, at)) => {
-            let msg = format!("unknown circuit \"{c}\": expected \"open\" or \"closed\"");
-            r.error_at(at, "circuit", msg);
-            None
-        }
-    };
-    let resistance = read_resistance(r, density);
-    let (heat, t_in, t_out, t_wb, fan, closed) = (heat?, t_in?, t_out?, t_wb?, fan?, circuit?);
-    if !closed && fluid.kind() != FluidKind::Water {
-        r.error(format!(
-            "an open cooling tower sprays the loop's own water, but this loop holds {}: put \
-             the tower on a water loop behind a heat exchanger, or write circuit = \"closed\"",
-            fluid.name()
-        ));
-        return None;
-    }
-    if !(t_in.si > t_out.si && t_out.si > t_wb.si) {
-        r.error(format!(
-            "expected design_water_in_c > design_water_out_c > design_wet_bulb_c, found {:.2} °C, \
-             {:.2} °C and {:.2} °C",
-            t_in.si - 273.15,
-            t_out.si - 273.15,
-            t_wb.si - 273.15
-        ));
-        return None;
-    }
-    let water_flow = heat.si / (fluid.enthalpy_j_kg(t_in.si) - fluid.enthalpy_j_kg(t_out.si));
-    let rating = CoolingTowerRating {
-        water_flow_kg_s: water_flow,
-        air_flow_kg_s: water_flow / ratio,
-        wet_bulb_k: t_wb.si,
-        range_k: t_in.si - t_out.si,
-        approach_k: t_out.si - t_wb.si,
-        fan_power_w: fan.si,
-    };
-    let tower = CoolingTower::new(&rating, fluid)
-        .and_then(|t| t.with_merkel_exponent(exponent, &rating, fluid))
-        .and_then(|t| t.with_drift_fraction(drift))
-        .and_then(|t| t.with_cycles_of_concentration(cycles))
-        .and_then(|t| t.with_evaporation_factor(evaporation))
-        .and_then(|t| t.with_min_fan_speed(min_speed));
-    let tower = match tower {
-        Ok(t) => t,
-        Err(e) => {
-            r.error(format!(
-                "{e} (a smaller liquid_gas_ratio gives the tower more air)"
-            ));
-            return None;
-        }
-    };
-    let setpoint_k = setpoint.map_or(t_out.si, |v| v.si);
-    let source = HeatSource {
-        duty: HeatDuty::OutletSetpoint {
-            outlet_k: setpoint_k,
-        },
-        resistance: Some(resistance?),
-    };
-    Some((
-        Component::HeatSource(source),
-        LinkDevice::CoolingTower(tower, setpoint_k),
-    ))
 }
 
 fn read_tank(

@@ -23,7 +23,6 @@ pub const KINDS: &[&str] = &[
     "heat_source",
     "heat_consumer",
     "pressurisation",
-    "cooling_tower",
     "tank",
     "heat_exchanger",
     "heat_pump",
@@ -108,7 +107,7 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -
             device: Some(LinkDevice::Volume(spec)),
         });
     }
-    if matches!(kind, "cooling_tower" | "tank") {
+    if kind == "tank" {
         let device = read_link_device(r, kind, fluid, initial_k);
         let (component, device) = device?;
         return Some(Parsed::Link {

@@ -403,7 +403,7 @@ mod tests {
                 if let Fallback::Required(_) = p.fallback {
                     let x = match p.name {
                         "return" | "design_water_out" => 313.15,
-                        "design_air" => 298.15,
+                        "design_air" | "design_wet_bulb" => 298.15,
                         "design_heat" | "fan_power" => 100_000.0,
                         _ => 343.15,
                     };

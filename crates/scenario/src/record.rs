@@ -269,13 +269,6 @@ impl Layout {
                 DeviceColumn::FlowKgS(x.cold_link),
             );
         }
-        for c in &plant.cooling_towers {
-            add(
-                format!("{}.leaving_c", c.name),
-                DeviceColumn::VolumeC(c.link),
-            );
-            add(format!("{}.heat_kw", c.name), DeviceColumn::HeatKw(c.link));
-        }
         for hp in &plant.heat_pumps {
             add(
                 format!("{}.condenser_c", hp.name),

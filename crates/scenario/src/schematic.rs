@@ -6,7 +6,7 @@
 //! It holds names, limits and the names of series columns, never values: the app reads the
 //! values of those columns at its cursor (from the series or from the latest snapshot).
 
-use dctwin_components::{boiler, district, dry_cooler_unit, rack};
+use dctwin_components::{boiler, cooling_tower_unit, district, dry_cooler_unit, rack};
 use dctwin_sim::Plant;
 use serde::{Deserialize, Serialize};
 
@@ -327,8 +327,9 @@ pub fn stage_links(plant: &Plant) -> Vec<StageLinks> {
         ),
         gather(
             StageKind::CoolingTowers,
-            (plant.cooling_towers.iter())
-                .map(|c| item(&c.name, on(c.link), None))
+            (plant.devices())
+                .filter(|(_, d)| *d.kind() == cooling_tower_unit::KIND)
+                .map(|(l, _)| item(&net.links[l].name, on(l), None))
                 .collect(),
         ),
         gather(

@@ -72,13 +72,12 @@ impl Controllers {
             }
         }
         control_devices(plant, dynamics, volume_k);
-        hold_cooling_tower_setpoints(plant, dynamics);
         follow_heating_load(plant, dynamics);
         stage_heat_pumps(plant, dt_s);
     }
 }
 
-/// Devices that hold their own set-point (a dry cooler's fans) set themselves for the water
+/// Devices that hold their own set-point (the fans of a dry cooler or a cooling tower) set themselves for the water
 /// arriving now, as the right-hand side sees it: from upstream at the flow's magnitude.
 fn control_devices(plant: &mut Plant, dynamics: &Dynamics, volume_k: &[f64]) {
     let Plant { network, links, .. } = plant;
@@ -100,25 +99,6 @@ fn control_devices(plant: &mut Plant, dynamics: &Dynamics, volume_k: &[f64]) {
             mass_flow_kg_s: if flowing { m.abs() } else { 0.0 },
         };
         d.control(&water);
-    }
-}
-
-/// Cooling towers run their fans at the speed that brings the water arriving now to the
-/// leaving set-point (the tower inverted, at the outdoor air's wet bulb), as dry coolers do.
-fn hold_cooling_tower_setpoints(plant: &mut Plant, dynamics: &Dynamics) {
-    for unit in &mut plant.cooling_towers {
-        let l = unit.link;
-        let m = dynamics.flow_kg_s[l];
-        let inlet = plant.network.upstream(l, m);
-        let fluid = plant.network.fluid_of(l);
-        let wet_bulb_k = unit.tower.psychrometrics.wet_bulb_of_k(plant.outdoor);
-        unit.fan_speed = unit.tower.fan_speed_for(
-            fluid,
-            dynamics.node_k[inlet],
-            m.abs(),
-            wet_bulb_k,
-            unit.leaving_setpoint_k,
-        );
     }
 }
 

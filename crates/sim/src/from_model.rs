@@ -50,11 +50,6 @@ fn attach(
                 .map_err(|e| invalid(*link, &e))?;
             plant.attach_device(name(*link), device)
         }
-        Device::CoolingTower {
-            link,
-            tower,
-            leaving_setpoint_k,
-        } => plant.attach_cooling_tower(name(*link), *tower, *leaving_setpoint_k),
         Device::Tank {
             link,
             spec,

@@ -15,7 +15,6 @@ use crate::error::SimError;
 use dctwin_components::psychrometrics::MoistAir;
 use dctwin_components::{
     Component, HeatDuty, MixingVolume, Pipe, ThermalLaw,
-    cooling_tower::CoolingTower,
     device::VolumeDevice,
     heat_exchanger::HeatExchanger,
     heat_pump::{HeatPumpBank, load_to_setpoint_w},
@@ -68,11 +67,6 @@ pub enum Heat {
         index: usize,
         /// Whether this is the condenser (heat-giving) side.
         condenser: bool,
-    },
-    /// A cooling tower (index into [`Plant::cooling_towers`]).
-    CoolingTower {
-        /// Which tower.
-        index: usize,
     },
     /// A stratified tank (index into [`Plant::tanks`]): the link holds one state per layer
     /// and its [`LinkThermal::Volume`]'s volume is one layer's.
@@ -147,21 +141,6 @@ impl HeatPumps {
     }
 }
 
-/// A cooling tower on a link, with its fan-speed controller's set-point.
-#[derive(Debug, Clone)]
-pub struct CoolingTowerUnit {
-    /// Name (for reports).
-    pub name: String,
-    /// Its link.
-    pub link: usize,
-    /// Its physics.
-    pub tower: CoolingTower,
-    /// Leaving-water set-point [K].
-    pub leaving_setpoint_k: f64,
-    /// Fan speed set at the last control step [-].
-    pub fan_speed: f64,
-}
-
 /// A stratified tank on a link: its layers are consecutive states, top first.
 #[derive(Debug, Clone)]
 pub struct TankUnit {
@@ -189,8 +168,6 @@ pub struct Plant {
     pub exchangers: Vec<Exchanger>,
     /// Heat-pump banks.
     pub heat_pumps: Vec<HeatPumps>,
-    /// Cooling towers.
-    pub cooling_towers: Vec<CoolingTowerUnit>,
     /// Stratified tanks.
     pub tanks: Vec<TankUnit>,
     /// Outdoor air (weather), used by dry coolers and cooling towers (its wet bulb); given to
@@ -209,7 +186,6 @@ impl Plant {
             links,
             exchangers: Vec::new(),
             heat_pumps: Vec::new(),
-            cooling_towers: Vec::new(),
             tanks: Vec::new(),
             outdoor: MoistAir {
                 dry_bulb_k: 288.15,
@@ -385,31 +361,6 @@ impl Plant {
             supply_setpoint_k,
             demand_w: 0.0,
             staging: BankStaging::immediate(),
-        });
-        Ok(())
-    }
-
-    /// Make link `name` a cooling tower holding its leaving water at `leaving_setpoint_k` by
-    /// its fans (the wet bulb is the plant's outdoor air's).
-    pub fn attach_cooling_tower(
-        &mut self,
-        name: &str,
-        tower: CoolingTower,
-        leaving_setpoint_k: f64,
-    ) -> Result<(), SimError> {
-        let l = self.device_link(name)?;
-        let index = self.cooling_towers.len();
-        self.links[l] = LinkThermal::Volume {
-            volume: self.device_volume(l),
-            heat: Heat::CoolingTower { index },
-            segments: 1,
-        };
-        self.cooling_towers.push(CoolingTowerUnit {
-            name: name.to_string(),
-            link: l,
-            tower,
-            leaving_setpoint_k,
-            fan_speed: 1.0,
         });
         Ok(())
     }

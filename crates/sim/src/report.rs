@@ -46,11 +46,7 @@ impl Totals {
             let account = match heat {
                 Heat::Device(d) => Some(d.account()),
                 Heat::Fixed { .. } if q > 0.0 => Some(Account::ItHeat),
-                Heat::CoolingTower { .. } | Heat::Fixed { .. } | Heat::Setpoint { .. }
-                    if q < 0.0 =>
-                {
-                    Some(Account::Rejected)
-                }
+                Heat::Fixed { .. } | Heat::Setpoint { .. } if q < 0.0 => Some(Account::Rejected),
                 Heat::Ambient { .. } | Heat::Tank { .. } => Some(Account::Lost),
                 Heat::Setpoint { .. } => Some(Account::Boiler),
                 _ => None,
@@ -63,9 +59,6 @@ impl Totals {
                 Some(Account::Boiler) => self.boiler_w += q,
                 _ => {}
             }
-        }
-        for t in &plant.cooling_towers {
-            self.fan_electric_w += t.tower.fan.power_w(t.fan_speed);
         }
         for &(_, _, p) in &dynamics.heat_pump_w {
             self.heat_pump_electric_w += p;

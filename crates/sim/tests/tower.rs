@@ -3,6 +3,7 @@
 //! make-up water is what the component computes, its fans and heat go to the totals; with a
 //! warmer set-point the fans slow down to hold it.
 
+use dctwin_components::cooling_tower_unit::CoolingTowerUnit;
 use dctwin_components::psychrometrics::Psychrometrics;
 use dctwin_fluid::Fluid;
 use dctwin_sim::{Settings, Simulation, Snapshot, plant_of};
@@ -59,6 +60,14 @@ flow_nominal_kg_s = {design_flow_kg_s}
     sim
 }
 
+/// The tower device of the loop.
+fn tower_unit(sim: &Simulation) -> &CoolingTowerUnit {
+    let l = sim.plant.link("tower").expect("a tower link");
+    (sim.plant.device(l))
+        .and_then(|d| d.as_any().downcast_ref::<CoolingTowerUnit>())
+        .expect("a cooling tower")
+}
+
 fn run(sim: &mut Simulation, end_s: f64) -> Vec<Snapshot> {
     let mut out = Vec::new();
     sim.run(end_s, 600.0, &mut |_: f64, _: &mut _| {}, &mut |s| {
@@ -81,7 +90,7 @@ fn at_design_the_tower_leaves_at_the_wet_bulb_plus_its_approach() {
     let history = run(&mut sim, 4.0 * 3600.0);
     let tower_link = sim.plant.link("tower").unwrap();
     let leaving = sim.link_temperature_k(tower_link).unwrap();
-    let unit = sim.plant.cooling_towers[0].clone();
+    let unit = *tower_unit(&sim);
     let inlet = sim.node_temperatures_k()[sim.plant.network.node_index("tower_in").unwrap()];
     let m = sim.flows_kg_s()[tower_link];
     let wet_bulb = unit.tower.psychrometrics.wet_bulb_of_k(sim.plant.outdoor);
@@ -135,7 +144,7 @@ fn the_fans_hold_a_warmer_setpoint() {
     let leaving = sim
         .link_temperature_k(sim.plant.link("tower").unwrap())
         .unwrap();
-    let speed = sim.plant.cooling_towers[0].fan_speed;
+    let speed = tower_unit(&sim).fan_speed;
     println!("fans {speed:.4}, leaving {:.5} °C", leaving - C);
     assert!(
         (leaving - (DESIGN_OUT_C + 2.0 + C)).abs() < 1e-3,

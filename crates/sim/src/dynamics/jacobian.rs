@@ -66,7 +66,7 @@ impl Dynamics {
                     ..HeatSlopes::default()
                 }
             } else {
-                self.heat_slopes(plant, heat, fluid, t_in, t, m)
+                self.heat_slopes(heat, fluid, t_in, t, m)
             };
             // dE/dt = ṁ·(h_in − h(T)) + Q: ∂/∂T = ∂Q/∂T − ṁ·c_p(T).
             row.push((s, (slopes.dq_dt - m * cp) / capacity));
@@ -90,7 +90,6 @@ impl Dynamics {
             }
             let uses_water = match heat {
                 Heat::Device(d) => d.uses_water(),
-                Heat::CoolingTower { .. } => true,
                 _ => false,
             };
             if let (Some(from), true) = (term.inlet, uses_water) {
@@ -290,14 +289,13 @@ impl Dynamics {
     /// Slopes of a volume's own heat law (the couplings are handled apart).
     pub(super) fn heat_slopes(
         &self,
-        plant: &Plant,
         heat: &Heat,
         fluid: &dctwin_fluid::Fluid,
         t_in: f64,
         t: f64,
         m: f64,
     ) -> HeatSlopes {
-        let (q, account, water) = self.link_heat(plant, heat, fluid, t_in, t, m);
+        let (q, account, water) = self.link_heat(heat, fluid, t_in, t, m);
         let constant = match heat {
             Heat::None
             | Heat::Fixed { .. }
@@ -313,8 +311,8 @@ impl Dynamics {
                 ..HeatSlopes::default()
             };
         }
-        let (q_in, _, water_in) = self.link_heat(plant, heat, fluid, t_in + SLOPE_STEP_K, t, m);
-        let (q_t, _, _) = self.link_heat(plant, heat, fluid, t_in, t + SLOPE_STEP_K, m);
+        let (q_in, _, water_in) = self.link_heat(heat, fluid, t_in + SLOPE_STEP_K, t, m);
+        let (q_t, _, _) = self.link_heat(heat, fluid, t_in, t + SLOPE_STEP_K, m);
         HeatSlopes {
             dq_dt_in: (q_in - q) / SLOPE_STEP_K,
             dq_dt: (q_t - q) / SLOPE_STEP_K,

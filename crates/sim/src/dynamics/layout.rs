@@ -73,7 +73,6 @@ impl Dynamics {
             chain_of_link,
             tank_w: vec![0.0; link_of_state.len()],
             tank_loss_w: vec![0.0; plant.tanks.len()],
-            tower_wet_bulb_k: vec![0.0; plant.cooling_towers.len()],
             link_of_state,
         }
     }

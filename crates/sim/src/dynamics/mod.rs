@@ -97,8 +97,6 @@ pub struct Dynamics {
     tank_w: Vec<f64>,
     /// Each tank's loss to its ambient at the last evaluation [W].
     tank_loss_w: Vec<f64>,
-    /// Each cooling tower's wet bulb over this control step [K].
-    tower_wet_bulb_k: Vec<f64>,
 }
 
 /// Temperature step of the difference quotients of the heat laws in the Jacobian [K]: small

@@ -132,11 +132,6 @@ impl Dynamics {
                 0.0
             };
         }
-        self.tower_wet_bulb_k.clear();
-        for unit in &plant.cooling_towers {
-            let wet_bulb_k = unit.tower.psychrometrics.wet_bulb_of_k(plant.outdoor);
-            self.tower_wet_bulb_k.push(wet_bulb_k);
-        }
         self.terms.clear();
         for (s, &l) in self.link_of_state.iter().enumerate() {
             let LinkThermal::Volume { heat, .. } = &plant.links[l] else {

@@ -57,7 +57,7 @@ impl Dynamics {
                     let LinkThermal::Volume { heat, .. } = &plant.links[term.link] else {
                         unreachable!("states belong to volumes");
                     };
-                    self.link_heat(plant, heat, fluid, t_in, t, m)
+                    self.link_heat(heat, fluid, t_in, t, m)
                 }
             };
             sums[Account::WaterKg as usize] += water_kg_s;
@@ -219,7 +219,6 @@ impl Dynamics {
     /// Heat into a volume's water [W] and the account it belongs to.
     pub(super) fn link_heat(
         &self,
-        plant: &Plant,
         heat: &Heat,
         fluid: &dctwin_fluid::Fluid,
         t_in: f64,
@@ -236,17 +235,9 @@ impl Dynamics {
             let (q, water_kg_s) = d.heat_and_water(&water);
             return (q, Some(d.account()), water_kg_s);
         }
-        if let Heat::CoolingTower { index } = heat {
-            let unit = &plant.cooling_towers[*index];
-            let wet_bulb_k = self.tower_wet_bulb_k[*index];
-            let op = (unit.tower).operate(fluid, t_in, m, wet_bulb_k, unit.fan_speed);
-            return (-op.heat_rejected_w, Some(Account::Rejected), op.makeup_kg_s);
-        }
         let (q, account) = match heat {
-            // Devices and towers are handled above; tank layers by `tank_exchanges`.
-            Heat::None | Heat::Device(_) | Heat::CoolingTower { .. } | Heat::Tank { .. } => {
-                (0.0, None)
-            }
+            // Devices are handled above; tank layers by `tank_exchanges`.
+            Heat::None | Heat::Device(_) | Heat::Tank { .. } => (0.0, None),
             Heat::Ambient { ua_w_k, ambient_k } => (-ua_w_k * (t - ambient_k), Some(Account::Lost)),
             Heat::Fixed { heat_w } => signed(*heat_w, Account::ItHeat, Account::Rejected),
             Heat::Setpoint { outlet_k } => signed(
