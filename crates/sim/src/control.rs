@@ -1,7 +1,8 @@
-//! Controllers acting at each control step: PI loops that hold a temperature by moving a valve,
-//! a pump's speed or a dry cooler's fans; the coolers' and cooling towers' fans set for their
-//! leaving set-point; the heat pumps' demand, which their staging follows (between control
-//! steps the running units follow the load themselves: `dynamics.rs`).
+//! Controllers acting at each control step: PI loops that hold a temperature by moving a valve
+//! or a pump's speed; the devices that hold their own set-point (the fans of dry coolers and
+//! cooling towers, through the device contract's control hook); the heat pumps' demand, which
+//! their staging follows (between control steps the running units follow the load themselves:
+//! `dynamics/`).
 
 use crate::dynamics::Dynamics;
 use crate::plant::{Heat, LinkThermal, NO_FLOW_KG_S, Plant};
@@ -77,8 +78,9 @@ impl Controllers {
     }
 }
 
-/// Devices that hold their own set-point (the fans of a dry cooler or a cooling tower) set themselves for the water
-/// arriving now, as the right-hand side sees it: from upstream at the flow's magnitude.
+/// Devices that hold their own set-point (the fans of a dry cooler or a cooling tower) set
+/// themselves for the water arriving now, as the right-hand side sees it: from upstream at the
+/// flow's magnitude.
 fn control_devices(plant: &mut Plant, dynamics: &Dynamics, volume_k: &[f64]) {
     let Plant { network, links, .. } = plant;
     for (l, link) in links.iter_mut().enumerate() {
