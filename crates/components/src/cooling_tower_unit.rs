@@ -207,6 +207,10 @@ impl VolumeDevice for CoolingTowerUnit {
         self.wet_bulb_k = self.tower.psychrometrics.wet_bulb_of_k(air);
     }
 
+    fn controls_itself(&self) -> bool {
+        true
+    }
+
     fn control(&mut self, water: &Water<'_>) {
         self.fan_speed = self.tower.fan_speed_for(
             water.fluid,
@@ -246,6 +250,16 @@ impl VolumeDevice for CoolingTowerUnit {
             2 => self.fan_power_w(),
             _ => self.operate(water).makeup_kg_s,
         }
+    }
+
+    fn variables(&self, water: &Water<'_>, out: &mut Vec<f64>) {
+        let op = self.operate(water);
+        out.extend([
+            op.heat_rejected_w,
+            water.volume_k,
+            self.fan_power_w(),
+            op.makeup_kg_s,
+        ]);
     }
 
     fn clone_box(&self) -> Box<dyn VolumeDevice> {

@@ -426,6 +426,11 @@ pub trait VolumeDevice: AsAny + fmt::Debug + Send + Sync {
     /// The outdoor air for the coming control step (a dry cooler's or tower's air side).
     fn set_outdoor(&mut self, _air: MoistAir) {}
 
+    /// Whether it holds its own set-point at each control step ([`VolumeDevice::control`]).
+    fn controls_itself(&self) -> bool {
+        false
+    }
+
     /// At each control step, with the water arriving now: a device that holds its own
     /// set-point (a dry cooler's fans) sets itself for the step.
     fn control(&mut self, _water: &Water<'_>) {}

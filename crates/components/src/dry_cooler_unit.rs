@@ -198,6 +198,10 @@ impl VolumeDevice for DryCoolerUnit {
         self.outdoor = air;
     }
 
+    fn controls_itself(&self) -> bool {
+        true
+    }
+
     fn control(&mut self, water: &Water<'_>) {
         self.fan_speed = if water.mass_flow_kg_s > 0.0 {
             (self.cooler)
@@ -253,6 +257,16 @@ impl VolumeDevice for DryCoolerUnit {
             2 => self.fan_power_w(),
             _ => self.operate(water).water_evaporated_kg_s,
         }
+    }
+
+    fn variables(&self, water: &Water<'_>, out: &mut Vec<f64>) {
+        let op = self.operate(water);
+        out.extend([
+            op.heat_rejected_w,
+            water.volume_k,
+            self.fan_power_w(),
+            op.water_evaporated_kg_s,
+        ]);
     }
 
     fn clone_box(&self) -> Box<dyn VolumeDevice> {

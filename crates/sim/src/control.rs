@@ -91,6 +91,9 @@ fn control_devices(plant: &mut Plant, dynamics: &Dynamics, volume_k: &[f64]) {
         else {
             continue;
         };
+        if !d.controls_itself() {
+            continue;
+        }
         let m = dynamics.flow_kg_s[l];
         let flowing = m.abs() > NO_FLOW_KG_S;
         let inlet_k = dynamics.node_k[network.upstream(l, m)];
