@@ -7,7 +7,6 @@
 use crate::dynamics::Dynamics;
 use crate::plant::{Heat, LinkThermal, NO_FLOW_KG_S, Plant};
 use dctwin_components::controller::PiController;
-use dctwin_components::device::Water;
 use dctwin_components::{Component, PumpControl};
 
 /// What a control loop measures.
@@ -79,8 +78,7 @@ impl Controllers {
 }
 
 /// Devices that hold their own set-point (the fans of a dry cooler or a cooling tower) set
-/// themselves for the water arriving now, as the right-hand side sees it: from upstream at the
-/// flow's magnitude.
+/// themselves for the water arriving now ([`Dynamics::device_water`]).
 fn control_devices(plant: &mut Plant, dynamics: &Dynamics, volume_k: &[f64]) {
     let Plant { network, links, .. } = plant;
     for (l, link) in links.iter_mut().enumerate() {
@@ -94,16 +92,7 @@ fn control_devices(plant: &mut Plant, dynamics: &Dynamics, volume_k: &[f64]) {
         if !d.controls_itself() {
             continue;
         }
-        let m = dynamics.flow_kg_s[l];
-        let flowing = m.abs() > NO_FLOW_KG_S;
-        let inlet_k = dynamics.node_k[network.upstream(l, m)];
-        let water = Water {
-            fluid: network.fluid_of(l),
-            inlet_k,
-            volume_k: dynamics.state_of_link[l].map_or(inlet_k, |s| volume_k[s]),
-            mass_flow_kg_s: if flowing { m.abs() } else { 0.0 },
-        };
-        d.control(&water);
+        d.control(&dynamics.device_water(network, l, volume_k));
     }
 }
 

@@ -289,12 +289,8 @@ impl Plant {
     /// Give every device the outdoor air of the coming control step.
     pub fn share_outdoor(&mut self) {
         let air = self.outdoor;
-        for link in &mut self.links {
-            if let LinkThermal::Volume {
-                heat: Heat::Device(d),
-                ..
-            } = link
-            {
+        for l in 0..self.links.len() {
+            if let Some(d) = self.device_mut(l) {
                 d.set_outdoor(air);
             }
         }

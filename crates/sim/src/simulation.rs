@@ -8,10 +8,9 @@ use crate::cvode::{Cvode, CvodeError, LinearSolver, Options, Retry, System};
 use crate::dynamics::{Account, Dynamics};
 use crate::error::SimError;
 use crate::event::{Action, Event};
-use crate::plant::{NO_FLOW_KG_S, Plant};
+use crate::plant::Plant;
 use crate::precondition::{SparseLu, SparseRows};
 use crate::report::{EnergyBalance, Snapshot, Totals};
-use dctwin_components::device::Water;
 use dctwin_components::dry_cooler_unit;
 use dctwin_components::{Component, FluidState, PumpControl};
 use dctwin_network::hydraulic::{HydraulicSolver, HydraulicState};
@@ -490,22 +489,7 @@ impl Simulation {
         let network = &self.plant.network;
         let mut values = Vec::new();
         for (l, device) in self.plant.devices() {
-            // The water as the right-hand side sees it: fed from upstream at the flow's
-            // magnitude, or (nothing flowing) standing, its inlet the link's `from` node.
-            let m = self.hydraulic_state.mass_flow_kg_s[l];
-            let flowing = m.abs() > NO_FLOW_KG_S;
-            let inlet = if flowing {
-                network.upstream(l, m)
-            } else {
-                network.links[l].from
-            };
-            let inlet_k = self.dynamics.node_k[inlet];
-            let water = Water {
-                fluid: network.fluid_of(l),
-                inlet_k,
-                volume_k: (self.dynamics.state_of_link[l]).map_or(inlet_k, |s| self.volume_k[s]),
-                mass_flow_kg_s: if flowing { m.abs() } else { 0.0 },
-            };
+            let water = self.dynamics.device_water(network, l, &self.volume_k);
             device.variables(&water, &mut values);
         }
         values

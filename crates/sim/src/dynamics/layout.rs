@@ -119,6 +119,27 @@ impl Dynamics {
             .sum()
     }
 
+    /// The water the device on link `l` holds and is fed at the flows of the control step, as
+    /// the right-hand side sees it: fed from upstream at the flow's magnitude, or, with nothing
+    /// flowing, standing, its inlet the link's `from` node. `volume_k` holds the volumes'
+    /// temperatures by state.
+    pub fn device_water<'n>(&self, network: &'n Network, l: usize, volume_k: &[f64]) -> Water<'n> {
+        let m = self.flow_kg_s[l];
+        let flowing = m.abs() > NO_FLOW_KG_S;
+        let inlet = if flowing {
+            network.upstream(l, m)
+        } else {
+            network.links[l].from
+        };
+        let inlet_k = self.node_k[inlet];
+        Water {
+            fluid: network.fluid_of(l),
+            inlet_k,
+            volume_k: self.state_of_link[l].map_or(inlet_k, |s| volume_k[s]),
+            mass_flow_kg_s: if flowing { m.abs() } else { 0.0 },
+        }
+    }
+
     /// State `s` at `y`: along the tangent at its last evaluated point if that is close
     /// enough, otherwise evaluated (and then a new point to start from, `true`).
     pub(super) fn at_state(&self, plant: &Plant, y: &[f64], s: usize) -> (Known, bool) {
