@@ -4,6 +4,8 @@
 //! and fans reach the run's totals.
 
 use dctwin_components::psychrometrics::Psychrometrics;
+use dctwin_components::storage_tank::StorageTank;
+use dctwin_fluid::Fluid;
 use dctwin_model::Device;
 use dctwin_sim::{Plant, Settings, Simulation, plant_of};
 use dctwin_tests::plants::{k, set_rack_power};
@@ -19,15 +21,23 @@ fn facility() -> dctwin_model::Facility {
 #[test]
 fn the_model_file_declares_the_tower_the_tank_and_the_staging() {
     let f = facility();
-    let tank = f.devices.iter().find_map(|d| match d {
-        Device::Tank { spec, .. } => Some(spec),
+    let spec = f.devices.iter().find_map(|d| match d {
+        Device::Volume { spec, .. } if spec.kind.key == "tank" => Some(spec),
         _ => None,
     });
-    let tank = tank.expect("a tank");
-    assert_eq!(tank.layers, 8);
+    let built = spec
+        .expect("a tank")
+        .build(&Fluid::water(), 313.15)
+        .unwrap();
+    assert_eq!(built.layers(), Some(8));
+    let tank = built.as_any().downcast_ref::<StorageTank>().unwrap();
     // aspect_ratio 2.5: V = π·H³/(4·2.5²).
     let height = (4.0 * 2.5 * 2.5 * 40.0 / PI).cbrt();
-    assert!((tank.height_m - height).abs() < 1e-12);
+    let built_height = tank.tank.layer_height_m * 8.0;
+    assert!(
+        (built_height - height).abs() < 1e-12,
+        "{built_height} vs {height}"
+    );
     assert!(
         f.devices
             .iter()
@@ -82,7 +92,7 @@ fn a_day_with_a_tower_and_a_tank_closes_its_energy_balance() {
     println!("{stats:?}");
     assert_eq!(layers.len(), 8);
     let fluid = dctwin_fluid::Fluid::water();
-    let layer_kg = sim.plant.tanks[0].tank.layer_mass_kg;
+    let layer_kg = sim.plant.device(buffer).unwrap().volume().mass_kg;
     let tank_j = |s: &dctwin_sim::Snapshot| -> f64 {
         (layers.iter())
             .map(|&i| layer_kg * fluid.enthalpy_j_kg(s.volume_k[i]))

@@ -9,8 +9,8 @@
 
 use crate::component::Component;
 use crate::device::{
-    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, SetError, Variable,
-    VolumeDevice, Watch, Water, boxed, temperature_k,
+    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, PressureDrop,
+    Refusal, SetError, Variable, VolumeDevice, Watch, Water, boxed, temperature_k,
 };
 use crate::heat_source::{HeatDuty, HeatSource};
 use crate::parameter::{check, check_volume};
@@ -214,7 +214,7 @@ pub static KIND: DeviceKind = DeviceKind {
             quantity: Quantity::Power,
         },
     ],
-    reads_resistance: true,
+    pressure_drop: PressureDrop::Nominal,
     build: build_boiler,
 };
 
@@ -222,7 +222,7 @@ fn build_boiler(
     values: &ParameterValues,
     fluid: &Fluid,
     fill_k: f64,
-) -> Result<Box<dyn VolumeDevice>, String> {
+) -> Result<Box<dyn VolumeDevice>, Refusal> {
     let spec = BoilerSpec {
         kind: match values.word("fuel") {
             Some("electric") => BoilerKind::Electric,

@@ -12,8 +12,8 @@ use crate::cooling_tower::{
     DEFAULT_DRIFT_FRACTION, DEFAULT_EVAPORATION_FACTOR, DEFAULT_MERKEL_EXPONENT,
 };
 use crate::device::{
-    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, REJECTER_VARIABLES,
-    SetError, VolumeDevice, Water, outlet_setpoint, temperature_k,
+    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, PressureDrop,
+    REJECTER_VARIABLES, Refusal, SetError, VolumeDevice, Water, outlet_setpoint, temperature_k,
 };
 use crate::dry_cooler::DEFAULT_MIN_FAN_SPEED;
 use crate::psychrometrics::MoistAir;
@@ -88,7 +88,7 @@ pub static KIND: DeviceKind = DeviceKind {
         },
     ],
     variables: REJECTER_VARIABLES,
-    reads_resistance: true,
+    pressure_drop: PressureDrop::Nominal,
     build: build_cooling_tower,
 };
 
@@ -111,7 +111,7 @@ fn build_cooling_tower(
     values: &ParameterValues,
     fluid: &Fluid,
     fill_k: f64,
-) -> Result<Box<dyn VolumeDevice>, String> {
+) -> Result<Box<dyn VolumeDevice>, Refusal> {
     let number = |name: &str| values.number(name).unwrap_or(f64::NAN);
     let (t_in, t_out, t_wb) = (
         number("design_water_in"),
@@ -119,19 +119,31 @@ fn build_cooling_tower(
         number("design_wet_bulb"),
     );
     if values.word("circuit") != Some("closed") && fluid.kind() != FluidKind::Water {
-        return Err(format!(
-            "an open cooling tower sprays the loop's own water, but this loop holds {}: put \
+        return Err(Refusal::of(
+            "circuit",
+            format!(
+                "an open cooling tower sprays the loop's own water, but this loop holds {}: put \
              the tower on a water loop behind a heat exchanger, or write circuit = \"closed\"",
-            fluid.name()
+                fluid.name()
+            ),
         ));
     }
     if !(t_in > t_out && t_out > t_wb) {
-        return Err(format!(
-            "expected design_water_in_c > design_water_out_c > design_wet_bulb_c, found {:.2} °C, \
+        // The key at fault: the leaving water if it is not above the wet bulb.
+        let key = if t_out > t_wb {
+            "design_water_in"
+        } else {
+            "design_water_out"
+        };
+        return Err(Refusal::of(
+            key,
+            format!(
+                "expected design_water_in_c > design_water_out_c > design_wet_bulb_c, found {:.2} °C, \
              {:.2} °C and {:.2} °C",
-            t_in - 273.15,
-            t_out - 273.15,
-            t_wb - 273.15
+                t_in - 273.15,
+                t_out - 273.15,
+                t_wb - 273.15
+            ),
         ));
     }
     let water_flow =

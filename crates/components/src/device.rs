@@ -61,6 +61,9 @@ pub struct Water<'a> {
     pub volume_k: f64,
     /// Mass flow through the device [kg/s]: its magnitude, zero when nothing flows.
     pub mass_flow_kg_s: f64,
+    /// The temperatures of its layers [K], first layer first, for a device of several
+    /// ([`VolumeDevice::layers`]); empty for a device of one volume.
+    pub layers_k: &'a [f64],
 }
 
 /// What a parameter's value is.
@@ -286,9 +289,54 @@ pub enum SetError {
     },
 }
 
-/// How a kind builds an instance from the values read, its coolant and fill temperature [K];
-/// the error names the parameter and what it expected.
-pub type Build = fn(&ParameterValues, &Fluid, f64) -> Result<Box<dyn VolumeDevice>, String>;
+/// Why a kind refuses the values read: the parameter at fault, if one is, and what it expected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    /// The parameter the model-file reader points the message at (`None`: the device as a
+    /// whole).
+    pub parameter: Option<&'static str>,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl Refusal {
+    /// A refusal of parameter `name`'s value.
+    pub fn of(name: &'static str, message: impl Into<String>) -> Refusal {
+        Refusal {
+            parameter: Some(name),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<String> for Refusal {
+    fn from(message: String) -> Refusal {
+        Refusal {
+            parameter: None,
+            message,
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// How a kind builds an instance from the values read, its coolant and fill temperature [K].
+pub type Build = fn(&ParameterValues, &Fluid, f64) -> Result<Box<dyn VolumeDevice>, Refusal>;
+
+/// Where a device link's pressure drop comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PressureDrop {
+    /// The device's own parameters (a substation's valve): the nominal keys are not read.
+    Own,
+    /// The nominal pressure-drop keys, which must be given.
+    Nominal,
+    /// The nominal pressure-drop keys if given (both), else no pressure drop.
+    OptionalNominal,
+}
 
 /// A kind of volume device: what a model file may say about it and how to build one.
 pub struct DeviceKind {
@@ -298,9 +346,8 @@ pub struct DeviceKind {
     pub parameters: &'static [Parameter],
     /// The variables each instance reports.
     pub variables: &'static [Variable],
-    /// Whether its link's pressure drop is read from the model file (the nominal
-    /// pressure-drop keys): false for a kind whose hydraulics follow from its own parameters.
-    pub reads_resistance: bool,
+    /// Where its link's pressure drop comes from.
+    pub pressure_drop: PressureDrop,
     /// An instance from the values read, its coolant `fluid` filled at `fill_k` [K]; the error
     /// names the parameter and what it expected.
     pub build: Build,
@@ -360,7 +407,7 @@ pub struct DeviceSpec {
 
 impl DeviceSpec {
     /// The device, its coolant `fluid` filled at `fill_k` [K].
-    pub fn build(&self, fluid: &Fluid, fill_k: f64) -> Result<Box<dyn VolumeDevice>, String> {
+    pub fn build(&self, fluid: &Fluid, fill_k: f64) -> Result<Box<dyn VolumeDevice>, Refusal> {
         (self.kind.build)(&self.values, fluid, fill_k)
     }
 }
@@ -382,8 +429,42 @@ pub trait VolumeDevice: AsAny + fmt::Debug + Send + Sync {
     /// Its kind.
     fn kind(&self) -> &'static DeviceKind;
 
-    /// The water and wetted metal it holds.
+    /// The water and wetted metal it holds (of one layer, for a device of several).
     fn volume(&self) -> MixingVolume;
+
+    /// Its layers, mixing volumes the water passes in turn (upwind), each a state, whose heat
+    /// is [`VolumeDevice::layer_heat_w`] rather than [`VolumeDevice::heat_w`]: a stratified
+    /// tank's. `None` for a device of one volume, the usual.
+    fn layers(&self) -> Option<usize> {
+        None
+    }
+
+    /// Whether its first layer is at its link's `from` end (a tank whose top is at `to` has its
+    /// first layer there).
+    fn first_layer_at_from(&self) -> bool {
+        true
+    }
+
+    /// For a device of several layers at `layers_k` [K] (first first): the heat into each
+    /// layer other than by the flow [W] into `out` (between layers, and from its
+    /// surroundings), and returned, the part from its surroundings, booked to its
+    /// [`VolumeDevice::account`] (a tank's loss, negative). Computed apart rather than summed
+    /// from `out`, where the exchanges between layers cancel only to rounding.
+    fn layer_heat_w(&self, _fluid: &Fluid, _layers_k: &[f64], out: &mut [f64]) -> f64 {
+        out.fill(0.0);
+        0.0
+    }
+
+    /// The slopes of [`VolumeDevice::layer_heat_w`] at `layers_k`: ∂q_i/∂T_j [W/K] as
+    /// `(i, j, slope)` into `heat`, and ∂(the booked part)/∂T_j as `(j, slope)` into `booked`.
+    fn layer_slopes(
+        &self,
+        _fluid: &Fluid,
+        _layers_k: &[f64],
+        _heat: &mut Vec<(usize, usize, f64)>,
+        _booked: &mut Vec<(usize, f64)>,
+    ) {
+    }
 
     /// Heat into its water [W] (negative: taken out).
     fn heat_w(&self, water: &Water<'_>) -> f64;
@@ -474,13 +555,16 @@ impl Clone for Box<dyn VolumeDevice> {
     }
 }
 
-/// A constructor's result as a [`Build`] returns it.
+/// A constructor's result as a [`Build`] returns it (a refusal of the device as a whole).
 pub fn boxed<D: VolumeDevice + 'static, E: fmt::Display>(
     built: Result<D, E>,
-) -> Result<Box<dyn VolumeDevice>, String> {
+) -> Result<Box<dyn VolumeDevice>, Refusal> {
     match built {
         Ok(device) => Ok(Box::new(device)),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(Refusal {
+            parameter: None,
+            message: e.to_string(),
+        }),
     }
 }
 

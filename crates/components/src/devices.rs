@@ -10,6 +10,7 @@ pub static KINDS: &[&DeviceKind] = &[
     &crate::boiler::KIND,
     &crate::dry_cooler_unit::KIND,
     &crate::cooling_tower_unit::KIND,
+    &crate::storage_tank::KIND,
 ];
 
 /// The kind written `key` in a model file.
@@ -54,6 +55,7 @@ mod tests {
                 inlet_k: 333.15,
                 volume_k: 323.15,
                 mass_flow_kg_s: 2.0,
+                layers_k: &[],
             };
             let mut all = Vec::new();
             device.variables(&at, &mut all);

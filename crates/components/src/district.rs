@@ -14,8 +14,8 @@
 
 use crate::component::Component;
 use crate::device::{
-    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, SetError, Variable,
-    VolumeDevice, Water, checked,
+    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, PressureDrop,
+    Refusal, SetError, Variable, VolumeDevice, Water, checked,
 };
 use crate::heat_consumer::HeatConsumer;
 use crate::parameter::{check, check_volume};
@@ -245,7 +245,7 @@ pub static KIND: DeviceKind = DeviceKind {
             quantity: Quantity::Power,
         },
     ],
-    reads_resistance: false,
+    pressure_drop: PressureDrop::Own,
     build: build_substation,
 };
 
@@ -253,7 +253,7 @@ fn build_substation(
     values: &ParameterValues,
     fluid: &Fluid,
     fill_k: f64,
-) -> Result<Box<dyn VolumeDevice>, String> {
+) -> Result<Box<dyn VolumeDevice>, Refusal> {
     let design_w = values.number("design_demand").unwrap_or(f64::NAN);
     let min_supply_k = values.number("min_supply").unwrap_or(f64::NAN);
     let return_target_k = values.number("return").unwrap_or(f64::NAN);

@@ -10,8 +10,9 @@
 
 use crate::component::Component;
 use crate::device::{
-    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, REJECTER_VARIABLES,
-    SetError, VolumeDevice, Water, checked, outlet_setpoint, temperature_k,
+    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, PressureDrop,
+    REJECTER_VARIABLES, Refusal, SetError, VolumeDevice, Water, checked, outlet_setpoint,
+    temperature_k,
 };
 use crate::dry_cooler::{AdiabaticPrecooling, DryCooler, DryCoolerRating};
 use crate::psychrometrics::{self, MoistAir, Psychrometrics, STANDARD_PRESSURE_PA};
@@ -94,7 +95,7 @@ pub static KIND: DeviceKind = DeviceKind {
         },
     ],
     variables: REJECTER_VARIABLES,
-    reads_resistance: true,
+    pressure_drop: PressureDrop::Nominal,
     build: build_dry_cooler,
 };
 
@@ -117,7 +118,7 @@ fn build_dry_cooler(
     values: &ParameterValues,
     fluid: &Fluid,
     fill_k: f64,
-) -> Result<Box<dyn VolumeDevice>, String> {
+) -> Result<Box<dyn VolumeDevice>, Refusal> {
     let number = |name: &str| values.number(name).unwrap_or(f64::NAN);
     let heat_w = number("design_heat");
     let t_out_k = number("design_water_out");

@@ -34,6 +34,7 @@ pub mod psychrometrics;
 pub mod pump;
 pub mod rack;
 pub mod resistance;
+pub mod storage_tank;
 pub mod tank;
 pub mod thermal;
 pub mod units;

@@ -13,8 +13,8 @@
 
 use crate::component::Component;
 use crate::device::{
-    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, SetError, Variable,
-    VolumeDevice, Watch, Water, boxed, checked,
+    Account, DeviceKind, Fallback, Parameter, ParameterKind, ParameterValues, PressureDrop,
+    Refusal, SetError, Variable, VolumeDevice, Watch, Water, boxed, checked,
 };
 use crate::heat_source::{HeatDuty, HeatSource};
 use crate::parameter::check;
@@ -400,7 +400,7 @@ pub static KIND: DeviceKind = DeviceKind {
             quantity: Quantity::Temperature,
         },
     ],
-    reads_resistance: true,
+    pressure_drop: PressureDrop::Nominal,
     build: build_rack,
 };
 
@@ -422,7 +422,7 @@ fn build_rack(
     values: &ParameterValues,
     fluid: &Fluid,
     fill_k: f64,
-) -> Result<Box<dyn VolumeDevice>, String> {
+) -> Result<Box<dyn VolumeDevice>, Refusal> {
     let number = |name: &str, default: f64| values.number(name).unwrap_or(default);
     let liquid_fraction = number("liquid_fraction", DEFAULT_LIQUID_FRACTION);
     let class = (values.word("class"))

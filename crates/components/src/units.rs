@@ -31,6 +31,8 @@ pub enum Quantity {
     HeatCapacity,
     /// Thermal resistance [K/W].
     ThermalResistance,
+    /// Thermal conductivity of a material [W/(m·K)].
+    Conductivity,
 }
 
 /// How a unit converts to SI: v_SI = v·scale + offset.
@@ -102,6 +104,7 @@ const TEMPERATURE_DIFFERENCE: &[Unit] = &[unit("k", 1.0)];
 const TIME: &[Unit] = &[unit("s", 1.0), unit("min", 60.0), unit("h", 3600.0)];
 const HEAT_CAPACITY: &[Unit] = &[unit("kj_k", 1e3), unit("j_k", 1.0), unit("mj_k", 1e6)];
 const THERMAL_RESISTANCE: &[Unit] = &[unit("k_w", 1.0), unit("k_kw", 1e-3)];
+const CONDUCTIVITY: &[Unit] = &[unit("w_m_k", 1.0)];
 
 impl Quantity {
     /// The largest magnitude a value of this quantity may have in SI, and why: far beyond any
@@ -122,6 +125,7 @@ impl Quantity {
             Quantity::Time => (1e9, "about 30 years"),
             Quantity::HeatCapacity => (1e12, "1e12 J/K"),
             Quantity::ThermalResistance => (1e6, "1e6 K/W"),
+            Quantity::Conductivity => (1e4, "1e4 W/(m·K)"),
         }
     }
 
@@ -141,6 +145,7 @@ impl Quantity {
             Quantity::Time => TIME,
             Quantity::HeatCapacity => HEAT_CAPACITY,
             Quantity::ThermalResistance => THERMAL_RESISTANCE,
+            Quantity::Conductivity => CONDUCTIVITY,
         }
     }
 
@@ -160,6 +165,7 @@ impl Quantity {
             Quantity::Time => "a duration",
             Quantity::HeatCapacity => "a heat capacity",
             Quantity::ThermalResistance => "a thermal resistance",
+            Quantity::Conductivity => "a thermal conductivity",
         }
     }
 

@@ -7,7 +7,6 @@
 use dctwin_components::device::DeviceSpec;
 use dctwin_components::heat_exchanger::HeatExchanger;
 use dctwin_components::heat_pump::HeatPumpBank;
-use dctwin_components::tank::StratifiedTankSpec;
 
 /// Default proportional gain of a CDU's supply-temperature controller [valve opening per K]:
 /// a 3 K error moves the valve by 10 % at once; the integral does the rest.
@@ -24,25 +23,14 @@ pub use dctwin_components::heat_pump_staging::{
 /// A thermal device or coupling of the facility.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Device {
-    /// A volume device (a rack, a substation, a boiler) on link `link`, as its kind read it.
+    /// A volume device (a rack, a substation, a boiler, a tank) on link `link`, as its kind
+    /// read it.
     Volume {
         /// The link (its hydraulic law is the device's steady component).
         link: usize,
         /// Its kind and parameter values; design values (a rack's IT power, a substation's
         /// demand) are replaced by inputs in a scenario.
         spec: DeviceSpec,
-    },
-    /// A stratified storage tank on link `link`.
-    Tank {
-        /// The link.
-        link: usize,
-        /// Its geometry, layers and losses.
-        spec: StratifiedTankSpec,
-        /// Whether the link's `from` end is the tank's top (water arriving there enters at the
-        /// top and leaves at the bottom); otherwise `from` is the bottom.
-        top_at_from: bool,
-        /// Temperature around the tank [K].
-        ambient_k: f64,
     },
     /// A heat exchanger (a CDU) joining a hot link and a cold link, usually of two loops.
     HeatExchanger {

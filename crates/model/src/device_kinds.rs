@@ -1,75 +1,20 @@
-//! The keys of the tank, the one link device not yet under the device contract, and of the
-//! couplings (`heat_exchanger`, `heat_pump`), read into the components' SI parameters.
-//! Each device link also gets a hydraulic law, so the steady solver can use the same file.
+//! The keys of the couplings (`heat_exchanger`, `heat_pump`), read into the components' SI
+//! parameters.
 
 use crate::device::HeatPumpStaging;
 use crate::reader::{Reader, Value};
 use crate::units::Quantity;
-use dctwin_components::device::DeviceSpec;
 use dctwin_components::heat_exchanger::FlowArrangement;
 use dctwin_components::heat_pump::{
     CarnotFraction, CopModel, DEFAULT_EVAPORATOR_UNLOADING_BAND_K,
     DEFAULT_MIN_EVAPORATOR_LEAVING_K, DEFAULT_MIN_PART_LOAD, HeatPump, HeatPumpBank,
     MAX_MIN_PART_LOAD, Mode,
 };
-use dctwin_components::tank::{
-    DEFAULT_BUOYANCY_TIME_S, DEFAULT_DESTRATIFICATION_CONDUCTIVITY_W_M_K, DEFAULT_LAYERS,
-    StratifiedTank, StratifiedTankSpec,
-};
-use dctwin_components::{Component, HeatDuty, HeatSource, Resistance};
-use dctwin_fluid::Fluid;
 
 /// Default Carnot fraction of a water-to-water heat pump [-] (the TESPy reference gives 0.55–0.6).
 pub const DEFAULT_CARNOT_FRACTION: f64 = 0.55;
 /// Default evaporator and condenser approach [K].
 pub const DEFAULT_APPROACH_K: f64 = 5.0;
-/// Default height over diameter of a storage tank [-]: 3, the middle of the 2–4 that
-/// stratified storage is built with (taller stratifies better, costs more wall).
-pub const DEFAULT_TANK_ASPECT_RATIO: f64 = 3.0;
-/// Default heat-loss coefficient of a storage tank's wall, lid and floor [W/(m²·K)]: 0.3,
-/// about 100 mm of mineral wool (λ ≈ 0.035 W/(m·K)) with thermal bridges.
-pub const DEFAULT_TANK_U_W_M2_K: f64 = 0.3;
-/// Default temperature around a storage tank [K]: 20 °C, a plant room.
-pub const DEFAULT_TANK_AMBIENT_K: f64 = 293.15;
-/// Most layers a tank may have [-]: each is a state, and beyond some tens the upwind scheme's
-/// diffusion is below the tank's own mixing anyway.
-pub const MAX_TANK_LAYERS: usize = 100;
-
-/// What a device link holds, before its link index is known.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LinkDevice {
-    /// A volume device (a rack, a substation, a boiler), as its kind read it.
-    Volume(DeviceSpec),
-    /// A stratified tank.
-    Tank {
-        /// Its geometry and layers.
-        spec: StratifiedTankSpec,
-        /// Whether the link's `from` end is the tank's top.
-        top_at_from: bool,
-        /// The temperature around it [K].
-        ambient_k: f64,
-    },
-}
-
-impl LinkDevice {
-    /// The device, on link `link`.
-    pub fn at_link(self, link: usize) -> crate::device::Device {
-        use crate::device::Device;
-        match self {
-            LinkDevice::Volume(spec) => Device::Volume { link, spec },
-            LinkDevice::Tank {
-                spec,
-                top_at_from,
-                ambient_k,
-            } => Device::Tank {
-                link,
-                spec,
-                top_at_from,
-                ambient_k,
-            },
-        }
-    }
-}
 
 /// A coupling between named links, before the names are resolved.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,156 +59,6 @@ pub struct ExchangerRating {
     pub ua_w_k: Option<f64>,
     /// design duty [W] with hot and cold inlet temperatures [K].
     pub duty: Option<(f64, f64, f64)>,
-}
-
-/// A link device: its hydraulic law and its thermal description.
-pub fn read_link_device(
-    r: &mut Reader<'_, '_>,
-    kind: &str,
-    fluid: &Fluid,
-    initial_k: f64,
-) -> Option<(Component, LinkDevice)> {
-    let density = fluid.density_kg_m3(initial_k);
-    match kind {
-        "tank" => read_tank(r, fluid, initial_k, density),
-        _ => unreachable!("kind checked by the caller"),
-    }
-}
-
-fn read_tank(
-    r: &mut Reader<'_, '_>,
-    fluid: &Fluid,
-    initial_k: f64,
-    density: f64,
-) -> Option<(Component, LinkDevice)> {
-    let volume = r.positive_quantity("volume", Quantity::Volume, "the tank's water volume");
-    let height = r.optional_positive_quantity("height", Quantity::Length);
-    let aspect = r.number("aspect_ratio");
-    let layers = r.count("layers");
-    let ua = r.quantity("ua", Quantity::Conductance);
-    let u_value = r.quantity("u_value", Quantity::HeatTransferCoefficient);
-    let ambient = r.temperature("ambient_temperature");
-    let inlet = match r.string("inlet") {
-        None => Some(true),
-        Some((c, _)) if c == "top" => Some(true),
-        Some((c, _)) if c == "bottom" => Some(false),
-        Some((c, at)) => {
-            let msg = format!(
-                "unknown inlet \"{c}\": expected \"top\" or \"bottom\" (where water arriving at `from` enters)"
-            );
-            r.error_at(at, "inlet", msg);
-            None
-        }
-    };
-    let destratification = r.number("destratification_conductivity_w_m_k");
-    let buoyancy = r.optional_positive_quantity("buoyancy_time", Quantity::Time);
-    let resistance = optional_resistance(r, density, "a tank");
-    let volume_m3 = volume?.si;
-    let height_m = match (height, aspect) {
-        (Some(h), None) => Some(h.si),
-        (None, None) => Some(height_for_aspect(volume_m3, DEFAULT_TANK_ASPECT_RATIO)),
-        (None, Some((a, _))) if a > 0.0 && a <= 20.0 => Some(height_for_aspect(volume_m3, a)),
-        (None, Some((a, at))) => {
-            let msg =
-                format!("expected an aspect ratio (height over diameter) in (0, 20], found {a}");
-            r.error_at(at, "aspect_ratio", msg);
-            None
-        }
-        (Some(_), Some((_, at))) => {
-            r.error_at(
-                at,
-                "aspect_ratio",
-                "give height_m or aspect_ratio, not both",
-            );
-            None
-        }
-    };
-    let layers = match layers {
-        None => Some(DEFAULT_LAYERS),
-        Some((n, _)) if n <= MAX_TANK_LAYERS => Some(n),
-        Some((n, at)) => {
-            let msg = format!("expected at most {MAX_TANK_LAYERS} layers, found {n}");
-            r.error_at(at, "layers", msg);
-            None
-        }
-    };
-    let height_m = height_m?;
-    let area_m2 = tank_outer_area_m2(volume_m3, height_m);
-    let ua_w_k = match (ua, u_value) {
-        (Some(v), None) if v.si >= 0.0 => Some(v.si),
-        (None, Some(v)) if v.si >= 0.0 => Some(v.si * area_m2),
-        (None, None) => Some(DEFAULT_TANK_U_W_M2_K * area_m2),
-        (Some(v), Some(_)) => {
-            r.error_at(v.offset, &v.key, "give ua_w_k or u_value_w_m2_k, not both");
-            None
-        }
-        (Some(v), None) | (None, Some(v)) => {
-            r.error_at(v.offset, &v.key, "expected a value ≥ 0");
-            None
-        }
-    };
-    let spec = StratifiedTankSpec {
-        volume_m3,
-        height_m,
-        layers: layers?,
-        ua_w_k: ua_w_k?,
-        destratification_conductivity_w_m_k: destratification
-            .map_or(DEFAULT_DESTRATIFICATION_CONDUCTIVITY_W_M_K, |(x, _)| x),
-        water_conduction: true,
-        buoyancy_time_s: buoyancy.map_or(DEFAULT_BUOYANCY_TIME_S, |v| v.si),
-    };
-    if let Err(e) = StratifiedTank::new(&spec, fluid, initial_k) {
-        r.error(e.to_string());
-        return None;
-    }
-    let source = HeatSource {
-        duty: HeatDuty::Fixed { heat_w: 0.0 },
-        resistance: resistance?,
-    };
-    Some((
-        Component::HeatSource(source),
-        LinkDevice::Tank {
-            spec,
-            top_at_from: inlet?,
-            ambient_k: ambient.map_or(DEFAULT_TANK_AMBIENT_K, |v| v.si),
-        },
-    ))
-}
-
-/// Height [m] of a cylinder of `volume_m3` that is `aspect` times as tall as wide:
-/// V = π·H³/(4·a²).
-fn height_for_aspect(volume_m3: f64, aspect: f64) -> f64 {
-    (4.0 * aspect * aspect * volume_m3 / std::f64::consts::PI).cbrt()
-}
-
-/// Wall, lid and floor of a cylinder of `volume_m3` and `height_m` [m²].
-fn tank_outer_area_m2(volume_m3: f64, height_m: f64) -> f64 {
-    let section = volume_m3 / height_m;
-    (4.0 * std::f64::consts::PI * section).sqrt() * height_m + 2.0 * section
-}
-
-/// `dp_nominal_bar` with `flow_nominal_m3_h`, both or neither (no pressure drop).
-fn optional_resistance(
-    r: &mut Reader<'_, '_>,
-    density: f64,
-    what: &str,
-) -> Option<Option<Resistance>> {
-    let dp = r.optional_positive_quantity("dp_nominal", Quantity::Pressure);
-    let flow = r.optional_positive_quantity("flow_nominal", Quantity::Flow);
-    match (dp, flow) {
-        (None, None) => Some(None),
-        (Some(dp), Some(flow)) => Some(Some(Resistance {
-            dp_nominal_pa: dp.si,
-            flow_nominal_kg_s: flow.mass_flow(density),
-            density_nominal_kg_m3: density,
-        })),
-        _ => {
-            r.error(format!(
-                "{what}'s pressure drop needs both dp_nominal_bar and flow_nominal_m3_h"
-            ));
-            None
-        }
-    }
 }
 
 /// A coupling between two links named in the same scope.

@@ -418,8 +418,9 @@ impl<'a> Builder<'a> {
                 self.node_degree[f] += 1;
                 self.node_degree[t] += 1;
                 let (line, _) = self.sink.position(offset);
-                if let Some(device) = device {
-                    self.devices.push(device.at_link(self.links.len()));
+                if let Some(spec) = device {
+                    let link = self.links.len();
+                    self.devices.push(Device::Volume { link, spec });
                 }
                 self.links.push(Link {
                     name: full_name,

@@ -1,10 +1,11 @@
 //! The keys of each component kind, read into the components' SI parameters.
 
-use crate::device_kinds::{Coupling, LinkDevice, read_coupling, read_link_device};
+use crate::device_kinds::{Coupling, read_coupling};
 use crate::nominal::read_resistance;
 use crate::reader::{Reader, Value};
 use crate::units::Quantity;
 use crate::volume_device::read_volume_device;
+use dctwin_components::device::DeviceSpec;
 use dctwin_components::pipe::{DEFAULT_ROUGHNESS_M, MAX_SEGMENTS, PipeWall, WallMaterial};
 use dctwin_components::{
     Characteristic, CheckValve, Component, Efficiency, FrictionLaw, HeadCurve, HeatConsumer,
@@ -23,7 +24,6 @@ pub const KINDS: &[&str] = &[
     "heat_source",
     "heat_consumer",
     "pressurisation",
-    "tank",
     "heat_exchanger",
     "heat_pump",
 ];
@@ -56,7 +56,7 @@ pub enum Parsed {
         /// The physics.
         component: Component,
         /// The transient device it holds, if any.
-        device: Option<LinkDevice>,
+        device: Option<DeviceSpec>,
     },
     /// A coupling between two links (a heat exchanger, a heat-pump bank).
     Coupling(Coupling),
@@ -104,17 +104,7 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -
             from: from?,
             to: to?,
             component,
-            device: Some(LinkDevice::Volume(spec)),
-        });
-    }
-    if kind == "tank" {
-        let device = read_link_device(r, kind, fluid, initial_k);
-        let (component, device) = device?;
-        return Some(Parsed::Link {
-            from: from?,
-            to: to?,
-            component,
-            device: Some(device),
+            device: Some(spec),
         });
     }
     let component = match kind {

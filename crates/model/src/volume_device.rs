@@ -3,12 +3,13 @@
 //! key with a unit suffix, a plain number in its range, a count or one of its words. The device
 //! is built once here, so that a value it refuses is reported against the model file.
 
-use crate::nominal::read_resistance;
+use crate::nominal::{optional_resistance, read_resistance};
 use crate::reader::Reader;
 use crate::units::Quantity;
 use dctwin_components::Component;
 use dctwin_components::device::{
     DeviceKind, DeviceSpec, Fallback, Parameter, ParameterKind, ParameterValue, ParameterValues,
+    PressureDrop,
 };
 use dctwin_fluid::Fluid;
 
@@ -23,18 +24,22 @@ pub fn read_volume_device(
     let density_kg_m3 = fluid.density_kg_m3(initial_k);
     let mut values = ParameterValues::new(kind.parameters);
     let mut complete = true;
+    // Where each value given was written, to point a refusal at its key.
+    let mut written: Vec<(&'static str, Written)> = Vec::new();
     for p in kind.parameters {
         match read_parameter(r, p, density_kg_m3) {
-            Ok(Some(v)) => {
+            Ok(Some((v, at))) => {
                 values.give(p.name, v);
+                written.push((p.name, at));
             }
             Ok(None) => {}
             Err(Reported) => complete = false,
         }
     }
-    let resistance = match kind.reads_resistance {
-        true => Some(read_resistance(r, density_kg_m3)?),
-        false => None,
+    let resistance = match kind.pressure_drop {
+        PressureDrop::Nominal => Some(read_resistance(r, density_kg_m3)?),
+        PressureDrop::OptionalNominal => optional_resistance(r, density_kg_m3)?,
+        PressureDrop::Own => None,
     };
     if !complete {
         return None;
@@ -42,22 +47,33 @@ pub fn read_volume_device(
     let spec = DeviceSpec { kind, values };
     match spec.build(fluid, initial_k) {
         Ok(device) => Some((device.steady_component(resistance), spec)),
-        Err(e) => {
-            r.error(e);
+        Err(refusal) => {
+            let at = (written.iter()).find(|(name, _)| Some(*name) == refusal.parameter);
+            match at {
+                Some((_, w)) => r.error_at(w.offset, &w.key, refusal.message),
+                None => r.error(refusal.message),
+            }
             None
         }
     }
 }
 
+/// Where a value was written: its key as written (with its unit suffix) and its offset.
+struct Written {
+    key: String,
+    offset: usize,
+}
+
 /// A parameter's error has been reported to the reader.
 struct Reported;
 
-/// Parameter `p`'s value if written, `None` if not (its fallback applies).
+/// Parameter `p`'s value and where it was written, `None` if not written (its fallback
+/// applies).
 fn read_parameter(
     r: &mut Reader<'_, '_>,
     p: &Parameter,
     density_kg_m3: f64,
-) -> Result<Option<ParameterValue>, Reported> {
+) -> Result<Option<(ParameterValue, Written)>, Reported> {
     let required = match p.fallback {
         Fallback::Required(what) => Some(what),
         Fallback::Value(_) | Fallback::Derived => None,
@@ -66,7 +82,7 @@ fn read_parameter(
         ParameterKind::Quantity(q) => read_quantity(r, p, q, required, density_kg_m3)?,
         ParameterKind::Number { min, max } => read_number(r, p.name, min, max)?,
         ParameterKind::Count => match r.count(p.name) {
-            Some((n, _)) => Some(ParameterValue::Number(n as f64)),
+            Some((n, offset)) => Some((ParameterValue::Number(n as f64), written(p.name, offset))),
             None if r.is_present(p.name) => return Err(Reported),
             None => None,
         },
@@ -92,7 +108,7 @@ fn read_quantity(
     q: Quantity,
     required: Option<&str>,
     density_kg_m3: f64,
-) -> Result<Option<ParameterValue>, Reported> {
+) -> Result<Option<(ParameterValue, Written)>, Reported> {
     let v = match required {
         Some(what) => r.required_quantity(p.name, q, what),
         None => r.quantity(p.name, q),
@@ -116,7 +132,18 @@ fn read_quantity(
         Quantity::Flow => v.mass_flow(density_kg_m3),
         _ => v.si,
     };
-    Ok(Some(ParameterValue::Number(si)))
+    let at = Written {
+        key: v.key,
+        offset: v.offset,
+    };
+    Ok(Some((ParameterValue::Number(si), at)))
+}
+
+fn written(key: &str, offset: usize) -> Written {
+    Written {
+        key: key.to_string(),
+        offset,
+    }
 }
 
 /// A plain number in `[min, max]`.
@@ -125,9 +152,11 @@ fn read_number(
     key: &str,
     min: f64,
     max: f64,
-) -> Result<Option<ParameterValue>, Reported> {
+) -> Result<Option<(ParameterValue, Written)>, Reported> {
     match r.number(key) {
-        Some((x, _)) if (min..=max).contains(&x) => Ok(Some(ParameterValue::Number(x))),
+        Some((x, offset)) if (min..=max).contains(&x) => {
+            Ok(Some((ParameterValue::Number(x), written(key, offset))))
+        }
         Some((x, offset)) => {
             let message = format!("expected a value from {min} to {max}, found {x}");
             r.error_at(offset, key, message);
@@ -143,7 +172,7 @@ fn read_word(
     r: &mut Reader<'_, '_>,
     key: &str,
     words: &'static [&'static str],
-) -> Result<Option<ParameterValue>, Reported> {
+) -> Result<Option<(ParameterValue, Written)>, Reported> {
     let Some((word, offset)) = r.string(key) else {
         return match r.is_present(key) {
             true => Err(Reported),
@@ -151,7 +180,7 @@ fn read_word(
         };
     };
     match words.iter().find(|w| **w == word) {
-        Some(w) => Ok(Some(ParameterValue::Word(w))),
+        Some(w) => Ok(Some((ParameterValue::Word(w), written(key, offset)))),
         None => {
             let listed: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
             let message = format!(

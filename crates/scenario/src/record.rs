@@ -7,7 +7,7 @@ use crate::schematic::{edge_column, stage_links};
 use crate::spec::Scenario;
 use dctwin_components::rack::{self, variable};
 use dctwin_kpi::Interval;
-use dctwin_sim::plant::{Heat, LinkThermal};
+use dctwin_sim::plant::LinkThermal;
 use dctwin_sim::{Plant, Snapshot};
 use std::collections::HashMap;
 
@@ -201,10 +201,12 @@ impl Layout {
                         link: l,
                         from: net.links[l].from,
                         to: net.links[l].to,
+                        // A volume's temperature is its outlet's; a chain's (a tank's
+                        // layers) is read at its end nodes instead.
                         volume: match &plant.links[l] {
-                            LinkThermal::Volume {
-                                segments: 1, heat, ..
-                            } if !matches!(heat, Heat::Tank { .. }) => self.state_of_link[l],
+                            LinkThermal::Volume { segments: 1, .. } if plant.chain(l).is_none() => {
+                                self.state_of_link[l]
+                            }
                             _ => None,
                         },
                     })

@@ -6,7 +6,9 @@
 //! It holds names, limits and the names of series columns, never values: the app reads the
 //! values of those columns at its cursor (from the series or from the latest snapshot).
 
-use dctwin_components::{boiler, cooling_tower_unit, district, dry_cooler_unit, rack};
+use dctwin_components::{
+    boiler, cooling_tower_unit, district, dry_cooler_unit, rack, storage_tank,
+};
 use dctwin_sim::Plant;
 use serde::{Deserialize, Serialize};
 
@@ -340,8 +342,9 @@ pub fn stage_links(plant: &Plant) -> Vec<StageLinks> {
         ),
         gather(
             StageKind::Tanks,
-            (plant.tanks.iter())
-                .map(|t| item(&t.name, on(t.link), on(t.link)))
+            (plant.devices())
+                .filter(|(_, d)| *d.kind() == storage_tank::KIND)
+                .map(|(l, _)| item(&net.links[l].name, on(l), on(l)))
                 .collect(),
         ),
         gather(StageKind::Boilers, boilers),

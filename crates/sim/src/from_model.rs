@@ -9,7 +9,6 @@ use crate::plant::Plant;
 use dctwin_components::Component;
 use dctwin_components::controller::{Action, PiController, Setpoint};
 use dctwin_components::heat_pump_staging::BankStaging;
-use dctwin_components::tank::StratifiedTank;
 use dctwin_model::{Device, Facility, SupplyControl};
 use dctwin_network::Network;
 
@@ -49,16 +48,6 @@ fn attach(
             let device = (spec.build(fluid(*link), fill_k(facility, *link)))
                 .map_err(|e| invalid(*link, &e))?;
             plant.attach_device(name(*link), device)
-        }
-        Device::Tank {
-            link,
-            spec,
-            top_at_from,
-            ambient_k,
-        } => {
-            let tank = StratifiedTank::new(spec, fluid(*link), fill_k(facility, *link))
-                .map_err(|e| invalid(*link, &e))?;
-            plant.attach_tank(name(*link), tank, *top_at_from, *ambient_k)
         }
         Device::HeatExchanger {
             name: hx,

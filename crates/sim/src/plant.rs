@@ -19,7 +19,6 @@ use dctwin_components::{
     heat_exchanger::HeatExchanger,
     heat_pump::{HeatPumpBank, load_to_setpoint_w},
     heat_pump_staging::BankStaging,
-    tank::StratifiedTank,
 };
 use dctwin_fluid::Fluid;
 use dctwin_network::Network;
@@ -51,8 +50,8 @@ pub enum Heat {
         /// Outlet set-point [K].
         outlet_k: f64,
     },
-    /// A volume device (a rack, a substation, a boiler): its heat law and account through
-    /// the device contract.
+    /// A volume device (a rack, a substation, a boiler, a tank's layers): its heat law and
+    /// account through the device contract.
     Device(Box<dyn VolumeDevice>),
     /// One side of a heat exchanger (index into [`Plant::exchangers`]).
     ExchangerSide {
@@ -67,12 +66,6 @@ pub enum Heat {
         index: usize,
         /// Whether this is the condenser (heat-giving) side.
         condenser: bool,
-    },
-    /// A stratified tank (index into [`Plant::tanks`]): the link holds one state per layer
-    /// and its [`LinkThermal::Volume`]'s volume is one layer's.
-    Tank {
-        /// Which tank.
-        index: usize,
     },
 }
 
@@ -141,22 +134,6 @@ impl HeatPumps {
     }
 }
 
-/// A stratified tank on a link: its layers are consecutive states, top first.
-#[derive(Debug, Clone)]
-pub struct TankUnit {
-    /// Name (for reports).
-    pub name: String,
-    /// Its link.
-    pub link: usize,
-    /// Its physics.
-    pub tank: StratifiedTank,
-    /// Whether the link's `from` end is the top (positive flow charges: in at the top, out at
-    /// the bottom); otherwise positive flow enters at the bottom.
-    pub top_at_from: bool,
-    /// Temperature around the tank [K].
-    pub ambient_k: f64,
-}
-
 /// The facility for the transient simulation.
 #[derive(Debug, Clone)]
 pub struct Plant {
@@ -168,8 +145,6 @@ pub struct Plant {
     pub exchangers: Vec<Exchanger>,
     /// Heat-pump banks.
     pub heat_pumps: Vec<HeatPumps>,
-    /// Stratified tanks.
-    pub tanks: Vec<TankUnit>,
     /// Outdoor air (weather), used by dry coolers and cooling towers (its wet bulb); given to
     /// the devices at each control step ([`Plant::share_outdoor`]).
     pub outdoor: MoistAir,
@@ -186,7 +161,6 @@ impl Plant {
             links,
             exchangers: Vec::new(),
             heat_pumps: Vec::new(),
-            tanks: Vec::new(),
             outdoor: MoistAir {
                 dry_bulb_k: 288.15,
                 humidity_ratio: 0.007,
@@ -203,9 +177,9 @@ impl Plant {
             })
     }
 
-    /// Index of the link called `name` to attach a device to: any link but a tank's (its
-    /// layers are states of their own, which another device cannot take over) or a pipe's
-    /// with segments or a wall (the device's volume would silently replace them).
+    /// Index of the link called `name` to attach a device to: any link but one holding a
+    /// device of several layers (states of their own, which another device cannot take over)
+    /// or a pipe with segments or a wall (the device's volume would silently replace them).
     fn device_link(&self, name: &str) -> Result<usize, SimError> {
         let l = self.link(name)?;
         let refuse = |reason: &str| {
@@ -214,14 +188,15 @@ impl Plant {
                 reason: reason.to_string(),
             })
         };
+        if let Some(d) = self.device(l).filter(|d| d.layers().is_some()) {
+            let reason = format!(
+                "it is a {} whose layers are states of their own: no other device can be \
+                 attached to it",
+                d.kind().key
+            );
+            return refuse(&reason);
+        }
         match (&self.links[l], &self.network.links[l].component) {
-            (
-                LinkThermal::Volume {
-                    heat: Heat::Tank { .. },
-                    ..
-                },
-                _,
-            ) => refuse("it is a stratified tank: no other device can be attached to it"),
             (_, Component::Pipe(p)) if p.segments > 1 || p.wall.is_some() => refuse(
                 "it is a pipe with segments or a wall, which a device's volume would replace: \
                  attach the device to a resistance beside it",
@@ -236,7 +211,8 @@ impl Plant {
         MixingVolume::of_volume(DEFAULT_DEVICE_VOLUME_M3, fluid, t, 0.0)
     }
 
-    /// Make link `name` a volume device (a rack, a substation, a boiler).
+    /// Make link `name` a volume device (a rack, a substation, a boiler, a tank): its layers,
+    /// if it has several, are consecutive states from its first.
     pub fn attach_device(
         &mut self,
         name: &str,
@@ -245,8 +221,8 @@ impl Plant {
         let l = self.device_link(name)?;
         self.links[l] = LinkThermal::Volume {
             volume: device.volume(),
+            segments: device.layers().unwrap_or(1),
             heat: Heat::Device(device),
-            segments: 1,
         };
         Ok(())
     }
@@ -361,35 +337,6 @@ impl Plant {
         Ok(())
     }
 
-    /// Make link `name` a stratified tank, its `from` end at the top if `top_at_from`, losing
-    /// heat to `ambient_k`.
-    pub fn attach_tank(
-        &mut self,
-        name: &str,
-        tank: StratifiedTank,
-        top_at_from: bool,
-        ambient_k: f64,
-    ) -> Result<(), SimError> {
-        let l = self.device_link(name)?;
-        let index = self.tanks.len();
-        self.links[l] = LinkThermal::Volume {
-            volume: MixingVolume {
-                mass_kg: tank.layer_mass_kg,
-                solid_capacity_j_k: 0.0,
-            },
-            heat: Heat::Tank { index },
-            segments: tank.layers(),
-        };
-        self.tanks.push(TankUnit {
-            name: name.to_string(),
-            link: l,
-            tank,
-            top_at_from,
-            ambient_k,
-        });
-        Ok(())
-    }
-
     /// Every volume holds at least one state and some heat capacity: a volume built by hand
     /// with `segments: 0`, or with neither coolant nor metal, would have none to integrate.
     pub fn check_volumes(&self) -> Result<(), SimError> {
@@ -430,20 +377,20 @@ impl Plant {
         out
     }
 
-    /// Link `l`'s chain of states, if it is a tank or a pipe of several segments: how many
-    /// states, and whether the first is at its `from` end (a tank whose top is at `to` has its
-    /// first layer there).
+    /// Link `l`'s chain of states, if it is a device of layers or a pipe of several segments:
+    /// how many states, and whether the first is at its `from` end (a tank whose top is at
+    /// `to` has its first layer there).
     pub fn chain(&self, l: usize) -> Option<Chain> {
         let LinkThermal::Volume { heat, segments, .. } = &self.links[l] else {
             return None;
         };
-        let first_at_from = match heat {
-            Heat::Tank { index } => self.tanks[*index].top_at_from,
-            _ => true,
+        let layered = match heat {
+            Heat::Device(d) => d.layers().map(|_| d.first_layer_at_from()),
+            _ => None,
         };
-        (*segments > 1 || matches!(heat, Heat::Tank { .. })).then_some(Chain {
+        (*segments > 1 || layered.is_some()).then_some(Chain {
             states: *segments,
-            first_at_from,
+            first_at_from: layered.unwrap_or(true),
         })
     }
 }

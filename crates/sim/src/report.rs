@@ -47,7 +47,7 @@ impl Totals {
                 Heat::Device(d) => Some(d.account()),
                 Heat::Fixed { .. } if q > 0.0 => Some(Account::ItHeat),
                 Heat::Fixed { .. } | Heat::Setpoint { .. } if q < 0.0 => Some(Account::Rejected),
-                Heat::Ambient { .. } | Heat::Tank { .. } => Some(Account::Lost),
+                Heat::Ambient { .. } => Some(Account::Lost),
                 Heat::Setpoint { .. } => Some(Account::Boiler),
                 _ => None,
             };

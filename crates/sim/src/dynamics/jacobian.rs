@@ -1,7 +1,7 @@
 //! The analytic Jacobian of the right-hand side, for the sparse LU the integrator's Newton
 //! iteration solves with: mixing sensitivities, heat-law slopes and the couplings' slopes.
 
-use super::rhs::{exchanger_duty_w, heat_pump_duties};
+use super::rhs::{exchanger_duty_w, heat_pump_duties, is_sink};
 use super::*;
 
 impl Dynamics {
@@ -21,7 +21,8 @@ impl Dynamics {
         let heat_pump_slopes: Vec<HeatPumpSlopes> = (0..plant.heat_pumps.len())
             .map(|i| self.heat_pump_slopes(plant, i, &t_k))
             .collect();
-        let interfaces = self.tank_interface_slopes(plant, &t_k);
+        let (layer_slopes, layer_booked) = self.layer_slopes(plant, &t_k);
+        let (mut next_slope, mut next_booked) = (0, 0);
         let dt_dy: Vec<f64> = (self.energy_states.iter().zip(&self.known))
             .map(|(e, k)| e.capacity_j_k / k.capacity_j_k)
             .collect();
@@ -85,8 +86,7 @@ impl Dynamics {
             };
             // Constant duties (racks, fixed duties) add nothing to their account's row.
             if let (Some(a), false) = (slopes.account, slopes.constant) {
-                let sink = matches!(a, Account::Rejected | Account::Reused | Account::Lost);
-                into(a, if sink { -1.0 } else { 1.0 }, slopes.dq_dt);
+                into(a, if is_sink(a) { -1.0 } else { 1.0 }, slopes.dq_dt);
             }
             let uses_water = match heat {
                 Heat::Device(d) => d.uses_water(),
@@ -99,25 +99,17 @@ impl Dynamics {
                     slopes.dwater_dt_in,
                 );
             }
+            // A layer's own law, with its neighbours (slopes in row order, so each row's are
+            // next), and its booked part's slope by this layer.
+            while let Some(&(_, j, v)) = layer_slopes.get(next_slope).filter(|e| e.0 == s) {
+                row.push((j, v / capacity));
+                next_slope += 1;
+            }
+            while let Some(&(_, a, v)) = layer_booked.get(next_booked).filter(|e| e.0 == s) {
+                accounts[a as usize].push((s, if is_sink(a) { -v } else { v }));
+                next_booked += 1;
+            }
             match heat {
-                Heat::Tank { index } => {
-                    let t = &plant.tanks[*index];
-                    let i = s - self.first_state(t.link);
-                    let ua = t.tank.layer_ua_w_k[i];
-                    // q_i = −UA_i·(T_i − T_amb) + F(T_{i−1}, T_i) − F(T_i, T_{i+1}).
-                    row.push((s, -ua / capacity));
-                    if i > 0 {
-                        let (d_upper, d_lower) = interfaces[s - 1];
-                        row.push((s - 1, d_upper / capacity));
-                        row.push((s, d_lower / capacity));
-                    }
-                    if i + 1 < t.tank.layers() {
-                        let (d_upper, d_lower) = interfaces[s];
-                        row.push((s, -d_upper / capacity));
-                        row.push((s + 1, -d_lower / capacity));
-                    }
-                    accounts[Account::Lost as usize].push((s, ua));
-                }
                 Heat::ExchangerSide { index, hot } => {
                     let x = &plant.exchangers[*index];
                     let sign = if *hot { -1.0 } else { 1.0 } / capacity;
@@ -159,22 +151,29 @@ impl Dynamics {
         self.state_k = t_k;
     }
 
-    /// For each tank layer state s above another, the slopes of the heat passing down from it
-    /// to the layer below, ∂F/∂T_s and ∂F/∂T_{s+1} [W/K] ([`StratifiedTank::interface_w`]);
-    /// zero for other states.
-    pub(super) fn tank_interface_slopes(&self, plant: &Plant, t_k: &[f64]) -> Vec<(f64, f64)> {
-        if plant.tanks.is_empty() {
-            return Vec::new();
+    /// The slopes of every layered device's layer heat, by state: ∂q_s/∂T_j as `(s, j,
+    /// slope)` in row order [W/K], and of its booked part by each layer as `(j, account,
+    /// slope)` in state order ([`VolumeDevice::layer_slopes`]).
+    pub(super) fn layer_slopes(
+        &self,
+        plant: &Plant,
+        t_k: &[f64],
+    ) -> (Vec<Slope>, Vec<BookedSlope>) {
+        let (mut slopes, mut booked) = (Vec::new(), Vec::new());
+        let (mut heat, mut by) = (Vec::new(), Vec::new());
+        for &l in &self.layered {
+            let Some(d) = plant.device(l) else {
+                unreachable!("layered links hold a device");
+            };
+            let range = self.states_of(l);
+            let first = range.start;
+            heat.clear();
+            by.clear();
+            d.layer_slopes(plant.network.fluid_of(l), &t_k[range], &mut heat, &mut by);
+            slopes.extend(heat.iter().map(|&(i, j, v)| (first + i, first + j, v)));
+            booked.extend(by.iter().map(|&(j, v)| (first + j, d.account(), v)));
         }
-        let mut out = vec![(0.0, 0.0); self.temperatures()];
-        for t in &plant.tanks {
-            let first = self.first_state(t.link);
-            let fluid = plant.network.fluid_of(t.link);
-            for s in first..first + t.tank.layers() - 1 {
-                out[s] = interface_slopes(&t.tank, fluid, t_k[s], t_k[s + 1]);
-            }
-        }
-        out
+        (slopes, booked)
     }
 
     /// Add `factor` × d(source leaving temperature)/dT_s of heat-pump bank `i` to `row`.
@@ -353,20 +352,10 @@ pub(super) fn merge_columns(list: &mut Vec<(usize, f64)>) {
     list.truncate(w);
 }
 
-/// ∂F/∂T_upper and ∂F/∂T_lower of the heat passing down between two tank layers [W/K], by
-/// forward differences of the tank's own law (conduction is smooth, the buoyancy ramp C¹).
-pub(super) fn interface_slopes(
-    tank: &StratifiedTank,
-    fluid: &dctwin_fluid::Fluid,
-    upper_k: f64,
-    lower_k: f64,
-) -> (f64, f64) {
-    let f = tank.interface_w(fluid, upper_k, lower_k);
-    (
-        (tank.interface_w(fluid, upper_k + SLOPE_STEP_K, lower_k) - f) / SLOPE_STEP_K,
-        (tank.interface_w(fluid, upper_k, lower_k + SLOPE_STEP_K) - f) / SLOPE_STEP_K,
-    )
-}
+/// ∂q_s/∂T_j of a layer's heat: `(s, j, slope)` [W/K].
+pub(super) type Slope = (usize, usize, f64);
+/// ∂(a device's booked heat)/∂T_j: `(j, account, slope)` [W/K].
+pub(super) type BookedSlope = (usize, Account, f64);
 
 /// The slopes of a bank's duties [W/K] ([`Dynamics::heat_pump_slopes`]).
 #[derive(Debug, Clone, Copy, Default)]

@@ -25,6 +25,10 @@ impl Dynamics {
                 state_of_link[l] = Some(chains[c].outlet(1.0));
             }
         }
+        let layered: Vec<usize> = (plant.devices())
+            .filter(|(_, d)| d.layers().is_some())
+            .map(|(l, _)| l)
+            .collect();
         let n_nodes = plant.network.node_count();
         let network = &plant.network;
         let loop_of_state: Vec<usize> = (link_of_state.iter())
@@ -71,16 +75,24 @@ impl Dynamics {
             exchanger_ua_w_k: vec![0.0; plant.exchangers.len()],
             chains,
             chain_of_link,
-            tank_w: vec![0.0; link_of_state.len()],
-            tank_loss_w: vec![0.0; plant.tanks.len()],
+            layer_w: vec![0.0; link_of_state.len()],
+            layered_w: vec![0.0; layered.len()],
+            layered,
             link_of_state,
         }
     }
 
-    /// The first state of link `l`'s chain (a tank's top layer, a pipe's `from` segment).
-    pub(super) fn first_state(&self, l: usize) -> usize {
-        let c = self.chain_of_link[l].expect("tanks and segmented pipes hold a chain");
-        self.chains[c].first
+    /// The states of link `l`'s chain, first first (its one state for a link of one volume,
+    /// none for a link without).
+    pub(super) fn states_of(&self, l: usize) -> std::ops::Range<usize> {
+        match (self.chain_of_link[l], self.state_of_link[l]) {
+            (Some(c), _) => {
+                let chain = &self.chains[c];
+                chain.first..chain.first + chain.chain.states
+            }
+            (None, Some(s)) => s..s + 1,
+            (None, None) => 0..0,
+        }
     }
 
     /// Number of temperature states.
@@ -122,8 +134,13 @@ impl Dynamics {
     /// The water the device on link `l` holds and is fed at the flows of the control step, as
     /// the right-hand side sees it: fed from upstream at the flow's magnitude, or, with nothing
     /// flowing, standing, its inlet the link's `from` node. `volume_k` holds the volumes'
-    /// temperatures by state.
-    pub fn device_water<'n>(&self, network: &'n Network, l: usize, volume_k: &[f64]) -> Water<'n> {
+    /// temperatures by state; a device of several layers is given them all.
+    pub fn device_water<'n>(
+        &self,
+        network: &'n Network,
+        l: usize,
+        volume_k: &'n [f64],
+    ) -> Water<'n> {
         let m = self.flow_kg_s[l];
         let flowing = m.abs() > NO_FLOW_KG_S;
         let inlet = if flowing {
@@ -137,6 +154,10 @@ impl Dynamics {
             inlet_k,
             volume_k: self.state_of_link[l].map_or(inlet_k, |s| volume_k[s]),
             mass_flow_kg_s: if flowing { m.abs() } else { 0.0 },
+            layers_k: match self.chain_of_link[l] {
+                Some(_) => &volume_k[self.states_of(l)],
+                None => &[],
+            },
         }
     }
 

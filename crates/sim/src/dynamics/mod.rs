@@ -12,11 +12,12 @@
 //! evaluated point, else by Newton), per node where streams mix, its temperature from the mixed
 //! enthalpy. [`Dynamics::jacobian`] gives the analytic Jacobian for the preconditioner.
 //!
-//! A stratified tank holds one state per layer, a pipe one per segment: the flow passes through
-//! them in turn (upwind, from the state it enters to the one it leaves, which feeds the node
-//! downstream). A tank's layers exchange heat by conduction and buoyancy and lose it to the
-//! ambient by the tank's own laws ([`StratifiedTank::exchange_w`]); a pipe's segments each lose
-//! their share to their ambient.
+//! A device of several layers (a stratified tank) holds one state per layer, a pipe one per
+//! segment: the flow passes through them in turn (upwind, from the state it enters to the one
+//! it leaves, which feeds the node downstream). A device's layers exchange heat by its own law
+//! ([`VolumeDevice::layer_heat_w`](dctwin_components::device::VolumeDevice::layer_heat_w): a
+//! tank's conduction, buoyancy and loss); a pipe's segments each lose their share to their
+//! ambient.
 
 use crate::energy_state::{EnergyState, Known};
 use crate::error::SimError;
@@ -24,7 +25,6 @@ use crate::plant::{Chain, Heat, LinkThermal, Plant};
 use crate::precondition::SparseRows;
 use dctwin_components::device::Water;
 use dctwin_components::heat_exchanger::{HeatExchanger, Stream, mean_specific_heat_j_kg_k};
-use dctwin_components::tank::StratifiedTank;
 use dctwin_network::Network;
 
 pub use crate::plant::NO_FLOW_KG_S;
@@ -88,15 +88,19 @@ pub struct Dynamics {
     downstream: Vec<usize>,
     /// Each exchanger's UA at this control step's flows [W/K] (0: a side without flow).
     exchanger_ua_w_k: Vec<f64>,
-    /// The links holding a chain of states (tanks, pipes of several segments).
+    /// The links holding a chain of states (devices of several layers, pipes of several
+    /// segments).
     chains: Vec<ChainAt>,
     /// Index into `chains` of each link's chain.
     chain_of_link: Vec<Option<usize>>,
-    /// Heat into each tank layer other than by the flow at the last evaluation [W], by state
-    /// (zero for other states).
-    tank_w: Vec<f64>,
-    /// Each tank's loss to its ambient at the last evaluation [W].
-    tank_loss_w: Vec<f64>,
+    /// The links holding a device of several layers (a tank).
+    layered: Vec<usize>,
+    /// Heat into each layer other than by the flow at the last evaluation [W], by state (zero
+    /// for other states).
+    layer_w: Vec<f64>,
+    /// Each device of `layered`'s heat from its surroundings at the last evaluation [W] (a
+    /// tank's loss, negative), booked to its account.
+    layered_w: Vec<f64>,
 }
 
 /// Temperature step of the difference quotients of the heat laws in the Jacobian [K]: small

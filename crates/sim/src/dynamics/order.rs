@@ -163,7 +163,7 @@ impl Dynamics {
                 inlet,
                 m_kg_s: if flowing { m.abs() } else { 0.0 },
                 constant_heat,
-                layer: matches!(heat, Heat::Tank { .. }),
+                layer: matches!(heat, Heat::Device(d) if d.layers().is_some()),
             });
         }
     }

@@ -11,21 +11,21 @@ impl Dynamics {
         let t_k = std::mem::take(&mut self.state_k);
         self.mix_nodes(plant, &t_k);
         self.couplings(plant, &t_k);
-        self.tank_exchanges(plant, &t_k);
+        self.layer_exchanges(plant, &t_k);
         self.state_k = t_k;
     }
 
-    /// Each tank's heat into its layers other than by the flow, and its loss.
-    pub(super) fn tank_exchanges(&mut self, plant: &Plant, t_k: &[f64]) {
-        for (i, t) in plant.tanks.iter().enumerate() {
-            let first = self.first_state(t.link);
-            let fluid = plant.network.fluid_of(t.link);
-            let range = first..first + t.tank.layers();
-            let layers = &t_k[range.clone()];
-            let out = &mut self.tank_w[range];
-            let counted = (t.tank).exchange_w(fluid, layers, t.ambient_k, out);
-            debug_assert!(counted.is_ok(), "a tank's states are its layers");
-            self.tank_loss_w[i] = t.tank.heat_loss_w(layers, t.ambient_k);
+    /// Each layered device's heat into its layers other than by the flow, and the part of it
+    /// from its surroundings.
+    pub(super) fn layer_exchanges(&mut self, plant: &Plant, t_k: &[f64]) {
+        for (i, &l) in self.layered.iter().enumerate() {
+            let Some(d) = plant.device(l) else {
+                unreachable!("layered links hold a device");
+            };
+            let range = self.states_of(l);
+            let fluid = plant.network.fluid_of(l);
+            let out = &mut self.layer_w[range.clone()];
+            self.layered_w[i] = d.layer_heat_w(fluid, &t_k[range], out);
         }
     }
 
@@ -52,7 +52,7 @@ impl Dynamics {
             let m = term.m_kg_s;
             let (q, account, water_kg_s) = match term.constant_heat {
                 Some((q, account)) => (q, account, 0.0),
-                None if term.layer => (self.tank_w[s], None, 0.0),
+                None if term.layer => (self.layer_w[s], None, 0.0),
                 None => {
                     let LinkThermal::Volume { heat, .. } = &plant.links[term.link] else {
                         unreachable!("states belong to volumes");
@@ -64,17 +64,19 @@ impl Dynamics {
             self.heat_w[term.link] += q;
             if let Some(a) = account {
                 // Sources count positive, sinks as the heat they take.
-                let sink = matches!(a, Account::Rejected | Account::Reused | Account::Lost);
-                sums[a as usize] += if sink { -q } else { q };
+                sums[a as usize] += if is_sink(a) { -q } else { q };
             }
             // The mixing volume's law with the inlet enthalpy taken from the mix itself:
             // dE/dt = ṁ·(h_in − h) + Q, in kelvin of state (EnergyState).
             dy[s] = (m * (h_in - h) + q) / self.energy_states[s].capacity_j_k;
         }
         self.state_k = t_k;
-        for (t, &loss) in plant.tanks.iter().zip(&self.tank_loss_w) {
-            sums[Account::Lost as usize] += loss;
-            self.heat_w[t.link] = -loss;
+        for (&l, &q) in self.layered.iter().zip(&self.layered_w) {
+            if let Some(d) = plant.device(l) {
+                let a = d.account();
+                sums[a as usize] += if is_sink(a) { -q } else { q };
+            }
+            self.heat_w[l] = q;
         }
         for (l, &q) in self.pump_heat_w.iter().enumerate() {
             if q != 0.0 && self.flow_kg_s[l].abs() > NO_FLOW_KG_S {
@@ -231,13 +233,14 @@ impl Dynamics {
                 inlet_k: t_in,
                 volume_k: t,
                 mass_flow_kg_s: m,
+                layers_k: &[],
             };
             let (q, water_kg_s) = d.heat_and_water(&water);
             return (q, Some(d.account()), water_kg_s);
         }
         let (q, account) = match heat {
-            // Devices are handled above; tank layers by `tank_exchanges`.
-            Heat::None | Heat::Device(_) | Heat::Tank { .. } => (0.0, None),
+            // Devices are handled above.
+            Heat::None | Heat::Device(_) => (0.0, None),
             Heat::Ambient { ua_w_k, ambient_k } => (-ua_w_k * (t - ambient_k), Some(Account::Lost)),
             Heat::Fixed { heat_w } => signed(*heat_w, Account::ItHeat, Account::Rejected),
             Heat::Setpoint { outlet_k } => signed(
@@ -277,7 +280,13 @@ pub(super) fn constant_water(fluid: &dctwin_fluid::Fluid) -> Water<'_> {
         inlet_k: f64::NAN,
         volume_k: f64::NAN,
         mass_flow_kg_s: 0.0,
+        layers_k: &[],
     }
+}
+
+/// Whether account `a` takes heat out of the water (booked as the heat it takes).
+pub(super) fn is_sink(a: Account) -> bool {
+    matches!(a, Account::Rejected | Account::Reused | Account::Lost)
 }
 
 /// Newton steps of the mixed temperature shorter than this end the iteration [K]: the next step
