@@ -429,14 +429,9 @@ pub fn build_plant(spec: &PlantSpec) -> (Plant, Controllers) {
         )
         .unwrap();
         let bank = HeatPumpBank::new(unit, 2).unwrap();
-        (plant.attach_heat_pumps(
-            "plant.hp",
-            "plant.hp.evaporator",
-            "plant.hp.condenser",
-            bank,
-            k(65.0),
-        ))
-        .unwrap();
+        let sides = ["plant.hp.evaporator", "plant.hp.condenser"];
+        let immediately = dctwin_components::heat_pump_staging::HeatPumpStaging::IMMEDIATE;
+        (plant.attach_heat_pumps("plant.hp", sides, bank, k(65.0), immediately)).unwrap();
         let district = DistrictSubstation::new(
             &SubstationSpec {
                 demand_w: spec.district_demand_w,

@@ -1,12 +1,14 @@
 //! The analytic Jacobian of the transient right-hand side against central differences of the
 //! right-hand side itself, on plants with every kind of coupling and chain of states.
 
+use dctwin_components::coupling::Side;
 use dctwin_components::heat_exchanger::{FlowArrangement, HeatExchanger};
 use dctwin_network::Network;
 use dctwin_sim::Plant;
 use dctwin_sim::dynamics::Dynamics;
 use dctwin_sim::plant_of;
 use dctwin_sim::precondition::SparseRows;
+use dctwin_tests::plants::k;
 use std::path::Path;
 
 /// Two loops (pump, a pipe of four segments with its wall, losing heat, a 300 kW source, a
@@ -102,10 +104,20 @@ supply_setpoint_c = 65
     let facility = dctwin_model::parse(&text, std::path::Path::new("tt.toml"))
         .unwrap_or_else(|e| panic!("{e}"));
     let (mut plant, _) = plant_of(&facility).unwrap();
-    let bank = &plant.heat_pumps[0].bank;
-    let unit_w = bank.unit().rated_capacity_w();
-    let (p_min, units) = (bank.unit().min_part_load(), bank.units());
-    (plant.heat_pumps[0].staging).update(60e3, unit_w, p_min, units, 60.0);
+    // Staged for 60 kW: condenser water arriving 10 K below the set-point at the flow
+    // that takes it.
+    let water = dctwin_fluid::Fluid::water();
+    let lift_j_kg = water.enthalpy_j_kg(k(65.0)) - water.enthalpy_j_kg(k(55.0));
+    let side = |inlet_k, mass_flow_kg_s| Side {
+        fluid: &water,
+        inlet_k,
+        leaving_k: inlet_k,
+        mass_flow_kg_s,
+    };
+    let sides = [side(k(30.0), 2.0), side(k(55.0), 60e3 / lift_j_kg)];
+    let bank = &mut plant.couplings[0].coupling;
+    bank.control(&sides, 60.0);
+    assert_eq!(bank.units_on(), 2, "60 kW needs both 40 kW units");
     plant
 }
 
@@ -125,12 +137,13 @@ fn jacobian_matches_difference_quotients() {
 
 fn check_jacobian(plant: &Plant) {
     use dctwin_network::hydraulic::{HydraulicSolver, HydraulicState};
-    let plant = plant.clone();
+    let mut plant = plant.clone();
     let mut state = HydraulicState::cold(&plant.network);
     HydraulicSolver::new(&plant.network)
         .solve(&plant.network, &mut state)
         .unwrap();
     let mut dynamics = Dynamics::new(&plant);
+    plant.set_coupling_flows(&state.mass_flow_kg_s);
     dynamics.set_flows(&plant, &state.mass_flow_kg_s).unwrap();
     let n = dynamics.len();
     let temperatures = dynamics.temperatures();

@@ -155,6 +155,7 @@ fn a_day_of_a_ten_container_module() {
 #[test]
 fn fouling_multiplies_a_cdus_ua() {
     use dctwin_components::heat_exchanger::Stream;
+    use dctwin_components::heat_exchanger_unit::ExchangerUnit;
     let spec = PlantSpec {
         containers: 2,
         racks: 4,
@@ -178,25 +179,23 @@ fn fouling_multiplies_a_cdus_ua() {
     })
     .unwrap();
     let s = last.expect("a snapshot");
-    let x = (sim.plant.exchangers.iter())
+    let x = (sim.plant.couplings.iter())
         .find(|x| x.name == "c1.cdu")
         .expect("c1.cdu");
+    let [hot, cold] = x.links;
+    let unit = x.coupling.as_any().downcast_ref::<ExchangerUnit>();
+    let exchanger = unit.expect("an exchanger").exchanger;
     let net = &sim.plant.network;
     let stream = |l: usize| Stream {
         fluid: net.fluid_of(l),
         t_in_k: s.node_k[net.upstream(l, s.flow_kg_s[l])],
         mass_flow_kg_s: s.flow_kg_s[l].abs(),
     };
-    let mut fouled = x.exchanger;
+    let mut fouled = exchanger;
     fouled.conductance.rated_ua_w_k *= 0.5;
-    let expected = fouled
-        .exchange(stream(x.hot_link), stream(x.cold_link))
-        .heat_w;
-    let clean = x
-        .exchanger
-        .exchange(stream(x.hot_link), stream(x.cold_link))
-        .heat_w;
-    let reported = -s.heat_w[x.hot_link];
+    let expected = fouled.exchange(stream(hot), stream(cold)).heat_w;
+    let clean = exchanger.exchange(stream(hot), stream(cold)).heat_w;
+    let reported = -s.heat_w[hot];
     println!("fouled CDU: {reported:.1} W, ε-NTU at half UA {expected:.1} W, clean {clean:.1} W");
     assert!(
         (reported - expected).abs() <= 1e-6 * expected,

@@ -585,11 +585,22 @@ pub fn checked(
     valid: bool,
     expected: &'static str,
 ) -> Result<f64, SetError> {
+    checked_for(kind.key, name, value, valid, expected)
+}
+
+/// [`checked`] for the kind keyed `key` (a coupling's).
+pub fn checked_for(
+    key: &'static str,
+    name: &'static str,
+    value: f64,
+    valid: bool,
+    expected: &'static str,
+) -> Result<f64, SetError> {
     if valid && value.is_finite() {
         Ok(value)
     } else {
         Err(SetError::Invalid {
-            kind: kind.key,
+            kind: key,
             name,
             value,
             expected,

@@ -396,6 +396,21 @@ impl HeatExchanger {
     }
 }
 
+impl HeatExchanger {
+    /// The duty from side 1 to side 2 [W] at a UA already worked out for the flows
+    /// (`ua_w_k`, [`HeatExchanger::ua_w_k`] times any fouling), both flowing: [`Self::exchange`]'s
+    /// `heat_w` without the outlet temperatures, two enthalpy inversions a right-hand side does
+    /// not need.
+    pub fn heat_at_ua_w(&self, ua_w_k: f64, side_1: Stream, side_2: Stream) -> f64 {
+        let (c1, c2) = capacity_rates(side_1, side_2);
+        let (c_min, c_max) = (c1.min(c2), c1.max(c2));
+        self.arrangement
+            .effectiveness(ua_w_k / c_min, c_min / c_max)
+            * c_min
+            * (side_1.t_in_k - side_2.t_in_k)
+    }
+}
+
 /// Capacity rates ṁ·c̄_p [W/K] of both sides, c̄_p the mean over the span between the two inlet
 /// temperatures, so that C·ΔT_inlets is each side's exact enthalpy change to the other inlet:
 /// at ε = 1 the C_min side leaves exactly at the other inlet temperature, never beyond it.
@@ -421,6 +436,34 @@ pub fn mean_specific_heat_j_kg_k(fluid: &Fluid, t_a_k: f64, t_b_k: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The duty at a given UA is [`HeatExchanger::exchange`]'s to round-off, for each
+    /// arrangement, either side the warmer one.
+    #[test]
+    fn duty_at_a_given_ua_is_the_exchanges() {
+        let water = Fluid::water();
+        let stream = |t_in_k, mass_flow_kg_s| Stream {
+            fluid: &water,
+            t_in_k,
+            mass_flow_kg_s,
+        };
+        for arrangement in ALL {
+            let x = HeatExchanger::new(arrangement, 50e3, 10.0, 8.0).unwrap();
+            for (t1, m1, t2, m2) in [
+                (323.15, 10.0, 303.15, 8.0),
+                (300.15, 3.0, 330.15, 12.0),
+                (313.15, 5.0, 313.1502, 5.0),
+            ] {
+                let reference = x.exchange(stream(t1, m1), stream(t2, m2)).heat_w;
+                let ua = x.ua_w_k(m1, m2);
+                let duty = x.heat_at_ua_w(ua, stream(t1, m1), stream(t2, m2));
+                assert!(
+                    (duty - reference).abs() <= 1e-12 * reference.abs(),
+                    "{arrangement:?}: {duty} vs {reference}"
+                );
+            }
+        }
+    }
 
     const ALL: [FlowArrangement; 3] = [
         FlowArrangement::CounterFlow,

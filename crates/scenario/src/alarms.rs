@@ -102,8 +102,6 @@ enum Source {
     /// A device variable: its index in the snapshot's device values, and the factor and offset
     /// from SI to the alarm's unit.
     Device(usize, f64, f64),
-    /// The temperature of a volume, by its state [°C].
-    VolumeC(usize),
 }
 
 /// The watch of a device's limit `w` on a variable of `quantity`, its values from `offset` in
@@ -168,7 +166,8 @@ pub struct AlarmFile {
 }
 
 impl AlarmLog {
-    /// The watches of `plant`'s racks (in `drive`'s order), heat pumps and boilers, and the
+    /// The watches of `plant`'s racks (in `drive`'s order), its other devices and its couplings
+    /// (a heat pump's evaporator), and the
     /// alarms of `events`; a supply counts as over its class `supply_tolerance_k` above it.
     pub fn new(plant: &Plant, drive: &Drive, events: &[Event], supply_tolerance_k: f64) -> Self {
         let mut watches = Vec::new();
@@ -196,23 +195,17 @@ impl AlarmLog {
                 ));
             }
         }
-        let state_of_link: HashMap<usize, usize> = (plant.state_links().into_iter())
-            .enumerate()
-            .map(|(s, l)| (l, s))
-            .collect();
-        for hp in &plant.heat_pumps {
-            let Some(&state) = state_of_link.get(&hp.evaporator_link) else {
-                continue;
-            };
-            let (min_k, band_k) = hp.bank.unit().evaporator_limit();
-            watches.push(Watch {
-                kind: AlarmKind::EvaporatorFreezeLimit,
-                component: hp.name.clone(),
-                limit: min_k + band_k - 273.15,
-                deadband: TEMPERATURE_DEADBAND_K,
-                high: false,
-                source: Source::VolumeC(state),
-            });
+        let coupling_offsets = plant.coupling_value_offsets();
+        for (c, &first) in plant.couplings.iter().zip(&coupling_offsets) {
+            for w in c.coupling.watches() {
+                watches.extend(device_watch(
+                    c.coupling.kind().variables[w.variable].quantity,
+                    &w,
+                    first,
+                    &c.name,
+                    supply_tolerance_k,
+                ));
+            }
         }
         let events = (events.iter())
             .filter_map(|e| match &e.action {
@@ -252,7 +245,6 @@ impl AlarmLog {
         for w in 0..self.watches.len() {
             let value = match self.watches[w].source {
                 Source::Device(v, scale, offset) => now.device_values[v] * scale + offset,
-                Source::VolumeC(s) => now.volume_k[s] - 273.15,
             };
             self.observe(w, value, t);
         }
@@ -370,7 +362,7 @@ mod tests {
             limit: 6.0,
             deadband: 0.5,
             high: false,
-            source: Source::VolumeC(0),
+            source: Source::Device(0, 1.0, -273.15),
         });
         feed(&mut log, &[7.0, 5.5, 4.2, 6.2, 6.6]);
         assert_eq!(log.alarms.len(), 1);

@@ -5,6 +5,7 @@ use crate::drive::Drive;
 use crate::observe::RackState;
 use crate::schematic::{edge_column, stage_links};
 use crate::spec::Scenario;
+use dctwin_components::heat_pump_unit;
 use dctwin_components::rack::{self, variable};
 use dctwin_kpi::Interval;
 use dctwin_sim::plant::LinkThermal;
@@ -64,10 +65,6 @@ enum DeviceColumn {
     /// A device variable: its index in the snapshot's device values, and the factor and
     /// offset from SI to the column's unit.
     Device(usize, f64, f64),
-    /// A link's heat into the water [kW].
-    HeatKw(usize),
-    /// A link's mass flow [kg/s].
-    FlowKgS(usize),
     /// Where a stage meets a loop ([`crate::schematic::Edge`]), index into `edges`: the
     /// flow-mixed temperature entering its links [°C].
     EdgeInC(usize),
@@ -143,10 +140,10 @@ impl Layout {
         for &(l, _) in &driven.substations {
             layout.substations.push((l, net.links[l].from));
         }
-        for hp in &plant.heat_pumps {
-            layout
-                .evaporator_inlets
-                .push(net.links[hp.evaporator_link].from);
+        for c in &plant.couplings {
+            if *c.coupling.kind() == heat_pump_unit::KIND {
+                layout.evaporator_inlets.push(net.links[c.links[0]].from);
+            }
         }
         if output.devices {
             layout.add_devices(plant, &offsets);
@@ -261,29 +258,14 @@ impl Layout {
             self.names.push(label);
             self.devices.push(column);
         };
-        for x in &plant.exchangers {
-            add(
-                format!("{}.supply_c", x.name),
-                DeviceColumn::VolumeC(x.hot_link),
-            );
-            add(
-                format!("{}.primary_kg_s", x.name),
-                DeviceColumn::FlowKgS(x.cold_link),
-            );
-        }
-        for hp in &plant.heat_pumps {
-            add(
-                format!("{}.condenser_c", hp.name),
-                DeviceColumn::VolumeC(hp.condenser_link),
-            );
-            add(
-                format!("{}.condenser_kw", hp.name),
-                DeviceColumn::HeatKw(hp.condenser_link),
-            );
-            add(
-                format!("{}.evaporator_c", hp.name),
-                DeviceColumn::VolumeC(hp.evaporator_link),
-            );
+        // Every coupling with each variable (a CDU's supply and primary flow, a heat pump's
+        // leaving waters, heat and electric power).
+        for (c, &first) in plant.couplings.iter().zip(&plant.coupling_value_offsets()) {
+            for (v, variable) in c.coupling.kind().variables.iter().enumerate() {
+                let (unit, scale, offset) = variable.quantity.display();
+                let column = DeviceColumn::Device(first + v, scale, offset);
+                add(format!("{}.{}_{unit}", c.name, variable.name), column);
+            }
         }
         // Every volume device but the racks (which have their own columns) with each variable.
         for (l, device) in plant.devices() {
@@ -409,8 +391,6 @@ impl Layout {
         for d in &self.devices {
             row.push(match *d {
                 DeviceColumn::VolumeC(l) => self.volume_k(now, l) - 273.15,
-                DeviceColumn::HeatKw(l) => now.heat_w[l].abs() / 1e3,
-                DeviceColumn::FlowKgS(l) => now.flow_kg_s[l],
                 DeviceColumn::EdgeInC(e) => self.edge_k(now, e).0 - 273.15,
                 DeviceColumn::EdgeOutC(e) => self.edge_k(now, e).1 - 273.15,
                 DeviceColumn::EdgeFlowKgS(e) => self.edges[e]

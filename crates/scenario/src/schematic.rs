@@ -7,9 +7,11 @@
 //! values of those columns at its cursor (from the series or from the latest snapshot).
 
 use dctwin_components::{
-    boiler, cooling_tower_unit, district, dry_cooler_unit, rack, storage_tank,
+    boiler, cooling_tower_unit, district, dry_cooler_unit, heat_exchanger_unit, heat_pump_unit,
+    rack, storage_tank,
 };
 use dctwin_sim::Plant;
+use dctwin_sim::plant::CouplingUnit;
 use serde::{Deserialize, Serialize};
 
 /// A facility as the app draws it.
@@ -223,8 +225,8 @@ fn rack_groups(plant: &Plant) -> Vec<RackGroup> {
         match groups.iter_mut().find(|g| g.name == group) {
             Some(g) => g.racks.push(cell),
             None => {
-                let cdu = (plant.exchangers.iter())
-                    .find(|x| net.links[x.hot_link].loop_index == loop_index);
+                let cdu =
+                    (exchangers(plant)).find(|x| net.links[x.links[0]].loop_index == loop_index);
                 groups.push(RackGroup {
                     name: group,
                     supply_column: cdu.map(|x| format!("{}.supply_c", x.name)),
@@ -316,8 +318,8 @@ pub fn stage_links(plant: &Plant) -> Vec<StageLinks> {
     [
         gather(
             StageKind::Cdus,
-            (plant.exchangers.iter())
-                .map(|x| item(&x.name, on(x.hot_link), on(x.cold_link)))
+            (exchangers(plant))
+                .map(|x| item(&x.name, on(x.links[0]), on(x.links[1])))
                 .collect(),
         ),
         gather(
@@ -336,8 +338,9 @@ pub fn stage_links(plant: &Plant) -> Vec<StageLinks> {
         ),
         gather(
             StageKind::HeatPumps,
-            (plant.heat_pumps.iter())
-                .map(|h| item(&h.name, on(h.evaporator_link), on(h.condenser_link)))
+            (plant.couplings.iter())
+                .filter(|c| *c.coupling.kind() == heat_pump_unit::KIND)
+                .map(|h| item(&h.name, on(h.links[0]), on(h.links[1])))
                 .collect(),
         ),
         gather(
@@ -353,4 +356,9 @@ pub fn stage_links(plant: &Plant) -> Vec<StageLinks> {
     .into_iter()
     .flatten()
     .collect()
+}
+
+/// The plant's heat exchangers (its CDUs).
+fn exchangers(plant: &Plant) -> impl Iterator<Item = &CouplingUnit> {
+    (plant.couplings.iter()).filter(|c| *c.coupling.kind() == heat_exchanger_unit::KIND)
 }

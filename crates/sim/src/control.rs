@@ -1,11 +1,11 @@
 //! Controllers acting at each control step: PI loops that hold a temperature by moving a valve
 //! or a pump's speed; the devices that hold their own set-point (the fans of dry coolers and
-//! cooling towers, through the device contract's control hook); the heat pumps' demand, which
-//! their staging follows (between control steps the running units follow the load themselves:
-//! `dynamics/`).
+//! cooling towers, through the device contract's control hook); the couplings that switch
+//! themselves (a heat-pump bank's staging, through the coupling contract's; between control
+//! steps the running units follow the load themselves: `dynamics/`).
 
 use crate::dynamics::Dynamics;
-use crate::plant::{Heat, LinkThermal, NO_FLOW_KG_S, Plant};
+use crate::plant::{Heat, LinkThermal, Plant};
 use dctwin_components::controller::PiController;
 use dctwin_components::{Component, PumpControl};
 
@@ -72,8 +72,7 @@ impl Controllers {
             }
         }
         control_devices(plant, dynamics, volume_k);
-        follow_heating_load(plant, dynamics);
-        stage_heat_pumps(plant, dt_s);
+        control_couplings(plant, dynamics, volume_k, dt_s);
     }
 }
 
@@ -96,26 +95,14 @@ fn control_devices(plant: &mut Plant, dynamics: &Dynamics, volume_k: &[f64]) {
     }
 }
 
-/// Each bank's units switched for its demand ([`dctwin_components::heat_pump_staging::BankStaging`]).
-fn stage_heat_pumps(plant: &mut Plant, dt_s: f64) {
-    for hp in &mut plant.heat_pumps {
-        let unit = hp.bank.unit();
-        let (capacity, min_part_load) = (unit.rated_capacity_w(), unit.min_part_load());
-        let units = hp.bank.units();
-        (hp.staging).update(hp.demand_w, capacity, min_part_load, units, dt_s);
-    }
-}
-
-/// Heat pumps deliver what brings their condenser water from its inlet to the set-point.
-fn follow_heating_load(plant: &mut Plant, dynamics: &Dynamics) {
-    for hp in &mut plant.heat_pumps {
-        let l = hp.condenser_link;
-        let m = dynamics.flow_kg_s[l];
-        let inlet = plant.network.upstream(l, m);
-        hp.demand_w = if m.abs() > NO_FLOW_KG_S {
-            hp.load_to_setpoint_w(&plant.network, m, dynamics.node_k[inlet])
-        } else {
-            0.0
-        };
+/// Couplings that switch themselves (a heat-pump bank staging its units for the load that
+/// brings its condenser water to the set-point) do so for the water on their sides now.
+fn control_couplings(plant: &mut Plant, dynamics: &Dynamics, volume_k: &[f64], dt_s: f64) {
+    let Plant {
+        network, couplings, ..
+    } = plant;
+    for c in couplings.iter_mut() {
+        let sides = dynamics.coupling_sides(network, c.links, volume_k);
+        c.coupling.control(&sides, dt_s);
     }
 }

@@ -8,7 +8,6 @@ use crate::error::SimError;
 use crate::plant::Plant;
 use dctwin_components::Component;
 use dctwin_components::controller::{Action, PiController, Setpoint};
-use dctwin_components::heat_pump_staging::BankStaging;
 use dctwin_model::{Device, Facility, SupplyControl};
 use dctwin_network::Network;
 
@@ -72,17 +71,8 @@ fn attach(
             supply_setpoint_k,
             staging,
         } => {
-            plant.attach_heat_pumps(
-                hp,
-                name(*evaporator),
-                name(*condenser),
-                bank.clone(),
-                *supply_setpoint_k,
-            )?;
-            if let Some(last) = plant.heat_pumps.last_mut() {
-                last.staging = BankStaging::new(*staging);
-            }
-            Ok(())
+            let sides = [name(*evaporator), name(*condenser)];
+            plant.attach_heat_pumps(hp, sides, bank.clone(), *supply_setpoint_k, *staging)
         }
     }
 }

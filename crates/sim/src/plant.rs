@@ -2,23 +2,21 @@
 //! holds thermally (a mixing volume or nothing) and what heat it exchanges.
 //!
 //! Links without thermal mass (pumps, valves, fixed resistances) pass their inlet on, plus the
-//! pump's shaft heat. Links with a mixing volume (pipes, racks, heat-exchanger sides, coolers,
-//! consumers) carry one state per segment, the last one the water passes their outlet
-//! temperature. A plant is built from a network
-//! with defaults (pipes hold their water and wall, cut into their segments, and lose heat to
-//! their ambient; heat sources get a small volume), then refined by attaching racks,
-//! exchangers, dry coolers, cooling towers, heat pumps, stratified tanks, district consumers
-//! and boilers to named links. Two kinds of link hold a chain of states that the water passes
-//! through in turn: a tank (one per layer) and a pipe of several segments.
+//! pump's shaft heat. Links with a mixing volume (pipes, devices, couplings' sides) carry one
+//! state per segment, the last one the water passes their outlet temperature. A plant is built
+//! from a network with defaults (pipes hold their water and wall, cut into their segments, and
+//! lose heat to their ambient; heat sources get a small volume), then refined by attaching
+//! volume devices (racks, dry coolers, cooling towers, tanks, substations, boilers: the device
+//! contract) to named links and couplings (heat exchangers, heat-pump banks: the coupling
+//! contract) between two. Two kinds of link hold a chain of states that the water passes
+//! through in turn: a device of several layers (a tank) and a pipe of several segments.
 
 use crate::error::SimError;
 use dctwin_components::psychrometrics::MoistAir;
 use dctwin_components::{
-    Component, HeatDuty, MixingVolume, Pipe, ThermalLaw,
-    device::VolumeDevice,
-    heat_exchanger::HeatExchanger,
-    heat_pump::{HeatPumpBank, load_to_setpoint_w},
-    heat_pump_staging::BankStaging,
+    Component, HeatDuty, MixingVolume, Pipe, ThermalLaw, coupling::Coupling, device::VolumeDevice,
+    heat_exchanger::HeatExchanger, heat_exchanger_unit::ExchangerUnit, heat_pump::HeatPumpBank,
+    heat_pump_staging::HeatPumpStaging, heat_pump_unit::HeatPumps,
 };
 use dctwin_fluid::Fluid;
 use dctwin_network::Network;
@@ -53,19 +51,13 @@ pub enum Heat {
     /// A volume device (a rack, a substation, a boiler, a tank's layers): its heat law and
     /// account through the device contract.
     Device(Box<dyn VolumeDevice>),
-    /// One side of a heat exchanger (index into [`Plant::exchangers`]).
-    ExchangerSide {
-        /// Which exchanger.
+    /// One side of a coupling (index into [`Plant::couplings`]): the heat the coupling moves
+    /// into this side's water.
+    CouplingSide {
+        /// Which coupling.
         index: usize,
-        /// Whether this is the hot (primary, heat-giving) side.
-        hot: bool,
-    },
-    /// One side of a heat-pump bank (index into [`Plant::heat_pumps`]).
-    HeatPumpSide {
-        /// Which bank.
-        index: usize,
-        /// Whether this is the condenser (heat-giving) side.
-        condenser: bool,
+        /// Which of its sides (0 or 1, as its kind names them).
+        side: usize,
     },
 }
 
@@ -86,52 +78,15 @@ pub enum LinkThermal {
     },
 }
 
-/// A heat exchanger joining two links (usually of two loops).
+/// A coupling (a heat exchanger, a heat-pump bank) joining two links, usually of two loops.
 #[derive(Debug, Clone)]
-pub struct Exchanger {
+pub struct CouplingUnit {
     /// Name (for reports).
     pub name: String,
-    /// The hot side's link (the exchanger's side 1).
-    pub hot_link: usize,
-    /// The cold side's link (side 2).
-    pub cold_link: usize,
-    /// Its physics.
-    pub exchanger: HeatExchanger,
-    /// Multiplier on its UA [-]: 1 clean, in (0, 1) fouled (set by events).
-    pub ua_factor: f64,
-    /// Whether it is in service; a lost exchanger (an event) transfers nothing.
-    pub in_service: bool,
-}
-
-/// A bank of heat pumps lifting heat from a source link (evaporator) into a sink link (condenser).
-#[derive(Debug, Clone)]
-pub struct HeatPumps {
-    /// Name (for reports).
-    pub name: String,
-    /// Evaporator-side link (the heat source water).
-    pub evaporator_link: usize,
-    /// Condenser-side link (the heating water).
-    pub condenser_link: usize,
-    /// The units.
-    pub bank: HeatPumpBank,
-    /// Condenser leaving-water set-point [K].
-    pub supply_setpoint_k: f64,
-    /// Heating demand at the last control step [W]: what the staging follows. Between control
-    /// steps the running units follow their load themselves (what brings the condenser water
-    /// from its inlet to the set-point, up to their capacity).
-    pub demand_w: f64,
-    /// Which of its units run (switched at the control step).
-    pub staging: BankStaging,
-}
-
-impl HeatPumps {
-    /// The heat that brings the condenser water, flowing at `m_kg_s`, from `inlet_k` to the
-    /// set-point [W] (none if it arrives warmer): what the units' own capacity control follows
-    /// between control steps, as the staging follows it at them.
-    pub fn load_to_setpoint_w(&self, network: &Network, m_kg_s: f64, inlet_k: f64) -> f64 {
-        let fluid = network.fluid_of(self.condenser_link);
-        load_to_setpoint_w(fluid, self.supply_setpoint_k, m_kg_s, inlet_k)
-    }
+    /// The links of its sides 0 and 1.
+    pub links: [usize; 2],
+    /// Its physics and control, through the coupling contract.
+    pub coupling: Box<dyn Coupling>,
 }
 
 /// The facility for the transient simulation.
@@ -141,10 +96,8 @@ pub struct Plant {
     pub network: Network,
     /// What each link holds thermally.
     pub links: Vec<LinkThermal>,
-    /// Heat exchangers.
-    pub exchangers: Vec<Exchanger>,
-    /// Heat-pump banks.
-    pub heat_pumps: Vec<HeatPumps>,
+    /// The couplings between links (heat exchangers, heat-pump banks).
+    pub couplings: Vec<CouplingUnit>,
     /// Outdoor air (weather), used by dry coolers and cooling towers (its wet bulb); given to
     /// the devices at each control step ([`Plant::share_outdoor`]).
     pub outdoor: MoistAir,
@@ -159,8 +112,7 @@ impl Plant {
         Plant {
             network,
             links,
-            exchangers: Vec::new(),
-            heat_pumps: Vec::new(),
+            couplings: Vec::new(),
             outdoor: MoistAir {
                 dry_bulb_k: 288.15,
                 humidity_ratio: 0.007,
@@ -277,7 +229,32 @@ impl Plant {
         (0..self.links.len()).filter_map(|l| self.device(l).map(|d| (l, d)))
     }
 
-    /// Join links `hot` and `cold` by a heat exchanger.
+    /// Join links `sides` (side 0, side 1) by `coupling`; each side gets a device's small
+    /// volume that the coupling's heat goes into.
+    pub fn attach_coupling(
+        &mut self,
+        name: &str,
+        sides: [&str; 2],
+        coupling: Box<dyn Coupling>,
+    ) -> Result<(), SimError> {
+        let links = [self.device_link(sides[0])?, self.device_link(sides[1])?];
+        let index = self.couplings.len();
+        for (side, &l) in links.iter().enumerate() {
+            self.links[l] = LinkThermal::Volume {
+                volume: self.device_volume(l),
+                heat: Heat::CouplingSide { index, side },
+                segments: 1,
+            };
+        }
+        self.couplings.push(CouplingUnit {
+            name: name.to_string(),
+            links,
+            coupling,
+        });
+        Ok(())
+    }
+
+    /// Join links `hot` and `cold` by a heat exchanger, clean and in service.
     pub fn attach_exchanger(
         &mut self,
         name: &str,
@@ -285,56 +262,55 @@ impl Plant {
         cold: &str,
         exchanger: HeatExchanger,
     ) -> Result<(), SimError> {
-        let (h, c) = (self.device_link(hot)?, self.device_link(cold)?);
-        let index = self.exchangers.len();
-        for (l, is_hot) in [(h, true), (c, false)] {
-            self.links[l] = LinkThermal::Volume {
-                volume: self.device_volume(l),
-                heat: Heat::ExchangerSide { index, hot: is_hot },
-                segments: 1,
-            };
-        }
-        self.exchangers.push(Exchanger {
-            name: name.to_string(),
-            hot_link: h,
-            cold_link: c,
-            exchanger,
-            ua_factor: 1.0,
-            in_service: true,
-        });
-        Ok(())
+        let unit = ExchangerUnit::new(exchanger);
+        self.attach_coupling(name, [hot, cold], Box::new(unit))
     }
 
-    /// Put a heat-pump bank between an evaporator link and a condenser link. Its units are
-    /// staged without delay (the fewest that carry the demand, [`BankStaging::immediate`]);
-    /// set [`HeatPumps::staging`] for hysteresis and minimum run times.
+    /// Put a heat-pump bank between an evaporator link and a condenser link, its units
+    /// switched by `staging` ([`HeatPumpStaging::IMMEDIATE`]: the fewest that carry the
+    /// demand, without delay).
     pub fn attach_heat_pumps(
         &mut self,
         name: &str,
-        evaporator: &str,
-        condenser: &str,
+        [evaporator, condenser]: [&str; 2],
         bank: HeatPumpBank,
         supply_setpoint_k: f64,
+        staging: HeatPumpStaging,
     ) -> Result<(), SimError> {
-        let (e, c) = (self.device_link(evaporator)?, self.device_link(condenser)?);
-        let index = self.heat_pumps.len();
-        for (l, condenser) in [(e, false), (c, true)] {
-            self.links[l] = LinkThermal::Volume {
-                volume: self.device_volume(l),
-                heat: Heat::HeatPumpSide { index, condenser },
-                segments: 1,
-            };
+        let bank = HeatPumps::new(bank, supply_setpoint_k, staging);
+        self.attach_coupling(name, [evaporator, condenser], Box::new(bank))
+    }
+
+    /// The coupling called `name`, to change.
+    pub fn coupling_mut(&mut self, name: &str) -> Option<&mut CouplingUnit> {
+        self.couplings.iter_mut().find(|c| c.name == name)
+    }
+
+    /// At a control step's flows `flows_kg_s` (by link), each coupling works out what depends
+    /// on them alone ([`Coupling::set_flows`]): a side without flow counts as none.
+    pub fn set_coupling_flows(&mut self, flows_kg_s: &[f64]) {
+        let flowing = |l: usize| {
+            let m = flows_kg_s[l].abs();
+            if m > NO_FLOW_KG_S { m } else { 0.0 }
+        };
+        for c in &mut self.couplings {
+            c.coupling.set_flows(c.links.map(flowing));
         }
-        self.heat_pumps.push(HeatPumps {
-            name: name.to_string(),
-            evaporator_link: e,
-            condenser_link: c,
-            bank,
-            supply_setpoint_k,
-            demand_w: 0.0,
-            staging: BankStaging::immediate(),
-        });
-        Ok(())
+    }
+
+    /// Each coupling's index of its first variable in [`crate::Snapshot::device_values`],
+    /// which holds them after every volume device's.
+    pub fn coupling_value_offsets(&self) -> Vec<usize> {
+        let mut offset: usize = (self.devices())
+            .map(|(_, d)| d.kind().variables.len())
+            .sum();
+        (self.couplings.iter())
+            .map(|c| {
+                let at = offset;
+                offset += c.coupling.kind().variables.len();
+                at
+            })
+            .collect()
     }
 
     /// Every volume holds at least one state and some heat capacity: a volume built by hand

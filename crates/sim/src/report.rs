@@ -60,11 +60,9 @@ impl Totals {
                 _ => {}
             }
         }
-        for &(_, _, p) in &dynamics.heat_pump_w {
-            self.heat_pump_electric_w += p;
-        }
-        for hp in &plant.heat_pumps {
-            self.heat_pump_units_on += hp.staging.units_on();
+        for (i, c) in plant.couplings.iter().enumerate() {
+            self.heat_pump_electric_w += dynamics.coupling_duties(i).electric_w;
+            self.heat_pump_units_on += c.coupling.units_on();
         }
     }
 }
@@ -83,7 +81,8 @@ pub struct Snapshot {
     /// Heat into each link's water [W].
     pub heat_w: Vec<f64>,
     /// The volume devices' variables in SI, each device's in its kind's order, the devices in
-    /// the order of [`Plant::device_value_offsets`].
+    /// the order of [`Plant::device_value_offsets`]; then the couplings' likewise
+    /// ([`Plant::coupling_value_offsets`]).
     pub device_values: Vec<f64>,
     /// Facility totals.
     pub totals: Totals,

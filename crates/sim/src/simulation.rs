@@ -11,8 +11,8 @@ use crate::event::{Action, Event};
 use crate::plant::Plant;
 use crate::precondition::{SparseLu, SparseRows};
 use crate::report::{EnergyBalance, Snapshot, Totals};
-use dctwin_components::dry_cooler_unit;
 use dctwin_components::{Component, FluidState, PumpControl};
+use dctwin_components::{dry_cooler_unit, heat_exchanger_unit};
 use dctwin_network::hydraulic::{HydraulicSolver, HydraulicState};
 use std::ops::ControlFlow;
 
@@ -317,16 +317,20 @@ impl Simulation {
                 }
             }
             Action::LoseExchanger { name } => {
-                let x = (self.plant.exchangers.iter_mut())
-                    .find(|x| &x.name == name)
+                let x = (self.plant.coupling_mut(name))
+                    .filter(|x| *x.coupling.kind() == heat_exchanger_unit::KIND)
                     .ok_or_else(|| bad(format!("no heat exchanger called '{name}'")))?;
-                x.in_service = false;
+                x.coupling
+                    .set("in_service", 0.0)
+                    .map_err(|e| bad(e.to_string()))?;
             }
             Action::FoulExchanger { name, ua_factor } => {
-                let x = (self.plant.exchangers.iter_mut())
-                    .find(|x| &x.name == name)
+                let x = (self.plant.coupling_mut(name))
+                    .filter(|x| *x.coupling.kind() == heat_exchanger_unit::KIND)
                     .ok_or_else(|| bad(format!("no heat exchanger called '{name}'")))?;
-                x.ua_factor = *ua_factor;
+                x.coupling
+                    .set("ua_factor", *ua_factor)
+                    .map_err(|e| bad(e.to_string()))?;
             }
             Action::FoulDryCooler { name, ua_factor } => {
                 let cooler = (self.plant.link(name).ok())
@@ -351,6 +355,7 @@ impl Simulation {
             .map_err(|source| SimError::Hydraulics { time_s: t0, source })?;
         self.update_pump_heat();
         let flows = self.hydraulic_state.mass_flow_kg_s.clone();
+        self.plant.set_coupling_flows(&flows);
         self.dynamics.set_flows(&self.plant, &flows)
     }
 
@@ -484,13 +489,22 @@ impl Simulation {
         )
     }
 
-    /// Every volume device's variables at the current state (see [`Snapshot::device_values`]).
+    /// Every volume device's variables, then every coupling's, at the current state (see
+    /// [`Snapshot::device_values`]).
     fn device_values(&self) -> Vec<f64> {
         let network = &self.plant.network;
         let mut values = Vec::new();
         for (l, device) in self.plant.devices() {
             let water = self.dynamics.device_water(network, l, &self.volume_k);
             device.variables(&water, &mut values);
+        }
+        for (i, c) in self.plant.couplings.iter().enumerate() {
+            let sides = self
+                .dynamics
+                .coupling_sides(network, c.links, &self.volume_k);
+            let duties = self.dynamics.coupling_duties(i);
+            let count = c.coupling.kind().variables.len();
+            values.extend((0..count).map(|v| c.coupling.variable(v, &sides, &duties)));
         }
         values
     }

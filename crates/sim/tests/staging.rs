@@ -128,7 +128,9 @@ fn a_load_ramp_stages_the_heat_pumps_in_order() {
     println!("{switches:?}\n{balance}");
     let steps: Vec<(usize, usize)> = switches.iter().map(|&(_, a, b)| (a, b)).collect();
     assert_eq!(steps, [(0, 1), (1, 2), (2, 3), (3, 2), (2, 1), (1, 0)]);
-    assert_eq!(sim.plant.heat_pumps[0].staging.switches(), 6);
+    let bank = sim.plant.couplings[0].coupling.as_any();
+    let bank = bank.downcast_ref::<dctwin_components::heat_pump_unit::HeatPumps>();
+    assert_eq!(bank.unwrap().staging.switches(), 6);
     for pair in switches.windows(2) {
         assert!(pair[1].0 - pair[0].0 >= 600.0 - 1e-6, "{pair:?}");
     }

@@ -1,7 +1,7 @@
 //! The analytic Jacobian of the right-hand side, for the sparse LU the integrator's Newton
 //! iteration solves with: mixing sensitivities, heat-law slopes and the couplings' slopes.
 
-use super::rhs::{exchanger_duty_w, heat_pump_duties, is_sink};
+use super::rhs::{flowing, is_sink};
 use super::*;
 
 impl Dynamics {
@@ -15,11 +15,8 @@ impl Dynamics {
         let t_k = std::mem::take(&mut self.state_k);
         self.node_sensitivities(plant, &t_k);
         let network = &plant.network;
-        let exchanger_slopes: Vec<(f64, f64)> = (0..plant.exchangers.len())
-            .map(|i| self.exchanger_slopes(plant, i))
-            .collect();
-        let heat_pump_slopes: Vec<HeatPumpSlopes> = (0..plant.heat_pumps.len())
-            .map(|i| self.heat_pump_slopes(plant, i, &t_k))
+        let coupling_slopes: Vec<Vec<CouplingSlope>> = (0..plant.couplings.len())
+            .map(|i| self.coupling_slopes(plant, i, &t_k))
             .collect();
         let (layer_slopes, layer_booked) = self.layer_slopes(plant, &t_k);
         let (mut next_slope, mut next_booked) = (0, 0);
@@ -109,39 +106,25 @@ impl Dynamics {
                 accounts[a as usize].push((s, if is_sink(a) { -v } else { v }));
                 next_booked += 1;
             }
-            match heat {
-                Heat::ExchangerSide { index, hot } => {
-                    let x = &plant.exchangers[*index];
-                    let sign = if *hot { -1.0 } else { 1.0 } / capacity;
-                    let (d_hot, d_cold) = exchanger_slopes[*index];
-                    let inlet = |l: usize| network.upstream(l, self.flow_kg_s[l]);
-                    spread(&mut row, inlet(x.hot_link), sign * d_hot);
-                    spread(&mut row, inlet(x.cold_link), sign * d_cold);
+            if let Heat::CouplingSide { index, side } = heat {
+                let per = 1.0 / capacity;
+                for &(reading, slopes) in &coupling_slopes[*index] {
+                    let factor = per * slopes[*side];
+                    self.spread_reading(plant, *index, reading, factor, &mut row, &sens);
                 }
-                Heat::HeatPumpSide { index, condenser } => {
-                    let slopes = heat_pump_slopes[*index];
-                    let sign = if *condenser { 1.0 } else { -1.0 } / capacity;
-                    let (by_source, by_sink) = if *condenser {
-                        (slopes.condenser_by_source, slopes.condenser_by_sink)
-                    } else {
-                        (slopes.evaporator_by_source, slopes.evaporator_by_sink)
-                    };
-                    self.spread_source(plant, *index, sign * by_source, &mut row, &sens);
-                    let sink_in = self.condenser_inlet(plant, *index);
-                    spread(&mut row, sink_in, sign * by_sink);
-                }
-                _ => {}
             }
             by_state(&mut row);
             out.push_row(&mut row);
         }
-        for (i, slopes) in heat_pump_slopes.iter().enumerate() {
-            let list = &mut accounts[Account::HeatPumpWork as usize];
-            let by_source = slopes.condenser_by_source - slopes.evaporator_by_source;
-            self.spread_source(plant, i, by_source, list, &sens);
-            let by_sink = slopes.condenser_by_sink - slopes.evaporator_by_sink;
-            let sink_in = self.condenser_inlet(plant, i);
-            list.extend(sens[sink_in].iter().map(|&(c, w)| (c, by_sink * w)));
+        // A coupling's work: the heat it puts into both sides together.
+        for (i, c) in plant.couplings.iter().enumerate() {
+            let Some(a) = c.coupling.work_account() else {
+                continue;
+            };
+            for &(reading, slopes) in &coupling_slopes[i] {
+                let list = &mut accounts[a as usize];
+                self.spread_reading(plant, i, reading, slopes[0] + slopes[1], list, &sens);
+            }
         }
         for list in &mut accounts {
             by_state(list);
@@ -176,19 +159,25 @@ impl Dynamics {
         (slopes, booked)
     }
 
-    /// Add `factor` × d(source leaving temperature)/dT_s of heat-pump bank `i` to `row`.
-    pub(super) fn spread_source(
+    /// Add `factor` × d(the temperature `reading` of coupling `i`)/dT_s to `row`: an inlet
+    /// moves with its upstream node, a side's leaving water with its volume (or, without one,
+    /// its upstream node).
+    pub(super) fn spread_reading(
         &self,
         plant: &Plant,
         i: usize,
+        reading: Reading,
         factor: f64,
         row: &mut Vec<(usize, f64)>,
         sens: &[Vec<(usize, f64)>],
     ) {
-        let l = plant.heat_pumps[i].evaporator_link;
+        let (l, leaving) = match reading {
+            Reading::Inlet(k) => (plant.couplings[i].links[k], false),
+            Reading::Leaving(k) => (plant.couplings[i].links[k], true),
+        };
         match self.state_of_link[l] {
-            Some(s) => row.push((s, factor)),
-            None => {
+            Some(s) if leaving => row.push((s, factor)),
+            _ => {
                 let n = plant.network.upstream(l, self.flow_kg_s[l]);
                 row.extend(sens[n].iter().map(|&(c, w)| (c, factor * w)));
             }
@@ -244,45 +233,29 @@ impl Dynamics {
         self.sensitivity = sens;
     }
 
-    /// d(duty)/d(hot inlet) and d(duty)/d(cold inlet) of exchanger `i` [W/K].
-    pub(super) fn exchanger_slopes(&self, plant: &Plant, i: usize) -> (f64, f64) {
-        let x = &plant.exchangers[i];
-        let Some((hot, cold)) = self.exchanger_streams(plant, i) else {
-            return (0.0, 0.0);
-        };
-        let duty = |th: f64, tc: f64| {
-            let hot = Stream { t_in_k: th, ..hot };
-            let cold = Stream { t_in_k: tc, ..cold };
-            exchanger_duty_w(&x.exchanger, self.exchanger_ua_w_k[i], hot, cold)
-        };
-        let (th, tc) = (hot.t_in_k, cold.t_in_k);
-        let base = duty(th, tc);
-        (
-            (duty(th + SLOPE_STEP_K, tc) - base) / SLOPE_STEP_K,
-            (duty(th, tc + SLOPE_STEP_K) - base) / SLOPE_STEP_K,
-        )
-    }
-
-    /// The slopes of bank `i`'s condenser and evaporator heat by its source's leaving water
-    /// and its condenser's inlet [W/K].
-    pub(super) fn heat_pump_slopes(&self, plant: &Plant, i: usize, t_k: &[f64]) -> HeatPumpSlopes {
-        let hp = &plant.heat_pumps[i];
-        let Some(w) = self.heat_pump_water(plant, i, t_k) else {
-            return HeatPumpSlopes::default();
-        };
-        let duties = |source_k: f64, sink_in_k: f64| {
-            let demand_w = hp.load_to_setpoint_w(&plant.network, w.m_c, sink_in_k);
-            heat_pump_duties(hp, source_k, demand_w)
-        };
-        let (c0, e0, _) = duties(w.source_k, w.sink_in_k);
-        let (c1, e1, _) = duties(w.source_k + SLOPE_STEP_K, w.sink_in_k);
-        let (c2, e2, _) = duties(w.source_k, w.sink_in_k + SLOPE_STEP_K);
-        HeatPumpSlopes {
-            condenser_by_source: (c1 - c0) / SLOPE_STEP_K,
-            evaporator_by_source: (e1 - e0) / SLOPE_STEP_K,
-            condenser_by_sink: (c2 - c0) / SLOPE_STEP_K,
-            evaporator_by_sink: (e2 - e0) / SLOPE_STEP_K,
+    /// The slopes of coupling `i`'s heat into each side by each temperature it reads
+    /// ([`Coupling::reads`](dctwin_components::coupling::Coupling::reads)), by forward
+    /// differences of its own law [W/K]; zero where a side does not flow.
+    pub(super) fn coupling_slopes(
+        &self,
+        plant: &Plant,
+        i: usize,
+        t_k: &[f64],
+    ) -> Vec<CouplingSlope> {
+        let coupling = &plant.couplings[i].coupling;
+        let sides = self.coupling_sides(&plant.network, plant.couplings[i].links, t_k);
+        let reads = coupling.reads().iter().copied();
+        if !flowing(&sides) {
+            return reads.map(|r| (r, [0.0; 2])).collect();
         }
+        let base = coupling.duties(&sides).into_w;
+        reads
+            .map(|r| {
+                let moved = coupling.duties(&r.moved(&sides, SLOPE_STEP_K)).into_w;
+                let slope = |k: usize| (moved[k] - base[k]) / SLOPE_STEP_K;
+                (r, [slope(0), slope(1)])
+            })
+            .collect()
     }
 
     /// Slopes of a volume's own heat law (the couplings are handled apart).
@@ -296,10 +269,7 @@ impl Dynamics {
     ) -> HeatSlopes {
         let (q, account, water) = self.link_heat(heat, fluid, t_in, t, m);
         let constant = match heat {
-            Heat::None
-            | Heat::Fixed { .. }
-            | Heat::ExchangerSide { .. }
-            | Heat::HeatPumpSide { .. } => true,
+            Heat::None | Heat::Fixed { .. } | Heat::CouplingSide { .. } => true,
             Heat::Device(d) => d.heat_is_constant(),
             _ => false,
         };
@@ -357,11 +327,5 @@ pub(super) type Slope = (usize, usize, f64);
 /// ∂(a device's booked heat)/∂T_j: `(j, account, slope)` [W/K].
 pub(super) type BookedSlope = (usize, Account, f64);
 
-/// The slopes of a bank's duties [W/K] ([`Dynamics::heat_pump_slopes`]).
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct HeatPumpSlopes {
-    pub(super) condenser_by_source: f64,
-    pub(super) evaporator_by_source: f64,
-    pub(super) condenser_by_sink: f64,
-    pub(super) evaporator_by_sink: f64,
-}
+/// The slopes of a coupling's heat into its two sides by one temperature it reads [W/K].
+pub(super) type CouplingSlope = (Reading, [f64; 2]);

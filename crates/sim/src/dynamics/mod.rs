@@ -23,8 +23,8 @@ use crate::energy_state::{EnergyState, Known};
 use crate::error::SimError;
 use crate::plant::{Chain, Heat, LinkThermal, Plant};
 use crate::precondition::SparseRows;
+use dctwin_components::coupling::{Duties, Reading, Side};
 use dctwin_components::device::Water;
-use dctwin_components::heat_exchanger::{HeatExchanger, Stream, mean_specific_heat_j_kg_k};
 use dctwin_network::Network;
 
 pub use crate::plant::NO_FLOW_KG_S;
@@ -49,10 +49,8 @@ pub struct Dynamics {
     pub node_k: Vec<f64>,
     /// Heat into each link's water at the last evaluation [W].
     pub heat_w: Vec<f64>,
-    /// Heat duty of each exchanger at the last evaluation [W].
-    pub exchanger_w: Vec<f64>,
-    /// Condenser heat, evaporator heat and electric power of each heat-pump bank [W].
-    pub heat_pump_w: Vec<(f64, f64, f64)>,
+    /// The heat each coupling moved at the last evaluation.
+    coupling_duties: Vec<Duties>,
     /// Node enthalpies of the last evaluation [J/kg]: the mixed enthalpy itself, so the
     /// enthalpy a volume receives is exactly what its upstream volumes passed on.
     node_h: Vec<f64>,
@@ -86,8 +84,6 @@ pub struct Dynamics {
     /// The node each link flows into ([`NOT_FLOWING`] if it does not), as of the last
     /// [`Dynamics::set_flows`]; the node order was built from it.
     downstream: Vec<usize>,
-    /// Each exchanger's UA at this control step's flows [W/K] (0: a side without flow).
-    exchanger_ua_w_k: Vec<f64>,
     /// The links holding a chain of states (devices of several layers, pipes of several
     /// segments).
     chains: Vec<ChainAt>,

@@ -119,19 +119,6 @@ impl Dynamics {
             };
             self.mixes.push(mix);
         }
-        for (ua, x) in self.exchanger_ua_w_k.iter_mut().zip(&plant.exchangers) {
-            let (mh, mc) = (
-                self.flow_kg_s[x.hot_link].abs(),
-                self.flow_kg_s[x.cold_link].abs(),
-            );
-            *ua = if mh > NO_FLOW_KG_S && mc > NO_FLOW_KG_S {
-                // Fouling multiplies the UA, not the duty: ε(NTU) is concave, so a fouled
-                // exchanger loses less than its share of UA while the clean one is not saturated.
-                x.exchanger.ua_w_k(mh, mc) * x.ua_factor
-            } else {
-                0.0
-            };
-        }
         self.terms.clear();
         for (s, &l) in self.link_of_state.iter().enumerate() {
             let LinkThermal::Volume { heat, .. } = &plant.links[l] else {

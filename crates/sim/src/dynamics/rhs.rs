@@ -1,5 +1,5 @@
 //! The right-hand side: node temperatures by enthalpy mixing, each volume's energy rate from
-//! its heat law, the couplings (exchangers, heat pumps) and the energy accounts.
+//! its heat law, the couplings' heat (exchangers, heat pumps) and the energy accounts.
 
 use super::*;
 
@@ -83,8 +83,10 @@ impl Dynamics {
                 sums[Account::PumpHeat as usize] += q;
             }
         }
-        for &(q_cond, q_evap, _) in &self.heat_pump_w {
-            sums[Account::HeatPumpWork as usize] += q_cond - q_evap;
+        for (c, duties) in plant.couplings.iter().zip(&self.coupling_duties) {
+            if let Some(a) = c.coupling.work_account() {
+                sums[a as usize] += duties.into_w[0] + duties.into_w[1];
+            }
         }
         accounts.copy_from_slice(&sums);
     }
@@ -143,79 +145,42 @@ impl Dynamics {
         }
     }
 
-    /// Duties of the components that join two links: exchangers and heat pumps, from the inlet
-    /// temperatures of both sides.
+    /// The heat each coupling (an exchanger, a heat-pump bank) moves, from the water on both
+    /// its sides; none where either side does not flow.
     pub(super) fn couplings(&mut self, plant: &Plant, t_k: &[f64]) {
-        for (i, x) in plant.exchangers.iter().enumerate() {
-            self.exchanger_w[i] = match self.exchanger_streams(plant, i) {
-                Some((hot, cold)) => {
-                    let ua_w_k = self.exchanger_ua_w_k[i];
-                    exchanger_duty_w(&x.exchanger, ua_w_k, hot, cold)
-                }
-                None => 0.0,
-            };
-        }
-        for (i, hp) in plant.heat_pumps.iter().enumerate() {
-            self.heat_pump_w[i] = match self.heat_pump_water(plant, i, t_k) {
-                Some(w) => {
-                    let demand_w = hp.load_to_setpoint_w(&plant.network, w.m_c, w.sink_in_k);
-                    heat_pump_duties(hp, w.source_k, demand_w)
-                }
-                None => (0.0, 0.0, 0.0),
+        for (i, c) in plant.couplings.iter().enumerate() {
+            let sides = self.coupling_sides(&plant.network, c.links, t_k);
+            self.coupling_duties[i] = match flowing(&sides) {
+                true => c.coupling.duties(&sides),
+                false => Duties::default(),
             };
         }
     }
 
-    /// The hot and cold streams entering exchanger `i`, if it is in service and water flows
-    /// through both sides.
-    pub(super) fn exchanger_streams<'p>(
+    /// The water on the sides of a coupling of links `links` with the volumes at `t_k` [K]
+    /// (by state): entering from upstream, leaving at the side's volume's temperature, at the
+    /// flow's magnitude (zero where nothing flows).
+    pub fn coupling_sides<'n>(
         &self,
-        plant: &'p Plant,
-        i: usize,
-    ) -> Option<(Stream<'p>, Stream<'p>)> {
-        let x = &plant.exchangers[i];
-        let side = |l: usize| {
-            let m = self.flow_kg_s[l];
-            Stream {
-                fluid: plant.network.fluid_of(l),
-                t_in_k: self.node_k[plant.network.upstream(l, m)],
-                mass_flow_kg_s: m.abs(),
-            }
-        };
-        let (hot, cold) = (side(x.hot_link), side(x.cold_link));
-        let flowing = hot.mass_flow_kg_s > NO_FLOW_KG_S && cold.mass_flow_kg_s > NO_FLOW_KG_S;
-        (flowing && x.in_service).then_some((hot, cold))
-    }
-
-    /// The water bank `i` works on, if it flows through both its sides: the source water
-    /// leaves at the evaporator volume's temperature.
-    pub(super) fn heat_pump_water(
-        &self,
-        plant: &Plant,
-        i: usize,
+        network: &'n Network,
+        links: [usize; 2],
         t_k: &[f64],
-    ) -> Option<HeatPumpWater> {
-        let hp = &plant.heat_pumps[i];
-        let m_e = self.flow_kg_s[hp.evaporator_link];
-        let m_c = self.flow_kg_s[hp.condenser_link];
-        if !(m_e.abs() > NO_FLOW_KG_S && m_c.abs() > NO_FLOW_KG_S) {
-            return None;
-        }
-        let source_k = match self.state_of_link[hp.evaporator_link] {
-            Some(s) => t_k[s],
-            None => self.node_k[plant.network.upstream(hp.evaporator_link, m_e)],
-        };
-        Some(HeatPumpWater {
-            source_k,
-            sink_in_k: self.node_k[self.condenser_inlet(plant, i)],
-            m_c,
+    ) -> [Side<'n>; 2] {
+        links.map(|l| {
+            let m = self.flow_kg_s[l];
+            let inlet_k = self.node_k[network.upstream(l, m)];
+            Side {
+                fluid: network.fluid_of(l),
+                inlet_k,
+                leaving_k: self.state_of_link[l].map_or(inlet_k, |s| t_k[s]),
+                mass_flow_kg_s: if m.abs() > NO_FLOW_KG_S { m.abs() } else { 0.0 },
+            }
         })
     }
 
-    /// The node bank `i`'s condenser water comes from.
-    pub(super) fn condenser_inlet(&self, plant: &Plant, i: usize) -> usize {
-        let l = plant.heat_pumps[i].condenser_link;
-        plant.network.upstream(l, self.flow_kg_s[l])
+    /// The heat coupling `i` moved at the last evaluation.
+    pub fn coupling_duties(&self, i: usize) -> Duties {
+        self.coupling_duties[i]
     }
 
     /// Heat into a volume's water [W] and the account it belongs to.
@@ -248,28 +213,12 @@ impl Dynamics {
                 Account::Boiler,
                 Account::Rejected,
             ),
-            Heat::ExchangerSide { index, hot } => {
-                let q = self.exchanger_w[*index];
-                (if *hot { -q } else { q }, None)
-            }
-            Heat::HeatPumpSide { index, condenser } => {
-                let (q_cond, q_evap, _) = self.heat_pump_w[*index];
-                (if *condenser { q_cond } else { -q_evap }, None)
+            Heat::CouplingSide { index, side } => {
+                (self.coupling_duties[*index].into_w[*side], None)
             }
         };
         (q, account, 0.0)
     }
-}
-
-/// The water a heat-pump bank works on.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct HeatPumpWater {
-    /// Temperature the source water leaves the evaporator at [K].
-    pub(super) source_k: f64,
-    /// Temperature the condenser water enters at [K].
-    pub(super) sink_in_k: f64,
-    /// Condenser mass flow [kg/s].
-    pub(super) m_c: f64,
 }
 
 /// The water a device whose heat is constant over a control step is evaluated with: its heat
@@ -311,77 +260,20 @@ pub(super) fn mixed_temperature_k(fluid: &dctwin_fluid::Fluid, h_j_kg: f64, gues
     fluid.temperature_from_enthalpy_near_k(h_j_kg, guess_k)
 }
 
-/// An exchanger's duty from side 1 to side 2 [W]: [`HeatExchanger::exchange`]'s `heat_w`
-/// (ε-NTU with mean capacity rates between the inlets), with UA at the control step's flows
-/// given and without the outlet temperatures, two enthalpy inversions the RHS does not need.
-pub(super) fn exchanger_duty_w(
-    x: &HeatExchanger,
-    ua_w_k: f64,
-    side_1: Stream,
-    side_2: Stream,
-) -> f64 {
-    let (t1, t2) = (side_1.t_in_k, side_2.t_in_k);
-    let c1 = side_1.mass_flow_kg_s * mean_specific_heat_j_kg_k(side_1.fluid, t1, t2);
-    let c2 = side_2.mass_flow_kg_s * mean_specific_heat_j_kg_k(side_2.fluid, t1, t2);
-    let (c_min, c_max) = (c1.min(c2), c1.max(c2));
-    x.arrangement.effectiveness(ua_w_k / c_min, c_min / c_max) * c_min * (t1 - t2)
-}
-
 /// A signed duty: positive into `source`, negative into `sink`.
 pub(super) fn signed(q: f64, source: Account, sink: Account) -> (f64, Option<Account>) {
     (q, Some(if q >= 0.0 { source } else { sink }))
 }
 
-/// Condenser heat, evaporator heat and electric power of a bank asked for `demand_w` of heat
-/// by its running units. The refrigerant temperatures follow the
-/// leaving waters: the source's (its volume) and the sink's set-point, which the bank holds.
-pub(super) fn heat_pump_duties(
-    hp: &crate::plant::HeatPumps,
-    source_leaving_k: f64,
-    demand_w: f64,
-) -> (f64, f64, f64) {
-    let units_on = hp.staging.units_on();
-    let op = (hp.bank).operate_running(units_on, demand_w, source_leaving_k, hp.supply_setpoint_k);
-    (op.condenser_heat_w, op.evaporator_heat_w, op.electric_w)
+/// Whether water flows through both sides of a coupling.
+pub(super) fn flowing(sides: &[Side<'_>; 2]) -> bool {
+    sides.iter().all(|s| s.mass_flow_kg_s > 0.0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dctwin_components::heat_exchanger::FlowArrangement;
     use dctwin_fluid::Fluid;
-
-    /// The RHS's duty is the component's own `exchange().heat_w` (same formula, same
-    /// functions): equal to round-off, for each arrangement, either side the warmer one.
-    #[test]
-    fn exchanger_duty_is_the_components_duty() {
-        let water = Fluid::water();
-        let stream = |t_in_k, mass_flow_kg_s| Stream {
-            fluid: &water,
-            t_in_k,
-            mass_flow_kg_s,
-        };
-        for arrangement in [
-            FlowArrangement::CounterFlow,
-            FlowArrangement::ParallelFlow,
-            FlowArrangement::CrossFlowUnmixed,
-        ] {
-            let x = HeatExchanger::new(arrangement, 50e3, 10.0, 8.0).unwrap();
-            for (t1, m1, t2, m2) in [
-                (323.15, 10.0, 303.15, 8.0),
-                (300.15, 3.0, 330.15, 12.0),
-                (313.15, 5.0, 313.1502, 5.0),
-            ] {
-                let reference = x.exchange(stream(t1, m1), stream(t2, m2)).heat_w;
-                let ua = x.ua_w_k(m1, m2);
-                let duty = exchanger_duty_w(&x, ua, stream(t1, m1), stream(t2, m2));
-                assert!(
-                    (duty - reference).abs() <= 1e-12 * reference.abs(),
-                    "{arrangement:?}: {duty} vs {reference}"
-                );
-            }
-        }
-    }
 
     /// One or two Newton steps from the mean temperature invert the enthalpy to 1e-9 K.
     #[test]
