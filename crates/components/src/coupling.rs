@@ -129,6 +129,11 @@ pub trait Coupling: AsAny + fmt::Debug + Send + Sync {
         None
     }
 
+    /// Whether it switches itself at each control step ([`Coupling::control`]).
+    fn controls_itself(&self) -> bool {
+        false
+    }
+
     /// At each control step, with the water on its sides now (zero flow where none flows):
     /// a coupling that switches itself (a heat-pump bank staging its units) does so for the
     /// step of `dt_s` [s].
@@ -148,6 +153,12 @@ pub trait Coupling: AsAny + fmt::Debug + Send + Sync {
     /// Variable `index` of its kind's [`CouplingKind::variables`], in SI, with the water on its
     /// sides and the heat it moves.
     fn variable(&self, index: usize, sides: &[Side<'_>; 2], duties: &Duties) -> f64;
+
+    /// Every variable of its kind, in order, appended to `out` (what a snapshot records).
+    fn variables(&self, sides: &[Side<'_>; 2], duties: &Duties, out: &mut Vec<f64>) {
+        let count = self.kind().variables.len();
+        out.extend((0..count).map(|v| self.variable(v, sides, duties)));
+    }
 
     /// The limits its alarms watch.
     fn watches(&self) -> Vec<Watch> {

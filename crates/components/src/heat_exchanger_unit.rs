@@ -120,6 +120,10 @@ impl Coupling for ExchangerUnit {
         }
     }
 
+    fn variables(&self, [hot, cold]: &[Side<'_>; 2], _duties: &Duties, out: &mut Vec<f64>) {
+        out.extend([hot.leaving_k, cold.mass_flow_kg_s]);
+    }
+
     fn clone_box(&self) -> Box<dyn Coupling> {
         Box::new(self.clone())
     }
@@ -180,6 +184,10 @@ mod tests {
         ))
         .heat_w;
         let clean = unit.duties(&[hot, cold]);
+        let mut all = Vec::new();
+        unit.variables(&[hot, cold], &clean, &mut all);
+        let one = |v| unit.variable(v, &[hot, cold], &clean);
+        assert_eq!(all, [one(0), one(1)]);
         assert_eq!(clean.into_w[0], -clean.into_w[1]);
         assert!((clean.into_w[1] - reference).abs() < 1e-9 * reference);
         unit.set("ua_factor", 0.5).unwrap();

@@ -107,6 +107,10 @@ impl Coupling for HeatPumps {
         Some(Account::HeatPumpWork)
     }
 
+    fn controls_itself(&self) -> bool {
+        true
+    }
+
     fn control(&mut self, [_, condenser]: &[Side<'_>; 2], dt_s: f64) {
         self.demand_w = if condenser.mass_flow_kg_s > 0.0 {
             self.load_w(condenser)

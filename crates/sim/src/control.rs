@@ -101,7 +101,10 @@ fn control_couplings(plant: &mut Plant, dynamics: &Dynamics, volume_k: &[f64], d
     let Plant {
         network, couplings, ..
     } = plant;
-    for c in couplings.iter_mut() {
+    for c in couplings
+        .iter_mut()
+        .filter(|c| c.coupling.controls_itself())
+    {
         let sides = dynamics.coupling_sides(network, c.links, volume_k);
         c.coupling.control(&sides, dt_s);
     }

@@ -503,8 +503,7 @@ impl Simulation {
                 .dynamics
                 .coupling_sides(network, c.links, &self.volume_k);
             let duties = self.dynamics.coupling_duties(i);
-            let count = c.coupling.kind().variables.len();
-            values.extend((0..count).map(|v| c.coupling.variable(v, &sides, &duties)));
+            c.coupling.variables(&sides, &duties, &mut values);
         }
         values
     }

@@ -82,6 +82,7 @@ impl Dynamics {
 
     /// The states of link `l`'s chain, first first (its one state for a link of one volume,
     /// none for a link without).
+    #[inline]
     pub(super) fn states_of(&self, l: usize) -> std::ops::Range<usize> {
         match (self.chain_of_link[l], self.state_of_link[l]) {
             (Some(c), _) => {
@@ -133,6 +134,7 @@ impl Dynamics {
     /// the right-hand side sees it: fed from upstream at the flow's magnitude, or, with nothing
     /// flowing, standing, its inlet the link's `from` node. `volume_k` holds the volumes'
     /// temperatures by state; a device of several layers is given them all.
+    #[inline]
     pub fn device_water<'n>(
         &self,
         network: &'n Network,
