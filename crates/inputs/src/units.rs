@@ -5,6 +5,8 @@
 //! * temperature: `K`, `degC` (`C`, `°C`), `degF` (`°F`) → K, must be above absolute zero;
 //! * fraction: `1` (0..1) or `%` (0..100) → 1, must lie in 0..1 (utilisation, load);
 //! * volume flow: `m3/s`, `m3/h`, `l/s`, `l/h` → m³/s, must be ≥ 0;
+//! * mass flow: `kg/s`, `kg/h`, `t/h` → kg/s, must be ≥ 0;
+//! * a plain number without unit (a pump's speed ratio): `-`, any finite value;
 //! * pressure (absolute, e.g. a weather station's): `Pa`, `hPa`, `kPa` → Pa, must be > 0;
 //! * energy as a cumulative meter register: `J`, `Wh`, `kWh`, `MWh` → the mean power over each
 //!   step in W (the register's rise over the step divided by its length), e.g. the Danish smart
@@ -21,6 +23,10 @@ pub enum Quantity {
     Fraction,
     /// Volume flow [m³/s].
     VolumeFlow,
+    /// Mass flow [kg/s].
+    MassFlow,
+    /// A plain number [-] (a ratio that may exceed 1).
+    Number,
     /// Absolute pressure [Pa].
     Pressure,
     /// A cumulative energy register, delivered as mean power over each step [W].
@@ -35,6 +41,8 @@ impl Quantity {
             Quantity::Temperature => "K",
             Quantity::Fraction => "1",
             Quantity::VolumeFlow => "m3/s",
+            Quantity::MassFlow => "kg/s",
+            Quantity::Number => "-",
             Quantity::Pressure => "Pa",
         }
     }
@@ -43,7 +51,11 @@ impl Quantity {
     /// only exclude the impossible; powers and flows exclude negative draws.
     pub(crate) fn check(self, si: f64) -> Result<(), &'static str> {
         let ok = match self {
-            Quantity::Power | Quantity::VolumeFlow | Quantity::EnergyRegister => si >= 0.0,
+            Quantity::Power
+            | Quantity::VolumeFlow
+            | Quantity::MassFlow
+            | Quantity::EnergyRegister => si >= 0.0,
+            Quantity::Number => true,
             Quantity::Temperature | Quantity::Pressure => si > 0.0,
             Quantity::Fraction => (0.0..=1.0).contains(&si),
         };
@@ -53,6 +65,8 @@ impl Quantity {
             Err(match self {
                 Quantity::Power => "a power must not be negative",
                 Quantity::VolumeFlow => "a volume flow must not be negative",
+                Quantity::MassFlow => "a mass flow must not be negative",
+                Quantity::Number => "a number must be finite",
                 Quantity::EnergyRegister => "an energy register must not be negative",
                 Quantity::Temperature => "a temperature must be above absolute zero",
                 Quantity::Pressure => "an absolute pressure must be positive",
@@ -75,7 +89,8 @@ pub struct Unit {
 
 /// The list of accepted units, for error messages.
 pub const ACCEPTED_UNITS: &str = "accepted: W, kW, MW, GW; K, degC (C, °C), degF (°F); 1, %; \
-     m3/s, m3/h, l/s, l/h; Pa, hPa, kPa; cumulative registers J, Wh, kWh, MWh";
+     m3/s, m3/h, l/s, l/h; kg/s, kg/h, t/h; - (a plain number); Pa, hPa, kPa; cumulative \
+     registers J, Wh, kWh, MWh";
 
 impl Unit {
     /// Parse a unit string; `None` if it is not one of [`ACCEPTED_UNITS`].
@@ -108,6 +123,10 @@ impl Unit {
             "m3/h" => unit(VolumeFlow, 1.0 / 3600.0),
             "l/s" => unit(VolumeFlow, 1e-3),
             "l/h" => unit(VolumeFlow, 1e-3 / 3600.0),
+            "kg/s" => unit(MassFlow, 1.0),
+            "kg/h" => unit(MassFlow, 1.0 / 3600.0),
+            "t/h" => unit(MassFlow, 1.0 / 3.6),
+            "-" => unit(Number, 1.0),
             "Pa" => unit(Pressure, 1.0),
             "hPa" => unit(Pressure, 100.0),
             "kPa" => unit(Pressure, 1e3),
@@ -138,6 +157,8 @@ mod tests {
         assert_eq!(Unit::parse("MW").unwrap().to_si(1.5), 1.5e6);
         assert_eq!(Unit::parse("%").unwrap().to_si(50.0), 0.5);
         assert_eq!(Unit::parse("hPa").unwrap().to_si(1013.25), 101_325.0);
+        assert_eq!(Unit::parse("t/h").unwrap().to_si(3.6), 1.0);
+        assert_eq!(Unit::parse("-").unwrap().quantity, Quantity::Number);
         assert!(Unit::parse("kw").is_none());
         assert!(Unit::parse("Wh-per-step").is_none());
     }

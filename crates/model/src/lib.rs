@@ -28,6 +28,7 @@ pub use device::{Device, SupplyControl};
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use facility::{Facility, Link, Loop, Node, Origin};
 pub use kinds::kind_names;
+pub use reader::closest;
 pub use topology::sets_flow;
 
 use diagnostic::Sink;

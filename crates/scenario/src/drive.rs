@@ -1,12 +1,14 @@
-//! The scenario's inputs on the control-step grid (IT power, outdoor air, heat demand) and
-//! their application to the plant at each step.
+//! The scenario's inputs on the control-step grid (IT power, outdoor air, heat demand, and the
+//! inputs bound to any settable parameter) and their application to the plant at each step.
 
+use crate::bound::BoundInputs;
 use crate::error::ScenarioError;
 use crate::spec::{ItLoad, ItMode, Scenario, shown};
 use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
 use dctwin_components::{district, rack};
 use dctwin_inputs::{Quantity, Resolver, TimeGrid, TraceWeather, Weather};
 use dctwin_sim::Plant;
+use dctwin_sim::control::Controllers;
 
 /// Default outdoor dry bulb without a weather file [°C].
 pub const DEFAULT_DRY_BULB_C: f64 = 15.0;
@@ -108,10 +110,13 @@ pub struct Drive {
     pub air: Vec<MoistAir>,
     /// Total heat demand of the substations [W] (`None`: at design).
     pub demand_w: Option<Vec<f64>>,
+    /// The inputs bound to settable parameters (`[[input]]`).
+    pub bound: BoundInputs,
 }
 
 impl Drive {
-    /// Read the scenario's traces and weather onto `grid`.
+    /// Read the scenario's traces and weather onto `grid` (its `[[input]]`s are bound by
+    /// [`Drive::bind_inputs`]).
     pub fn load(
         scenario: &Scenario,
         resolver: &Resolver,
@@ -157,7 +162,21 @@ impl Drive {
             it,
             air,
             demand_w,
+            bound: BoundInputs::default(),
         })
+    }
+
+    /// Bind the scenario's `[[input]]`s to `plant`'s and `controllers`' parameters, their
+    /// values read onto the drive's grid.
+    pub fn bind_inputs(
+        &mut self,
+        scenario: &Scenario,
+        resolver: &Resolver,
+        plant: &Plant,
+        controllers: &Controllers,
+    ) -> Result<(), ScenarioError> {
+        self.bound = BoundInputs::load(scenario, resolver, &self.grid, plant, controllers)?;
+        Ok(())
     }
 
     /// The step of simulated time `time_s` (seconds from the run's start).
@@ -195,6 +214,13 @@ impl Drive {
                 set(plant, l, "demand", demand_w);
             }
         }
+        self.bound.apply(k, plant);
+    }
+
+    /// Set the controllers' set-points bound to inputs for the step starting at `time_s`.
+    pub fn apply_controllers(&self, time_s: f64, controllers: &mut Controllers) {
+        self.bound
+            .apply_controllers(self.step_of(time_s), controllers);
     }
 }
 

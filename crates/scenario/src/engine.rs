@@ -17,6 +17,7 @@ use dctwin_inputs::{Resolver, TimeGrid, parse_timestamp, time::utc};
 use dctwin_kpi::{Accumulator, KpiReport, KpiSettings};
 use dctwin_model::{Device, Facility};
 use dctwin_series::{Format, SeriesWriter, WriterOptions};
+use dctwin_sim::control::Controllers;
 use dctwin_sim::{Action, Event, Settings, Simulation, Snapshot, plant_of};
 use serde::{Deserialize, Serialize};
 use std::ops::ControlFlow;
@@ -162,8 +163,10 @@ pub fn run(
     let schematic = Arc::new(Schematic::of(&plant, &facility.name));
     let layout = Layout::new(&plant, &driven, &scenario.output)
         .map_err(|reason| scenario.error("output.columns", reason))?;
-    let drive = Drive::load(&scenario, &resolver, grid, driven)?;
+    let mut drive = Drive::load(&scenario, &resolver, grid, driven)?;
+    drive.bind_inputs(&scenario, &resolver, &plant, &controllers)?;
     drive.apply(0.0, &mut plant);
+    drive.apply_controllers(0.0, &mut controllers);
     let mut alarms = AlarmLog::new(&plant, &drive, &events, scenario.kpi.supply_tolerance_k);
     let mut sim = Simulation::new(plant, 0.0, Settings::default())?;
     sim.controllers = controllers;
@@ -214,7 +217,7 @@ pub fn run(
     let mut prev: Snapshot = sim.snapshot();
     let mut alarms_shown: (u64, Arc<AlarmFile>) = (0, Arc::default());
     let mut failure: Option<ScenarioError> = None;
-    let mut inputs = |t: f64, p: &mut dctwin_sim::Plant| drive.apply(t, p);
+    let mut inputs = DriveInputs(&drive);
     let outcome = sim.run(
         total_s,
         scenario.report_step_s,
@@ -603,4 +606,17 @@ fn peak_memory_mib() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
+}
+
+/// The drive as the simulation takes its inputs: the plant's, then the controllers'.
+struct DriveInputs<'d>(&'d Drive);
+
+impl dctwin_sim::Inputs for DriveInputs<'_> {
+    fn apply(&mut self, time_s: f64, plant: &mut dctwin_sim::Plant) {
+        self.0.apply(time_s, plant);
+    }
+
+    fn apply_controllers(&mut self, time_s: f64, controllers: &mut Controllers) {
+        self.0.apply_controllers(time_s, controllers);
+    }
 }

@@ -11,10 +11,12 @@
 #![warn(missing_docs)]
 
 pub mod alarms;
+pub mod bound;
 pub mod drive;
 pub mod engine;
 pub mod error;
 pub mod observe;
+pub mod pattern;
 pub mod record;
 pub mod run_dir;
 pub mod schematic;

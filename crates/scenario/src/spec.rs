@@ -54,6 +54,9 @@ pub struct Scenario {
     /// Heat demand of the substations.
     #[serde(default)]
     pub heat_demand: Option<HeatDemand>,
+    /// Inputs bound to any settable parameter (`[[input]]`).
+    #[serde(default, rename = "input")]
+    pub inputs: Vec<InputSpec>,
     /// Events.
     #[serde(default, rename = "event")]
     pub events: Vec<EventSpec>,
@@ -244,6 +247,26 @@ pub struct HeatDemand {
     /// campus's); default: as read.
     #[serde(default)]
     pub peak_kw: Option<f64>,
+}
+
+/// An input as written: a trace column or a constant bound to a settable parameter of one
+/// component or of every component a pattern names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputSpec {
+    /// What it sets: `component.parameter_unit` (`campus.source.outlet_temperature_c`), the
+    /// component a name or a pattern with `*` (`container[*].cdu.supply_setpoint_c`), optionally
+    /// after a kind (`pipe:*.ambient_temperature_c`).
+    pub target: String,
+    /// Its values over the run: a trace, of which it takes `column`.
+    #[serde(default)]
+    pub trace: Option<TraceSpec>,
+    /// The trace's column; default its only one.
+    #[serde(default)]
+    pub column: Option<String>,
+    /// Or one value for the whole run, in the unit the target's key names.
+    #[serde(default)]
+    pub value: Option<f64>,
 }
 
 /// An event as written.

@@ -63,10 +63,15 @@ impl Default for Settings {
     }
 }
 
-/// Whatever changes the plant's inputs over time: IT power, weather, heat demand.
+/// Whatever changes the plant's inputs over time: IT power, weather, heat demand, and any
+/// parameter an input is bound to.
 pub trait Inputs {
     /// Set the plant's inputs for the control step starting at `time_s`.
     fn apply(&mut self, time_s: f64, plant: &mut Plant);
+
+    /// Set the controllers' set-points for the control step starting at `time_s` (after
+    /// [`Inputs::apply`]).
+    fn apply_controllers(&mut self, _time_s: f64, _controllers: &mut Controllers) {}
 }
 
 impl<F: FnMut(f64, &mut Plant)> Inputs for F {
@@ -257,6 +262,7 @@ impl Simulation {
     /// Everything that happens at the start of a control step, before integration.
     fn control_step(&mut self, t0: f64, inputs: &mut dyn Inputs) -> Result<(), SimError> {
         inputs.apply(t0, &mut self.plant);
+        inputs.apply_controllers(t0, &mut self.controllers);
         self.plant.share_outdoor();
         let restart = self.apply_due_events(t0)?;
         self.refresh_nodes();

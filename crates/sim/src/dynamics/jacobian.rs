@@ -136,7 +136,8 @@ impl Dynamics {
 
     /// The slopes of every layered device's layer heat, by state: ∂q_s/∂T_j as `(s, j,
     /// slope)` in row order [W/K], and of its booked part by each layer as `(j, account,
-    /// slope)` in state order ([`VolumeDevice::layer_slopes`]).
+    /// slope)` in state order
+    /// ([`VolumeDevice::layer_slopes`](dctwin_components::device::VolumeDevice::layer_slopes)).
     pub(super) fn layer_slopes(
         &self,
         plant: &Plant,
@@ -156,6 +157,9 @@ impl Dynamics {
             slopes.extend(heat.iter().map(|&(i, j, v)| (first + i, first + j, v)));
             booked.extend(by.iter().map(|&(j, v)| (first + j, d.account(), v)));
         }
+        // The Jacobian takes them row by row; a stable sort keeps each row's own order.
+        slopes.sort_by_key(|e| e.0);
+        booked.sort_by_key(|e| e.0);
         (slopes, booked)
     }
 
