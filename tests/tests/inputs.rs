@@ -290,3 +290,42 @@ fn a_wrong_input_is_named_with_what_it_can_take() {
         }
     }
 }
+
+/// `[output] variables`: the measured run writes the network's own values. Every node's
+/// temperature, the source's leaving water (the node it feeds is that water: equal to the
+/// column's rounding), the pipe's heat (its loss to the 5 °C ground: negative) and flow (the
+/// loop's, the same through every link in series).
+#[test]
+fn the_networks_own_variables_are_written() {
+    let dir = scratch("variables");
+    let output = "\n[output]\nvariables = [\"node:*.temperature_c\", \"source.out_c\", \
+                  \"pipe:*.heat_kw\", \"*.flow_kg_s\"]\n";
+    let path = write_scenario(&dir, &(measured_inputs() + output));
+    let options = dctwin_scenario::RunOptions {
+        data_dir: None,
+        out_dir: dir.join("run"),
+        stop: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        sets: Vec::new(),
+    };
+    dctwin_scenario::run(&path, &options, &mut |_: &dctwin_scenario::Progress| {}).unwrap();
+    let table = dctwin_series::read_series(dir.join("run/series.parquet")).unwrap();
+    let column = |name: &str| {
+        (table.column(name)).unwrap_or_else(|| panic!("no column {name} in {:?}", table.names))
+    };
+    for node in ["suction", "discharge", "feed", "far"] {
+        column(&format!("node:{node}.temperature_c"));
+    }
+    let (feed, leaving) = (column("node:feed.temperature_c"), column("source.out_c"));
+    assert!(
+        feed.iter()
+            .zip(leaving)
+            .all(|(a, b)| (a - b).abs() <= 1.0 / 512.0)
+    );
+    assert!(column("main.heat_kw").iter().all(|q| *q < 0.0));
+    let (pump, pipe) = (column("pump.flow_kg_s"), column("main.flow_kg_s"));
+    assert!(
+        pump.iter()
+            .zip(pipe)
+            .all(|(a, b)| (a - b).abs() <= 1.0 / 512.0 && *a > 0.5)
+    );
+}

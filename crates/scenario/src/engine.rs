@@ -162,7 +162,7 @@ pub fn run(
     let driven = Driven::of(&plant);
     let schematic = Arc::new(Schematic::of(&plant, &facility.name));
     let layout = Layout::new(&plant, &driven, &scenario.output)
-        .map_err(|reason| scenario.error("output.columns", reason))?;
+        .map_err(|e| scenario.error(e.key, e.reason))?;
     let mut drive = Drive::load(&scenario, &resolver, grid, driven)?;
     drive.bind_inputs(&scenario, &resolver, &plant, &controllers)?;
     drive.apply(0.0, &mut plant);
@@ -207,7 +207,7 @@ pub fn run(
                 ..scenario.output.clone()
             };
             let full = Layout::new(&sim.plant, &drive.driven, &everything)
-                .map_err(|reason| scenario.error("output", reason))?;
+                .map_err(|e| scenario.error(e.key, e.reason))?;
             let names: Arc<[String]> = full.written_columns().into();
             Some((full, names))
         }

@@ -21,6 +21,7 @@ pub mod record;
 pub mod run_dir;
 pub mod schematic;
 pub mod spec;
+pub mod variables;
 
 pub use engine::{RunOptions, RunSummary, run};
 pub use error::ScenarioError;

@@ -6,6 +6,7 @@ use crate::observe::RackState;
 use crate::pattern::matches;
 use crate::schematic::{edge_column, stage_links};
 use crate::spec::Scenario;
+use crate::variables::{self, NetworkValue};
 use dctwin_components::heat_pump_unit;
 use dctwin_components::rack::{self, variable};
 use dctwin_kpi::Interval;
@@ -75,6 +76,17 @@ enum DeviceColumn {
     EdgeFlowKgS(usize),
     /// Their summed heat into the water [kW].
     EdgeHeatKw(usize),
+    /// A node's or a link's own value (`[output] variables`).
+    Network(NetworkValue),
+}
+
+/// Why a layout cannot be made: the `[output]` key at fault and what is wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayoutError {
+    /// The scenario key (`output.columns`, `output.variables`).
+    pub key: &'static str,
+    /// What is wrong.
+    pub reason: String,
 }
 
 /// The facility totals written at every step, with their units.
@@ -102,12 +114,13 @@ const TOTALS: &[&str] = &[
 
 impl Layout {
     /// The layout of `plant`'s reports; the racks in the order `driven` lists them. The error
-    /// names a pattern of `[output] columns` that matches no column.
+    /// names an entry of `[output] variables` that names nothing, or a pattern of `columns`
+    /// that matches no column.
     pub fn new(
         plant: &Plant,
         driven: &crate::drive::Driven,
         output: &crate::spec::OutputSpec,
-    ) -> Result<Layout, String> {
+    ) -> Result<Layout, LayoutError> {
         let mut state_of_link = vec![None; plant.links.len()];
         for (s, l) in plant.state_links().into_iter().enumerate() {
             state_of_link[l] = Some(s);
@@ -130,8 +143,10 @@ impl Layout {
                 .flat_map(|d| d.watches())
                 .find(|w| w.supply_limit)
                 .map_or(f64::INFINITY, |w| w.limit);
-            let values = (offsets.get(&l).copied())
-                .ok_or_else(|| format!("link {l} of the drive's racks holds no device"))?;
+            let values = (offsets.get(&l).copied()).ok_or_else(|| LayoutError {
+                key: "output",
+                reason: format!("link {l} of the drive's racks holds no device"),
+            })?;
             layout.racks.push(RackAt {
                 link: l,
                 values,
@@ -153,9 +168,20 @@ impl Layout {
         if output.racks {
             layout.add_racks(driven);
         }
+        for entry in &output.variables {
+            layout
+                .add_variables(plant, entry)
+                .map_err(|reason| LayoutError {
+                    key: "output.variables",
+                    reason,
+                })?;
+        }
         layout.written = match &output.columns {
             None => (0..layout.names.len()).collect(),
-            Some(patterns) => select(&layout.names, patterns)?,
+            Some(patterns) => select(&layout.names, patterns).map_err(|reason| LayoutError {
+                key: "output.columns",
+                reason,
+            })?,
         };
         layout.written_names = (layout.written.iter())
             .map(|&i| layout.names[i].clone())
@@ -166,6 +192,17 @@ impl Layout {
     /// The names of the columns written, in order.
     pub fn written_columns(&self) -> &[String] {
         &self.written_names
+    }
+
+    /// The columns of `[output] variables` entry `entry` (those already written once).
+    fn add_variables(&mut self, plant: &Plant, entry: &str) -> Result<(), String> {
+        for (name, value) in variables::columns(plant, &self.state_of_link, entry)? {
+            if !self.names.contains(&name) {
+                self.names.push(name);
+                self.devices.push(DeviceColumn::Network(value));
+            }
+        }
+        Ok(())
     }
 
     /// Each rack's IT power, outlet and chip temperature.
@@ -406,6 +443,7 @@ impl Layout {
                         / 1e3
                 }
                 DeviceColumn::Device(v, scale, offset) => now.device_values[v] * scale + offset,
+                DeviceColumn::Network(value) => value.of(now),
             });
         }
         if self.written.len() < row.len() {

@@ -350,6 +350,10 @@ pub struct OutputSpec {
     /// must match a column. Default: every column `devices` and `racks` ask for.
     #[serde(default)]
     pub columns: Option<Vec<String>>,
+    /// The network's own variables to write besides (`node:*.temperature_c`,
+    /// `pipe:*.out_c`, `campus.source.heat_kw`: [`crate::variables`]); each must name one.
+    #[serde(default)]
+    pub variables: Vec<String>,
     /// How precisely values are kept: `unit` (an f32 rounded to a step chosen by the unit,
     /// about 1 mK, 1 W, 1 g/s: `dctwin_series::Precision`) or `exact` (every bit of an f64,
     /// 5 to 17 times the size).
@@ -384,6 +388,7 @@ impl Default for OutputSpec {
             devices: true,
             racks: false,
             columns: None,
+            variables: Vec::new(),
             precision: PrecisionSpec::Unit,
         }
     }

@@ -100,6 +100,9 @@ pub struct Simulation {
     time_s: f64,
     start_energy_j: f64,
     pending: Vec<Event>,
+    /// Whether the dynamics' node temperatures are those of the current state (refreshed at
+    /// the end of the last step), so the next control step need not refresh them.
+    nodes_fresh: bool,
 }
 
 /// The Jacobian of the last preconditioner set-up and the factors of I − γJ.
@@ -180,6 +183,7 @@ impl Simulation {
             time_s: start_s,
             start_energy_j: 0.0,
             pending: Vec::new(),
+            nodes_fresh: false,
         };
         sim.start_energy_j = sim.stored_energy_j();
         Ok(sim)
@@ -247,6 +251,10 @@ impl Simulation {
             }
             self.time_s = t1;
             (self.dynamics).temperatures_of(&self.plant, self.cvode.state(), &mut self.volume_k);
+            // The nodes at the state reached, for the snapshot and the next control step's
+            // controllers (nothing moves the state in between).
+            self.refresh_nodes();
+            self.nodes_fresh = true;
             self.check_temperatures()?;
             if self.time_s >= next_report - 1e-9 || self.time_s >= end_s - 1e-9 {
                 next_report += report_step_s;
@@ -265,7 +273,10 @@ impl Simulation {
         inputs.apply_controllers(t0, &mut self.controllers);
         self.plant.share_outdoor();
         let restart = self.apply_due_events(t0)?;
-        self.refresh_nodes();
+        if !self.nodes_fresh {
+            self.refresh_nodes();
+        }
+        self.nodes_fresh = false;
         self.controllers.act(
             &mut self.plant,
             &self.dynamics,
