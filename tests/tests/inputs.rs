@@ -291,7 +291,8 @@ fn a_wrong_input_is_named_with_what_it_can_take() {
     }
 }
 
-/// `[output] variables`: the measured run writes the network's own values. Every node's
+/// `[output] variables`: the measured run writes the network's own values, and without racks
+/// no rack extremes (no −273.15 °C "peak chip"). Every node's
 /// temperature, the source's leaving water (the node it feeds is that water: equal to the
 /// column's rounding), the pipe's heat (its loss to the 5 °C ground: negative) and flow (the
 /// loop's, the same through every link in series).
@@ -307,8 +308,22 @@ fn the_networks_own_variables_are_written() {
         stop: std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
         sets: Vec::new(),
     };
-    dctwin_scenario::run(&path, &options, &mut |_: &dctwin_scenario::Progress| {}).unwrap();
+    let (_, report) =
+        dctwin_scenario::run(&path, &options, &mut |_: &dctwin_scenario::Progress| {}).unwrap();
     let table = dctwin_series::read_series(dir.join("run/series.parquet")).unwrap();
+    // No racks: no rack extremes, rather than absolute zero.
+    for rack_column in ["max_rack_supply_c", "peak_chip_c", "racks_over_class"] {
+        assert!(table.column(rack_column).is_none(), "{rack_column}");
+    }
+    assert_eq!(
+        (report.whole.peak_chip_c, report.whole.max_supply_c),
+        (None, None)
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("peak chip - °C  max supply - °C")
+    );
     let column = |name: &str| {
         (table.column(name)).unwrap_or_else(|| panic!("no column {name} in {:?}", table.names))
     };

@@ -33,6 +33,9 @@ pub enum Quantity {
     ThermalResistance,
     /// Thermal conductivity of a material [W/(m·K)].
     Conductivity,
+    /// Thermal resistance of a length of pipe, per metre [K·m/W] (as pipe catalogues give
+    /// heat loss).
+    LinearThermalResistance,
 }
 
 /// How a unit converts to SI: v_SI = v·scale + offset.
@@ -105,6 +108,7 @@ const TIME: &[Unit] = &[unit("s", 1.0), unit("min", 60.0), unit("h", 3600.0)];
 const HEAT_CAPACITY: &[Unit] = &[unit("kj_k", 1e3), unit("j_k", 1.0), unit("mj_k", 1e6)];
 const THERMAL_RESISTANCE: &[Unit] = &[unit("k_w", 1.0), unit("k_kw", 1e-3)];
 const CONDUCTIVITY: &[Unit] = &[unit("w_m_k", 1.0)];
+const LINEAR_THERMAL_RESISTANCE: &[Unit] = &[unit("m_k_w", 1.0)];
 
 impl Quantity {
     /// The largest magnitude a value of this quantity may have in SI, and why: far beyond any
@@ -126,6 +130,7 @@ impl Quantity {
             Quantity::HeatCapacity => (1e12, "1e12 J/K"),
             Quantity::ThermalResistance => (1e6, "1e6 K/W"),
             Quantity::Conductivity => (1e4, "1e4 W/(m·K)"),
+            Quantity::LinearThermalResistance => (1e6, "1e6 K·m/W"),
         }
     }
 
@@ -146,6 +151,7 @@ impl Quantity {
             Quantity::HeatCapacity => HEAT_CAPACITY,
             Quantity::ThermalResistance => THERMAL_RESISTANCE,
             Quantity::Conductivity => CONDUCTIVITY,
+            Quantity::LinearThermalResistance => LINEAR_THERMAL_RESISTANCE,
         }
     }
 
@@ -166,6 +172,7 @@ impl Quantity {
             Quantity::HeatCapacity => "a heat capacity",
             Quantity::ThermalResistance => "a thermal resistance",
             Quantity::Conductivity => "a thermal conductivity",
+            Quantity::LinearThermalResistance => "a thermal resistance per metre",
         }
     }
 

@@ -100,7 +100,9 @@ impl Sums {
         if iv.racks_over_class > 0 {
             self.over_class_s.add(dt);
         }
-        if limit_k.is_some_and(|limit| iv.max_supply_k > limit) {
+        if let (Some(limit), Some(t)) = (limit_k, iv.max_supply_k)
+            && t > limit
+        {
             self.over_limit_s.add(dt);
         }
         self.max_racks_over_class = self.max_racks_over_class.max(iv.racks_over_class);
@@ -108,14 +110,8 @@ impl Sums {
             self.peak_it_w
                 .map_or(iv.it_power_w, |p| p.max(iv.it_power_w)),
         );
-        self.max_supply_k = Some(
-            self.max_supply_k
-                .map_or(iv.max_supply_k, |t| t.max(iv.max_supply_k)),
-        );
-        self.peak_chip_k = Some(
-            self.peak_chip_k
-                .map_or(iv.peak_chip_k, |t| t.max(iv.peak_chip_k)),
-        );
+        self.max_supply_k = max_of(self.max_supply_k, iv.max_supply_k);
+        self.peak_chip_k = max_of(self.peak_chip_k, iv.peak_chip_k);
     }
 
     /// The period's KPIs in report units.
@@ -330,5 +326,12 @@ impl Accumulator {
     /// Consumes the accumulator and gives the report.
     pub fn finish(self) -> KpiReport {
         self.report()
+    }
+}
+/// The larger of two optional values; either alone if the other is absent.
+fn max_of(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
     }
 }

@@ -53,10 +53,10 @@ pub struct Interval {
     pub water_kg: f64,
     /// Carbon intensity of grid electricity in the interval, kg CO₂ per kWh (may vary in time).
     pub grid_kg_co2_per_kwh: f64,
-    /// Highest rack supply temperature in the interval, K.
-    pub max_supply_k: f64,
-    /// Highest chip temperature in the interval, K.
-    pub peak_chip_k: f64,
+    /// Highest rack supply temperature in the interval, K (`None`: the facility has no racks).
+    pub max_supply_k: Option<f64>,
+    /// Highest chip temperature in the interval, K (`None`: no racks).
+    pub peak_chip_k: Option<f64>,
     /// Number of racks whose supply was above their ASHRAE W-class limit during the interval.
     pub racks_over_class: u32,
     /// Mean power of on-site renewable generation inside the boundary, W (`None`: not modelled;
@@ -149,10 +149,16 @@ impl Interval {
                 "a finite grid factor >= 0 kg/kWh",
             ));
         }
-        let mut temperatures = vec![
+        let mut temperatures = Vec::new();
+        let extremes = [
             ("max_supply_k", self.max_supply_k),
             ("peak_chip_k", self.peak_chip_k),
         ];
+        for (field, value) in extremes {
+            if let Some(t) = value {
+                temperatures.push((field, t));
+            }
+        }
         if self.reused_heat_w > 0.0 {
             temperatures.push(("reused_supply_k", self.reused_supply_k));
         }

@@ -181,8 +181,8 @@ fn calendar_year_and_waste_heat_temperature() {
         duration_s: 7200.0,
         it_power_w: 1e6,
         pump_w: 1e4,
-        max_supply_k: k(35.0),
-        peak_chip_k: k(70.0),
+        max_supply_k: Some(k(35.0)),
+        peak_chip_k: Some(k(70.0)),
         waste_heat_k: Some(k(50.0)),
         ..Default::default()
     };

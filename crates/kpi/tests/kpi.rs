@@ -115,8 +115,8 @@ fn negative_ere_when_heat_export_exceeds_facility_energy() {
         heat_pump_w: 30e3,
         reused_heat_w: 200e3,
         reused_supply_k: k(80.0),
-        max_supply_k: k(30.0),
-        peak_chip_k: k(60.0),
+        max_supply_k: Some(k(30.0)),
+        peak_chip_k: Some(k(60.0)),
         ..Default::default()
     };
     let mut acc = Accumulator::new(KpiSettings::default());
@@ -185,8 +185,8 @@ fn split_across_a_new_year() {
         start_s: epoch(2023, 12, 31, 23) + 1800.0,
         duration_s: 3600.0,
         it_power_w: 1e6,
-        max_supply_k: k(30.0),
-        peak_chip_k: k(60.0),
+        max_supply_k: Some(k(30.0)),
+        peak_chip_k: Some(k(60.0)),
         ..Default::default()
     };
     let mut acc = Accumulator::new(KpiSettings::default());
@@ -223,8 +223,8 @@ fn constant_year_is_exact() {
         reused_supply_k: k(65.0),
         water_kg: 123.456,
         grid_kg_co2_per_kwh: 0.321,
-        max_supply_k: k(38.0),
-        peak_chip_k: k(75.0),
+        max_supply_k: Some(k(38.0)),
+        peak_chip_k: Some(k(75.0)),
         ..Default::default()
     };
     let t0 = epoch(2023, 1, 1, 0);
@@ -303,8 +303,8 @@ fn no_it_energy_gives_null_kpis() {
         fan_w: 2e3,
         water_kg: 3.0,
         grid_kg_co2_per_kwh: 0.3,
-        max_supply_k: k(30.0),
-        peak_chip_k: k(35.0),
+        max_supply_k: Some(k(30.0)),
+        peak_chip_k: Some(k(35.0)),
         onsite_renewable_w: Some(1e3),
         ..Default::default()
     };
@@ -371,7 +371,7 @@ fn bad_intervals_are_rejected_with_their_start() {
         Err(KpiError::InvalidValue { field: "fan_w", .. })
     ));
     let cold = Interval {
-        peak_chip_k: 0.0,
+        peak_chip_k: Some(0.0),
         ..b.clone()
     };
     assert!(matches!(

@@ -177,8 +177,8 @@ fn read_pipe(r: &mut Reader<'_, '_>) -> Option<Pipe> {
         Some(Some(w)) => diameter.si + 2.0 * w.thickness_m,
         _ => diameter.si,
     };
-    if let Some(ref loss) = heat_loss
-        && let Some(loss) = loss
+    let heat_loss = heat_loss?.map(|(loss, ambient_k)| loss.of(wall_outer_m, ambient_k));
+    if let Some(loss) = heat_loss
         && loss.outer_diameter_m < wall_outer_m
     {
         r.error(format!(
@@ -194,7 +194,7 @@ fn read_pipe(r: &mut Reader<'_, '_>) -> Option<Pipe> {
         roughness_m: roughness?,
         minor_loss_coefficient: minor?,
         friction: friction?,
-        heat_loss: heat_loss?,
+        heat_loss,
         wall: wall?,
         segments: segments?,
     })
@@ -207,10 +207,26 @@ const WALL_MATERIALS: [(&str, WallMaterial); 3] = [
     ("copper", WallMaterial::COPPER),
 ];
 
+/// The density [kg/m³] and specific heat [J/(kg·K)] a wall may be given directly, each within
+/// these bounds (from foams to tungsten; from lead to water-filled plastics).
+const WALL_DENSITY_KG_M3: (f64, f64) = (10.0, 25_000.0);
+const WALL_SPECIFIC_HEAT_J_KG_K: (f64, f64) = (100.0, 5_000.0);
+
 /// `Some(None)`: no wall capacity; `Some(Some(..))`: a wall of that thickness and material
-/// [steel]; `None`: an error was reported.
+/// [steel], its density and specific heat as given if they are; `None`: an error was reported.
 fn read_pipe_wall(r: &mut Reader<'_, '_>) -> Option<Option<PipeWall>> {
     let given = r.has_quantity("wall_thickness", Quantity::Length);
+    let property = |r: &mut Reader<'_, '_>, key: &str, (lo, hi): (f64, f64)| match r.number(key) {
+        None if r.is_present(key) => Err(()),
+        None => Ok(None),
+        Some((x, _)) if (lo..=hi).contains(&x) => Ok(Some(x)),
+        Some((x, at)) => {
+            r.error_at(at, key, format!("expected {lo} to {hi}, found {x}"));
+            Err(())
+        }
+    };
+    let density = property(r, "wall_density_kg_m3", WALL_DENSITY_KG_M3);
+    let specific_heat = property(r, "wall_specific_heat_j_kg_k", WALL_SPECIFIC_HEAT_J_KG_K);
     let thickness = r.optional_positive_quantity("wall_thickness", Quantity::Length);
     let material = match r.string("wall_material") {
         None => Some(None),
@@ -230,6 +246,19 @@ fn read_pipe_wall(r: &mut Reader<'_, '_>) -> Option<Option<PipeWall>> {
             }
         },
     };
+    if thickness.is_none() && !given {
+        for key in ["wall_density_kg_m3", "wall_specific_heat_j_kg_k"] {
+            if r.is_present(key) {
+                let at = r.number(key).map_or(r.offset(), |(_, at)| at);
+                r.error_at(
+                    at,
+                    key,
+                    "a wall's density or specific heat needs wall_thickness_mm",
+                );
+                return None;
+            }
+        }
+    }
     match (thickness, material?) {
         (None, None) => Some(None),
         // An invalid thickness was reported already.
@@ -242,36 +271,100 @@ fn read_pipe_wall(r: &mut Reader<'_, '_>) -> Option<Option<PipeWall>> {
             );
             None
         }
-        (Some(t), m) => Some(Some(PipeWall {
-            thickness_m: t.si,
-            material: m.map_or(WallMaterial::STEEL, |(m, _)| m),
-        })),
+        (Some(t), m) => {
+            let mut material = m.map_or(WallMaterial::STEEL, |(m, _)| m);
+            if let Some(d) = density.ok()? {
+                material.density_kg_m3 = d;
+            }
+            if let Some(c) = specific_heat.ok()? {
+                material.specific_heat_j_kg_k = c;
+            }
+            Some(Some(PipeWall {
+                thickness_m: t.si,
+                material,
+            }))
+        }
     }
 }
 
-/// `Some(None)`: adiabatic; `Some(Some(..))`: with heat loss; `None`: an error was reported.
-fn read_pipe_heat_loss(r: &mut Reader<'_, '_>) -> Option<Option<PipeHeatLoss>> {
+/// A pipe's heat loss as written: a U-value referred to an outer diameter, or a thermal
+/// resistance per metre (as pipe catalogues give it), to an ambient temperature [K].
+#[derive(Debug, Clone, Copy)]
+enum LossSpec {
+    /// U [W/(m²·K)] over the outer diameter [m].
+    UValue { u_w_m2_k: f64, outer_m: f64 },
+    /// R' [K·m/W]: UA = L/R'.
+    PerMetre { r_m_k_w: f64 },
+}
+
+impl LossSpec {
+    /// The loss as the pipe holds it, a U-value over a diameter: R' is referred to the pipe's
+    /// outer surface `outer_m` (any diameter gives the same UA = L/R').
+    fn of(self, pipe_outer_m: f64, ambient_k: f64) -> PipeHeatLoss {
+        match self {
+            LossSpec::UValue { u_w_m2_k, outer_m } => PipeHeatLoss {
+                u_w_m2_k,
+                outer_diameter_m: outer_m,
+                ambient_k,
+            },
+            LossSpec::PerMetre { r_m_k_w } => PipeHeatLoss {
+                u_w_m2_k: 1.0 / (r_m_k_w * std::f64::consts::PI * pipe_outer_m),
+                outer_diameter_m: pipe_outer_m,
+                ambient_k,
+            },
+        }
+    }
+}
+
+/// `Some(None)`: adiabatic; `Some(Some((loss, ambient)))`: with heat loss; `None`: an error was
+/// reported.
+fn read_pipe_heat_loss(r: &mut Reader<'_, '_>) -> Option<Option<(LossSpec, f64)>> {
     let u = r.quantity("u_value", Quantity::HeatTransferCoefficient);
+    let per_metre = r.optional_positive_quantity("r", Quantity::LinearThermalResistance);
     let outer = r.optional_positive_quantity("outer_diameter", Quantity::Length);
     let ambient = r.temperature("ambient_temperature");
-    match u {
-        None if outer.is_none() && ambient.is_none() => Some(None),
-        None => {
-            r.error("outer_diameter/ambient_temperature are given without u_value_w_m2_k");
+    let need_ambient = |r: &mut Reader<'_, '_>, key: &str| {
+        let msg = format!("a pipe with {key} also needs ambient_temperature_c");
+        r.error(msg);
+    };
+    match (u, per_metre) {
+        (None, None) if outer.is_none() && ambient.is_none() => Some(None),
+        (None, None) => {
+            r.error(
+                "outer_diameter/ambient_temperature are given without u_value_w_m2_k or r_m_k_w",
+            );
             None
         }
-        Some(u) if u.si < 0.0 => {
+        (Some(_), Some(v)) => {
+            r.error_at(v.offset, &v.key, "give u_value_w_m2_k or r_m_k_w, not both");
+            None
+        }
+        (Some(u), None) if u.si < 0.0 => {
             r.error_at(u.offset, &u.key, "expected zero or more");
             None
         }
-        Some(u) => match (outer, ambient) {
-            (Some(o), Some(a)) => Some(Some(PipeHeatLoss {
-                u_w_m2_k: u.si,
-                outer_diameter_m: o.si,
-                ambient_k: a.si,
-            })),
+        (Some(u), None) => match (outer, ambient) {
+            (Some(o), Some(a)) => Some(Some((
+                LossSpec::UValue {
+                    u_w_m2_k: u.si,
+                    outer_m: o.si,
+                },
+                a.si,
+            ))),
             _ => {
                 r.error("a pipe with u_value_w_m2_k also needs outer_diameter_mm and ambient_temperature_c");
+                None
+            }
+        },
+        (None, Some(per_metre)) => match ambient {
+            Some(a) => Some(Some((
+                LossSpec::PerMetre {
+                    r_m_k_w: per_metre.si,
+                },
+                a.si,
+            ))),
+            None => {
+                need_ambient(r, &per_metre.key);
                 None
             }
         },

@@ -89,6 +89,9 @@ pub struct LayoutError {
     pub reason: String,
 }
 
+/// The facility totals of the racks, written only where there are racks.
+const RACK_TOTALS: &[&str] = &["max_rack_supply_c", "peak_chip_c", "racks_over_class"];
+
 /// The facility totals written at every step, with their units.
 const TOTALS: &[&str] = &[
     "it_power_kw",
@@ -126,8 +129,12 @@ impl Layout {
             state_of_link[l] = Some(s);
         }
         let net = &plant.network;
+        let has_racks = !driven.racks.is_empty();
         let mut layout = Layout {
-            names: TOTALS.iter().map(|s| s.to_string()).collect(),
+            names: (TOTALS.iter())
+                .filter(|name| has_racks || !RACK_TOTALS.contains(name))
+                .map(|s| s.to_string())
+                .collect(),
             written: Vec::new(),
             written_names: Vec::new(),
             state_of_link,
@@ -332,9 +339,9 @@ impl Layout {
         s.device_values[self.racks[i].values + v]
     }
 
-    /// The highest rack supply and chip temperatures [K], and how many racks' supply is over
-    /// their class limit by more than `tolerance_k`.
-    fn rack_extremes(&self, s: &Snapshot, tolerance_k: f64) -> (f64, f64, u32) {
+    /// The highest rack supply and chip temperatures [K] (`None` without racks), and how many
+    /// racks' supply is over their class limit by more than `tolerance_k`.
+    fn rack_extremes(&self, s: &Snapshot, tolerance_k: f64) -> (Option<f64>, Option<f64>, u32) {
         let mut max_supply: f64 = 0.0;
         let mut max_chip: f64 = 0.0;
         let mut over = 0;
@@ -347,7 +354,10 @@ impl Layout {
                 over += 1;
             }
         }
-        (max_supply, max_chip, over)
+        match self.racks.is_empty() {
+            true => (None, None, over),
+            false => (Some(max_supply), Some(max_chip), over),
+        }
     }
 
     /// The KPI interval from `prev` to `now` and the series row at `now`.
@@ -395,8 +405,8 @@ impl Layout {
             rejected_heat_w: mean(e0.rejected_j, e1.rejected_j).max(0.0),
             water_kg: water_kg.max(0.0),
             grid_kg_co2_per_kwh: scenario.kpi.grid_kg_co2_per_kwh,
-            max_supply_k: max_supply.max(1.0),
-            peak_chip_k: peak_chip.max(1.0),
+            max_supply_k: max_supply,
+            peak_chip_k: peak_chip,
             racks_over_class: over,
             onsite_renewable_w: None,
             waste_heat_k: self.waste_heat_k(now),
@@ -419,11 +429,11 @@ impl Layout {
             demand_w / 1e3,
             air.dry_bulb_k - 273.15,
             water_kg / dt * 3600.0,
-            max_supply - 273.15,
-            peak_chip - 273.15,
-            f64::from(over),
-            t.heat_pump_units_on as f64,
         ];
+        if let (Some(supply_k), Some(chip_k)) = (max_supply, peak_chip) {
+            row.extend([supply_k - 273.15, chip_k - 273.15, f64::from(over)]);
+        }
+        row.push(t.heat_pump_units_on as f64);
         let own = interval.kpis();
         row.extend([own.pue, own.ere].map(|r| r.unwrap_or(0.0)));
         for d in &self.devices {
