@@ -403,6 +403,7 @@ impl<'a> Builder<'a> {
                 to,
                 component,
                 device,
+                initial_temperature_k,
             } => {
                 let f = self.node(loop_index, scope, &from, "from", &full_name, &context);
                 let t = self.node(loop_index, scope, &to, "to", &full_name, &context);
@@ -428,6 +429,7 @@ impl<'a> Builder<'a> {
                     to: t,
                     loop_index,
                     component,
+                    initial_temperature_k,
                     origin: Origin { line },
                 });
             }

@@ -50,6 +50,8 @@ pub struct Link {
     pub loop_index: usize,
     /// Its physics.
     pub component: Component,
+    /// Its own starting temperature [K] (`initial_temperature_c`); `None`: its loop's.
+    pub initial_temperature_k: Option<f64>,
     /// Where it was written.
     pub origin: Origin,
 }

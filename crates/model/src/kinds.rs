@@ -57,6 +57,8 @@ pub enum Parsed {
         component: Component,
         /// The transient device it holds, if any.
         device: Option<DeviceSpec>,
+        /// Its own starting temperature [K], if it has one (else its loop's).
+        initial_temperature_k: Option<f64>,
     },
     /// A coupling between two links (a heat exchanger, a heat-pump bank).
     Coupling(Coupling),
@@ -98,6 +100,8 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -
     }
     let from = r.required_string("from", "the node where positive flow enters");
     let to = r.required_string("to", "the node where positive flow leaves");
+    let own_initial_k = read_own_initial(r, fluid)?;
+    let initial_k = own_initial_k.unwrap_or(initial_k);
     if let Some(device_kind) = dctwin_components::devices::kind(kind) {
         let (component, spec) = read_volume_device(r, device_kind, fluid, initial_k)?;
         return Some(Parsed::Link {
@@ -105,6 +109,7 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -
             to: to?,
             component,
             device: Some(spec),
+            initial_temperature_k: own_initial_k,
         });
     }
     let component = match kind {
@@ -124,7 +129,32 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -
         to: to?,
         component: component?,
         device: None,
+        initial_temperature_k: own_initial_k,
     })
+}
+
+/// A component's own `initial_temperature_c`, within its loop's fluid's range: `Some(None)`
+/// if not given, `None` once an error is reported.
+fn read_own_initial(r: &mut Reader<'_, '_>, fluid: &Fluid) -> Option<Option<f64>> {
+    let Some(v) = r.temperature("initial_temperature") else {
+        return match r.has_quantity("initial_temperature", Quantity::Temperature) {
+            true => None,
+            false => Some(None),
+        };
+    };
+    let (lo, hi) = fluid.valid_range_k();
+    if v.si < lo || v.si > hi {
+        let msg = format!(
+            "{:.1} °C is outside the range of {} ({:.1} to {:.1} °C)",
+            v.si - 273.15,
+            fluid.name(),
+            lo - 273.15,
+            hi - 273.15
+        );
+        r.error_at(v.offset, &v.key, msg);
+        return None;
+    }
+    Some(Some(v.si))
 }
 
 fn read_pipe(r: &mut Reader<'_, '_>) -> Option<Pipe> {

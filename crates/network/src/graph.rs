@@ -36,6 +36,8 @@ pub struct LinkInfo {
     pub loop_index: usize,
     /// Its physics.
     pub component: Component,
+    /// Its own starting temperature [K]; `None`: its loop's ([`Network::initial_k`]).
+    pub initial_temperature_k: Option<f64>,
 }
 
 /// The network of a facility.
@@ -79,6 +81,7 @@ impl Network {
                     to: l.to,
                     loop_index: l.loop_index,
                     component: l.component.clone(),
+                    initial_temperature_k: l.initial_temperature_k,
                 })
                 .collect(),
         }
@@ -128,5 +131,11 @@ impl Network {
     /// The fluid of link `l`.
     pub fn fluid_of(&self, l: usize) -> &Fluid {
         &self.loops[self.links[l].loop_index].fluid
+    }
+
+    /// The temperature link `l` starts at [K]: its own, or its loop's.
+    pub fn initial_k(&self, l: usize) -> f64 {
+        let link = &self.links[l];
+        (link.initial_temperature_k).unwrap_or(self.loops[link.loop_index].initial_temperature_k)
     }
 }

@@ -25,9 +25,10 @@ pub fn plant_of(facility: &Facility) -> Result<(Plant, Controllers), SimError> {
     Ok((plant, controllers))
 }
 
-/// The loop's starting temperature at link `l` [K].
+/// The temperature link `l` starts at [K]: its own, or its loop's.
 fn fill_k(facility: &Facility, l: usize) -> f64 {
-    facility.loops[facility.links[l].loop_index].initial_temperature_k
+    let link = &facility.links[l];
+    (link.initial_temperature_k).unwrap_or(facility.loops[link.loop_index].initial_temperature_k)
 }
 
 fn attach(

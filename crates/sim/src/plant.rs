@@ -159,7 +159,7 @@ impl Plant {
 
     fn device_volume(&self, l: usize) -> MixingVolume {
         let fluid = self.network.fluid_of(l);
-        let t = self.network.loops[self.network.links[l].loop_index].initial_temperature_k;
+        let t = self.network.initial_k(l);
         MixingVolume::of_volume(DEFAULT_DEVICE_VOLUME_M3, fluid, t, 0.0)
     }
 
@@ -409,7 +409,7 @@ fn pipe_segments(p: &Pipe, fluid: &Fluid, t_k: f64) -> LinkThermal {
 fn default_thermal(network: &Network, l: usize) -> LinkThermal {
     let link = &network.links[l];
     let fluid = network.fluid_of(l);
-    let t = network.loops[link.loop_index].initial_temperature_k;
+    let t = network.initial_k(l);
     let device = || MixingVolume::of_volume(DEFAULT_DEVICE_VOLUME_M3, fluid, t, 0.0);
     match &link.component {
         Component::Pipe(p) => pipe_segments(p, fluid, t),

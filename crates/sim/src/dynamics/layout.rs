@@ -39,10 +39,8 @@ impl Dynamics {
                 let LinkThermal::Volume { volume, .. } = &plant.links[l] else {
                     unreachable!("states belong to volumes");
                 };
-                let (fluid, start_k) = (
-                    &network.loops[i].fluid,
-                    network.loops[i].initial_temperature_k,
-                );
+                // Each volume starts at its link's own temperature, or its loop's.
+                let (fluid, start_k) = (&network.loops[i].fluid, network.initial_k(l));
                 EnergyState::new(fluid, volume.mass_kg, volume.solid_capacity_j_k, start_k)
             })
             .collect();
