@@ -273,18 +273,10 @@ impl<'a> Builder<'a> {
         let components = tables_of(&mut r, "component");
         let instances = tables_of(&mut r, "instance");
         let context = r.context().to_string();
-        if let (Some(fluid), Some(initial)) = (&fluid, &initial) {
-            let (lo, hi) = fluid.valid_range_k();
-            if initial.si < lo || initial.si > hi {
-                let msg = format!(
-                    "{:.1} °C is outside the range of {} ({:.1} to {:.1} °C)",
-                    initial.si - 273.15,
-                    fluid.name(),
-                    lo - 273.15,
-                    hi - 273.15
-                );
-                r.error_at(initial.offset, &initial.key, msg);
-            }
+        if let (Some(fluid), Some(initial)) = (&fluid, &initial)
+            && let Some(msg) = kinds::outside_fluid(fluid, initial.si)
+        {
+            r.error_at(initial.offset, &initial.key, msg);
         }
         r.finish();
         let (Some((name, _)), Some(fluid), Some(initial)) = (name, fluid, initial) else {

@@ -142,19 +142,25 @@ fn read_own_initial(r: &mut Reader<'_, '_>, fluid: &Fluid) -> Option<Option<f64>
             false => Some(None),
         };
     };
-    let (lo, hi) = fluid.valid_range_k();
-    if v.si < lo || v.si > hi {
-        let msg = format!(
-            "{:.1} °C is outside the range of {} ({:.1} to {:.1} °C)",
-            v.si - 273.15,
-            fluid.name(),
-            lo - 273.15,
-            hi - 273.15
-        );
+    if let Some(msg) = outside_fluid(fluid, v.si) {
         r.error_at(v.offset, &v.key, msg);
         return None;
     }
     Some(Some(v.si))
+}
+
+/// Why `t_k` cannot be a starting temperature of `fluid`, if it cannot.
+pub(crate) fn outside_fluid(fluid: &Fluid, t_k: f64) -> Option<String> {
+    let (lo, hi) = fluid.valid_range_k();
+    (t_k < lo || t_k > hi).then(|| {
+        format!(
+            "{:.1} °C is outside the range of {} ({:.1} to {:.1} °C)",
+            t_k - 273.15,
+            fluid.name(),
+            lo - 273.15,
+            hi - 273.15
+        )
+    })
 }
 
 fn read_pipe(r: &mut Reader<'_, '_>) -> Option<Pipe> {
