@@ -292,15 +292,16 @@ fn a_wrong_input_is_named_with_what_it_can_take() {
 }
 
 /// `[output] variables`: the measured run writes the network's own values, and without racks
-/// no rack extremes (no −273.15 °C "peak chip"). Every node's
-/// temperature, the source's leaving water (the node it feeds is that water: equal to the
-/// column's rounding), the pipe's heat (its loss to the 5 °C ground: negative) and flow (the
-/// loop's, the same through every link in series).
+/// no rack extremes (no −273.15 °C "peak chip"). Every node's temperature, the source's
+/// leaving water (the node it feeds is that water: equal to the column's rounding), the pipe's
+/// heat (its loss to the 5 °C ground: negative) and flow (the loop's, the same through every
+/// link in series), and the pressures the vessel (2 bar) and the pump's differential-pressure
+/// control (0.5 bar) hold.
 #[test]
 fn the_networks_own_variables_are_written() {
     let dir = scratch("variables");
     let output = "\n[output]\nvariables = [\"node:*.temperature_c\", \"source.out_c\", \
-                  \"pipe:*.heat_kw\", \"*.flow_kg_s\"]\n";
+                  \"pipe:*.heat_kw\", \"*.flow_kg_s\", \"node:*.pressure_bar\"]\n";
     let path = write_scenario(&dir, &(measured_inputs() + output));
     let options = dctwin_scenario::RunOptions {
         data_dir: None,
@@ -337,6 +338,21 @@ fn the_networks_own_variables_are_written() {
             .all(|(a, b)| (a - b).abs() <= 1.0 / 512.0)
     );
     assert!(column("main.heat_kw").iter().all(|q| *q < 0.0));
+    // The vessel holds 2 bar at the suction; the pump lifts the discharge by its 0.5 bar.
+    let (suction, discharge) = (
+        column("node:suction.pressure_bar"),
+        column("node:discharge.pressure_bar"),
+    );
+    assert!(
+        suction.iter().all(|p| (p - 2.0).abs() <= 1.0 / 1024.0),
+        "{:?}",
+        &suction[..3]
+    );
+    assert!(
+        discharge.iter().all(|p| (p - 2.5).abs() <= 1.0 / 1024.0),
+        "{:?}",
+        &discharge[..3]
+    );
     let (pump, pipe) = (column("pump.flow_kg_s"), column("main.flow_kg_s"));
     assert!(
         pump.iter()

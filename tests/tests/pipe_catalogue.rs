@@ -1,8 +1,13 @@
 //! A pipe as a catalogue gives it: its heat loss as a thermal resistance per metre (`r_m_k_w`,
-//! UA = L/R' whatever the diameter it is referred to) and its wall's density and specific heat
-//! given directly, overriding its material's. And the errors: both a U-value and R', R' without
-//! an ambient, wall properties without a wall.
+//! UA = L/R' whatever the diameter it is referred to) or from its insulation and what lies
+//! outside it (air through a surface coefficient, or soil at a depth), and its wall's density
+//! and specific heat given directly, overriding its material's. And the errors: two ways of
+//! giving the loss, R' without an ambient, half an insulation, a pipe both in air and buried,
+//! wall properties without a wall.
 
+use dctwin_components::plug_flow::{
+    buried_resistance_m_k_w, insulation_resistance_m_k_w, surface_resistance_m_k_w,
+};
 use dctwin_components::{Component, Pipe, ThermalLaw};
 use std::f64::consts::PI;
 
@@ -63,6 +68,53 @@ fn wall_properties_given_directly_override_the_materials() {
     );
 }
 
+/// The UA of a pipe's layers is L over the sum of its layers' resistances, as the plug-flow
+/// pipe's own helpers compute them (to round-off): 30 mm of insulation at 0.035 W/(m·K) on the
+/// bare 80 mm pipe or on its 4 mm wall, then air at 10 W/(m²·K) or soil at 1.5 W/(m·K) with
+/// the axis 1 m deep; and a bare buried pipe.
+#[test]
+fn insulation_and_burial_give_the_layers_resistance() {
+    let insulation = "insulation_thickness_mm = 30\ninsulation_conductivity_w_m_k = 0.035\n";
+    let air = "surface_coefficient_w_m2_k = 10\n";
+    let soil = "burial_depth_m = 1.0\nsoil_conductivity_w_m_k = 1.5\n";
+    let cases = [
+        (format!("{insulation}{air}"), 0.080, true, false),
+        (
+            format!("{insulation}{air}wall_thickness_mm = 4\n"),
+            0.088,
+            true,
+            false,
+        ),
+        (format!("{insulation}{soil}"), 0.080, true, true),
+        (soil.to_string(), 0.080, false, true),
+    ];
+    for (keys, pipe_outer, insulated, buried) in cases {
+        let keys = format!("{keys}ambient_temperature_c = 10\n");
+        let p = pipe(&model(&keys).unwrap());
+        let ThermalLaw::LossToAmbient { ua_w_k, .. } = p.thermal() else {
+            panic!("a loss: {keys}");
+        };
+        let outer = if insulated {
+            pipe_outer + 0.060
+        } else {
+            pipe_outer
+        };
+        let mut r = 0.0;
+        if insulated {
+            r += insulation_resistance_m_k_w(pipe_outer, outer, 0.035).unwrap();
+        }
+        r += match buried {
+            true => buried_resistance_m_k_w(outer, 1.0, 1.5).unwrap(),
+            false => surface_resistance_m_k_w(outer, 10.0).unwrap(),
+        };
+        let expected = 250.0 / r;
+        assert!(
+            (ua_w_k - expected).abs() < 1e-9 * expected,
+            "{keys}: {ua_w_k} vs {expected}"
+        );
+    }
+}
+
 #[test]
 fn a_catalogue_pipe_written_wrong_is_named() {
     let cases = [
@@ -85,6 +137,22 @@ fn a_catalogue_pipe_written_wrong_is_named() {
         (
             "wall_thickness_mm = 5\nwall_specific_heat_j_kg_k = 50000\n",
             "key \"wall_specific_heat_j_kg_k\": expected 100 to 5000, found 50000",
+        ),
+        (
+            "insulation_thickness_mm = 30\ninsulation_conductivity_w_m_k = 0.035\nambient_temperature_c = 8\n",
+            "an insulated pipe needs what lies outside it",
+        ),
+        (
+            "surface_coefficient_w_m2_k = 10\nburial_depth_m = 1\nsoil_conductivity_w_m_k = 1.5\nambient_temperature_c = 8\n",
+            "in air (surface_coefficient_w_m2_k) or buried",
+        ),
+        (
+            "insulation_thickness_mm = 30\nsurface_coefficient_w_m2_k = 10\nambient_temperature_c = 8\n",
+            "insulation needs both insulation_thickness_mm and insulation_conductivity_w_m_k",
+        ),
+        (
+            "r_m_k_w = 2\nsurface_coefficient_w_m2_k = 10\nambient_temperature_c = 8\n",
+            "give r_m_k_w or the pipe's layers (surface_coefficient_w_m2_k, …), not both",
         ),
     ];
     for (keys, wanted) in cases {

@@ -317,6 +317,10 @@ pub enum CopModel {
         evaporator_approach_k: f64,
         /// Condensing minus leaving sink water temperature [K] (typically 2–5 K).
         condenser_approach_k: f64,
+        /// Whether the approaches are those at full load and scale with the part-load ratio
+        /// (ΔT = ΔT_nominal·Q/Q_nominal, as Modelica Buildings' Carnot heat pumps), rather than
+        /// fixed.
+        approaches_scale_with_load: bool,
     },
     /// A COP table.
     Map(CopMap),
@@ -341,37 +345,81 @@ impl CopModel {
             carnot_fraction,
             evaporator_approach_k,
             condenser_approach_k,
+            approaches_scale_with_load: false,
         })
     }
 
-    /// Evaporating and condensing temperatures [K] for the given leaving water temperatures
-    /// (`None` for a COP map, which knows no refrigerant).
+    /// The same model with its approaches those at full load, scaled by the part-load ratio:
+    /// a heat exchanger's temperature difference follows its heat at a given UA. Both sides
+    /// scale with the part-load ratio, the condenser's exactly (its heat is the useful duty in
+    /// heating) and the evaporator's to within its heat's share of the condenser's, which
+    /// moves with the COP by a few per cent between part loads. A COP map is returned as is.
+    pub fn with_load_scaled_approaches(self) -> CopModel {
+        match self {
+            CopModel::Carnot {
+                carnot_fraction,
+                evaporator_approach_k,
+                condenser_approach_k,
+                ..
+            } => CopModel::Carnot {
+                carnot_fraction,
+                evaporator_approach_k,
+                condenser_approach_k,
+                approaches_scale_with_load: true,
+            },
+            map => map,
+        }
+    }
+
+    /// Evaporating and condensing temperatures [K] for the given leaving water temperatures at
+    /// full load (`None` for a COP map, which knows no refrigerant).
     pub fn refrigerant_temperatures_k(
         &self,
         t_source_leaving_k: f64,
         t_sink_leaving_k: f64,
     ) -> Option<(f64, f64)> {
+        self.refrigerant_temperatures_at_k(t_source_leaving_k, t_sink_leaving_k, 1.0)
+    }
+
+    /// Evaporating and condensing temperatures [K] at part-load ratio `plr` (which scales the
+    /// approaches of a model whose approaches scale with load).
+    pub fn refrigerant_temperatures_at_k(
+        &self,
+        t_source_leaving_k: f64,
+        t_sink_leaving_k: f64,
+        plr: f64,
+    ) -> Option<(f64, f64)> {
         match self {
             CopModel::Carnot {
                 evaporator_approach_k,
                 condenser_approach_k,
+                approaches_scale_with_load,
                 ..
-            } => Some((
-                t_source_leaving_k - evaporator_approach_k,
-                t_sink_leaving_k + condenser_approach_k,
-            )),
+            } => {
+                let load = if *approaches_scale_with_load {
+                    plr
+                } else {
+                    1.0
+                };
+                Some((
+                    t_source_leaving_k - evaporator_approach_k * load,
+                    t_sink_leaving_k + condenser_approach_k * load,
+                ))
+            }
             CopModel::Map(_) => None,
         }
     }
 
-    /// Full-load COP of `mode`'s useful duty [-], before the floor of [`HeatPump::cop`].
-    fn cop(&self, mode: Mode, t_source_leaving_k: f64, t_sink_leaving_k: f64) -> f64 {
+    /// COP of `mode`'s useful duty at part-load ratio `plr` [-] (through the approaches only,
+    /// if they scale with load), before part-load degradation and the floor of
+    /// [`HeatPump::cop`].
+    fn cop(&self, mode: Mode, t_source_leaving_k: f64, t_sink_leaving_k: f64, plr: f64) -> f64 {
         match self {
             CopModel::Carnot {
                 carnot_fraction, ..
             } => {
                 let (t_evap, t_cond) = self
-                    .refrigerant_temperatures_k(t_source_leaving_k, t_sink_leaving_k)
+                    .refrigerant_temperatures_at_k(t_source_leaving_k, t_sink_leaving_k, plr)
                     .expect("a Carnot model has refrigerant temperatures");
                 let lift = (t_cond - t_evap).max(MIN_LIFT_K);
                 carnot_fraction.at(lift) * carnot_cop(mode, t_cond - lift, t_cond)
@@ -584,7 +632,7 @@ impl HeatPump {
     pub fn cop(&self, t_source_leaving_k: f64, t_sink_leaving_k: f64, plr: f64) -> f64 {
         let cop = self
             .cop_model
-            .cop(self.mode, t_source_leaving_k, t_sink_leaving_k)
+            .cop(self.mode, t_source_leaving_k, t_sink_leaving_k, plr)
             * self.part_load.factor(plr);
         match self.mode {
             Mode::Heating => cop.max(1.0),
@@ -756,6 +804,32 @@ mod tests {
     use dctwin_fluid::Fluid;
 
     const C: f64 = 273.15;
+
+    /// Approaches that scale with load are Modelica Buildings' Carnot law, T_cond = T_sink +
+    /// ΔT_c·PLR and T_evap = T_source − ΔT_e·PLR, COP = η·T_cond/(T_cond − T_evap) (to
+    /// round-off); at full load they are the fixed approaches; at part load the COP is higher.
+    #[test]
+    fn approaches_that_scale_with_load_follow_the_part_load_ratio() {
+        let eta = 0.55;
+        let fixed = CopModel::carnot(CarnotFraction::constant(eta).unwrap(), 4.0, 6.0).unwrap();
+        let scaled = fixed.clone().with_load_scaled_approaches();
+        let (source, sink) = (C + 30.0, C + 70.0);
+        for plr in [0.25, 0.5, 0.75, 1.0] {
+            let (t_cond, t_evap) = (sink + 6.0 * plr, source - 4.0 * plr);
+            let modelica = eta * t_cond / (t_cond - t_evap);
+            let cop = scaled.cop(Mode::Heating, source, sink, plr);
+            assert!(
+                (cop - modelica).abs() < 1e-12 * modelica,
+                "{plr}: {cop} vs {modelica}"
+            );
+            let at_full = fixed.cop(Mode::Heating, source, sink, plr);
+            if plr < 1.0 {
+                assert!(cop > at_full, "{plr}: {cop} vs {at_full}");
+            } else {
+                assert_eq!(cop, at_full);
+            }
+        }
+    }
 
     fn carnot_model(eta: f64) -> CopModel {
         CopModel::carnot(CarnotFraction::constant(eta).unwrap(), 5.0, 5.0).unwrap()

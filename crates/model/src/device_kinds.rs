@@ -155,6 +155,19 @@ fn read_heat_pump(r: &mut Reader<'_, '_>) -> Option<Coupling> {
     let eta = r.number_in("carnot_fraction", 0.05, 0.95, DEFAULT_CARNOT_FRACTION);
     let evap_approach = r.quantity("evaporator_approach", Quantity::TemperatureDifference);
     let cond_approach = r.quantity("condenser_approach", Quantity::TemperatureDifference);
+    let scaled = match r.string("approaches") {
+        None => Some(false),
+        Some((word, _)) if word == "fixed" => Some(false),
+        Some((word, _)) if word == "load" => Some(true),
+        Some((word, at)) => {
+            let msg = format!(
+                "unknown approaches \"{word}\": expected \"fixed\" or \"load\" (the approaches \
+                 given are at full load and scale with the part-load ratio)"
+            );
+            r.error_at(at, "approaches", msg);
+            None
+        }
+    };
     let setpoint = r.temperature("supply_setpoint");
     if !r.has_quantity("supply_setpoint", Quantity::Temperature) {
         r.missing(
@@ -185,6 +198,10 @@ fn read_heat_pump(r: &mut Reader<'_, '_>) -> Option<Coupling> {
             cond_approach.map_or(DEFAULT_APPROACH_K, |v| v.si),
         )
     });
+    let model = match scaled? {
+        true => model.map(CopModel::with_load_scaled_approaches),
+        false => model,
+    };
     let bank = model
         .and_then(|m| HeatPump::new(Mode::Heating, m, capacity.si))
         .and_then(|unit| unit.with_min_part_load(min_part_load))

@@ -12,6 +12,7 @@ use dctwin_components::{
     HeatDuty, HeatSource, Pipe, PipeHeatLoss, Pump, PumpControl, PumpError, Resistance, Valve,
 };
 use dctwin_fluid::Fluid;
+use std::f64::consts::PI;
 
 /// The component kinds a model file may name besides the volume devices
 /// ([`dctwin_components::devices::KINDS`]).
@@ -323,14 +324,33 @@ fn read_pipe_wall(r: &mut Reader<'_, '_>) -> Option<Option<PipeWall>> {
     }
 }
 
-/// A pipe's heat loss as written: a U-value referred to an outer diameter, or a thermal
-/// resistance per metre (as pipe catalogues give it), to an ambient temperature [K].
+/// A pipe's heat loss as written: a U-value referred to an outer diameter, a thermal
+/// resistance per metre (as pipe catalogues give it), or its layers (insulation, then air or
+/// soil), to an ambient temperature [K].
 #[derive(Debug, Clone, Copy)]
 enum LossSpec {
     /// U [W/(m²·K)] over the outer diameter [m].
     UValue { u_w_m2_k: f64, outer_m: f64 },
     /// R' [K·m/W]: UA = L/R'.
     PerMetre { r_m_k_w: f64 },
+    /// An insulation layer (thickness [m], conductivity [W/(m·K)]) if any, and what lies
+    /// outside it.
+    Layers {
+        insulation: Option<(f64, f64)>,
+        outside: Outside,
+    },
+}
+
+/// What takes the heat outside a pipe's insulation.
+#[derive(Debug, Clone, Copy)]
+enum Outside {
+    /// Air, through a surface coefficient (convection and radiation) [W/(m²·K)].
+    Air { coefficient_w_m2_k: f64 },
+    /// The ground: the pipe's axis this deep [m] in soil of this conductivity [W/(m·K)].
+    Soil {
+        depth_m: f64,
+        conductivity_w_m_k: f64,
+    },
 }
 
 impl LossSpec {
@@ -343,13 +363,105 @@ impl LossSpec {
                 outer_diameter_m: outer_m,
                 ambient_k,
             },
-            LossSpec::PerMetre { r_m_k_w } => PipeHeatLoss {
-                u_w_m2_k: 1.0 / (r_m_k_w * std::f64::consts::PI * pipe_outer_m),
-                outer_diameter_m: pipe_outer_m,
-                ambient_k,
-            },
+            LossSpec::PerMetre { r_m_k_w } => per_metre(r_m_k_w, pipe_outer_m, ambient_k),
+            LossSpec::Layers {
+                insulation,
+                outside,
+            } => {
+                let (insulation_m, insulation_r) = match insulation {
+                    Some((thickness_m, k)) => {
+                        let outer = pipe_outer_m + 2.0 * thickness_m;
+                        (outer, (outer / pipe_outer_m).ln() / (2.0 * PI * k))
+                    }
+                    None => (pipe_outer_m, 0.0),
+                };
+                let outside_r = match outside {
+                    Outside::Air { coefficient_w_m2_k } => {
+                        1.0 / (coefficient_w_m2_k * PI * insulation_m)
+                    }
+                    // arcosh(2H/D)/(2π·k): a cylinder in a half-space with an isothermal surface
+                    // (`plug_flow::buried_resistance_m_k_w`).
+                    Outside::Soil {
+                        depth_m,
+                        conductivity_w_m_k,
+                    } => (2.0 * depth_m / insulation_m).acosh() / (2.0 * PI * conductivity_w_m_k),
+                };
+                per_metre(insulation_r + outside_r, insulation_m, ambient_k)
+            }
         }
     }
+}
+
+/// A loss of `r_m_k_w` [K·m/W] as a U-value over diameter `outer_m`: UA = L/R'.
+fn per_metre(r_m_k_w: f64, outer_m: f64, ambient_k: f64) -> PipeHeatLoss {
+    PipeHeatLoss {
+        u_w_m2_k: 1.0 / (r_m_k_w * PI * outer_m),
+        outer_diameter_m: outer_m,
+        ambient_k,
+    }
+}
+
+/// Insulation, surface and burial keys: `Some(None)` if none is given, `Some(Some((layers,
+/// the first key given)))`, `None` once an error is reported.
+fn read_loss_layers(r: &mut Reader<'_, '_>) -> Option<Option<(LossSpec, String)>> {
+    let thickness = r.optional_positive_quantity("insulation_thickness", Quantity::Length);
+    let insulation_k =
+        r.optional_positive_quantity("insulation_conductivity", Quantity::Conductivity);
+    let surface =
+        r.optional_positive_quantity("surface_coefficient", Quantity::HeatTransferCoefficient);
+    let depth = r.optional_positive_quantity("burial_depth", Quantity::Length);
+    let soil_k = r.optional_positive_quantity("soil_conductivity", Quantity::Conductivity);
+    let first = [&thickness, &insulation_k, &surface, &depth, &soil_k]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(|v| v.key.clone());
+    let Some(first) = first else {
+        return Some(None);
+    };
+    let insulation = match (thickness, insulation_k) {
+        (Some(t), Some(k)) => Some((t.si, k.si)),
+        (None, None) => None,
+        (Some(v), None) | (None, Some(v)) => {
+            let msg =
+                "insulation needs both insulation_thickness_mm and insulation_conductivity_w_m_k";
+            r.error_at(v.offset, &v.key, msg);
+            return None;
+        }
+    };
+    let outside = match (surface, depth, soil_k) {
+        (Some(h), None, None) => Outside::Air {
+            coefficient_w_m2_k: h.si,
+        },
+        (None, Some(d), Some(k)) => Outside::Soil {
+            depth_m: d.si,
+            conductivity_w_m_k: k.si,
+        },
+        (Some(h), Some(_), _) | (Some(h), _, Some(_)) => {
+            let msg = "a pipe is in air (surface_coefficient_w_m2_k) or buried (burial_depth_m, soil_conductivity_w_m_k), not both";
+            r.error_at(h.offset, &h.key, msg);
+            return None;
+        }
+        (None, Some(v), None) | (None, None, Some(v)) => {
+            let msg = "a buried pipe needs both burial_depth_m and soil_conductivity_w_m_k";
+            r.error_at(v.offset, &v.key, msg);
+            return None;
+        }
+        (None, None, None) => {
+            r.error(
+                "an insulated pipe needs what lies outside it: surface_coefficient_w_m2_k (in \
+                 air) or burial_depth_m with soil_conductivity_w_m_k (buried)",
+            );
+            return None;
+        }
+    };
+    Some(Some((
+        LossSpec::Layers {
+            insulation,
+            outside,
+        },
+        first,
+    )))
 }
 
 /// `Some(None)`: adiabatic; `Some(Some((loss, ambient)))`: with heat loss; `None`: an error was
@@ -357,12 +469,36 @@ impl LossSpec {
 fn read_pipe_heat_loss(r: &mut Reader<'_, '_>) -> Option<Option<(LossSpec, f64)>> {
     let u = r.quantity("u_value", Quantity::HeatTransferCoefficient);
     let per_metre = r.optional_positive_quantity("r", Quantity::LinearThermalResistance);
+    let layers = read_loss_layers(r)?;
     let outer = r.optional_positive_quantity("outer_diameter", Quantity::Length);
     let ambient = r.temperature("ambient_temperature");
     let need_ambient = |r: &mut Reader<'_, '_>, key: &str| {
         let msg = format!("a pipe with {key} also needs ambient_temperature_c");
         r.error(msg);
     };
+    if let Some((layers, key)) = layers {
+        let given = match (&u, &per_metre) {
+            (Some(v), _) | (_, Some(v)) => Some(v.key.clone()),
+            _ => None,
+        };
+        if let Some(other) = given {
+            r.error(format!(
+                "give {other} or the pipe's layers ({key}, …), not both"
+            ));
+            return None;
+        }
+        if let Some(o) = outer {
+            r.error_at(o.offset, &o.key, "outer_diameter goes with u_value_w_m2_k");
+            return None;
+        }
+        return match ambient {
+            Some(a) => Some(Some((layers, a.si))),
+            None => {
+                need_ambient(r, &key);
+                None
+            }
+        };
+    }
     match (u, per_metre) {
         (None, None) if outer.is_none() && ambient.is_none() => Some(None),
         (None, None) => {

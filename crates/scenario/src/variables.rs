@@ -1,5 +1,5 @@
 //! The network's own variables a run can write besides the devices' (`[output] variables`):
-//! each node's temperature and each link's flow, heat and the temperatures of the water
+//! each node's temperature and gauge pressure, and each link's flow, heat and the temperatures of the water
 //! entering and leaving it, chosen by `[kind:]pattern.variable` (`node:*.temperature_c`,
 //! `pipe:main*.out_c`, `campus.source.heat_kw`).
 
@@ -7,7 +7,7 @@ use crate::pattern::matches;
 use dctwin_sim::{Plant, Snapshot};
 
 /// What a node reports.
-const NODE_VARIABLES: &[&str] = &["temperature_c"];
+const NODE_VARIABLES: &[&str] = &["temperature_c", "pressure_bar"];
 /// What a link reports.
 const LINK_VARIABLES: &[&str] = &["flow_kg_s", "heat_kw", "in_c", "out_c"];
 /// The kind that names nodes in an entry.
@@ -18,6 +18,8 @@ const NODE: &str = "node";
 pub enum NetworkValue {
     /// A node's mixed temperature [°C].
     NodeC(usize),
+    /// A node's gauge pressure [bar].
+    NodeBar(usize),
     /// A link's mass flow, signed along `from` → `to` [kg/s].
     FlowKgS(usize),
     /// Heat into a link's water [kW] (negative: taken out).
@@ -46,6 +48,7 @@ impl NetworkValue {
         };
         match self {
             NetworkValue::NodeC(n) => now.node_k[n] - 273.15,
+            NetworkValue::NodeBar(n) => now.pressure_pa[n] / 1e5,
             NetworkValue::FlowKgS(l) => now.flow_kg_s[l],
             NetworkValue::HeatKw(l) => now.heat_w[l] / 1e3,
             NetworkValue::InC(l) => now.node_k[ends(l).0] - 273.15,
@@ -81,7 +84,13 @@ pub fn columns(
         }
         let found: Vec<(String, NetworkValue)> = (net.node_names.iter().enumerate())
             .filter(|(_, name)| matches(pattern, name))
-            .map(|(n, name)| (format!("node:{name}.{variable}"), NetworkValue::NodeC(n)))
+            .map(|(n, name)| {
+                let value = match variable {
+                    "pressure_bar" => NetworkValue::NodeBar(n),
+                    _ => NetworkValue::NodeC(n),
+                };
+                (format!("node:{name}.{variable}"), value)
+            })
             .collect();
         return match found.is_empty() {
             true => Err(nothing(

@@ -81,6 +81,8 @@ fn step_of(name: &str) -> Option<f64> {
         ("_w", 1.0),
         ("_kg_s", 1.0 / 1024.0),
         ("_kg_h", 1.0 / 64.0),
+        // About 100 Pa: a fiftieth of the smallest valve drop worth reading.
+        ("_bar", 1.0 / 1024.0),
     ];
     let steps = if name.contains('@') { JOINS } else { STEPS };
     // The longest matching suffix wins, so `_kw` is not read as `_w`.
@@ -102,6 +104,7 @@ mod tests {
         assert_eq!(step_of("pump_w"), Some(1.0));
         assert_eq!(step_of("plant.primary_kg_s"), Some(1.0 / 1024.0));
         assert_eq!(step_of("water_kg_h"), Some(1.0 / 64.0));
+        assert_eq!(step_of("node:suction.pressure_bar"), Some(1.0 / 1024.0));
         assert_eq!(step_of("racks_over_class"), None);
         assert_eq!(step_of("heat_pump_units_on"), None);
         assert_eq!(step_of("cdus@facility.in_c"), Some(1.0 / 64.0));

@@ -74,6 +74,8 @@ pub struct Snapshot {
     pub time_s: f64,
     /// Node temperatures [K].
     pub node_k: Vec<f64>,
+    /// Node pressures, gauge, as the pressurisation points hold them [Pa].
+    pub pressure_pa: Vec<f64>,
     /// Volume temperatures, in state order [K].
     pub volume_k: Vec<f64>,
     /// Link mass flows [kg/s].

@@ -546,6 +546,7 @@ impl Simulation {
         Snapshot {
             time_s: self.time_s,
             node_k: self.dynamics.node_k.clone(),
+            pressure_pa: state.pressure_pa.clone(),
             volume_k: self.volume_k.clone(),
             flow_kg_s: state.mass_flow_kg_s.clone(),
             heat_w: self.dynamics.heat_w.clone(),
