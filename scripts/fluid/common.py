@@ -8,9 +8,14 @@ fixture and the crate disagree.
 import CoolProp
 import CoolProp.CoolProp as CP
 
-#: Pressure at which all properties are evaluated [Pa]. The crate treats the
+#: Pressure at which the glycols' properties are evaluated [Pa]. The crate treats the
 #: liquids as incompressible; 3 bar is a typical loop pressure.
 PRESSURE_PA = 3.0e5
+
+#: Pressure at which water's are [Pa]: 10 bar keeps it liquid to 179.9 degC, above the
+#: 150 degC a pressurised district-heating loop or a heat pump's supply may reach
+#: (4.76 bar at 150 degC); between 1 and 16 bar its density moves by under 0.07 %.
+WATER_PRESSURE_PA = 1.0e6
 
 #: Water: CoolProp's Helmholtz equation of state (IAPWS-95; viscosity IAPWS
 #: 2008, conductivity IAPWS 2011). 273.15 K lies a hair below the triple
@@ -18,7 +23,7 @@ PRESSURE_PA = 3.0e5
 WATER_COOLPROP = "HEOS::Water"
 WATER_T_MIN_K = 273.15
 WATER_T_MIN_SAMPLE_K = 273.16
-WATER_T_MAX_K = 363.15
+WATER_T_MAX_K = 423.15
 
 #: Glycols: CoolProp's incompressible mixtures, which implement Melinder (2010).
 GLYCOL_COOLPROP = {"propylene_glycol": "MPG", "ethylene_glycol": "MEG"}
@@ -42,8 +47,9 @@ def glycol_valid_range_k(fluid: str, mass_fraction: float) -> tuple[float, float
 
 def properties(coolprop_name: str, t_k: float) -> tuple[float, float, float, float]:
     """(density kg/m3, cp J/(kg K), viscosity Pa s, conductivity W/(m K))."""
+    pressure = WATER_PRESSURE_PA if coolprop_name == WATER_COOLPROP else PRESSURE_PA
     return tuple(
-        CP.PropsSI(key, "T", t_k, "P", PRESSURE_PA, coolprop_name)
+        CP.PropsSI(key, "T", t_k, "P", pressure, coolprop_name)
         for key in ("D", "C", "V", "L")
     )
 

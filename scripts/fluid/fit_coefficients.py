@@ -8,10 +8,10 @@ Usage (from the repository root, CoolProp installed, see requirements.txt):
 Writes crates/fluid/src/coefficients.rs. Only water is fitted: the glycol
 mixtures use Melinder's published coefficients directly (src/melinder.rs).
 
-Reference: CoolProp 'HEOS::Water' at 3 bar, sampled every 0.1 K on a grid offset
+Reference: CoolProp 'HEOS::Water' at 10 bar, sampled every 0.1 K on a grid offset
 by 0.05 K from 273.16 K (so it never coincides with the 2.5 K test fixture grid).
-Each property is a polynomial of degree 6 in the scaled temperature
-tau = (T - 318.15 K) / 45 K, which maps the valid range 273.15..363.15 K onto
+Each property is a polynomial of degree 8 in the scaled temperature
+tau = (T - 348.15 K) / 75 K, which maps the valid range 273.15..423.15 K onto
 [-1, 1]; viscosity is fitted as ln(mu / (Pa s)). Density, cp and conductivity are
 fitted with weights 1/y so the least-squares residual is a relative error.
 """
@@ -27,9 +27,9 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = ROOT / "crates" / "fluid" / "src" / "coefficients.rs"
 COMMAND = "python3 scripts/fluid/fit_coefficients.py && cargo fmt -p dctwin-fluid"
 
-CENTER_K = 318.15
-SCALE_K = 45.0
-DEGREE = 6
+CENTER_K = 348.15
+SCALE_K = 75.0
+DEGREE = 8
 
 
 def fit(tau: np.ndarray, y: np.ndarray, relative: bool) -> np.ndarray:
@@ -61,7 +61,7 @@ def main() -> None:
         f"//! `{COMMAND}`.",
         "//!",
         f"//! Least-squares fits to CoolProp {common.coolprop_version()} `{common.WATER_COOLPROP}` "
-        f"at {common.PRESSURE_PA:.0f} Pa",
+        f"at {common.WATER_PRESSURE_PA:.0f} Pa",
         "//! (IAPWS-95 density and cp, IAPWS 2008 viscosity, IAPWS 2011 conductivity),",
         f"//! sampled at {len(temps)} temperatures every 0.1 K from {temps[0]:.2f} K to {temps[-1]:.2f} K.",
         f"//! Each is a polynomial of degree {DEGREE} in `tau = (T - {CENTER_K} K) / {SCALE_K} K`,",
@@ -89,8 +89,44 @@ def main() -> None:
         ]
         out += [f"    {float(c)!r}," for c in coeffs]
         out.append("];")
+    out += saturation_fit()
     OUT.write_text("\n".join(out) + "\n")
     print(f"wrote {OUT.relative_to(ROOT)}", file=sys.stderr)
+
+
+#: Saturation fit: absolute pressures [Pa] it covers (boiling at 81-234 degC), and its
+#: polynomial in s = (ln(p / 1 bar) - SAT_CENTER) / SAT_SCALE.
+SAT_P_MIN_PA = 0.5e5
+SAT_P_MAX_PA = 30.0e5
+SAT_DEGREE = 8
+
+
+def saturation_fit() -> list[str]:
+    """T_sat(p) of water (CoolProp, IAPWS-95) as Rust constants."""
+    import CoolProp.CoolProp as CP
+
+    x = np.linspace(np.log(SAT_P_MIN_PA / 1e5), np.log(SAT_P_MAX_PA / 1e5), 2000)
+    center, scale = (x[0] + x[-1]) / 2.0, (x[-1] - x[0]) / 2.0
+    t = np.array([CP.PropsSI("T", "P", 1e5 * np.exp(v), "Q", 0, common.WATER_COOLPROP) for v in x])
+    s_ = (x - center) / scale
+    a = np.vander(s_, SAT_DEGREE + 1, increasing=True)
+    coeffs, *_ = np.linalg.lstsq(a, t, rcond=None)
+    err = np.max(np.abs(a @ coeffs - t))
+    out = [
+        "",
+        f"/// Absolute pressures [Pa] the saturation fit covers: {SAT_P_MIN_PA:.0f} to {SAT_P_MAX_PA:.0f}.",
+        f"pub(crate) const WATER_SATURATION_P_PA: (f64, f64) = ({SAT_P_MIN_PA!r}, {SAT_P_MAX_PA!r});",
+        "",
+        "/// Centre and scale of `s = (ln(p / 1 bar) - centre) / scale` for the saturation fit.",
+        f"pub(crate) const WATER_SATURATION_LN_P: (f64, f64) = ({float(center)!r}, {float(scale)!r});",
+        "",
+        f"/// Water's saturation temperature [K] as a polynomial of degree {SAT_DEGREE} in `s`, fitted",
+        f"/// to CoolProp {common.coolprop_version()} `{common.WATER_COOLPROP}` at 2000 pressures; worst error {err:.1e} K.",
+        f"pub(crate) const WATER_SATURATION_K: [f64; {SAT_DEGREE + 1}] = [",
+    ]
+    out += [f"    {float(c)!r}," for c in coeffs]
+    out.append("];")
+    return out
 
 
 if __name__ == "__main__":

@@ -4,62 +4,90 @@
 //! `scripts/fluid/requirements.txt`) from the repository root with
 //! `python3 scripts/fluid/fit_coefficients.py && cargo fmt -p dctwin-fluid`.
 //!
-//! Least-squares fits to CoolProp 8.0.0 `HEOS::Water` at 300000 Pa
+//! Least-squares fits to CoolProp 8.0.0 `HEOS::Water` at 1000000 Pa
 //! (IAPWS-95 density and cp, IAPWS 2008 viscosity, IAPWS 2011 conductivity),
-//! sampled at 900 temperatures every 0.1 K from 273.21 K to 363.11 K.
-//! Each is a polynomial of degree 6 in `tau = (T - 318.15 K) / 45.0 K`,
+//! sampled at 1500 temperatures every 0.1 K from 273.21 K to 423.11 K.
+//! Each is a polynomial of degree 8 in `tau = (T - 348.15 K) / 75.0 K`,
 //! coefficients in increasing powers of `tau`. Worst relative error on the fit grid:
-//! `WATER_DENSITY` 2.3e-06.
-//! `WATER_SPECIFIC_HEAT` 2.8e-05.
-//! `WATER_LN_VISCOSITY` 8.9e-05.
-//! `WATER_CONDUCTIVITY` 1.9e-05.
+//! `WATER_DENSITY` 1.8e-06.
+//! `WATER_SPECIFIC_HEAT` 2.4e-05.
+//! `WATER_LN_VISCOSITY` 6.2e-05.
+//! `WATER_CONDUCTIVITY` 1.3e-05.
 
 /// Centre of the scaled temperature `tau` for the water fits (K).
-pub(crate) const WATER_CENTER_K: f64 = 318.15;
+pub(crate) const WATER_CENTER_K: f64 = 348.15;
 
 /// Scale of the scaled temperature `tau` for the water fits (K).
-pub(crate) const WATER_SCALE_K: f64 = 45.0;
+pub(crate) const WATER_SCALE_K: f64 = 75.0;
 
 /// Water density [kg/m3] as a polynomial in `tau`.
-pub(crate) const WATER_DENSITY: [f64; 7] = [
-    990.2998461980088,
-    -18.83108372308223,
-    -7.0530708351475,
-    1.3148232692579098,
-    -0.46788657719279786,
-    0.24254350531093136,
-    -0.1060284702892963,
+pub(crate) const WATER_DENSITY: [f64; 9] = [
+    975.2419898652585,
+    -44.77468606078246,
+    -14.62635043200072,
+    2.5652710877190588,
+    -1.4344316016343914,
+    0.39928078009628165,
+    -0.19168229364676656,
+    0.3115678439507841,
+    -0.18637509216169282,
 ];
 
 /// Water specific heat capacity [J/(kg K)] as a polynomial in `tau`.
-pub(crate) const WATER_SPECIFIC_HEAT: [f64; 7] = [
-    4179.663354510055,
-    8.774831909246881,
-    19.109343760182114,
-    -7.837154323189147,
-    8.994167167685603,
-    -7.694087338861312,
-    3.81060794761787,
+pub(crate) const WATER_SPECIFIC_HEAT: [f64; 9] = [
+    4191.252298210656,
+    50.1545621914642,
+    45.23209652885927,
+    13.058842117335644,
+    11.958037092415204,
+    -7.573547337201708,
+    4.9368308192375485,
+    -10.376369683863887,
+    6.774004991967583,
 ];
 
 /// Water ln(dynamic viscosity / (Pa s)) as a polynomial in `tau`.
-pub(crate) const WATER_LN_VISCOSITY: [f64; 7] = [
-    -7.425604412149051,
-    -0.7984336922046167,
-    0.20303888872658277,
-    -0.05936717407434325,
-    0.02240827447743289,
-    -0.012412685775836957,
-    0.0050433771171957955,
+pub(crate) const WATER_LN_VISCOSITY: [f64; 9] = [
+    -7.881528246534048,
+    -0.9800052977954326,
+    0.34142039170850835,
+    -0.12246311375892384,
+    0.05282855501914207,
+    -0.022724370294748893,
+    0.01236700685227349,
+    -0.015627161333093758,
+    0.008348430295839942,
 ];
 
 /// Water thermal conductivity [W/(m K)] as a polynomial in `tau`.
-pub(crate) const WATER_CONDUCTIVITY: [f64; 7] = [
-    0.6348886961864576,
-    0.05458416115570458,
-    -0.01862103442820016,
-    0.002787571485842465,
-    -0.001348733956339539,
-    0.0011675965951046753,
-    -0.0005678685339465079,
+pub(crate) const WATER_CONDUCTIVITY: [f64; 9] = [
+    0.664039753740918,
+    0.05430149331494013,
+    -0.04147466113683097,
+    0.005692001275238452,
+    -0.0019169511839015752,
+    0.0008111706407218028,
+    -0.000770072809697805,
+    0.0017087637471477361,
+    -0.001023884680937294,
+];
+
+/// Absolute pressures [Pa] the saturation fit covers: 50000 to 3000000.
+pub(crate) const WATER_SATURATION_P_PA: (f64, f64) = (50000.0, 3000000.0);
+
+/// Centre and scale of `s = (ln(p / 1 bar) - centre) / scale` for the saturation fit.
+pub(crate) const WATER_SATURATION_LN_P: (f64, f64) = (1.354025100551105, 2.04717228111105);
+
+/// Water's saturation temperature [K] as a polynomial of degree 8 in `s`, fitted
+/// to CoolProp 8.0.0 `HEOS::Water` at 2000 pressures; worst error 1.5e-05 K.
+pub(crate) const WATER_SATURATION_K: [f64; 9] = [
+    415.59884455813886,
+    73.32859476475872,
+    14.63342329490365,
+    2.8743979200521586,
+    0.501109938647978,
+    0.06969697863121234,
+    0.00416546600041087,
+    -0.004570786290941313,
+    -0.0025407153142389624,
 ];

@@ -19,7 +19,11 @@ pub const ENTHALPY_REFERENCE_K: f64 = 273.15;
 
 /// Lower end of the water range, in K (0 °C).
 const WATER_T_MIN_K: f64 = 273.15;
-/// Upper end of every range, in K (90 °C).
+/// Upper end of the water range, in K (150 °C): pressurised district heating runs at
+/// 70–130 °C, a heat pump lifting waste heat for a campus may deliver above 90 °C. The water
+/// must be held liquid there ([`crate::saturation_temperature_k`]).
+const WATER_T_MAX_K: f64 = 423.15;
+/// Upper end of the glycols' range, in K (90 °C): Melinder's published range.
 const T_MAX_K: f64 = 363.15;
 /// Glycols are never used below this temperature, in K (−10 °C).
 const GLYCOL_T_FLOOR_K: f64 = 263.15;
@@ -37,16 +41,19 @@ const LN_1000: f64 = 3.0 * std::f64::consts::LN_10;
 /// not branch on the fluid kind.
 ///
 /// # Sources
-/// * **Water**: least-squares polynomials (degree 6, see `coefficients.rs`)
-///   fitted to CoolProp's `HEOS::Water` at 3 bar, i.e. IAPWS-95 (density,
+/// * **Water**: least-squares polynomials (degree 8, see `coefficients.rs`)
+///   fitted to CoolProp's `HEOS::Water` at 10 bar, i.e. IAPWS-95 (density,
 ///   c_p), IAPWS 2008 (viscosity) and IAPWS 2011 (conductivity); worst
 ///   deviation from those formulations below 0.01 % over the valid range.
+///   The liquid is taken as incompressible: between 1 and 16 bar its density
+///   moves by under 0.07 %.
 /// * **Propylene / ethylene glycol–water**: the published double polynomials
 ///   of Melinder (2010), *Properties of Secondary Working Fluids for Indirect
 ///   Systems* (IIR), exactly as CoolProp's `INCOMP::MPG` / `INCOMP::MEG`.
 ///
 /// # Valid range
-/// * Water: 273.15 K–363.15 K (0–90 °C).
+/// * Water: 273.15 K–423.15 K (0–150 °C), liquid where the loop's pressure
+///   keeps it so ([`crate::saturation_temperature_k`]).
 /// * Glycols: `max(263.15 K, T_freeze(x) + 3 K)` to 363.15 K, with `T_freeze`
 ///   Melinder's freezing point. Propylene glycol: 268.98 K at x = 0.20,
 ///   266.36 K at 0.25, 263.36 K at 0.30, 263.15 K from x ≈ 0.303 up.
@@ -90,7 +97,7 @@ impl Fluid {
         Fluid::assemble(
             FluidKind::Water,
             0.0,
-            (WATER_T_MIN_K, T_MAX_K),
+            (WATER_T_MIN_K, WATER_T_MAX_K),
             WATER_T_MIN_K,
             [
                 poly(&WATER_DENSITY),

@@ -29,8 +29,10 @@ mod melinder;
 mod name;
 mod polynomial;
 mod properties;
+mod saturation;
 
 pub use error::FluidError;
 pub use fluid::{ENTHALPY_REFERENCE_K, Fluid, GLYCOL_MASS_FRACTION_MAX, GLYCOL_MASS_FRACTION_MIN};
 pub use kind::FluidKind;
 pub use properties::Properties;
+pub use saturation::{ATMOSPHERE_PA, saturation_temperature_k};

@@ -1,7 +1,8 @@
 //! Polynomials in a centred and scaled temperature.
 
-/// Largest number of coefficients a [`Polynomial`] holds (degree 7).
-pub(crate) const MAX_COEFFS: usize = 8;
+/// Largest number of coefficients a [`Polynomial`] holds (degree 9: the enthalpy of a
+/// degree-8 heat capacity).
+pub(crate) const MAX_COEFFS: usize = 10;
 
 /// `p(T) = Σ c_k τ^k` with `τ = (T − center) / scale`, `T` in kelvin.
 ///

@@ -751,6 +751,11 @@ impl<'a> Builder<'a> {
         (facility, self.sink)
     }
 
+    /// Where component `name` was written (its table's offset), if it was.
+    pub fn component_offset(&self, name: &str) -> Option<usize> {
+        self.component_names.get(name).copied()
+    }
+
     /// Whether link `i` is a pump.
     pub fn is_pump(&self, i: usize) -> bool {
         matches!(self.links[i].component, Component::Pump(_))

@@ -11,6 +11,7 @@
 
 #![warn(missing_docs)]
 
+mod boiling;
 pub mod device;
 mod device_kinds;
 pub mod diagnostic;
@@ -115,6 +116,7 @@ pub fn parse_with(
     let (mut builder, name) = expand::Builder::read(sink, &root, overrides);
     if !builder.sink.has_errors() {
         topology::check(&mut builder);
+        boiling::check(&mut builder);
     }
     let name = if name.is_empty() {
         file.file_stem()
