@@ -69,6 +69,14 @@ fn water_that_would_boil_at_the_vessels_pressure_is_refused() {
             && err.contains("raise the vessel's pressure_bar to at least"),
         "{err}"
     );
+    let err = model(120.0, 160.0).unwrap_err();
+    assert!(
+        err.contains("component \"source\"")
+            && err.contains(
+                "the water is to leave at 160.0 °C, above the range of water (to 150.0 °C)"
+            ),
+        "{err}"
+    );
     let err = model(120.0, 140.0).unwrap_err();
     assert!(
         err.contains("component \"source\"") && err.contains("the water is to leave at 140.0 °C"),

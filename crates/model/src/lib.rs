@@ -11,7 +11,6 @@
 
 #![warn(missing_docs)]
 
-mod boiling;
 pub mod device;
 mod device_kinds;
 pub mod diagnostic;
@@ -19,6 +18,7 @@ mod expand;
 pub mod facility;
 pub mod fixture;
 mod kinds;
+mod liquid;
 mod nominal;
 mod reader;
 mod topology;
@@ -116,7 +116,7 @@ pub fn parse_with(
     let (mut builder, name) = expand::Builder::read(sink, &root, overrides);
     if !builder.sink.has_errors() {
         topology::check(&mut builder);
-        boiling::check(&mut builder);
+        liquid::check(&mut builder);
     }
     let name = if name.is_empty() {
         file.file_stem()
