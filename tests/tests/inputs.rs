@@ -73,6 +73,11 @@ from = "far"
 to = "suction"
 heat_kw = 40
 return_temperature_c = 60
+[[loop.component]]
+kind = "temperature_sensor"
+name = "far.sensor"
+node = "far"
+nominal_flow_kg_s = 1
 "#;
     let path = dir.join("grid.toml");
     std::fs::write(&path, text).unwrap();
@@ -301,7 +306,7 @@ fn a_wrong_input_is_named_with_what_it_can_take() {
 fn the_networks_own_variables_are_written() {
     let dir = scratch("variables");
     let output = "\n[output]\nvariables = [\"node:*.temperature_c\", \"source.out_c\", \
-                  \"pipe:*.heat_kw\", \"*.flow_kg_s\", \"node:*.pressure_bar\"]\n";
+                  \"pipe:*.heat_kw\", \"*.flow_kg_s\", \"node:*.pressure_bar\", \"sensor:*\"]\n";
     let path = write_scenario(&dir, &(measured_inputs() + output));
     let options = dctwin_scenario::RunOptions {
         data_dir: None,
@@ -352,6 +357,18 @@ fn the_networks_own_variables_are_written() {
         discharge.iter().all(|p| (p - 2.5).abs() <= 1.0 / 1024.0),
         "{:?}",
         &discharge[..3]
+    );
+    // The sensor at the far end reads its node's water, less its small lag and loss.
+    let (sensed, far) = (
+        column("sensor:far.sensor.temperature_c"),
+        column("node:far.temperature_c"),
+    );
+    assert!(
+        sensed
+            .iter()
+            .zip(far)
+            .skip(10)
+            .all(|(s, w)| (s - w).abs() < 0.2)
     );
     let (pump, pipe) = (column("pump.flow_kg_s"), column("main.flow_kg_s"));
     assert!(

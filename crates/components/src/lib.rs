@@ -39,6 +39,7 @@ pub mod rack;
 pub mod resistance;
 pub mod storage_tank;
 pub mod tank;
+pub mod temperature_sensor;
 pub mod thermal;
 pub mod units;
 pub mod valve;

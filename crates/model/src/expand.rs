@@ -4,7 +4,7 @@
 use crate::device::{Device, SupplyControl};
 use crate::device_kinds::{Coupling, ExchangerRating};
 use crate::diagnostic::Sink;
-use crate::facility::{Facility, Link, Node, Origin};
+use crate::facility::{Facility, Link, Node, Origin, Sensor};
 use crate::kinds::{self, Parsed, kind_names};
 use crate::reader::{Reader, closest, type_name};
 use crate::units::Quantity;
@@ -56,6 +56,8 @@ pub struct Builder<'a> {
     used_templates: std::collections::HashSet<String>,
     /// Transient devices, with their links resolved.
     pub devices: Vec<Device>,
+    /// Temperature sensors, with their nodes resolved.
+    pub sensors: Vec<Sensor>,
     /// Couplings waiting for the links they name.
     couplings: Vec<PendingCoupling>,
     /// Instance counts a scenario overrides, and whether each was used.
@@ -137,6 +139,7 @@ impl<'a> Builder<'a> {
             instance_names: HashMap::new(),
             used_templates: std::collections::HashSet::new(),
             devices: Vec::new(),
+            sensors: Vec::new(),
             couplings: Vec::new(),
             count_overrides: overrides
                 .instance_counts
@@ -381,6 +384,16 @@ impl<'a> Builder<'a> {
                     self.loops[loop_index]
                         .pressurisations
                         .push((n, pressure_pa, offset));
+                }
+            }
+            Parsed::Sensor { node, sensor } => {
+                let n = self.node(loop_index, scope, &node, "node", &full_name, &context);
+                if let Some(node) = n {
+                    self.sensors.push(Sensor {
+                        name: full_name,
+                        node,
+                        sensor,
+                    });
                 }
             }
             Parsed::Coupling(coupling) => self.couplings.push(PendingCoupling {
@@ -747,6 +760,7 @@ impl<'a> Builder<'a> {
             nodes: self.nodes,
             links: self.links,
             devices: self.devices,
+            sensors: self.sensors,
         };
         (facility, self.sink)
     }

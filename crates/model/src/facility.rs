@@ -69,6 +69,19 @@ pub struct Facility {
     pub links: Vec<Link>,
     /// The transient devices on links and the couplings between them.
     pub devices: Vec<Device>,
+    /// Temperature sensors at nodes.
+    pub sensors: Vec<Sensor>,
+}
+
+/// A temperature sensor reading a node's water.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sensor {
+    /// Full name.
+    pub name: String,
+    /// The node it reads.
+    pub node: usize,
+    /// Its law.
+    pub sensor: dctwin_components::temperature_sensor::TemperatureSensor,
 }
 
 impl Facility {

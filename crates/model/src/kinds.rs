@@ -7,6 +7,9 @@ use crate::units::Quantity;
 use crate::volume_device::read_volume_device;
 use dctwin_components::device::DeviceSpec;
 use dctwin_components::pipe::{DEFAULT_ROUGHNESS_M, MAX_SEGMENTS, PipeWall, WallMaterial};
+use dctwin_components::temperature_sensor::{
+    DEFAULT_HEAT_LOSS_TIME_S, DEFAULT_ROOM_K, DEFAULT_TIME_CONSTANT_S, TemperatureSensor,
+};
 use dctwin_components::{
     Characteristic, CheckValve, Component, Efficiency, FrictionLaw, HeadCurve, HeatConsumer,
     HeatDuty, HeatSource, Pipe, PipeHeatLoss, Pump, PumpControl, PumpError, Resistance, Valve,
@@ -25,6 +28,7 @@ pub const KINDS: &[&str] = &[
     "heat_source",
     "heat_consumer",
     "pressurisation",
+    "temperature_sensor",
     "heat_exchanger",
     "heat_pump",
 ];
@@ -70,6 +74,13 @@ pub enum Parsed {
         /// Pressure held [Pa].
         pressure_pa: f64,
     },
+    /// A temperature sensor at a node.
+    Sensor {
+        /// Node name and its offset in the file.
+        node: (String, usize),
+        /// Its law.
+        sensor: TemperatureSensor,
+    },
 }
 
 /// Read the keys of a component of `kind` (already known to be one of [`kind_names`]) in a loop of
@@ -78,6 +89,9 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -
     let density_kg_m3 = fluid.density_kg_m3(initial_k);
     if matches!(kind, "heat_exchanger" | "heat_pump") {
         return read_coupling(r, kind).map(Parsed::Coupling);
+    }
+    if kind == "temperature_sensor" {
+        return read_sensor(r, density_kg_m3).map(|(node, sensor)| Parsed::Sensor { node, sensor });
     }
     if kind == "pressurisation" {
         let node = r.required_string("node", "the node the expansion vessel connects to");
@@ -132,6 +146,36 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -
         device: None,
         initial_temperature_k: own_initial_k,
     })
+}
+
+/// A temperature sensor: the node it reads and its law.
+fn read_sensor(
+    r: &mut Reader<'_, '_>,
+    density_kg_m3: f64,
+) -> Option<((String, usize), TemperatureSensor)> {
+    let node = r.required_string("node", "the node whose water it reads");
+    let nominal = r.required_quantity(
+        "nominal_flow",
+        Quantity::Flow,
+        "the flow past it at which its time constant holds",
+    );
+    let tau = r.optional_positive_quantity("time_constant", Quantity::Time);
+    let loss = r.optional_positive_quantity("heat_loss_time", Quantity::Time);
+    let room = r.temperature("ambient_temperature");
+    let nominal = nominal?;
+    let sensor = TemperatureSensor::new(
+        tau.map_or(DEFAULT_TIME_CONSTANT_S, |v| v.si),
+        nominal.mass_flow(density_kg_m3),
+        loss.map_or(DEFAULT_HEAT_LOSS_TIME_S, |v| v.si),
+        room.map_or(DEFAULT_ROOM_K, |v| v.si),
+    );
+    match sensor {
+        Ok(sensor) => Some((node?, sensor)),
+        Err(e) => {
+            r.error_at(nominal.offset, &nominal.key, e.to_string());
+            None
+        }
+    }
 }
 
 /// A component's own `initial_temperature_c`, within its loop's fluid's range: `Some(None)`

@@ -27,7 +27,7 @@ pub use dctwin_components::units;
 
 pub use device::{Device, SupplyControl};
 pub use diagnostic::{Diagnostic, Diagnostics};
-pub use facility::{Facility, Link, Loop, Node, Origin};
+pub use facility::{Facility, Link, Loop, Node, Origin, Sensor};
 pub use kinds::kind_names;
 pub use reader::closest;
 pub use topology::sets_flow;

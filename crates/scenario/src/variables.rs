@@ -12,6 +12,10 @@ const NODE_VARIABLES: &[&str] = &["temperature_c", "pressure_bar"];
 const LINK_VARIABLES: &[&str] = &["flow_kg_s", "heat_kw", "in_c", "out_c"];
 /// The kind that names nodes in an entry.
 const NODE: &str = "node";
+/// The kind that names sensors; a sensor reports its reading.
+const SENSOR: &str = "sensor";
+/// What a sensor reports.
+const SENSOR_VARIABLE: &str = "temperature_c";
 
 /// One value of the network at a reporting step.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -20,6 +24,8 @@ pub enum NetworkValue {
     NodeC(usize),
     /// A node's gauge pressure [bar].
     NodeBar(usize),
+    /// A sensor's reading [°C].
+    SensorC(usize),
     /// A link's mass flow, signed along `from` → `to` [kg/s].
     FlowKgS(usize),
     /// Heat into a link's water [kW] (negative: taken out).
@@ -49,6 +55,7 @@ impl NetworkValue {
         match self {
             NetworkValue::NodeC(n) => now.node_k[n] - 273.15,
             NetworkValue::NodeBar(n) => now.pressure_pa[n] / 1e5,
+            NetworkValue::SensorC(j) => now.sensor_k[j] - 273.15,
             NetworkValue::FlowKgS(l) => now.flow_kg_s[l],
             NetworkValue::HeatKw(l) => now.heat_w[l] / 1e3,
             NetworkValue::InC(l) => now.node_k[ends(l).0] - 273.15,
@@ -71,6 +78,9 @@ pub fn columns(
         Some((kind, rest)) if !kind.contains('.') => (Some(kind), rest),
         _ => (None, entry),
     };
+    if kind == Some(SENSOR) {
+        return sensor_columns(plant, entry, rest);
+    }
     let Some((pattern, variable)) = rest.rsplit_once('.') else {
         return Err(format!(
             "'{entry}': expected [kind:]name.variable, e.g. node:*.temperature_c or \
@@ -131,6 +141,33 @@ pub fn columns(
             entry,
             kind.unwrap_or("component"),
             net.links.iter().map(|l| l.name.as_ref()),
+        )),
+        false => Ok(found),
+    }
+}
+
+/// The readings of the sensors `rest` names (`*`, `consumer*`, with or without
+/// `.temperature_c`).
+fn sensor_columns(
+    plant: &Plant,
+    entry: &str,
+    rest: &str,
+) -> Result<Vec<(String, NetworkValue)>, String> {
+    let pattern = rest
+        .strip_suffix(&format!(".{SENSOR_VARIABLE}"))
+        .unwrap_or(rest);
+    let found: Vec<(String, NetworkValue)> = (plant.sensors.iter().enumerate())
+        .filter(|(_, s)| matches(pattern, &s.name))
+        .map(|(j, s)| {
+            let column = format!("{SENSOR}:{}.{SENSOR_VARIABLE}", s.name);
+            (column, NetworkValue::SensorC(j))
+        })
+        .collect();
+    match found.is_empty() {
+        true => Err(nothing(
+            entry,
+            SENSOR,
+            plant.sensors.iter().map(|s| s.name.as_str()),
         )),
         false => Ok(found),
     }

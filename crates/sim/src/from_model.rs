@@ -5,7 +5,7 @@
 
 use crate::control::{Actuator, ControlLoop, Controllers, Measured};
 use crate::error::SimError;
-use crate::plant::Plant;
+use crate::plant::{Plant, SensorUnit};
 use dctwin_components::Component;
 use dctwin_components::controller::{Action, PiController, Setpoint};
 use dctwin_model::{Device, Facility, SupplyControl};
@@ -22,6 +22,13 @@ pub fn plant_of(facility: &Facility) -> Result<(Plant, Controllers), SimError> {
     for device in &facility.devices {
         attach(facility, &mut plant, &mut controllers, device)?;
     }
+    plant.sensors = (facility.sensors.iter())
+        .map(|s| SensorUnit {
+            name: s.name.clone(),
+            node: s.node,
+            sensor: s.sensor,
+        })
+        .collect();
     Ok((plant, controllers))
 }
 

@@ -17,6 +17,7 @@ use dctwin_components::{
     Component, HeatDuty, MixingVolume, Pipe, ThermalLaw, coupling::Coupling, device::VolumeDevice,
     heat_exchanger::HeatExchanger, heat_exchanger_unit::ExchangerUnit, heat_pump::HeatPumpBank,
     heat_pump_staging::HeatPumpStaging, heat_pump_unit::HeatPumps,
+    temperature_sensor::TemperatureSensor,
 };
 use dctwin_fluid::Fluid;
 use dctwin_network::Network;
@@ -89,6 +90,17 @@ pub struct CouplingUnit {
     pub coupling: Box<dyn Coupling>,
 }
 
+/// A temperature sensor at a node.
+#[derive(Debug, Clone)]
+pub struct SensorUnit {
+    /// Name (for reports).
+    pub name: String,
+    /// The node whose water it reads.
+    pub node: usize,
+    /// Its law.
+    pub sensor: TemperatureSensor,
+}
+
 /// The facility for the transient simulation.
 #[derive(Debug, Clone)]
 pub struct Plant {
@@ -98,6 +110,9 @@ pub struct Plant {
     pub links: Vec<LinkThermal>,
     /// The couplings between links (heat exchangers, heat-pump banks).
     pub couplings: Vec<CouplingUnit>,
+    /// Temperature sensors reading nodes' water (each reading is a state of its own; a sensor
+    /// holds no water and no energy of the balance).
+    pub sensors: Vec<SensorUnit>,
     /// Outdoor air (weather), used by dry coolers and cooling towers (its wet bulb); given to
     /// the devices at each control step ([`Plant::share_outdoor`]).
     pub outdoor: MoistAir,
@@ -113,6 +128,7 @@ impl Plant {
             network,
             links,
             couplings: Vec::new(),
+            sensors: Vec::new(),
             outdoor: MoistAir {
                 dry_bulb_k: 288.15,
                 humidity_ratio: 0.007,

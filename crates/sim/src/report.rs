@@ -76,6 +76,8 @@ pub struct Snapshot {
     pub node_k: Vec<f64>,
     /// Node pressures, gauge, as the pressurisation points hold them [Pa].
     pub pressure_pa: Vec<f64>,
+    /// Each sensor's reading, in the order of [`Plant::sensors`] [K].
+    pub sensor_k: Vec<f64>,
     /// Volume temperatures, in state order [K].
     pub volume_k: Vec<f64>,
     /// Link mass flows [kg/s].

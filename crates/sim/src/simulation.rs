@@ -5,7 +5,7 @@
 
 use crate::control::Controllers;
 use crate::cvode::{Cvode, CvodeError, LinearSolver, Options, Retry, System};
-use crate::dynamics::{Account, Dynamics};
+use crate::dynamics::{ACCOUNTS, Account, Dynamics};
 use crate::error::SimError;
 use crate::event::{Action, Event};
 use crate::plant::Plant;
@@ -283,10 +283,12 @@ impl Simulation {
             &self.volume_k,
             self.settings.control_step_s,
         );
-        self.solve_flows(t0)?;
+        let turned = self.solve_flows(t0)?;
         // Inputs, set-points and flows jump at control steps; CVODE stops there (a stop time)
-        // and its error test absorbs the jump. Events change the equations: a fresh start.
-        if restart || self.settings.restart_each_step {
+        // and its error test absorbs the jump. Events change the equations, and so does a flow
+        // that starts, stops or reverses (a sensor in it no longer follows the water, a volume
+        // no longer mixes): a fresh start, with a Jacobian of the new flows.
+        if restart || turned || self.settings.restart_each_step {
             let y = self.cvode.state().to_vec();
             self.cvode
                 .restart(t0, &y)
@@ -364,7 +366,7 @@ impl Simulation {
 
     /// Flows for the step: fluid properties at the current temperatures, consumer valves from
     /// their demand, then Newton (warm-started from the last step).
-    fn solve_flows(&mut self, t0: f64) -> Result<(), SimError> {
+    fn solve_flows(&mut self, t0: f64) -> Result<bool, SimError> {
         self.update_fluid_states();
         self.update_consumer_flows();
         self.hydraulic
@@ -547,6 +549,9 @@ impl Simulation {
             time_s: self.time_s,
             node_k: self.dynamics.node_k.clone(),
             pressure_pa: state.pressure_pa.clone(),
+            sensor_k: (0..self.dynamics.sensors())
+                .map(|j| self.cvode.state()[self.dynamics.sensor_state(j)])
+                .collect(),
             volume_k: self.volume_k.clone(),
             flow_kg_s: state.mass_flow_kg_s.clone(),
             heat_w: self.dynamics.heat_w.clone(),
@@ -569,7 +574,12 @@ pub const ACCOUNT_ABSOLUTE_TOLERANCE_J: f64 = 1e3;
 fn cvode_options(settings: &Settings, dynamics: &Dynamics) -> Options {
     let n = dynamics.len();
     let mut atol = vec![settings.absolute_tolerance_k; dynamics.temperatures()];
-    atol.resize(n, ACCOUNT_ABSOLUTE_TOLERANCE_J);
+    atol.resize(
+        dynamics.temperatures() + ACCOUNTS,
+        ACCOUNT_ABSOLUTE_TOLERANCE_J,
+    );
+    // Sensors read temperatures.
+    atol.resize(n, settings.absolute_tolerance_k);
     Options {
         relative_tolerance: settings.relative_tolerance,
         absolute_tolerance: settings.absolute_tolerance_k,

@@ -130,6 +130,15 @@ impl Dynamics {
             by_state(list);
             out.push_row(list);
         }
+        // A sensor's reading moves with its own and with its node's water.
+        for (j, &(node, sensor)) in self.sensors.iter().enumerate() {
+            row.clear();
+            let (by_reading, by_water) = sensor.slopes_per_s(self.node_flow_kg_s(node));
+            spread(&mut row, node, by_water);
+            by_state(&mut row);
+            row.push((self.sensor_state(j), by_reading));
+            out.push_row(&mut row);
+        }
         self.sensitivity = sens;
         self.state_k = t_k;
     }

@@ -71,6 +71,7 @@ impl Dynamics {
             downstream: Vec::new(),
             chains,
             chain_of_link,
+            sensors: (plant.sensors.iter()).map(|s| (s.node, s.sensor)).collect(),
             layer_w: vec![0.0; link_of_state.len()],
             layered_w: vec![0.0; layered.len()],
             layered,
@@ -99,7 +100,24 @@ impl Dynamics {
 
     /// Total states: temperatures then accounts.
     pub fn len(&self) -> usize {
-        self.link_of_state.len() + ACCOUNTS
+        self.link_of_state.len() + ACCOUNTS + self.sensors.len()
+    }
+
+    /// The state of sensor `j`'s reading [K]: after the accounts.
+    pub fn sensor_state(&self, j: usize) -> usize {
+        self.link_of_state.len() + ACCOUNTS + j
+    }
+
+    /// Number of sensors.
+    pub fn sensors(&self) -> usize {
+        self.sensors.len()
+    }
+
+    /// The water flowing through node `d` [kg/s]: the sum of what flows into it.
+    pub(super) fn node_flow_kg_s(&self, d: usize) -> f64 {
+        (self.inflow[self.inflow_start[d]..self.inflow_start[d + 1]].iter())
+            .map(|&l| self.flow_kg_s[l].abs())
+            .sum()
     }
 
     /// Whether there are no states at all (never: the accounts are always there).
@@ -112,6 +130,8 @@ impl Dynamics {
     pub fn initial_state(&self) -> Vec<f64> {
         let mut y: Vec<f64> = self.energy_states.iter().map(|e| e.reference_k).collect();
         y.extend([0.0; ACCOUNTS]);
+        // A sensor starts reading its node's water as the loop starts.
+        y.extend(self.sensors.iter().map(|&(node, _)| self.node_k[node]));
         y
     }
 

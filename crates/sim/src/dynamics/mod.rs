@@ -25,6 +25,7 @@ use crate::plant::{Chain, Heat, LinkThermal, Plant};
 use crate::precondition::SparseRows;
 use dctwin_components::coupling::{Duties, Reading, Side};
 use dctwin_components::device::Water;
+use dctwin_components::temperature_sensor::TemperatureSensor;
 use dctwin_network::Network;
 
 pub use crate::plant::NO_FLOW_KG_S;
@@ -91,6 +92,9 @@ pub struct Dynamics {
     chain_of_link: Vec<Option<usize>>,
     /// The links holding a device of several layers (a tank).
     layered: Vec<usize>,
+    /// The sensors: the node each reads and its law; their readings are the states after the
+    /// accounts.
+    sensors: Vec<(usize, TemperatureSensor)>,
     /// Heat into each layer other than by the flow at the last evaluation [W], by state (zero
     /// for other states).
     layer_w: Vec<f64>,

@@ -6,9 +6,10 @@ use super::rhs::{constant_water, signed};
 use super::*;
 
 impl Dynamics {
-    /// Take new flows and rebuild the node order. Fails if water circulates through links that
-    /// hold no volume only: its temperature would be undetermined.
-    pub fn set_flows(&mut self, plant: &Plant, flows: &[f64]) -> Result<(), SimError> {
+    /// Take new flows and rebuild the node order; returns whether a flow started, stopped or
+    /// reversed (the node order changed). Fails if water circulates through links that hold no
+    /// volume only: its temperature would be undetermined.
+    pub fn set_flows(&mut self, plant: &Plant, flows: &[f64]) -> Result<bool, SimError> {
         self.flow_kg_s.copy_from_slice(flows);
         // A chain's outlet follows the flow's direction (kept while nothing flows).
         for (l, c) in self.chain_of_link.iter().enumerate() {
@@ -20,13 +21,14 @@ impl Dynamics {
         }
         // Flows change every control step, their directions rarely: the node order holds
         // while every link still flows (or not) into the same node.
-        if !self.same_directions(plant) {
+        let turned = !self.same_directions(plant);
+        if turned {
             self.index_inflows(plant.network.node_count());
             self.order_nodes(plant)?;
         }
         self.plan(plant);
         self.generation += 1;
-        Ok(())
+        Ok(turned)
     }
 
     /// Each node's inflowing links, from the links' downstream nodes (a counting sort).

@@ -88,7 +88,14 @@ impl Dynamics {
                 sums[a as usize] += duties.into_w[0] + duties.into_w[1];
             }
         }
+        let (accounts, sensors) = accounts.split_at_mut(ACCOUNTS);
         accounts.copy_from_slice(&sums);
+        let readings = &y[accounts_at + ACCOUNTS..];
+        for ((d, &(node, sensor)), &reading) in sensors.iter_mut().zip(&self.sensors).zip(readings)
+        {
+            let flow = self.node_flow_kg_s(node);
+            *d = sensor.derivative_k_s(reading, self.node_k[node], flow);
+        }
     }
 
     /// Temperature and enthalpy of every volume (its outlet's) at state `y`.
