@@ -1,7 +1,8 @@
 //! A temperature sensor in the loop (Modelica Buildings' `TemperatureTwoPortSensor` with
 //! `transferHeat`): with water flowing it reads the water within its short lag; when the pump
-//! stops, the water it sits in stands still and keeps its temperature, while the sensor drifts
-//! toward the room as the closed form says.
+//! stops, the sensor drifts toward the room as the closed form says, and the standing water at
+//! its node follows the volumes beside it as the main loses heat to the ground, instead of
+//! keeping its last temperature.
 
 use dctwin_components::PumpControl;
 use dctwin_sim::{Plant, Settings, Simulation, plant_of};
@@ -18,7 +19,7 @@ fn model() -> dctwin_model::Facility {
     ) + "[[loop.component]]\nkind = \"heat_source\"\nname = \"source\"\nfrom = \"discharge\"\n\
            to = \"feed\"\noutlet_temperature_c = 60\ndp_nominal_bar = 0.2\nflow_nominal_m3_h = 18\n\
            [[loop.component]]\nkind = \"pipe\"\nname = \"main\"\nfrom = \"feed\"\nto = \"suction\"\n\
-           length_m = 100\ninner_diameter_mm = 100\n\
+           length_m = 100\ninner_diameter_mm = 100\nr_m_k_w = 0.5\nambient_temperature_c = 10\n\
            [[loop.component]]\nkind = \"temperature_sensor\"\nname = \"feed.sensor\"\nnode = \"feed\"\n\
            nominal_flow_kg_s = 5\ntime_constant_s = 2\nheat_loss_time_s = 600\n\
            ambient_temperature_c = 20\n";
@@ -41,6 +42,10 @@ fn a_sensor_reads_the_water_and_drifts_to_the_room_when_it_stands() {
     let feed = plant.network.node_index("feed").unwrap();
     let pump = plant.link("pump").unwrap();
     let source = plant.link("source").unwrap();
+    let states = plant.state_links();
+    let state = |l: usize| states.iter().position(|&x| x == l).unwrap();
+    let (source_state, main_state) = (state(source), state(plant.link("main").unwrap()));
+    let mut last_water = f64::INFINITY;
     let mut sim = Simulation::new(plant, 0.0, Settings::default()).unwrap();
     sim.controllers = controllers;
     let mut checked = 0;
@@ -66,6 +71,22 @@ fn a_sensor_reads_the_water_and_drifts_to_the_room_when_it_stands() {
             assert!(water - reading > 0.1 && water - reading < 0.2);
             checked += 1;
         }
+        if s.time_s > 3600.0 {
+            // The standing water at the node is the mean of the volumes beside it (the
+            // source's and the main's), which cool: it follows them, it does not freeze.
+            let beside = 0.5 * (s.volume_k[source_state] + s.volume_k[main_state]);
+            assert!(
+                (water - beside).abs() < 0.01,
+                "{} s: {water} vs {beside}",
+                s.time_s
+            );
+            assert!(
+                water < last_water,
+                "{} s: {water} K does not fall",
+                s.time_s
+            );
+        }
+        last_water = water;
         if s.time_s >= 3600.0 {
             let (t0, start) = *at_stop.get_or_insert((s.time_s, reading));
             let room = 293.15;

@@ -72,6 +72,14 @@ impl Dynamics {
             chains,
             chain_of_link,
             sensors: (plant.sensors.iter()).map(|s| (s.node, s.sensor)).collect(),
+            links_at_node: {
+                let mut at = vec![Vec::new(); n_nodes];
+                for (l, link) in network.links.iter().enumerate() {
+                    at[link.from].push(l);
+                    at[link.to].push(l);
+                }
+                at
+            },
             layer_w: vec![0.0; link_of_state.len()],
             layered_w: vec![0.0; layered.len()],
             layered,

@@ -68,6 +68,8 @@ pub struct Dynamics {
     loop_of_state: Vec<usize>,
     /// Nodes in flow order (upstream first) through the links without volume.
     order: Vec<usize>,
+    /// For each node, the links that end at it (either end), whatever flows.
+    links_at_node: Vec<Vec<usize>>,
     /// For each node, the links flowing into it (CSR over `inflow`).
     inflow_start: Vec<usize>,
     inflow: Vec<usize>,
@@ -110,7 +112,9 @@ const SLOPE_STEP_K: f64 = 1e-3;
 /// How a node's temperature follows from upstream over a control step (frozen flows).
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Mix {
-    /// No water arrives: the node keeps its last temperature.
+    /// No water arrives and no volume touches it: the node keeps its last temperature (a node
+    /// where nothing flows but volumes meet takes their mean, as [`Mix::Streams`] of equal
+    /// weights).
     Hold(usize),
     /// One volume feeds it: the node is that volume's outlet.
     State { node: usize, state: usize },

@@ -82,10 +82,16 @@ impl Dynamics {
         let network = &plant.network;
         self.mixes.clear();
         self.streams.clear();
-        for &d in &self.order {
+        let order = std::mem::take(&mut self.order);
+        for &d in &order {
+            if self.inflow_start[d] == self.inflow_start[d + 1] {
+                let mix = self.standing(plant, d);
+                self.mixes.push(mix);
+                continue;
+            }
             let links = &self.inflow[self.inflow_start[d]..self.inflow_start[d + 1]];
             let mix = match links {
-                [] => Mix::Hold(d),
+                [] => unreachable!("a node with inflows"),
                 &[l] if self.state_of_link[l].is_some() => Mix::State {
                     node: d,
                     state: self.state_of_link[l].unwrap_or_default(),
@@ -121,6 +127,7 @@ impl Dynamics {
             };
             self.mixes.push(mix);
         }
+        self.order = order;
         self.terms.clear();
         for (s, &l) in self.link_of_state.iter().enumerate() {
             let LinkThermal::Volume { heat, .. } = &plant.links[l] else {
@@ -154,6 +161,44 @@ impl Dynamics {
                 constant_heat,
                 layer: matches!(heat, Heat::Device(d) if d.layers().is_some()),
             });
+        }
+    }
+
+    /// How node `d`, where nothing flows in, takes its temperature: the mean of the water
+    /// standing in the volumes beside it (by enthalpy, each volume's end at the node), so it
+    /// follows them as they lose heat to their surroundings; held where no volume touches it.
+    fn standing(&mut self, plant: &Plant, d: usize) -> Mix {
+        let network = &plant.network;
+        let start = self.streams.len();
+        for &l in &self.links_at_node[d] {
+            let at_from = network.links[l].from == d;
+            let state = match self.chain_of_link[l] {
+                Some(c) => {
+                    let chain = &self.chains[c];
+                    match at_from == chain.chain.first_at_from {
+                        true => Some(chain.first),
+                        false => Some(chain.last()),
+                    }
+                }
+                None => self.state_of_link[l],
+            };
+            if let Some(s) = state {
+                self.streams.push(Inflow {
+                    // Equal weights: a mean, not a flow.
+                    m_kg_s: 1.0,
+                    source: Source::State(s),
+                    added_j_kg: 0.0,
+                });
+            }
+        }
+        match self.streams.len() > start {
+            true => Mix::Streams {
+                node: d,
+                start,
+                end: self.streams.len(),
+                loop_index: network.node_loop[d],
+            },
+            false => Mix::Hold(d),
         }
     }
 
