@@ -83,3 +83,33 @@ fn water_that_would_boil_at_the_vessels_pressure_is_refused() {
         "{err}"
     );
 }
+
+/// Water that a fixed heat drives past its boiling point during a run stops the run at the
+/// volume that boils, with the vessel's pressure and the boiling point: 50 kW into the loop at
+/// 120 °C with no load brings it to 133.7 °C within minutes.
+#[test]
+fn water_driven_to_boil_stops_the_run_where_it_boils() {
+    let text = dctwin_model::fixture::pumped_loop(
+        "boiling",
+        "loop",
+        120.0,
+        "flow_setpoint_m3_h = 8",
+    ) + "[[loop.component]]\nkind = \"heat_source\"\nname = \"heater\"\nfrom = \"discharge\"\n\
+           to = \"feed\"\nheat_kw = 50\ndp_nominal_bar = 0.2\nflow_nominal_m3_h = 8\n\
+           [[loop.component]]\nkind = \"pipe\"\nname = \"main\"\nfrom = \"feed\"\nto = \"suction\"\n\
+           length_m = 50\ninner_diameter_mm = 80\n";
+    let facility = dctwin_model::parse(&text, std::path::Path::new("boiling.toml")).unwrap();
+    let (plant, controllers) = plant_of(&facility).unwrap();
+    let mut sim = Simulation::new(plant, 0.0, Settings::default()).unwrap();
+    sim.controllers = controllers;
+    let err = sim
+        .run(3600.0, 60.0, &mut |_: f64, _: &mut _| {}, &mut |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("where it boils at the 2.00 bar (gauge) of its loop's vessel (133.7 °C)"),
+        "{err}"
+    );
+}

@@ -6,11 +6,11 @@
 //! parameter accepts (with its time).
 
 use dctwin_inputs::{Resolver, TimeGrid, parse_timestamp, time::utc};
-use dctwin_scenario::drive::{Drive, Driven};
+use dctwin_scenario::drive::{Drive, DriveInputs, Driven};
 use dctwin_scenario::spec::Scenario;
 use dctwin_sim::control::Controllers;
 use dctwin_sim::plant::LinkThermal;
-use dctwin_sim::{Inputs, Plant, Settings, Simulation, Snapshot, plant_of};
+use dctwin_sim::{Plant, Settings, Simulation, Snapshot, plant_of};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
@@ -135,17 +135,6 @@ fn drive_of(path: &Path) -> Result<(Drive, Plant, Controllers), String> {
     Ok((drive, plant, controllers))
 }
 
-struct Driving<'d>(&'d Drive);
-
-impl Inputs for Driving<'_> {
-    fn apply(&mut self, time_s: f64, plant: &mut Plant) {
-        self.0.apply(time_s, plant);
-    }
-    fn apply_controllers(&mut self, time_s: f64, controllers: &mut Controllers) {
-        self.0.apply_controllers(time_s, controllers);
-    }
-}
-
 /// Every minute, after the first ten: the water leaving the source is at the measured supply
 /// of that minute, less the lag of its mixed volume behind a ramp (the ramp times the volume's
 /// turnover time, within 10 % and 0.01 K); the pipe loses its heat to the 5 °C ground, not
@@ -170,7 +159,7 @@ fn measured_supply_ground_and_heat_reach_the_physics() {
     let main = plant.link("main").unwrap();
     let consumer = plant.link("consumer").unwrap();
     let ua = 0.5 * std::f64::consts::PI * 0.25 * 800.0;
-    drive.apply(0.0, &mut plant);
+    drive.apply(0.0, &mut plant).unwrap();
     let states = plant.state_links();
     let state = |l: usize| states.iter().position(|&x| x == l).unwrap();
     let (source_s, main_s) = (state(source), state(main));
@@ -211,7 +200,7 @@ fn measured_supply_ground_and_heat_reach_the_physics() {
         }
         ControlFlow::Continue(())
     };
-    sim.run(6.0 * 3600.0, 60.0, &mut Driving(&drive), &mut observe)
+    sim.run(6.0 * 3600.0, 60.0, &mut DriveInputs(&drive), &mut observe)
         .unwrap();
     assert_eq!(checked, 6 * 60 - 9);
 }
@@ -273,12 +262,19 @@ fn a_wrong_input_is_named_with_what_it_can_take() {
             "[[input]]\ntarget = \"source.outlet_temperature_c\"\nvalue = -300\n",
             &[
                 "input.0.value",
-                "'source.outlet_temperature_c' = -300: expected at least",
+                "'source.outlet_temperature_c' = -300: expected -273.15 °C to",
             ],
         ),
         (
             "[[input]]\ntarget = \"consumer.heat_kw\"\n",
             &["input.0.target", "give the input its values"],
+        ),
+        (
+            "[[input]]\ntarget = \"source.outlet_temperature_c\"\nvalue = 140\n",
+            &[
+                "'source.outlet_temperature_c' = 140: expected -273.15 °C to 133.67 °C",
+                "its water boils there at its loop's vessel pressure",
+            ],
         ),
         (
             "[[input]]\ntarget = \"consumer\"\nvalue = 1\n",

@@ -151,6 +151,11 @@ fn a_catalogue_pipe_written_wrong_is_named() {
             "insulation needs both insulation_thickness_mm and insulation_conductivity_w_m_k",
         ),
         (
+            "insulation_thickness_mm = 30\ninsulation_conductivity_w_m_k = 0.035\n\
+             burial_depth_m = 0.05\nsoil_conductivity_w_m_k = 1.5\nambient_temperature_c = 8\n",
+            "burial_depth_m = 0.05 m puts the pipe's axis within its own outer radius (0.070 m",
+        ),
+        (
             "r_m_k_w = 2\nsurface_coefficient_w_m2_k = 10\nambient_temperature_c = 8\n",
             "give r_m_k_w or the pipe's layers (surface_coefficient_w_m2_k, …), not both",
         ),

@@ -8,7 +8,8 @@ use crate::volume_device::read_volume_device;
 use dctwin_components::device::DeviceSpec;
 use dctwin_components::pipe::{DEFAULT_ROUGHNESS_M, MAX_SEGMENTS, PipeWall, WallMaterial};
 use dctwin_components::temperature_sensor::{
-    DEFAULT_HEAT_LOSS_TIME_S, DEFAULT_ROOM_K, DEFAULT_TIME_CONSTANT_S, TemperatureSensor,
+    DEFAULT_HEAT_LOSS_TIME_S, DEFAULT_ROOM_K, DEFAULT_TIME_CONSTANT_S, SensorError,
+    TemperatureSensor,
 };
 use dctwin_components::{
     Characteristic, CheckValve, Component, Efficiency, FrictionLaw, HeadCurve, HeatConsumer,
@@ -164,15 +165,27 @@ fn read_sensor(
     let room = r.temperature("ambient_temperature");
     let nominal = nominal?;
     let sensor = TemperatureSensor::new(
-        tau.map_or(DEFAULT_TIME_CONSTANT_S, |v| v.si),
+        tau.as_ref().map_or(DEFAULT_TIME_CONSTANT_S, |v| v.si),
         nominal.mass_flow(density_kg_m3),
-        loss.map_or(DEFAULT_HEAT_LOSS_TIME_S, |v| v.si),
-        room.map_or(DEFAULT_ROOM_K, |v| v.si),
+        loss.as_ref().map_or(DEFAULT_HEAT_LOSS_TIME_S, |v| v.si),
+        room.as_ref().map_or(DEFAULT_ROOM_K, |v| v.si),
     );
     match sensor {
         Ok(sensor) => Some((node?, sensor)),
         Err(e) => {
-            r.error_at(nominal.offset, &nominal.key, e.to_string());
+            // The key of the value refused (every one given is positive or above absolute
+            // zero when read, so this is a flow of zero density, or a NaN).
+            let SensorError::Parameter { name, .. } = &e;
+            let at = match *name {
+                "time_constant_s" => tau.as_ref(),
+                "heat_loss_time_s" => loss.as_ref(),
+                "room_k" => room.as_ref(),
+                _ => Some(&nominal),
+            };
+            match at {
+                Some(v) => r.error_at(v.offset, &v.key, e.to_string()),
+                None => r.error(e.to_string()),
+            }
             None
         }
     }
@@ -258,7 +271,12 @@ fn read_pipe(r: &mut Reader<'_, '_>) -> Option<Pipe> {
         Some(Some(w)) => diameter.si + 2.0 * w.thickness_m,
         _ => diameter.si,
     };
-    let heat_loss = heat_loss?.map(|(loss, ambient_k)| loss.of(wall_outer_m, ambient_k));
+    let heat_loss = heat_loss?;
+    if let Some(msg) = heat_loss.and_then(|(loss, _)| loss.refusal(wall_outer_m)) {
+        r.error(msg);
+        return None;
+    }
+    let heat_loss = heat_loss.map(|(loss, ambient_k)| loss.of(wall_outer_m, ambient_k));
     if let Some(loss) = heat_loss
         && loss.outer_diameter_m < wall_outer_m
     {
@@ -433,6 +451,29 @@ impl LossSpec {
                 per_metre(insulation_r + outside_r, insulation_m, ambient_k)
             }
         }
+    }
+}
+
+impl LossSpec {
+    /// Why the loss cannot be on a pipe whose outside is `pipe_outer_m` across [m], if it
+    /// cannot: a buried pipe's axis must lie deeper than its outer radius.
+    fn refusal(&self, pipe_outer_m: f64) -> Option<String> {
+        let LossSpec::Layers {
+            insulation,
+            outside: Outside::Soil { depth_m, .. },
+        } = self
+        else {
+            return None;
+        };
+        let outer_m = pipe_outer_m + 2.0 * insulation.map_or(0.0, |(t, _)| t);
+        (*depth_m <= outer_m / 2.0).then(|| {
+            format!(
+                "burial_depth_m = {depth_m} m puts the pipe's axis within its own outer radius \
+                 ({:.3} m, insulation included): expected a depth of its axis below the surface \
+                 greater than that",
+                outer_m / 2.0
+            )
+        })
     }
 }
 

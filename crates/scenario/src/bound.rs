@@ -58,25 +58,37 @@ impl BoundInputs {
         Ok(BoundInputs { inputs })
     }
 
-    /// Set the plant's parameters for step `k`.
-    pub fn apply(&self, k: usize, plant: &mut Plant) {
-        for input in &self.inputs {
+    /// Set the plant's parameters for step `k`; the error names the input whose value a
+    /// parameter refused.
+    pub fn apply(&self, k: usize, plant: &mut Plant) -> Result<(), String> {
+        for (i, input) in self.inputs.iter().enumerate() {
             let value = input.at(k);
             for &(setting, factor) in &input.settings {
-                setting.set_on_plant(plant, value * factor);
+                (setting.set_on_plant(plant, value * factor)).map_err(|e| refused(i, &e))?;
             }
         }
+        Ok(())
     }
 
     /// Set the controllers' set-points for step `k`.
-    pub fn apply_controllers(&self, k: usize, controllers: &mut Controllers) {
-        for input in &self.inputs {
+    pub fn apply_controllers(&self, k: usize, controllers: &mut Controllers) -> Result<(), String> {
+        for (i, input) in self.inputs.iter().enumerate() {
             let value = input.at(k);
             for &(setting, factor) in &input.settings {
-                setting.set_on_controllers(controllers, value * factor);
+                (setting.set_on_controllers(controllers, value * factor))
+                    .map_err(|e| refused(i, &e))?;
             }
         }
+        Ok(())
     }
+}
+
+/// Input `i`'s value refused: `why`.
+fn refused(i: usize, why: &str) -> String {
+    format!(
+        "input.{i} (the scenario's [[input]] number {}): {why}",
+        i + 1
+    )
 }
 
 /// Input `i` of `scenario`, for its errors.

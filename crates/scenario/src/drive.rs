@@ -196,8 +196,9 @@ impl Drive {
         at(&self.air, k)
     }
 
-    /// Set the plant's inputs for the step starting at `time_s`.
-    pub fn apply(&self, time_s: f64, plant: &mut Plant) {
+    /// Set the plant's inputs for the step starting at `time_s`; the error names an
+    /// `[[input]]` whose value a parameter refused.
+    pub fn apply(&self, time_s: f64, plant: &mut Plant) -> Result<(), String> {
         let k = self.step_of(time_s);
         for (i, &(l, design)) in self.driven.racks.iter().enumerate() {
             set(plant, l, "it_power", design * self.it.fraction(i, k));
@@ -214,13 +215,33 @@ impl Drive {
                 set(plant, l, "demand", demand_w);
             }
         }
-        self.bound.apply(k, plant);
+        self.bound.apply(k, plant)
     }
 
     /// Set the controllers' set-points bound to inputs for the step starting at `time_s`.
-    pub fn apply_controllers(&self, time_s: f64, controllers: &mut Controllers) {
-        self.bound
-            .apply_controllers(self.step_of(time_s), controllers);
+    pub fn apply_controllers(
+        &self,
+        time_s: f64,
+        controllers: &mut Controllers,
+    ) -> Result<(), String> {
+        (self.bound).apply_controllers(self.step_of(time_s), controllers)
+    }
+}
+
+/// The drive as the simulation takes its inputs: the plant's, then the controllers'.
+pub struct DriveInputs<'d>(pub &'d Drive);
+
+impl dctwin_sim::Inputs for DriveInputs<'_> {
+    fn apply(&mut self, time_s: f64, plant: &mut Plant) -> Result<(), String> {
+        self.0.apply(time_s, plant)
+    }
+
+    fn apply_controllers(
+        &mut self,
+        time_s: f64,
+        controllers: &mut Controllers,
+    ) -> Result<(), String> {
+        self.0.apply_controllers(time_s, controllers)
     }
 }
 

@@ -4,7 +4,7 @@
 //! what it computed: the series and KPIs up to then are written completely.
 
 use crate::alarms::{AlarmFile, AlarmLog};
-use crate::drive::{Drive, Driven};
+use crate::drive::{Drive, DriveInputs, Driven};
 use crate::error::{EventError, ScenarioError};
 use crate::observe::{Observer, Progress, RunSnapshot};
 use crate::record::Layout;
@@ -17,7 +17,6 @@ use dctwin_inputs::{Resolver, TimeGrid, parse_timestamp, time::utc};
 use dctwin_kpi::{Accumulator, KpiReport, KpiSettings};
 use dctwin_model::{Device, Facility};
 use dctwin_series::{Format, SeriesWriter, WriterOptions};
-use dctwin_sim::control::Controllers;
 use dctwin_sim::{Action, Event, Settings, Simulation, Snapshot, plant_of};
 use serde::{Deserialize, Serialize};
 use std::ops::ControlFlow;
@@ -165,8 +164,9 @@ pub fn run(
         .map_err(|e| scenario.error(e.key, e.reason))?;
     let mut drive = Drive::load(&scenario, &resolver, grid, driven)?;
     drive.bind_inputs(&scenario, &resolver, &plant, &controllers)?;
-    drive.apply(0.0, &mut plant);
-    drive.apply_controllers(0.0, &mut controllers);
+    let refused = |reason: String| scenario.error("input", reason);
+    drive.apply(0.0, &mut plant).map_err(refused)?;
+    (drive.apply_controllers(0.0, &mut controllers)).map_err(refused)?;
     let mut alarms = AlarmLog::new(&plant, &drive, &events, scenario.kpi.supply_tolerance_k);
     let mut sim = Simulation::new(plant, 0.0, Settings::default())?;
     sim.controllers = controllers;
@@ -606,17 +606,4 @@ fn peak_memory_mib() -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
-}
-
-/// The drive as the simulation takes its inputs: the plant's, then the controllers'.
-struct DriveInputs<'d>(&'d Drive);
-
-impl dctwin_sim::Inputs for DriveInputs<'_> {
-    fn apply(&mut self, time_s: f64, plant: &mut dctwin_sim::Plant) {
-        self.0.apply(time_s, plant);
-    }
-
-    fn apply_controllers(&mut self, time_s: f64, controllers: &mut Controllers) {
-        self.0.apply_controllers(time_s, controllers);
-    }
 }

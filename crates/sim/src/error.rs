@@ -67,6 +67,33 @@ pub enum SimError {
         /// Upper end [°C].
         max_c: f64,
     },
+    /// A water volume reached the temperature at which water boils at its loop's vessel
+    /// pressure.
+    #[error(
+        "at t = {time_s} s the water in '{component}' reached {temperature_c:.1} °C, where it \
+         boils at the {pressure_bar:.2} bar (gauge) of its loop's vessel ({boils_c:.1} °C): raise \
+         the vessel's pressure_bar, or lower what heats it"
+    )]
+    Boiling {
+        /// Simulated time [s].
+        time_s: f64,
+        /// The link whose volume boils.
+        component: String,
+        /// Its temperature [°C].
+        temperature_c: f64,
+        /// Where water boils there [°C].
+        boils_c: f64,
+        /// The vessel's gauge pressure [bar].
+        pressure_bar: f64,
+    },
+    /// An input's value was refused by the parameter it sets.
+    #[error("at t = {time_s} s {reason}")]
+    Input {
+        /// Simulated time [s].
+        time_s: f64,
+        /// Which input, which parameter and why.
+        reason: String,
+    },
     /// CVODE could not be set up.
     #[error("CVODE could not be set up: {0}")]
     Setup(CvodeError),

@@ -19,7 +19,12 @@ use dctwin_components::{
     heat_pump_staging::HeatPumpStaging, heat_pump_unit::HeatPumps,
     temperature_sensor::TemperatureSensor,
 };
-use dctwin_fluid::Fluid;
+use dctwin_fluid::{ATMOSPHERE_PA, Fluid, FluidKind, saturation_temperature_k};
+
+/// Where water boils at vessel gauge pressure `gauge_pa` [K].
+pub fn boiling_k(gauge_pa: f64) -> f64 {
+    saturation_temperature_k(gauge_pa + ATMOSPHERE_PA)
+}
 use dctwin_network::Network;
 
 /// Flows below this carry no heat [kg/s] (as in the steady solver).
@@ -295,6 +300,17 @@ impl Plant {
     ) -> Result<(), SimError> {
         let bank = HeatPumps::new(bank, supply_setpoint_k, staging);
         self.attach_coupling(name, [evaporator, condenser], Box::new(bank))
+    }
+
+    /// The highest temperature the water of loop `i` may reach [K]: its fluid's range, and for
+    /// water where it boils at the gauge pressure its vessel holds.
+    pub fn liquid_limit_k(&self, i: usize) -> f64 {
+        let l = &self.network.loops[i];
+        let (_, max_k) = l.fluid.valid_range_k();
+        match l.fluid.kind() {
+            FluidKind::Water => max_k.min(boiling_k(l.pressurisation_pa)),
+            _ => max_k,
+        }
     }
 
     /// The coupling called `name`, to change.

@@ -105,6 +105,12 @@ impl Settable {
             _ => format!("{x}"),
         };
         Err(match (from.is_finite(), to.is_finite()) {
+            (true, true) if self.quantity == Some(Quantity::Temperature) => format!(
+                "expected {} to {} (its water boils there at its loop's vessel pressure, or its \
+                 fluid's range ends)",
+                shown(from),
+                shown(to)
+            ),
             (true, true) => format!("expected {} to {}", shown(from), shown(to)),
             (true, false) => format!("expected at least {}", shown(from)),
             (false, true) => format!("expected at most {}", shown(to)),
@@ -125,22 +131,25 @@ pub fn settables(
     name: &str,
 ) -> Option<(&'static str, Vec<Settable>)> {
     if let Some(index) = plant.couplings.iter().position(|c| c.name == name) {
-        let coupling = &plant.couplings[index].coupling;
+        let unit = &plant.couplings[index];
+        let coupling = &unit.coupling;
+        // A set-point drives the water of its second side (a heat pump's condenser); an
+        // exchanger's controller holds its first (hot) side's leaving water.
+        let side_limit = |side: usize| water_limit_k(plant, unit.links[side]);
         let mut out: Vec<Settable> = (coupling.kind().parameters.iter())
             .filter(|p| p.settable)
             .map(|p| {
-                declared(
-                    p,
-                    Setting::Coupling {
-                        index,
-                        name: p.name,
-                    },
-                )
+                let setting = Setting::Coupling {
+                    index,
+                    name: p.name,
+                };
+                declared(p, setting, side_limit(1))
             })
             .collect();
         let supply = format!("{name}.supply");
         if let Some(c) = controllers.loops.iter().position(|c| c.name == supply) {
-            out.push(temperature("supply_setpoint", Setting::Setpoint(c)));
+            let limit = side_limit(0);
+            out.push(temperature("supply_setpoint", Setting::Setpoint(c), limit));
         }
         return Some((coupling.kind().key, out));
     }
@@ -149,7 +158,10 @@ pub fn settables(
         let kind = device.kind();
         let out = (kind.parameters.iter())
             .filter(|p| p.settable)
-            .map(|p| declared(p, Setting::Device { link, name: p.name }))
+            .map(|p| {
+                let setting = Setting::Device { link, name: p.name };
+                declared(p, setting, water_limit_k(plant, link))
+            })
             .collect();
         return Some((kind.key, out));
     }
@@ -208,6 +220,7 @@ fn link_settables(plant: &Plant, controllers: &Controllers, link: usize) -> Vec<
                 vec![temperature(
                     "outlet_temperature",
                     Setting::SourceOutlet(link),
+                    water_limit_k(plant, link),
                 )]
             }
             HeatDuty::Fixed { .. } => vec![quantity(
@@ -230,6 +243,7 @@ fn link_settables(plant: &Plant, controllers: &Controllers, link: usize) -> Vec<
             } => vec![temperature(
                 "ambient_temperature",
                 Setting::PipeAmbient(link),
+                f64::INFINITY,
             )],
             _ => Vec::new(),
         },
@@ -238,21 +252,34 @@ fn link_settables(plant: &Plant, controllers: &Controllers, link: usize) -> Vec<
 }
 
 /// A temperature set-point above absolute zero.
-fn temperature(stem: &'static str, setting: Setting) -> Settable {
+/// The highest temperature the water of link `l`'s loop may be set to [K]: below where it boils
+/// at its vessel's pressure, within its fluid's range.
+fn water_limit_k(plant: &Plant, l: usize) -> f64 {
+    plant.liquid_limit_k(plant.network.links[l].loop_index)
+}
+
+/// A temperature of the water, set up to `limit_k` [K] (for a room's or the ground's, no
+/// limit).
+fn temperature(stem: &'static str, setting: Setting, limit_k: f64) -> Settable {
     Settable {
         stem,
         quantity: Some(Quantity::Temperature),
-        range: (ABOVE_ZERO_K, f64::INFINITY),
+        range: (ABOVE_ZERO_K, limit_k),
         setting,
     }
 }
 
 /// A contract's declared parameter `p` as an input reaches it.
-fn declared(p: &Parameter, setting: Setting) -> Settable {
+/// A contract's declared parameter `p` as an input reaches it; a temperature of the water (not
+/// of a room, an `ambient` one) up to `water_limit_k` [K].
+fn declared(p: &Parameter, setting: Setting, water_limit_k: f64) -> Settable {
     let up = f64::INFINITY;
     let (quantity, range) = match p.kind {
-        ParameterKind::Quantity(Quantity::Temperature) => {
+        ParameterKind::Quantity(Quantity::Temperature) if p.name.contains("ambient") => {
             (Some(Quantity::Temperature), (ABOVE_ZERO_K, up))
+        }
+        ParameterKind::Quantity(Quantity::Temperature) => {
+            (Some(Quantity::Temperature), (ABOVE_ZERO_K, water_limit_k))
         }
         ParameterKind::Quantity(q) if p.positive => (Some(q), (f64::MIN_POSITIVE, up)),
         // A power or flow an input sets is a draw or a demand, never negative.
@@ -274,18 +301,20 @@ fn declared(p: &Parameter, setting: Setting) -> Settable {
 
 impl Setting {
     /// Set it to `value` (SI), checked against its [`Settable`] beforehand, if it is the
-    /// plant's (a controller's set-point is set by [`Setting::set_on_controllers`]).
-    pub fn set_on_plant(self, plant: &mut Plant, value: f64) {
+    /// plant's (a controller's set-point is set by [`Setting::set_on_controllers`]). A device
+    /// or coupling may still refuse a value its declaration lets through (a substation's
+    /// return at or above its minimum supply): the error says why.
+    pub fn set_on_plant(self, plant: &mut Plant, value: f64) -> Result<(), String> {
         match self {
             Setting::Device { link, name } => {
                 if let Some(d) = plant.device_mut(link) {
-                    let done = d.set(name, value);
-                    debug_assert!(done.is_ok(), "{done:?}");
+                    d.set(name, value).map_err(|e| e.to_string())?;
                 }
             }
             Setting::Coupling { index, name } => {
-                let done = plant.couplings[index].coupling.set(name, value);
-                debug_assert!(done.is_ok(), "{done:?}");
+                (plant.couplings[index].coupling)
+                    .set(name, value)
+                    .map_err(|e| e.to_string())?;
             }
             Setting::PumpSpeed(l) => set_pump(plant, l, PumpControl::Speed { speed: value }),
             Setting::PumpFlow(l) => set_pump(
@@ -339,16 +368,21 @@ impl Setting {
             }
             Setting::Setpoint(_) => {}
         }
+        Ok(())
     }
 
     /// Set it to `value` (SI) if it is a controller's set-point.
-    pub fn set_on_controllers(self, controllers: &mut Controllers, value: f64) {
+    pub fn set_on_controllers(
+        self,
+        controllers: &mut Controllers,
+        value: f64,
+    ) -> Result<(), String> {
         if let Setting::Setpoint(c) = self {
-            let done = controllers.loops[c]
-                .pi
-                .set_setpoint(Setpoint::Constant(value));
-            debug_assert!(done.is_ok(), "{done:?}");
+            (controllers.loops[c].pi)
+                .set_setpoint(Setpoint::Constant(value))
+                .map_err(|e| e.to_string())?;
         }
+        Ok(())
     }
 }
 

@@ -66,17 +66,25 @@ impl Default for Settings {
 /// Whatever changes the plant's inputs over time: IT power, weather, heat demand, and any
 /// parameter an input is bound to.
 pub trait Inputs {
-    /// Set the plant's inputs for the control step starting at `time_s`.
-    fn apply(&mut self, time_s: f64, plant: &mut Plant);
+    /// Set the plant's inputs for the control step starting at `time_s`; the error says which
+    /// input a parameter refused, and why.
+    fn apply(&mut self, time_s: f64, plant: &mut Plant) -> Result<(), String>;
 
     /// Set the controllers' set-points for the control step starting at `time_s` (after
     /// [`Inputs::apply`]).
-    fn apply_controllers(&mut self, _time_s: f64, _controllers: &mut Controllers) {}
+    fn apply_controllers(
+        &mut self,
+        _time_s: f64,
+        _controllers: &mut Controllers,
+    ) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 impl<F: FnMut(f64, &mut Plant)> Inputs for F {
-    fn apply(&mut self, time_s: f64, plant: &mut Plant) {
-        self(time_s, plant)
+    fn apply(&mut self, time_s: f64, plant: &mut Plant) -> Result<(), String> {
+        self(time_s, plant);
+        Ok(())
     }
 }
 
@@ -103,6 +111,8 @@ pub struct Simulation {
     /// Whether the dynamics' node temperatures are those of the current state (refreshed at
     /// the end of the last step), so the next control step need not refresh them.
     nodes_fresh: bool,
+    /// The highest temperature each loop's water may reach [K] ([`Plant::liquid_limit_k`]).
+    liquid_limit_k: Vec<f64>,
 }
 
 /// The Jacobian of the last preconditioner set-up and the factors of I − γJ.
@@ -184,7 +194,11 @@ impl Simulation {
             start_energy_j: 0.0,
             pending: Vec::new(),
             nodes_fresh: false,
+            liquid_limit_k: Vec::new(),
         };
+        sim.liquid_limit_k = (0..sim.plant.network.loops.len())
+            .map(|i| sim.plant.liquid_limit_k(i))
+            .collect();
         sim.start_energy_j = sim.stored_energy_j();
         Ok(sim)
     }
@@ -269,8 +283,9 @@ impl Simulation {
 
     /// Everything that happens at the start of a control step, before integration.
     fn control_step(&mut self, t0: f64, inputs: &mut dyn Inputs) -> Result<(), SimError> {
-        inputs.apply(t0, &mut self.plant);
-        inputs.apply_controllers(t0, &mut self.controllers);
+        let refused = |reason| SimError::Input { time_s: t0, reason };
+        inputs.apply(t0, &mut self.plant).map_err(refused)?;
+        (inputs.apply_controllers(t0, &mut self.controllers)).map_err(refused)?;
         self.plant.share_outdoor();
         let restart = self.apply_due_events(t0)?;
         if !self.nodes_fresh {
@@ -444,6 +459,17 @@ impl Simulation {
         for (s, &l) in self.dynamics.link_of_state.iter().enumerate() {
             let fluid = self.plant.network.fluid_of(l);
             let (min_k, max_k) = fluid.valid_range_k();
+            let loop_index = self.plant.network.links[l].loop_index;
+            let limit_k = self.liquid_limit_k[loop_index];
+            if y[s] >= limit_k && y[s] <= max_k {
+                return Err(SimError::Boiling {
+                    time_s: self.time_s,
+                    component: self.plant.network.links[l].name.to_string(),
+                    temperature_c: y[s] - 273.15,
+                    boils_c: limit_k - 273.15,
+                    pressure_bar: self.plant.network.loops[loop_index].pressurisation_pa / 1e5,
+                });
+            }
             if !(y[s] >= min_k && y[s] <= max_k) {
                 return Err(SimError::TemperatureOutOfRange {
                     time_s: self.time_s,
