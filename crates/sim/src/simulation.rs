@@ -8,7 +8,7 @@ use crate::cvode::{Cvode, CvodeError, LinearSolver, Options, Retry, System};
 use crate::dynamics::{ACCOUNTS, Account, Dynamics};
 use crate::error::SimError;
 use crate::event::{Action, Event};
-use crate::plant::Plant;
+use crate::plant::{NO_FLOW_KG_S, Plant};
 use crate::precondition::{SparseLu, SparseRows};
 use crate::report::{EnergyBalance, Snapshot, Totals};
 use dctwin_components::{Component, FluidState, PumpControl};
@@ -113,6 +113,9 @@ pub struct Simulation {
     nodes_fresh: bool,
     /// The highest temperature each loop's water may reach [K] ([`Plant::liquid_limit_k`]).
     liquid_limit_k: Vec<f64>,
+    /// The flows at the integrator's last restart [kg/s]: a flow that has since moved by more
+    /// than [`FLOW_LEAP`] restarts it ([`Simulation::flows_leaped`]).
+    restart_flows: Vec<f64>,
 }
 
 /// The Jacobian of the last preconditioner set-up and the factors of I − γJ.
@@ -195,6 +198,7 @@ impl Simulation {
             pending: Vec::new(),
             nodes_fresh: false,
             liquid_limit_k: Vec::new(),
+            restart_flows: Vec::new(),
         };
         sim.liquid_limit_k = (0..sim.plant.network.loops.len())
             .map(|i| sim.plant.liquid_limit_k(i))
@@ -299,17 +303,35 @@ impl Simulation {
             self.settings.control_step_s,
         );
         let turned = self.solve_flows(t0)?;
+        let leaped = self.flows_leaped();
         // Inputs, set-points and flows jump at control steps; CVODE stops there (a stop time)
         // and its error test absorbs the jump. Events change the equations, and so does a flow
-        // that starts, stops or reverses (a sensor in it no longer follows the water, a volume
-        // no longer mixes): a fresh start, with a Jacobian of the new flows.
-        if restart || turned || self.settings.restart_each_step {
+        // that starts, stops, reverses or leaps (a sensor in it follows the water at another
+        // pace, a volume turns over at another rate): a fresh start, with a Jacobian of the new
+        // flows, since CVODE would keep the old one until its next set-up and take its Newton
+        // steps for converged.
+        if restart || turned || leaped || self.settings.restart_each_step {
+            self.restart_flows
+                .clone_from(&self.hydraulic_state.mass_flow_kg_s);
             let y = self.cvode.state().to_vec();
             self.cvode
                 .restart(t0, &y)
                 .map_err(|e| self.integration_error(e))?;
         }
         Ok(())
+    }
+
+    /// Whether a flow has moved by more than [`FLOW_LEAP`] (of itself or the other) since the
+    /// integrator's last restart, where the flows the Jacobian was made with were set.
+    fn flows_leaped(&self) -> bool {
+        let now = &self.hydraulic_state.mass_flow_kg_s;
+        if self.restart_flows.len() != now.len() {
+            return true;
+        }
+        (now.iter().zip(&self.restart_flows)).any(|(&m, &m0)| {
+            let (a, b) = (m.abs(), m0.abs());
+            a.max(b) > NO_FLOW_KG_S && (a - b).abs() > FLOW_LEAP * a.max(b)
+        })
     }
 
     /// Node temperatures for the current state (the controllers read them).
@@ -588,6 +610,11 @@ impl Simulation {
         }
     }
 }
+
+/// A flow that has moved by more than this share of itself since the integrator last started
+/// restarts it [-]: a pump from full flow to a trickle, a valve slammed shut. A controller's
+/// minute-by-minute moves (a few per cent) stay far below it.
+const FLOW_LEAP: f64 = 0.5;
 
 /// Absolute tolerance of the energy accounts [J]: they are integrals of MW over hours (1e9 J
 /// and more), held to the relative tolerance; this only matters while they are near zero.
