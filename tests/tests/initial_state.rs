@@ -1,7 +1,8 @@
 //! Initial temperatures per component (`initial_temperature_c` on any component): a main still
 //! full of 80 °C water in a loop that starts at 40 °C. The run starts from there, the hot water
 //! mixes into the loop, and the energy balance (which counts the energy the volumes started
-//! with) closes. A value outside the fluid's range is refused at its key.
+//! with) closes; a sensor where the hot main meets the cooler return starts at their mean. A
+//! value outside the fluid's range is refused at its key.
 
 use dctwin_sim::{Settings, Simulation, plant_of};
 use std::ops::ControlFlow;
@@ -16,7 +17,9 @@ fn model(main_keys: &str) -> Result<dctwin_model::Facility, String> {
            length_m = 200\ninner_diameter_mm = 100\n"
         + main_keys
         + "[[loop.component]]\nkind = \"pipe\"\nname = \"back\"\nfrom = \"far\"\nto = \"suction\"\n\
-           length_m = 200\ninner_diameter_mm = 100\n";
+           length_m = 200\ninner_diameter_mm = 100\n\
+           [[loop.component]]\nkind = \"temperature_sensor\"\nname = \"far.sensor\"\n\
+           node = \"far\"\nnominal_flow_kg_s = 1\n";
     dctwin_model::parse(&text, std::path::Path::new("hot.toml")).map_err(|e| e.to_string())
 }
 
@@ -38,6 +41,12 @@ fn a_component_starts_at_its_own_temperature() {
     let start = sim.snapshot();
     assert!((start.volume_k[main_s] - 353.15).abs() < 1e-9);
     assert!((start.volume_k[back_s] - 313.15).abs() < 1e-9);
+    // The sensor between them starts at the mean of the two.
+    assert!(
+        (start.sensor_k[0] - 333.15).abs() < 1e-9,
+        "{}",
+        start.sensor_k[0]
+    );
     let mut last = None;
     let balance = sim
         .run(3600.0, 60.0, &mut |_: f64, _: &mut _| {}, &mut |s| {

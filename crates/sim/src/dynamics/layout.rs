@@ -72,6 +72,9 @@ impl Dynamics {
             chains,
             chain_of_link,
             sensors: (plant.sensors.iter()).map(|s| (s.node, s.sensor)).collect(),
+            sensor_start_k: (plant.sensors.iter())
+                .map(|s| start_at_node_k(network, s.node))
+                .collect(),
             links_at_node: {
                 let mut at = vec![Vec::new(); n_nodes];
                 for (l, link) in network.links.iter().enumerate() {
@@ -138,8 +141,8 @@ impl Dynamics {
     pub fn initial_state(&self) -> Vec<f64> {
         let mut y: Vec<f64> = self.energy_states.iter().map(|e| e.reference_k).collect();
         y.extend([0.0; ACCOUNTS]);
-        // A sensor starts reading its node's water as the loop starts.
-        y.extend(self.sensors.iter().map(|&(node, _)| self.node_k[node]));
+        // A sensor starts reading its node's water as the components around it start.
+        y.extend(self.sensor_start_k.iter().copied());
         y
     }
 
@@ -198,6 +201,19 @@ impl Dynamics {
                 (scale.at_state(fluid, y[s], known), true)
             }
         }
+    }
+}
+
+/// The temperature the water at node `d` starts at [K]: the mean of the starts of the
+/// components that end there (their own, or their loop's).
+fn start_at_node_k(network: &Network, d: usize) -> f64 {
+    let ends = (network.links.iter().enumerate()).filter(|(_, l)| l.from == d || l.to == d);
+    let (sum, n) = ends.fold((0.0, 0), |(sum, n), (l, _)| {
+        (sum + network.initial_k(l), n + 1)
+    });
+    match n {
+        0 => network.loops[network.node_loop[d]].initial_temperature_k,
+        _ => sum / n as f64,
     }
 }
 

@@ -97,6 +97,8 @@ pub struct Dynamics {
     /// The sensors: the node each reads and its law; their readings are the states after the
     /// accounts.
     sensors: Vec<(usize, TemperatureSensor)>,
+    /// Each sensor's first reading [K]: its node's water as the components around it start.
+    sensor_start_k: Vec<f64>,
     /// Heat into each layer other than by the flow at the last evaluation [W], by state (zero
     /// for other states).
     layer_w: Vec<f64>,
