@@ -244,6 +244,18 @@ impl Fluid {
         (self.t_min_k, self.t_max_k)
     }
 
+    /// Where this coolant boils at the gauge pressure `gauge_pa` [Pa] of its loop's vessel
+    /// [K]: water's saturation temperature at that pressure; `None` for the glycols, which
+    /// their published range (to 90 °C) keeps far below boiling at any loop's pressure.
+    pub fn boiling_point_k(&self, gauge_pa: f64) -> Option<f64> {
+        match self.kind {
+            FluidKind::Water => Some(crate::saturation_temperature_k(
+                gauge_pa + crate::ATMOSPHERE_PA,
+            )),
+            _ => None,
+        }
+    }
+
     /// Freezing point (K): 273.15 K for water, Melinder's correlation for the
     /// glycols. It lies below [`Fluid::valid_range_k`].
     pub fn freezing_point_k(&self) -> f64 {

@@ -7,7 +7,7 @@
 use crate::device::Device;
 use crate::expand::Builder;
 use dctwin_components::{Component, HeatDuty};
-use dctwin_fluid::{ATMOSPHERE_PA, FluidKind, saturation_temperature_k};
+use dctwin_fluid::{ATMOSPHERE_PA, saturation_temperature_k};
 
 /// Margin below boiling the pressure a message proposes keeps [K].
 const BOILING_MARGIN_K: f64 = 5.0;
@@ -29,10 +29,7 @@ pub fn check(b: &mut Builder<'_>) {
             continue;
         };
         let (_, max_k) = l.fluid.valid_range_k();
-        let boils_k = match l.fluid.kind() {
-            FluidKind::Water => saturation_temperature_k(gauge_pa + ATMOSPHERE_PA),
-            _ => f64::INFINITY,
-        };
+        let boils_k = l.fluid.boiling_point_k(gauge_pa).unwrap_or(f64::INFINITY);
         let fluid = l.fluid.name();
         let found: Vec<SetTemperature> = (set_temperatures(b, i).into_iter())
             .filter(|s| s.t_k > max_k || s.t_k >= boils_k)

@@ -218,10 +218,8 @@ fn resolve(
              campus.source.outlet_temperature_c or pipe:*.ambient_temperature_c"
         )));
     };
-    let names = (plant.network.links.iter().map(|l| l.name.as_ref()))
-        .chain(plant.couplings.iter().map(|c| c.name.as_str()));
     let mut matched = Vec::new();
-    for name in names.filter(|n| matches(pattern, n)) {
+    for name in component_names(plant).filter(|n| matches(pattern, n)) {
         if let Some((k, list)) = settables(plant, controllers, name)
             && kind.is_none_or(|kind| kind == k)
         {
@@ -263,12 +261,16 @@ fn resolve(
     Ok(bindings)
 }
 
+/// The names an input's target may give: every link's and every coupling's.
+fn component_names(plant: &Plant) -> impl Iterator<Item = &str> {
+    (plant.network.links.iter().map(|l| l.name.as_ref()))
+        .chain(plant.couplings.iter().map(|c| c.name.as_str()))
+}
+
 /// Why `pattern` (of `kind`) names no component, with the name it may have meant or some it
 /// could.
 fn nothing_matches(plant: &Plant, pattern: &str, kind: Option<&str>) -> String {
-    let names: Vec<&str> = (plant.network.links.iter().map(|l| l.name.as_ref()))
-        .chain(plant.couplings.iter().map(|c| c.name.as_str()))
-        .collect();
+    let names: Vec<&str> = component_names(plant).collect();
     let what = match kind {
         Some(k) => format!("no {k} is called '{pattern}'"),
         None => format!("no component is called '{pattern}'"),

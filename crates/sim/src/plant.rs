@@ -19,12 +19,7 @@ use dctwin_components::{
     heat_pump_staging::HeatPumpStaging, heat_pump_unit::HeatPumps,
     temperature_sensor::TemperatureSensor,
 };
-use dctwin_fluid::{ATMOSPHERE_PA, Fluid, FluidKind, saturation_temperature_k};
-
-/// Where water boils at vessel gauge pressure `gauge_pa` [K].
-pub fn boiling_k(gauge_pa: f64) -> f64 {
-    saturation_temperature_k(gauge_pa + ATMOSPHERE_PA)
-}
+use dctwin_fluid::Fluid;
 use dctwin_network::Network;
 
 /// Flows below this carry no heat [kg/s] (as in the steady solver).
@@ -307,10 +302,7 @@ impl Plant {
     pub fn liquid_limit_k(&self, i: usize) -> f64 {
         let l = &self.network.loops[i];
         let (_, max_k) = l.fluid.valid_range_k();
-        match l.fluid.kind() {
-            FluidKind::Water => max_k.min(boiling_k(l.pressurisation_pa)),
-            _ => max_k,
-        }
+        (l.fluid.boiling_point_k(l.pressurisation_pa)).map_or(max_k, |boils_k| max_k.min(boils_k))
     }
 
     /// The coupling called `name`, to change.

@@ -30,6 +30,11 @@ impl Dynamics {
             .map(|(l, _)| l)
             .collect();
         let n_nodes = plant.network.node_count();
+        let mut links_at_node = vec![Vec::new(); n_nodes];
+        for (l, link) in plant.network.links.iter().enumerate() {
+            links_at_node[link.from].push(l);
+            links_at_node[link.to].push(l);
+        }
         let network = &plant.network;
         let loop_of_state: Vec<usize> = (link_of_state.iter())
             .map(|&l| network.links[l].loop_index)
@@ -73,16 +78,9 @@ impl Dynamics {
             chain_of_link,
             sensors: (plant.sensors.iter()).map(|s| (s.node, s.sensor)).collect(),
             sensor_start_k: (plant.sensors.iter())
-                .map(|s| start_at_node_k(network, s.node))
+                .map(|s| start_at_node_k(network, &links_at_node[s.node], s.node))
                 .collect(),
-            links_at_node: {
-                let mut at = vec![Vec::new(); n_nodes];
-                for (l, link) in network.links.iter().enumerate() {
-                    at[link.from].push(l);
-                    at[link.to].push(l);
-                }
-                at
-            },
+            links_at_node,
             layer_w: vec![0.0; link_of_state.len()],
             layered_w: vec![0.0; layered.len()],
             layered,
@@ -205,15 +203,11 @@ impl Dynamics {
 }
 
 /// The temperature the water at node `d` starts at [K]: the mean of the starts of the
-/// components that end there (their own, or their loop's).
-fn start_at_node_k(network: &Network, d: usize) -> f64 {
-    let ends = (network.links.iter().enumerate()).filter(|(_, l)| l.from == d || l.to == d);
-    let (sum, n) = ends.fold((0.0, 0), |(sum, n), (l, _)| {
-        (sum + network.initial_k(l), n + 1)
-    });
-    match n {
+/// components `links` that end there (their own, or their loop's).
+fn start_at_node_k(network: &Network, links: &[usize], d: usize) -> f64 {
+    match links.len() {
         0 => network.loops[network.node_loop[d]].initial_temperature_k,
-        _ => sum / n as f64,
+        n => links.iter().map(|&l| network.initial_k(l)).sum::<f64>() / n as f64,
     }
 }
 
