@@ -260,7 +260,7 @@ fn nested_templates(f: &Facility) {
     // 5 plant nodes + 3 containers × (2 manifold nodes + 4 racks × 2 local nodes).
     assert_eq!(f.nodes.len(), 5 + 3 * (2 + 4 * 2));
     let l = &f.loops[0];
-    assert_eq!(f.nodes[l.pressurisation_node].name, "pump.in");
+    assert_eq!(f.nodes[l.pressurisation_node.unwrap()].name, "pump.in");
     assert!(close(l.pressurisation_pa, 2.0e5));
 
     let (valve, from, to) = link(f, "container[2].rack[3].valve");

@@ -671,7 +671,8 @@ fn simulate_in_loop(rows: &[[f64; 6]], segments: usize) -> (Vec<f64>, f64) {
     })
     .unwrap_or_else(|e| panic!("{e}"));
     let m = sim.flows_kg_s()[sim.plant.link("pipe").unwrap()];
-    assert!((m / flow - 1.0).abs() < 1e-9, "{m} kg/s against {flow}");
+    // Within the hydraulic solver's convergence tolerance (1e-8 relative).
+    assert!((m / flow - 1.0).abs() < 1e-8, "{m} kg/s against {flow}");
     let simulated = rows
         .iter()
         .map(|r| interpolate(&series, r[0]) - C)

@@ -48,6 +48,7 @@ pub fn tables(facility: &str, r: &SteadyResult, view: &View<'_>) -> String {
         )
         .unwrap();
     }
+    open_loops(w, r);
     pumps(w, r);
     let shown: Vec<&LinkResult> = r.links.iter().filter(|l| view.shows(&l.name)).collect();
     if !shown.is_empty() {
@@ -78,6 +79,22 @@ pub fn tables(facility: &str, r: &SteadyResult, view: &View<'_>) -> String {
     }
     writeln!(w).unwrap();
     out
+}
+
+/// The water each open loop exchanges through its boundaries, and its enthalpy.
+fn open_loops(w: &mut String, r: &SteadyResult) {
+    for l in (r.loops.iter()).filter(|l| l.water_in_kg_s > 0.0 || l.water_out_kg_s > 0.0) {
+        writeln!(
+            w,
+            "{}: water in {:.4} kg/s, out {:.4} kg/s through its boundaries; the water entering \
+             carries {:.3} kW more enthalpy than the water leaving",
+            l.name,
+            l.water_in_kg_s,
+            l.water_out_kg_s,
+            l.boundary_w / 1e3
+        )
+        .unwrap();
+    }
 }
 
 fn pumps(w: &mut String, r: &SteadyResult) {
@@ -117,7 +134,7 @@ fn pumps(w: &mut String, r: &SteadyResult) {
 fn links(w: &mut String, shown: &[&LinkResult]) {
     writeln!(
         w,
-        "\n{:<36} {:<13} {:>10} {:>10} {:>10} {:>8} {:>8} {:>10}",
+        "\n{:<36} {:<17} {:>10} {:>10} {:>10} {:>8} {:>8} {:>10}",
         "component", "kind", "flow kg/s", "flow m3/h", "Δp kPa", "T in °C", "T out °C", "heat kW"
     )
     .unwrap();
@@ -125,7 +142,7 @@ fn links(w: &mut String, shown: &[&LinkResult]) {
         let state = if l.shut { " (shut)" } else { "" };
         writeln!(
             w,
-            "{:<36} {:<13} {:>10.4} {:>10.3} {:>10.3} {:>8.3} {:>8.3} {:>10.3}{state}",
+            "{:<36} {:<17} {:>10.4} {:>10.3} {:>10.3} {:>8.3} {:>8.3} {:>10.3}{state}",
             l.name,
             l.kind,
             l.mass_flow_kg_s,

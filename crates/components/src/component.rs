@@ -1,6 +1,6 @@
 //! The closed set of link components the network can hold.
 
-use crate::{CheckValve, HeatConsumer, HeatSource, Pipe, Pump, Resistance, Valve};
+use crate::{Boundary, CheckValve, HeatConsumer, HeatSource, Pipe, Pump, Resistance, Valve};
 
 /// One link component. Pressurisation points are not links: they belong to a node.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +19,8 @@ pub enum Component {
     HeatSource(HeatSource),
     /// A heat consumer that sets its own flow.
     HeatConsumer(HeatConsumer),
+    /// An open boundary: from its outside node into the network.
+    Boundary(Boundary),
 }
 
 impl Component {
@@ -32,6 +34,8 @@ impl Component {
             Component::CheckValve(_) => "check_valve",
             Component::HeatSource(_) => "heat_source",
             Component::HeatConsumer(_) => "heat_consumer",
+            Component::Boundary(b) if b.holds_pressure() => "pressure_boundary",
+            Component::Boundary(_) => "flow_boundary",
         }
     }
 }

@@ -40,15 +40,20 @@ pub enum Account {
     Reused,
     /// Heat lost by pipes and tanks to their surroundings [J].
     Lost,
+    /// Enthalpy carried in by water entering through open boundaries, from the fluid's
+    /// enthalpy reference [J].
+    Entered,
+    /// Enthalpy carried out by water leaving through open boundaries [J].
+    Left,
     /// Water used [kg] (not energy: for WUE): evaporated by adiabatic pre-cooling, and the
     /// cooling towers' make-up (evaporation, drift and blow-down).
     WaterKg,
 }
 
 /// Number of accounts.
-pub const ACCOUNTS: usize = 8;
+pub const ACCOUNTS: usize = 10;
 /// Of which energy accounts (the first ones).
-pub const ENERGY_ACCOUNTS: usize = 7;
+pub const ENERGY_ACCOUNTS: usize = 9;
 
 /// The water a device holds and is fed, as the integration sees it at one instant.
 #[derive(Debug, Clone, Copy)]

@@ -10,6 +10,7 @@
 #![warn(missing_docs)]
 
 pub mod boiler;
+pub mod boundary;
 pub mod check_valve;
 pub mod component;
 pub mod controller;
@@ -45,6 +46,7 @@ pub mod units;
 pub mod valve;
 pub mod volume;
 
+pub use boundary::{Boundary, BoundaryHold};
 pub use check_valve::CheckValve;
 pub use component::Component;
 pub use friction::FrictionLaw;

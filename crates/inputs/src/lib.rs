@@ -3,7 +3,7 @@
 //!
 //! What it reads:
 //! * traces ([`trace`]): a timestamp column and value columns in CSV, TSV or Parquet, through
-//!   polars' eager readers: IT power (W/kW/MW), utilisation (fraction or %), temperatures,
+//!   polars' eager readers, or in a Modelica text table (`modelica_table.rs`): IT power (W/kW/MW), utilisation (fraction or %), temperatures,
 //!   heat demand, volume flows, cumulative energy registers. A [`TraceSpec`] (serde, so a
 //!   scenario's TOML holds it) says how: time format, offset or time zone, interval start or end stamps,
 //!   row order, duplicate and gap policies, units, resampling, scale, replaying another year;
@@ -29,6 +29,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+mod modelica_table;
 pub mod resample;
 pub mod resolver;
 mod table;

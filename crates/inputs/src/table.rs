@@ -27,10 +27,14 @@ pub enum Format {
     Tsv,
     /// Apache Parquet.
     Parquet,
+    /// A Modelica text table (`double NAME(ROWS, COLUMNS)` and its rows), columns numbered
+    /// from 1.
+    Modelica,
 }
 
 impl Format {
-    /// The format a file name implies: `.parquet`/`.pq` → Parquet, `.tsv`/`.txt` → TSV, else CSV.
+    /// The format a file name implies: `.parquet`/`.pq` → Parquet, `.tsv`/`.txt` → TSV, `.mos`
+    /// → a Modelica text table, else CSV.
     pub fn from_path(path: &Path) -> Format {
         match path
             .extension()
@@ -40,6 +44,7 @@ impl Format {
         {
             Some("parquet" | "pq") => Format::Parquet,
             Some("tsv" | "txt") => Format::Tsv,
+            Some("mos") => Format::Modelica,
             _ => Format::Csv,
         }
     }
@@ -73,6 +78,8 @@ pub(crate) struct TextLayout {
     pub skip_rows: usize,
     /// Lines after the data.
     pub footer_lines: usize,
+    /// Which table of a Modelica text table file (by default its first).
+    pub table: Option<String>,
 }
 
 /// Read `time_column` and `value_columns` of `file`.
@@ -86,6 +93,12 @@ pub(crate) fn read_table(
     match format {
         Format::Csv | Format::Tsv => read_text(file, layout, time_column, value_columns),
         Format::Parquet => read_parquet(file, time_column, value_columns),
+        Format::Modelica => crate::modelica_table::read_modelica(
+            file,
+            layout.table.as_deref(),
+            time_column,
+            value_columns,
+        ),
     }
 }
 

@@ -152,8 +152,9 @@ impl ColumnSpec {
 pub struct TraceSpec {
     /// The file, relative to the scenario's directory or the data directory.
     pub file: PathBuf,
-    /// `csv`, `tsv` or `parquet`; by default from the extension (`.tsv` and `.txt` are
-    /// tab-separated, `.parquet`/`.pq` Parquet, anything else comma-separated).
+    /// `csv`, `tsv`, `parquet` or `modelica`; by default from the extension (`.tsv` and `.txt`
+    /// are tab-separated, `.parquet`/`.pq` Parquet, `.mos` a Modelica text table, anything
+    /// else comma-separated).
     #[serde(default)]
     pub format: Option<Format>,
     /// Field separator of a text file, one character (`;` for the Bavarian files).
@@ -162,6 +163,11 @@ pub struct TraceSpec {
     /// Lines to skip before the header line.
     #[serde(default)]
     pub skip_rows: usize,
+    /// Which table of a Modelica text table file (`format = "modelica"`, or a `.mos` file),
+    /// by its name in `double NAME(ROWS, COLUMNS)`; by default the file's first. Its columns
+    /// are named by number from 1 (`time_column = "1"`).
+    #[serde(default)]
+    pub table: Option<String>,
     /// Lines at the end of the file that are not data (a database report's trailer: 5 for
     /// the BioHPC exports). Counted as an editor shows them, blank lines included; a final
     /// line break does not start a line.
@@ -282,10 +288,18 @@ pub fn load(spec: &TraceSpec, resolver: &Resolver, grid: &TimeGrid) -> Result<Tr
         reason,
     };
     let format = spec.format.unwrap_or_else(|| Format::from_path(&path));
+    if spec.table.is_some() && format != Format::Modelica {
+        return Err(spec_error(
+            "table names a table of a Modelica text table (format = \"modelica\", or a .mos \
+             file); this file is not read as one"
+                .to_string(),
+        ));
+    }
     let layout = TextLayout {
         separator: separator(spec, format).map_err(&spec_error)?,
         skip_rows: spec.skip_rows,
         footer_lines: spec.footer_lines,
+        table: spec.table.clone(),
     };
     let prepared = spec
         .columns

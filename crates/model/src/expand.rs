@@ -8,6 +8,7 @@ use crate::facility::{Facility, Link, Node, Origin, Sensor};
 use crate::kinds::{self, Parsed, kind_names};
 use crate::reader::{Reader, closest, type_name};
 use crate::units::Quantity;
+use dctwin_components::BoundaryHold;
 use dctwin_components::Component;
 use dctwin_components::heat_exchanger::{FlowArrangement, HeatExchanger, Stream};
 use dctwin_fluid::{Fluid, FluidError};
@@ -32,6 +33,27 @@ pub struct LoopDraft {
     pub offset: usize,
     /// Pressurisation points: node, pressure [Pa], offset of the component.
     pub pressurisations: Vec<(usize, f64, usize)>,
+    /// Open boundaries: link, offset of the component.
+    pub boundaries: Vec<(usize, usize)>,
+}
+
+impl LoopDraft {
+    /// The pressure the loop is referred to [Pa, gauge]: its vessel's, or where it is open its
+    /// lowest pressure boundary's (where its water is nearest boiling of the points held).
+    pub fn reference_pressure_pa(&self, links: &[Link]) -> Option<f64> {
+        if let Some(&(_, pressure_pa, _)) = self.pressurisations.first() {
+            return Some(pressure_pa);
+        }
+        (self.boundaries.iter())
+            .filter_map(|&(l, _)| match &links[l].component {
+                Component::Boundary(b) => match b.hold {
+                    BoundaryHold::Pressure { pressure_pa } => Some(pressure_pa),
+                    BoundaryHold::Flow { .. } => None,
+                },
+                _ => None,
+            })
+            .reduce(f64::min)
+    }
 }
 
 /// The facility being built, with what the checks need to know about where things were written.
@@ -47,6 +69,8 @@ pub struct Builder<'a> {
     pub node_degree: Vec<usize>,
     /// For nodes made inside a template: where.
     pub node_origin: Vec<Option<NodeOrigin>>,
+    /// Whether each node is the outside of an open boundary (its link its only one).
+    pub node_outside: Vec<bool>,
     pub links: Vec<Link>,
     /// Offset of each component name, links and pressurisation points alike.
     component_names: HashMap<String, usize>,
@@ -134,6 +158,7 @@ impl<'a> Builder<'a> {
             node_offsets: Vec::new(),
             node_degree: Vec::new(),
             node_origin: Vec::new(),
+            node_outside: Vec::new(),
             links: Vec::new(),
             component_names: HashMap::new(),
             instance_names: HashMap::new(),
@@ -301,6 +326,7 @@ impl<'a> Builder<'a> {
             origin: Origin { line },
             offset,
             pressurisations: Vec::new(),
+            boundaries: Vec::new(),
         });
         self.read_body(index, scope, &components, &instances);
     }
@@ -386,6 +412,27 @@ impl<'a> Builder<'a> {
                         .push((n, pressure_pa, offset));
                 }
             }
+            Parsed::Boundary { node, boundary } => {
+                let n = self.node(loop_index, scope, &node, "node", &full_name, &context);
+                let outside = self.outside_node(loop_index, &full_name, node.1, &context);
+                let (Some(n), Some(outside)) = (n, outside) else {
+                    return;
+                };
+                self.node_degree[n] += 1;
+                let (line, _) = self.sink.position(offset);
+                self.loops[loop_index]
+                    .boundaries
+                    .push((self.links.len(), offset));
+                self.links.push(Link {
+                    name: full_name,
+                    from: outside,
+                    to: n,
+                    loop_index,
+                    component: Component::Boundary(boundary),
+                    initial_temperature_k: None,
+                    origin: Origin { line },
+                });
+            }
             Parsed::Sensor { node, sensor } => {
                 let n = self.node(loop_index, scope, &node, "node", &full_name, &context);
                 if let Some(node) = n {
@@ -459,6 +506,15 @@ impl<'a> Builder<'a> {
         }
         let name = scope.resolve(local);
         if let Some(&i) = self.node_index.get(&name) {
+            if self.node_outside[i] {
+                let boundary = name.strip_suffix(".outside").unwrap_or(&name);
+                let msg = format!(
+                    "node \"{name}\" is the outside of boundary \"{boundary}\": no component \
+                     may connect to it"
+                );
+                self.sink.error(*at, context.to_string(), msg);
+                return None;
+            }
             let other = self.nodes[i].loop_index;
             if other != loop_index {
                 let msg = format!(
@@ -478,6 +534,7 @@ impl<'a> Builder<'a> {
         self.node_index.insert(name, i);
         self.node_offsets.push(*at);
         self.node_degree.push(0);
+        self.node_outside.push(false);
         self.node_origin
             .push(scope.template.as_ref().map(|t| NodeOrigin {
                 template: t.clone(),
@@ -485,6 +542,37 @@ impl<'a> Builder<'a> {
                 local: local.clone(),
                 ports: scope.ports.keys().cloned().collect(),
             }));
+        Some(i)
+    }
+
+    /// The outside node of boundary `boundary` (`NAME.outside`), which only its link touches;
+    /// refused if a component already named a node so.
+    fn outside_node(
+        &mut self,
+        loop_index: usize,
+        boundary: &str,
+        at: usize,
+        context: &str,
+    ) -> Option<usize> {
+        let name = format!("{boundary}.outside");
+        if self.node_index.contains_key(&name) {
+            let msg = format!(
+                "node \"{name}\" is the outside of boundary \"{boundary}\": no component may \
+                 connect to it"
+            );
+            self.sink.error(at, context.to_string(), msg);
+            return None;
+        }
+        let i = self.node(
+            loop_index,
+            &Scope::default(),
+            &(name, at),
+            "node",
+            boundary,
+            context,
+        )?;
+        self.node_degree[i] = 1;
+        self.node_outside[i] = true;
         Some(i)
     }
 
@@ -743,13 +831,13 @@ impl<'a> Builder<'a> {
             .loops
             .into_iter()
             .map(|l| {
-                let (node, pressure) = l.pressurisations.first().map_or((0, 0.0), |p| (p.0, p.1));
+                let reference_pa = l.reference_pressure_pa(&self.links).unwrap_or(0.0);
                 crate::facility::Loop {
                     name: l.name,
                     fluid: l.fluid,
                     initial_temperature_k: l.initial_temperature_k,
-                    pressurisation_node: node,
-                    pressurisation_pa: pressure,
+                    pressurisation_node: l.pressurisations.first().map(|p| p.0),
+                    pressurisation_pa: reference_pa,
                     origin: l.origin,
                 }
             })

@@ -11,7 +11,8 @@ pub struct Origin {
     pub line: usize,
 }
 
-/// A closed hydraulic loop: one fluid, one pressurisation point.
+/// A hydraulic loop: one fluid; closed with one pressurisation point, or open through
+/// boundaries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loop {
     /// Name as written (or generated from a template).
@@ -20,9 +21,11 @@ pub struct Loop {
     pub fluid: Fluid,
     /// Temperature the loop starts from and at which volume flows are converted to mass [K].
     pub initial_temperature_k: f64,
-    /// Node that holds the loop's reference pressure (the expansion vessel's connection).
-    pub pressurisation_node: usize,
-    /// Pressure held there [Pa].
+    /// The expansion vessel's node, if the loop is closed (an open loop's pressures are held
+    /// by its pressure boundaries).
+    pub pressurisation_node: Option<usize>,
+    /// The loop's reference pressure [Pa, gauge]: its vessel's, or its lowest pressure
+    /// boundary's.
     pub pressurisation_pa: f64,
     /// Where the loop was declared.
     pub origin: Origin,

@@ -12,8 +12,9 @@ use dctwin_components::temperature_sensor::{
     TemperatureSensor,
 };
 use dctwin_components::{
-    Characteristic, CheckValve, Component, Efficiency, FrictionLaw, HeadCurve, HeatConsumer,
-    HeatDuty, HeatSource, Pipe, PipeHeatLoss, Pump, PumpControl, PumpError, Resistance, Valve,
+    Boundary, BoundaryHold, Characteristic, CheckValve, Component, Efficiency, FrictionLaw,
+    HeadCurve, HeatConsumer, HeatDuty, HeatSource, Pipe, PipeHeatLoss, Pump, PumpControl,
+    PumpError, Resistance, Valve,
 };
 use dctwin_fluid::Fluid;
 use std::f64::consts::PI;
@@ -29,6 +30,8 @@ pub const KINDS: &[&str] = &[
     "heat_source",
     "heat_consumer",
     "pressurisation",
+    "pressure_boundary",
+    "flow_boundary",
     "temperature_sensor",
     "heat_exchanger",
     "heat_pump",
@@ -75,6 +78,13 @@ pub enum Parsed {
         /// Pressure held [Pa].
         pressure_pa: f64,
     },
+    /// An open boundary at a node: its outside is a node of its own, joined by its link.
+    Boundary {
+        /// Node name and its offset in the file.
+        node: (String, usize),
+        /// What it holds.
+        boundary: Boundary,
+    },
     /// A temperature sensor at a node.
     Sensor {
         /// Node name and its offset in the file.
@@ -96,23 +106,14 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -
     }
     if kind == "pressurisation" {
         let node = r.required_string("node", "the node the expansion vessel connects to");
-        let p = r.required_quantity(
-            "pressure",
-            Quantity::Pressure,
-            "the gauge pressure it holds",
-        )?;
-        if p.si < -STANDARD_ATMOSPHERE_PA {
-            let msg = format!(
-                "{:.3} bar gauge is below vacuum (−1.013 bar gauge)",
-                p.si / 1e5
-            );
-            r.error_at(p.offset, &p.key, msg);
-            return None;
-        }
+        let pressure_pa = read_gauge_pressure(r)?;
         return Some(Parsed::Pressurisation {
             node: node?,
-            pressure_pa: p.si,
+            pressure_pa,
         });
+    }
+    if matches!(kind, "pressure_boundary" | "flow_boundary") {
+        return read_boundary(r, kind, density_kg_m3);
     }
     let from = r.required_string("from", "the node where positive flow enters");
     let to = r.required_string("to", "the node where positive flow leaves");
@@ -147,6 +148,67 @@ pub fn read(r: &mut Reader<'_, '_>, kind: &str, fluid: &Fluid, initial_k: f64) -
         device: None,
         initial_temperature_k: own_initial_k,
     })
+}
+
+/// The gauge pressure a vessel or a pressure boundary holds (`pressure_bar`, …) [Pa]: not below
+/// vacuum.
+fn read_gauge_pressure(r: &mut Reader<'_, '_>) -> Option<f64> {
+    let p = r.required_quantity(
+        "pressure",
+        Quantity::Pressure,
+        "the gauge pressure it holds",
+    )?;
+    if p.si < -STANDARD_ATMOSPHERE_PA {
+        let msg = format!(
+            "{:.3} bar gauge is below vacuum (−1.013 bar gauge)",
+            p.si / 1e5
+        );
+        r.error_at(p.offset, &p.key, msg);
+        return None;
+    }
+    Some(p.si)
+}
+
+/// An open boundary: the node it is attached to, the temperature of the water it lets in, and
+/// the pressure (`pressure_boundary`) or the mass flow into the network (`flow_boundary`,
+/// negative out of it) it holds.
+fn read_boundary(r: &mut Reader<'_, '_>, kind: &str, density_kg_m3: f64) -> Option<Parsed> {
+    let node = r.required_string("node", "the node where the network meets the outside");
+    let temperature = r.required_quantity(
+        "temperature",
+        Quantity::Temperature,
+        "the temperature of the water that enters through it",
+    );
+    let hold = match kind {
+        "pressure_boundary" => {
+            read_gauge_pressure(r).map(|pressure_pa| BoundaryHold::Pressure { pressure_pa })
+        }
+        _ => r
+            .required_quantity(
+                "flow",
+                Quantity::Flow,
+                "the flow into the network (negative: out of it)",
+            )
+            .map(|v| BoundaryHold::Flow {
+                mass_flow_kg_s: v.mass_flow(density_kg_m3),
+            }),
+    };
+    Some(Parsed::Boundary {
+        node: node?,
+        boundary: Boundary {
+            hold: hold?,
+            temperature_k: above_absolute_zero(r, temperature?)?,
+        },
+    })
+}
+
+/// The temperature `v` [K], or an error on its key if it is not above absolute zero.
+fn above_absolute_zero(r: &mut Reader<'_, '_>, v: Value) -> Option<f64> {
+    if v.si > 0.0 {
+        return Some(v.si);
+    }
+    r.error_at(v.offset, &v.key, "the temperature is below absolute zero");
+    None
 }
 
 /// A temperature sensor: the node it reads and its law.

@@ -25,19 +25,37 @@ struct SetTemperature {
 pub fn check(b: &mut Builder<'_>) {
     for i in 0..b.loops.len() {
         let l = &b.loops[i];
-        let [(_, gauge_pa, _)] = l.pressurisations[..] else {
+        // A loop with two vessels, or none and no pressure boundary, is refused elsewhere.
+        if l.pressurisations.len() > 1 {
+            continue;
+        }
+        let Some(gauge_pa) = l.reference_pressure_pa(&b.links) else {
             continue;
         };
-        let (_, max_k) = l.fluid.valid_range_k();
+        let (held_by, key) = match l.pressurisations.is_empty() {
+            true => (
+                "its lowest pressure boundary holds",
+                "that boundary's pressure_bar",
+            ),
+            false => ("the loop's vessel holds", "the vessel's pressure_bar"),
+        };
+        let (min_k, max_k) = l.fluid.valid_range_k();
         let boils_k = l.fluid.boiling_point_k(gauge_pa).unwrap_or(f64::INFINITY);
         let fluid = l.fluid.name();
         let found: Vec<SetTemperature> = (set_temperatures(b, i).into_iter())
-            .filter(|s| s.t_k > max_k || s.t_k >= boils_k)
+            .filter(|s| s.t_k < min_k || s.t_k > max_k || s.t_k >= boils_k)
             .collect();
-        let boiling = found.iter().map(|s| s.t_k).filter(|&t| t <= max_k);
+        let boiling = (found.iter().map(|s| s.t_k)).filter(|&t| t >= min_k && t <= max_k);
         let needed_bar = needed_gauge_bar(boiling.fold(0.0, f64::max));
         for s in found {
-            let message = if s.t_k > max_k {
+            let message = if s.t_k < min_k {
+                format!(
+                    "{} {:.1} °C, below the range of {fluid} (from {:.1} °C)",
+                    s.what,
+                    s.t_k - 273.15,
+                    min_k - 273.15
+                )
+            } else if s.t_k > max_k {
                 format!(
                     "{} {:.1} °C, above the range of {fluid} (to {:.1} °C)",
                     s.what,
@@ -46,9 +64,9 @@ pub fn check(b: &mut Builder<'_>) {
                 )
             } else {
                 format!(
-                    "{} {:.1} °C, but at the {:.2} bar (gauge) the loop's vessel holds, water \
-                     boils at {:.1} °C: raise the vessel's pressure_bar to at least \
-                     {needed_bar:.1} ({BOILING_MARGIN_K} K of margin)",
+                    "{} {:.1} °C, but at the {:.2} bar (gauge) {held_by}, water boils at \
+                     {:.1} °C: raise {key} to at least {needed_bar:.1} ({BOILING_MARGIN_K} K \
+                     of margin)",
                     s.what,
                     s.t_k - 273.15,
                     gauge_pa / 1e5,
@@ -81,6 +99,14 @@ fn set_temperatures(b: &Builder<'_>, i: usize) -> Vec<SetTemperature> {
                 context: context.clone(),
                 what,
                 t_k,
+            });
+        }
+        if let Component::Boundary(bd) = &link.component {
+            out.push(SetTemperature {
+                offset: at(&link.name),
+                context: context.clone(),
+                what: "the water enters at",
+                t_k: bd.temperature_k,
             });
         }
         if let Component::HeatSource(h) = &link.component

@@ -1,5 +1,6 @@
-//! Checks of the facility as a whole: each loop closed, pressurised once, pumped, connected, and
-//! with every pressure determined.
+//! Checks of the facility as a whole: each loop closed and pressurised once or open through
+//! boundaries of which one holds a pressure, pumped unless open, connected, and with every
+//! pressure determined.
 
 use crate::expand::Builder;
 use crate::reader::closest;
@@ -17,13 +18,34 @@ pub fn check(b: &mut Builder<'_>) {
 fn check_pressurisation_and_pumps(b: &mut Builder<'_>) {
     for (i, l) in b.loops.iter().enumerate() {
         let context = format!("loop \"{}\"", l.name);
-        match l.pressurisations.len() {
-            0 => b.sink.error(
+        let holds_pressure = |&&(k, _): &&(usize, usize)| match &b.links[k].component {
+            Component::Boundary(bd) => bd.holds_pressure(),
+            _ => false,
+        };
+        let pressure_boundary = l.boundaries.iter().find(holds_pressure);
+        let flow_boundary = l.boundaries.iter().find(|k| !holds_pressure(k));
+        match (l.pressurisations.len(), pressure_boundary) {
+            (0, None) => b.sink.error(
                 l.offset,
                 context.clone(),
-                "no pressurisation point: add a component of kind \"pressurisation\" (the expansion vessel) to fix the loop's pressure",
+                "no pressurisation point: add a component of kind \"pressurisation\" (the \
+                 expansion vessel) to fix a closed loop's pressure, or a \"pressure_boundary\" \
+                 where the loop meets the outside",
             ),
-            1 => {}
+            (1, None) => {}
+            (1, Some(&(_, at))) => {
+                let (vessel_line, _) = b.sink.position(l.pressurisations[0].2);
+                b.sink.error(
+                    at,
+                    context.clone(),
+                    format!(
+                        "the loop has a pressure boundary and an expansion vessel (line \
+                         {vessel_line}): an open loop takes its pressure from its boundaries; \
+                         remove the vessel"
+                    ),
+                );
+            }
+            (0, Some(_)) => {}
             _ => {
                 let (_, _, second) = l.pressurisations[1];
                 let (first_line, _) = b.sink.position(l.pressurisations[0].2);
@@ -34,13 +56,22 @@ fn check_pressurisation_and_pumps(b: &mut Builder<'_>) {
                 );
             }
         }
+        if let (Some(&(k, at)), None) = (flow_boundary, pressure_boundary) {
+            let msg = format!(
+                "\"{}\" lets water in or out of a loop with no pressure boundary: nothing takes \
+                 up the difference of the flows (an expansion vessel passes none); add a \
+                 \"pressure_boundary\" where the loop meets the outside",
+                b.links[k].name
+            );
+            b.sink.error(at, context.clone(), msg);
+        }
         let pumps = (0..b.links.len())
             .filter(|&k| b.links[k].loop_index == i && b.is_pump(k))
             .count();
         if pumps == 0 && !b.links.iter().any(|k| k.loop_index == i) {
             b.sink
                 .error(l.offset, context, "the loop has no components");
-        } else if pumps == 0 {
+        } else if pumps == 0 && l.boundaries.is_empty() {
             b.sink.error(
                 l.offset,
                 context,
@@ -54,7 +85,7 @@ fn check_dangling_nodes(b: &mut Builder<'_>) {
     let mut reported_offsets: Vec<usize> = Vec::new();
     for n in 0..b.nodes.len() {
         let degree = b.node_degree[n];
-        if degree >= 2 {
+        if degree >= 2 || b.node_outside[n] {
             continue;
         }
         // A node written once in a template dangles in every instance: say it once.
@@ -149,13 +180,26 @@ fn dangling_in_template(b: &Builder<'_>, n: usize, origin: &crate::expand::NodeO
 /// pressure follow the flow (not only through flow-setting ones).
 fn check_connected(b: &mut Builder<'_>, loop_index: usize) {
     let l = &b.loops[loop_index];
-    let Some(&(anchor, _, _)) = l.pressurisations.first() else {
+    // The points whose pressure is held: the vessel, or the outsides of the boundaries that
+    // hold one. Joined, as they are through the ground the pressures are measured from.
+    let anchors: Vec<usize> = (l.pressurisations.iter().map(|p| p.0))
+        .chain(l.boundaries.iter().filter_map(|&(k, _)| {
+            let link = &b.links[k];
+            matches!(&link.component, Component::Boundary(bd) if bd.holds_pressure())
+                .then_some(link.from)
+        }))
+        .collect();
+    let Some(&anchor) = anchors.first() else {
         return;
     };
     let name = l.name.clone();
     let offset = l.offset;
     let mut all = UnionFind::new(b.nodes.len());
     let mut pressure = UnionFind::new(b.nodes.len());
+    for &other in &anchors[1..] {
+        all.union(anchor, other);
+        pressure.union(anchor, other);
+    }
     for link in b.links.iter().filter(|k| k.loop_index == loop_index) {
         all.union(link.from, link.to);
         if !sets_flow(&link.component) {
@@ -180,9 +224,10 @@ fn check_connected(b: &mut Builder<'_>, loop_index: usize) {
         b.sink.error(offset, format!("loop \"{name}\""), msg);
         return;
     }
+    // A flow boundary's outside is held at a pressure its flow does not read.
     let floating: Vec<&str> = nodes
         .iter()
-        .filter(|&&n| pressure.find(n) != pressure.find(anchor))
+        .filter(|&&n| !b.node_outside[n] && pressure.find(n) != pressure.find(anchor))
         .map(|&n| b.nodes[n].name.as_str())
         .collect();
     if !floating.is_empty() {
@@ -198,6 +243,7 @@ fn check_connected(b: &mut Builder<'_>, loop_index: usize) {
 pub fn sets_flow(c: &Component) -> bool {
     match c {
         Component::HeatConsumer(_) => true,
+        Component::Boundary(b) => !b.holds_pressure(),
         Component::Pump(p) => matches!(p.control, PumpControl::Flow { .. }),
         _ => false,
     }

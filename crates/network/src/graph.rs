@@ -8,7 +8,7 @@ use std::sync::Arc;
 /// A shared name: results and errors copy it by reference count, not by allocation.
 pub type Name = Arc<str>;
 
-/// One closed loop of the network.
+/// One loop of the network: closed, or open through boundaries.
 #[derive(Debug, Clone)]
 pub struct LoopInfo {
     /// Name from the model.
@@ -17,9 +17,9 @@ pub struct LoopInfo {
     pub fluid: Fluid,
     /// Starting temperature [K].
     pub initial_temperature_k: f64,
-    /// Node whose pressure is fixed.
-    pub pressurisation_node: usize,
-    /// Its pressure [Pa].
+    /// The expansion vessel's node, whose pressure is fixed, if the loop is closed.
+    pub pressurisation_node: Option<usize>,
+    /// The loop's reference pressure [Pa]: its vessel's, or its lowest pressure boundary's.
     pub pressurisation_pa: f64,
 }
 
@@ -51,12 +51,21 @@ pub struct Network {
     pub node_loop: Vec<usize>,
     /// The links.
     pub links: Vec<LinkInfo>,
+    /// For each node that is the outside of an open boundary, the boundary's link.
+    pub boundary_of_node: Vec<Option<usize>>,
 }
 
 impl Network {
     /// Build the network of a checked facility.
     pub fn from_facility(facility: &Facility) -> Network {
+        let mut boundary_of_node = vec![None; facility.nodes.len()];
+        for (l, link) in facility.links.iter().enumerate() {
+            if let Component::Boundary(_) = link.component {
+                boundary_of_node[link.from] = Some(l);
+            }
+        }
         Network {
+            boundary_of_node,
             loops: facility
                 .loops
                 .iter()
@@ -92,10 +101,22 @@ impl Network {
         self.node_names.len()
     }
 
-    /// Pressure fixed at node `n`, if it is a pressurisation point [Pa].
+    /// Pressure fixed at node `n`, if it is a pressurisation point or a boundary's outside
+    /// [Pa].
     pub fn fixed_pressure(&self, n: usize) -> Option<f64> {
         let l = &self.loops[self.node_loop[n]];
-        (l.pressurisation_node == n).then_some(l.pressurisation_pa)
+        if let Some(b) = self.boundary_of_node[n] {
+            let Component::Boundary(boundary) = &self.links[b].component else {
+                unreachable!("a boundary's outside node belongs to a boundary link");
+            };
+            return Some(boundary.outside_pressure_pa(l.pressurisation_pa));
+        }
+        (l.pressurisation_node == Some(n)).then_some(l.pressurisation_pa)
+    }
+
+    /// The open boundaries' links.
+    pub fn boundaries(&self) -> impl Iterator<Item = usize> + '_ {
+        self.boundary_of_node.iter().filter_map(|b| *b)
     }
 
     /// Index of the link called `name`.

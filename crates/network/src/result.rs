@@ -37,7 +37,9 @@ pub struct LinkResult {
     pub inlet_k: f64,
     /// Temperature leaving, in the direction of flow [K].
     pub outlet_k: f64,
-    /// Heat into the water, |ṁ|·(h_out − h_in) [W] (negative: heat given off).
+    /// Heat into the water, |ṁ|·(h_out − h_in) [W] (negative: heat given off); for an open
+    /// boundary the enthalpy its water carries into the network, ṁ·h (negative: out of it),
+    /// from the fluid's enthalpy reference.
     pub heat_w: f64,
     /// Whether the link is shut (a valve at zero opening, a check valve against reverse flow).
     pub shut: bool,
@@ -86,7 +88,15 @@ pub struct LoopResult {
     pub heat_out_w: f64,
     /// Heat lost by pipes to their surroundings [W].
     pub pipe_loss_w: f64,
-    /// Energy balance residual, in − out − losses [W]; zero to rounding at steady state.
+    /// Enthalpy carried in through open boundaries, net of what leaves through them [W].
+    pub boundary_w: f64,
+    /// Water entering through open boundaries [kg/s].
+    pub water_in_kg_s: f64,
+    /// Water leaving through open boundaries [kg/s]: equal to what enters, the network's
+    /// nodes conserving mass.
+    pub water_out_kg_s: f64,
+    /// Energy balance residual, in + boundaries − out − losses [W]; zero to rounding at steady
+    /// state.
     pub balance_residual_w: f64,
 }
 
@@ -118,12 +128,7 @@ impl SteadyResult {
             .map(|(l, link)| link_result(network, h, t, l, link))
             .collect();
         let nodes = (0..network.node_count())
-            .map(|n| NodeResult {
-                name: network.node_names[n].clone(),
-                loop_index: network.node_loop[n],
-                pressure_pa: h.pressure_pa[n],
-                temperature_k: t.node_k[n],
-            })
+            .map(|n| node_result(network, h, t, n))
             .collect();
         let loops = network
             .loops
@@ -180,6 +185,26 @@ impl SteadyResult {
     }
 }
 
+/// Node `n`'s state; a boundary's outside shows the boundary's temperature, and a flow
+/// boundary's (whose pressure the flow does not read) its inside node's pressure.
+fn node_result(network: &Network, h: &HydraulicState, t: &ThermalState, n: usize) -> NodeResult {
+    let (mut pressure_pa, mut temperature_k) = (h.pressure_pa[n], t.node_k[n]);
+    if let Some(l) = network.boundary_of_node[n]
+        && let Component::Boundary(b) = &network.links[l].component
+    {
+        temperature_k = b.temperature_k;
+        if !b.holds_pressure() {
+            pressure_pa = h.pressure_pa[network.links[l].to];
+        }
+    }
+    NodeResult {
+        name: network.node_names[n].clone(),
+        loop_index: network.node_loop[n],
+        pressure_pa,
+        temperature_k,
+    }
+}
+
 fn link_result(
     network: &Network,
     h: &HydraulicState,
@@ -195,9 +220,18 @@ fn link_result(
         _ => false,
     };
     let m = if shut { 0.0 } else { h.mass_flow_kg_s[l] };
-    let dp = h.pressure_pa[link.from] - h.pressure_pa[link.to];
-    let (inlet, outlet) = (t.link_in_k[l], t.link_out_k[l]);
-    let heat = m.abs() * (fluid.enthalpy_j_kg(outlet) - fluid.enthalpy_j_kg(inlet));
+    let dp = match &link.component {
+        Component::Boundary(b) if !b.holds_pressure() => 0.0,
+        _ => h.pressure_pa[link.from] - h.pressure_pa[link.to],
+    };
+    let (mut inlet, outlet) = (t.link_in_k[l], t.link_out_k[l]);
+    let mut heat = m.abs() * (fluid.enthalpy_j_kg(outlet) - fluid.enthalpy_j_kg(inlet));
+    if let Component::Boundary(_) = &link.component {
+        // The water crossing: the boundary's own entering, the network's leaving; what it
+        // carries is its enthalpy, not a heat.
+        inlet = outlet;
+        heat = m * fluid.enthalpy_j_kg(outlet);
+    }
     let pipe = match &link.component {
         Component::Pipe(p) => {
             let (velocity_m_s, reynolds, friction_factor, friction_dp_pa) =
@@ -238,6 +272,9 @@ fn loop_result<'a>(name: &Name, links: impl Iterator<Item = &'a LinkResult>) -> 
         heat_in_w: 0.0,
         heat_out_w: 0.0,
         pipe_loss_w: 0.0,
+        boundary_w: 0.0,
+        water_in_kg_s: 0.0,
+        water_out_kg_s: 0.0,
         balance_residual_w: 0.0,
     };
     for link in links {
@@ -246,10 +283,15 @@ fn loop_result<'a>(name: &Name, links: impl Iterator<Item = &'a LinkResult>) -> 
         }
         match (link.kind, link.heat_w >= 0.0) {
             ("pipe", _) => r.pipe_loss_w -= link.heat_w,
+            ("pressure_boundary" | "flow_boundary", _) => {
+                r.boundary_w += link.heat_w;
+                r.water_in_kg_s += link.mass_flow_kg_s.max(0.0);
+                r.water_out_kg_s -= link.mass_flow_kg_s.min(0.0);
+            }
             (_, true) => r.heat_in_w += link.heat_w,
             (_, false) => r.heat_out_w -= link.heat_w,
         }
     }
-    r.balance_residual_w = r.heat_in_w - r.heat_out_w - r.pipe_loss_w;
+    r.balance_residual_w = r.heat_in_w + r.boundary_w - r.heat_out_w - r.pipe_loss_w;
     r
 }

@@ -291,6 +291,9 @@ impl SteadySolver {
                 Component::Valve(_) | Component::Resistance(_) | Component::CheckValve(_) => {
                     ThermalLaw::Adiabatic
                 }
+                // Water leaving through a boundary takes the network's temperature out.
+                Component::Boundary(b) if state.mass_flow_kg_s[l] >= 0.0 => b.thermal(),
+                Component::Boundary(_) => ThermalLaw::Adiabatic,
             };
         }
     }

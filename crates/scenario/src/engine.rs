@@ -10,7 +10,7 @@ use crate::observe::{Observer, Progress, RunSnapshot};
 use crate::record::Layout;
 use crate::run_dir::RunDir;
 use crate::schematic::Schematic;
-use crate::spec::{EventAction, EventSpec, OutputSpec, Scenario};
+use crate::spec::{EventAction, EventSpec, MAX_CONTROL_STEPS, OutputSpec, Scenario};
 use dctwin_components::controller::Setpoint;
 use dctwin_components::dry_cooler_unit;
 use dctwin_inputs::{Resolver, TimeGrid, parse_timestamp, time::utc};
@@ -99,9 +99,11 @@ pub struct RunSummary {
 /// The run's energy balance, as written.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Balance {
-    /// Energy in (IT heat to liquid, pump heat, heat-pump work, boiler) [J].
+    /// Energy in (IT heat to liquid, pump heat, heat-pump work, boiler, enthalpy of the water
+    /// entering through open boundaries) [J].
     pub in_j: f64,
-    /// Energy out (rejected, reused, lost) [J].
+    /// Energy out (rejected, reused, lost, enthalpy of the water leaving through open
+    /// boundaries) [J].
     pub out_j: f64,
     /// Change of stored energy [J].
     pub stored_j: f64,
@@ -155,7 +157,7 @@ pub fn run(
                 .map_err(|e| scenario.error("overrides.cdu_supply_c", e.to_string()))?;
         }
     }
-    let grid = TimeGrid::between(start_s, end_s, CONTROL_STEP_S)
+    let grid = TimeGrid::between(start_s, end_s, scenario.control_step_s)
         .map_err(|e| scenario.error("start", e.to_string()))?;
     let events = events(&scenario, path, &facility, start_s, end_s)?;
     let driven = Driven::of(&plant);
@@ -168,7 +170,11 @@ pub fn run(
     drive.apply(0.0, &mut plant).map_err(refused)?;
     (drive.apply_controllers(0.0, &mut controllers)).map_err(refused)?;
     let mut alarms = AlarmLog::new(&plant, &drive, &events, scenario.kpi.supply_tolerance_k);
-    let mut sim = Simulation::new(plant, 0.0, Settings::default())?;
+    let settings = Settings {
+        control_step_s: scenario.control_step_s,
+        ..Settings::default()
+    };
+    let mut sim = Simulation::new(plant, 0.0, settings)?;
     sim.controllers = controllers;
     sim.schedule(events);
 
@@ -319,7 +325,7 @@ pub fn run(
         peak_memory_mib: peak_memory_mib(),
         energy_balance: Balance {
             in_j: balance.input_j(),
-            out_j: balance.rejected_j + balance.reused_j + balance.lost_j,
+            out_j: balance.rejected_j + balance.reused_j + balance.lost_j + balance.left_j,
             stored_j: balance.stored_j,
             relative_residual: balance.relative_residual(),
         },
@@ -429,6 +435,18 @@ fn period(scenario: &Scenario) -> Result<(f64, f64), ScenarioError> {
     let end = parse("end", &scenario.end)?;
     if end <= start {
         return Err(scenario.error("end", "the end is not after the start".into()));
+    }
+    let steps = (end - start) / scenario.control_step_s;
+    if steps > MAX_CONTROL_STEPS {
+        return Err(scenario.error(
+            "control_step_s",
+            format!(
+                "{} s steps over {:.1} days are {steps:.0} steps; at most {MAX_CONTROL_STEPS:.0} \
+                 (twenty years of minutes) are run at once: a longer step, or a shorter period",
+                scenario.control_step_s,
+                (end - start) / 86_400.0
+            ),
+        ));
     }
     if end - start > MAX_SPAN_S {
         return Err(scenario.error(

@@ -39,9 +39,13 @@ pub struct Scenario {
     pub start: String,
     /// End (exclusive).
     pub end: String,
-    /// Reporting step [s]; a multiple of the 60 s control step.
+    /// Reporting step [s]; a whole multiple of the control step.
     #[serde(default = "default_report_step")]
     pub report_step_s: f64,
+    /// Control step [s]: how often inputs, events and controllers act and the flows are
+    /// re-solved; 60 s, or a whole divisor of it down to 0.1 s for a test bench's seconds.
+    #[serde(default = "default_control_step")]
+    pub control_step_s: f64,
     /// Changes to the model.
     #[serde(default)]
     pub overrides: Overrides,
@@ -83,6 +87,17 @@ pub struct Scenario {
 fn default_report_step() -> f64 {
     DEFAULT_REPORT_STEP_S
 }
+
+fn default_control_step() -> f64 {
+    DEFAULT_CONTROL_STEP_S
+}
+
+pub use dctwin_sim::DEFAULT_CONTROL_STEP_S;
+/// Shortest control step [s]: a test bench's logger.
+pub const MIN_CONTROL_STEP_S: f64 = 0.1;
+/// Most control steps in one run: twenty years at the default step (each step holds its
+/// inputs in memory).
+pub const MAX_CONTROL_STEPS: f64 = 20.0 * 365.25 * 86_400.0 / DEFAULT_CONTROL_STEP_S;
 
 /// The most instances an override may ask of one template (a JUPITER-sized module has 50
 /// containers; the model reader also caps the whole facility).
@@ -496,14 +511,28 @@ impl Scenario {
         Ok(scenario)
     }
 
-    /// The checks serde cannot make.
-    fn check(&self) -> Result<(), ScenarioError> {
+    /// The control step divides a minute (what the KPIs and traces are aligned to) and the
+    /// reporting step, which is at most a day.
+    fn check_steps(&self) -> Result<(), ScenarioError> {
         let bad = |key: &str, reason: String| self.error(key, reason);
+        let control = self.control_step_s;
+        let whole = |x: f64| (x - x.round()).abs() < 1e-9;
+        if !(control.is_finite() && control >= MIN_CONTROL_STEP_S && control <= 60.0)
+            || !whole(DEFAULT_CONTROL_STEP_S / control)
+        {
+            return Err(bad(
+                "control_step_s",
+                format!(
+                    "{control} s: expected a whole divisor of 60 s, from {MIN_CONTROL_STEP_S} s \
+                     (a test bench's logger) to 60 s (the default)"
+                ),
+            ));
+        }
         let step = self.report_step_s;
         if !(step > 0.0 && step.is_finite()) {
             return Err(bad(
                 "report_step_s",
-                format!("{step} s: expected a positive number of seconds, a multiple of 60"),
+                format!("{step} s: expected a positive number of seconds, a multiple of {control}"),
             ));
         }
         if step > 86_400.0 {
@@ -515,12 +544,19 @@ impl Scenario {
                 ),
             ));
         }
-        if (step / 60.0 - (step / 60.0).round()).abs() > 1e-9 || step < 60.0 {
+        if !whole(step / control) || step < control {
             return Err(bad(
                 "report_step_s",
-                format!("{step} s is not a whole multiple of the 60 s control step"),
+                format!("{step} s is not a whole multiple of the {control} s control step"),
             ));
         }
+        Ok(())
+    }
+
+    /// The checks serde cannot make.
+    fn check(&self) -> Result<(), ScenarioError> {
+        let bad = |key: &str, reason: String| self.error(key, reason);
+        self.check_steps()?;
         self.check_ranges()?;
         self.check_output()?;
         if !(0.0..1.0).contains(&self.it.idle_fraction) {

@@ -114,14 +114,18 @@ pub struct EnergyBalance {
     pub reused_j: f64,
     /// Heat lost by pipes [J].
     pub lost_j: f64,
+    /// Enthalpy carried in through open boundaries [J].
+    pub entered_j: f64,
+    /// Enthalpy carried out through open boundaries [J].
+    pub left_j: f64,
     /// Change of the energy held in the water and metal [J].
     pub stored_j: f64,
 }
 
 impl EnergyBalance {
     /// From the accounts (in [`crate::dynamics::Account`] order) and the stored change.
-    pub fn new(accounts: [f64; 7], stored_j: f64) -> EnergyBalance {
-        let [it, pump, hp, boiler, rejected, reused, lost] = accounts;
+    pub fn new(accounts: [f64; 9], stored_j: f64) -> EnergyBalance {
+        let [it, pump, hp, boiler, rejected, reused, lost, entered, left] = accounts;
         EnergyBalance {
             it_heat_j: it,
             pump_heat_j: pump,
@@ -130,19 +134,21 @@ impl EnergyBalance {
             rejected_j: rejected,
             reused_j: reused,
             lost_j: lost,
+            entered_j: entered,
+            left_j: left,
             stored_j,
         }
     }
 
     /// Energy in [J].
     pub fn input_j(&self) -> f64 {
-        self.it_heat_j + self.pump_heat_j + self.heat_pump_work_j + self.boiler_j
+        self.it_heat_j + self.pump_heat_j + self.heat_pump_work_j + self.boiler_j + self.entered_j
     }
 
     /// In − out − stored [J]: zero up to round-off and the integrator's Newton convergence
     /// (the stored energy is linear in the states: [`crate::energy_state`]).
     pub fn residual_j(&self) -> f64 {
-        self.input_j() - self.rejected_j - self.reused_j - self.lost_j - self.stored_j
+        self.input_j() - self.rejected_j - self.reused_j - self.lost_j - self.left_j - self.stored_j
     }
 
     /// Residual relative to the energy that flowed in (or through storage, if more).
@@ -168,9 +174,15 @@ impl fmt::Display for EnergyBalance {
             gj(self.heat_pump_work_j)
         )?;
         writeln!(f, "       boiler             {:>14.6}", gj(self.boiler_j))?;
+        if self.entered_j != 0.0 || self.left_j != 0.0 {
+            writeln!(f, "       entered (water in) {:>14.6}", gj(self.entered_j))?;
+        }
         writeln!(f, "  out  rejected           {:>14.6}", gj(self.rejected_j))?;
         writeln!(f, "       reused             {:>14.6}", gj(self.reused_j))?;
         writeln!(f, "       lost               {:>14.6}", gj(self.lost_j))?;
+        if self.entered_j != 0.0 || self.left_j != 0.0 {
+            writeln!(f, "       left (water out)   {:>14.6}", gj(self.left_j))?;
+        }
         writeln!(f, "  stored (change)         {:>14.6}", gj(self.stored_j))?;
         write!(
             f,

@@ -6,6 +6,7 @@
 //! - a valve's `opening`, unless a controller moves it;
 //! - a heat source's `outlet_temperature` or `heat`, a consumer's `heat`;
 //! - a pipe's `ambient_temperature`, where it loses heat;
+//! - an open boundary's `temperature`, and its `flow` or `pressure`, whichever it holds;
 //! - a CDU's `supply_setpoint`: its controller's.
 
 use crate::control::{Actuator, Controllers};
@@ -13,7 +14,8 @@ use crate::plant::{Heat, LinkThermal, Plant};
 use dctwin_components::controller::Setpoint;
 use dctwin_components::device::{Parameter, ParameterKind};
 use dctwin_components::units::Quantity;
-use dctwin_components::{Component, HeatDuty, PumpControl};
+use dctwin_components::{BoundaryHold, Component, HeatDuty, PumpControl};
+use dctwin_fluid::ATMOSPHERE_PA;
 
 /// Largest pump speed ratio an input may ask [-]: a drive's, as the model file bounds it.
 const MAX_SPEED_RATIO: f64 = 2.0;
@@ -53,6 +55,12 @@ pub enum Setting {
     PipeAmbient(usize),
     /// A controller's set-point, index into [`Controllers::loops`].
     Setpoint(usize),
+    /// An open boundary's temperature of the water it lets in [K].
+    BoundaryTemperature(usize),
+    /// A flow boundary's mass flow into the network [kg/s] (negative: out).
+    BoundaryFlow(usize),
+    /// A pressure boundary's gauge pressure [Pa].
+    BoundaryPressure(usize),
 }
 
 /// A parameter an input can reach, as a scenario names it.
@@ -247,6 +255,27 @@ fn link_settables(plant: &Plant, controllers: &Controllers, link: usize) -> Vec<
             )],
             _ => Vec::new(),
         },
+        Component::Boundary(b) => vec![
+            temperature(
+                "temperature",
+                Setting::BoundaryTemperature(link),
+                water_limit_k(plant, link),
+            ),
+            match b.hold {
+                BoundaryHold::Flow { .. } => quantity(
+                    "flow",
+                    Quantity::Flow,
+                    (-up, up),
+                    Setting::BoundaryFlow(link),
+                ),
+                BoundaryHold::Pressure { .. } => quantity(
+                    "pressure",
+                    Quantity::Pressure,
+                    (-ATMOSPHERE_PA, up),
+                    Setting::BoundaryPressure(link),
+                ),
+            },
+        ],
         _ => Vec::new(),
     }
 }
@@ -364,6 +393,23 @@ impl Setting {
                     && let Some(loss) = &mut p.heat_loss
                 {
                     loss.ambient_k = value;
+                }
+            }
+            Setting::BoundaryTemperature(l) => {
+                if let Component::Boundary(b) = &mut plant.network.links[l].component {
+                    b.temperature_k = value;
+                }
+            }
+            Setting::BoundaryFlow(l) => {
+                if let Component::Boundary(b) = &mut plant.network.links[l].component {
+                    b.hold = BoundaryHold::Flow {
+                        mass_flow_kg_s: value,
+                    };
+                }
+            }
+            Setting::BoundaryPressure(l) => {
+                if let Component::Boundary(b) = &mut plant.network.links[l].component {
+                    b.hold = BoundaryHold::Pressure { pressure_pa: value };
                 }
             }
             Setting::Setpoint(_) => {}

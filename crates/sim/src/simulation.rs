@@ -551,6 +551,8 @@ impl Simulation {
                 get(Account::Rejected),
                 get(Account::Reused),
                 get(Account::Lost),
+                get(Account::Entered),
+                get(Account::Left),
             ],
             self.stored_energy_j() - self.start_energy_j,
         )

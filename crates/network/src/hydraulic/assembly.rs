@@ -83,6 +83,7 @@ pub fn law(network: &Network, state: &mut HydraulicState, l: usize) -> Hydraulic
         Component::HeatConsumer(_) => HydraulicLaw::FixedFlow {
             mass_flow_kg_s: state.consumer_flow_kg_s[l],
         },
+        Component::Boundary(b) => b.hydraulic(),
     }
 }
 

@@ -83,5 +83,6 @@ fn first_guess_flow(c: &Component, f: &FluidState) -> f64 {
             (_, None) => 0.0,
         },
         Component::HeatConsumer(_) => 0.0,
+        Component::Boundary(b) => b.first_guess_kg_s(),
     }
 }

@@ -126,6 +126,15 @@ impl Dynamics {
                 self.spread_reading(plant, i, reading, slopes[0] + slopes[1], list, &sens);
             }
         }
+        // Water leaving through a boundary takes its node's enthalpy out.
+        for l in network.boundaries() {
+            let (m, inside) = (self.flow_kg_s[l], network.links[l].to);
+            if m < -NO_FLOW_KG_S {
+                let fluid = network.fluid_of(l);
+                let out = -m * fluid.specific_heat_j_kg_k(self.node_k[inside]);
+                spread(&mut accounts[Account::Left as usize], inside, out);
+            }
+        }
         for list in &mut accounts {
             by_state(list);
             out.push_row(list);
@@ -205,7 +214,7 @@ impl Dynamics {
         sens.resize_with(network.node_count(), Vec::new);
         for mix in &self.mixes {
             match *mix {
-                Mix::Hold(d) => sens[d].clear(),
+                Mix::Hold(d) | Mix::Outside { node: d, .. } => sens[d].clear(),
                 Mix::State { node, state } => {
                     sens[node].clear();
                     sens[node].push((state, 1.0));

@@ -114,6 +114,9 @@ const SLOPE_STEP_K: f64 = 1e-3;
 /// How a node's temperature follows from upstream over a control step (frozen flows).
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Mix {
+    /// The outside node of an open boundary: the boundary's temperature [K], whichever way
+    /// the water crosses (leaving water takes its node's temperature out, not this one).
+    Outside { node: usize, k: f64 },
     /// No water arrives and no volume touches it: the node keeps its last temperature (a node
     /// where nothing flows but volumes meet takes their mean, as [`Mix::Streams`] of equal
     /// weights).

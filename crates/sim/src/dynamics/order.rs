@@ -4,6 +4,7 @@
 
 use super::rhs::{constant_water, signed};
 use super::*;
+use dctwin_components::Component;
 
 impl Dynamics {
     /// Take new flows and rebuild the node order; returns whether a flow started, stopped or
@@ -84,6 +85,16 @@ impl Dynamics {
         self.streams.clear();
         let order = std::mem::take(&mut self.order);
         for &d in &order {
+            if let Some(l) = network.boundary_of_node[d] {
+                let Component::Boundary(b) = &network.links[l].component else {
+                    unreachable!("a boundary's outside node belongs to a boundary link");
+                };
+                self.mixes.push(Mix::Outside {
+                    node: d,
+                    k: b.temperature_k,
+                });
+                continue;
+            }
             if self.inflow_start[d] == self.inflow_start[d + 1] {
                 let mix = self.standing(plant, d);
                 self.mixes.push(mix);

@@ -88,6 +88,9 @@ impl Dynamics {
                 sums[a as usize] += duties.into_w[0] + duties.into_w[1];
             }
         }
+        let (entered, left) = self.boundary_enthalpy_w(&plant.network);
+        sums[Account::Entered as usize] += entered;
+        sums[Account::Left as usize] += left;
         let (accounts, sensors) = accounts.split_at_mut(ACCOUNTS);
         accounts.copy_from_slice(&sums);
         let readings = &y[accounts_at + ACCOUNTS..];
@@ -96,6 +99,22 @@ impl Dynamics {
             let flow = self.node_flow_kg_s(node);
             *d = sensor.derivative_k_s(reading, self.node_k[node], flow);
         }
+    }
+
+    /// The enthalpy water carries in through the open boundaries and out through them [W]:
+    /// entering at the boundary's temperature (its outside node's), leaving at the network's.
+    pub fn boundary_enthalpy_w(&self, network: &Network) -> (f64, f64) {
+        let (mut entered, mut left) = (0.0, 0.0);
+        for l in network.boundaries() {
+            let m = self.flow_kg_s[l];
+            let link = &network.links[l];
+            if m > NO_FLOW_KG_S {
+                entered += m * self.node_h[link.from];
+            } else if m < -NO_FLOW_KG_S {
+                left -= m * self.node_h[link.to];
+            }
+        }
+        (entered, left)
     }
 
     /// Temperature and enthalpy of every volume (its outlet's) at state `y`.
@@ -114,6 +133,11 @@ impl Dynamics {
         let network = &plant.network;
         for mix in &self.mixes {
             match *mix {
+                Mix::Outside { node, k } => {
+                    let fluid = &network.loops[network.node_loop[node]].fluid;
+                    self.node_k[node] = k;
+                    self.node_h[node] = fluid.enthalpy_j_kg(k);
+                }
                 Mix::Hold(d) => {
                     let fluid = &network.loops[network.node_loop[d]].fluid;
                     self.node_h[d] = fluid.enthalpy_j_kg(self.node_k[d]);
@@ -242,7 +266,10 @@ pub(super) fn constant_water(fluid: &dctwin_fluid::Fluid) -> Water<'_> {
 
 /// Whether account `a` takes heat out of the water (booked as the heat it takes).
 pub(super) fn is_sink(a: Account) -> bool {
-    matches!(a, Account::Rejected | Account::Reused | Account::Lost)
+    matches!(
+        a,
+        Account::Rejected | Account::Reused | Account::Lost | Account::Left
+    )
 }
 
 /// Newton steps of the mixed temperature shorter than this end the iteration [K]: the next step
