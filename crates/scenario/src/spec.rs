@@ -517,9 +517,9 @@ impl Scenario {
         let bad = |key: &str, reason: String| self.error(key, reason);
         let control = self.control_step_s;
         let whole = |x: f64| (x - x.round()).abs() < 1e-9;
-        if !(control.is_finite() && control >= MIN_CONTROL_STEP_S && control <= 60.0)
-            || !whole(DEFAULT_CONTROL_STEP_S / control)
-        {
+        let divides_a_minute = (MIN_CONTROL_STEP_S..=DEFAULT_CONTROL_STEP_S).contains(&control)
+            && whole(DEFAULT_CONTROL_STEP_S / control);
+        if !divides_a_minute {
             return Err(bad(
                 "control_step_s",
                 format!(
