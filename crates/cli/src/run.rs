@@ -154,6 +154,19 @@ fn print_summary(summary: &RunSummary, report: &KpiReport, out: &Path) {
         b.stored_j / 1e9,
         b.relative_residual
     );
+    for fit in &summary.measured {
+        println!(
+            "measured: {} against {}: RMSE {:.3} {u}, largest {:.3} {u}, mean {:+.3} {u} \
+             over {} reports",
+            fit.variable,
+            fit.measured,
+            fit.rmse,
+            fit.max_abs,
+            fit.mean,
+            fit.count,
+            u = fit.unit
+        );
+    }
     println!("{report}");
     if summary.alarms > 0 {
         println!("{} alarm episodes, listed in alarms.json", summary.alarms);

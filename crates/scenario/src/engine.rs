@@ -6,6 +6,7 @@
 use crate::alarms::{AlarmFile, AlarmLog};
 use crate::drive::{Drive, DriveInputs, Driven};
 use crate::error::{EventError, ScenarioError};
+use crate::measured::Measured;
 use crate::observe::{Observer, Progress, RunSnapshot};
 use crate::record::Layout;
 use crate::run_dir::RunDir;
@@ -94,6 +95,9 @@ pub struct RunSummary {
     pub alarms: u64,
     /// The site information given, for the EU report.
     pub site: dctwin_kpi::SiteInfo,
+    /// How the run compares with the measurements the scenario gives (`[[measured]]`).
+    #[serde(default)]
+    pub measured: Vec<crate::measured::Fit>,
 }
 
 /// The run's energy balance, as written.
@@ -149,7 +153,11 @@ pub fn run(
     let dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let resolver = Resolver::new(Some(dir.clone()), options.data_dir.clone());
     let (start_s, end_s) = period(&scenario)?;
-    let facility = load_model(&scenario, &dir)?;
+    let mut facility = load_model(&scenario, &dir)?;
+    if let Some(c) = scenario.overrides.initial_temperature_c {
+        start_at(&mut facility, c + 273.15)
+            .map_err(|e| scenario.error("overrides.initial_temperature_c", e))?;
+    }
     let (mut plant, mut controllers) = plant_of(&facility)?;
     if let Some(c) = scenario.overrides.cdu_supply_c {
         for l in &mut controllers.loops {
@@ -201,6 +209,13 @@ pub fn run(
     };
     let mut kpis = Accumulator::new(settings);
     let total_s = end_s - start_s;
+    let mut measured = Measured::load(
+        &scenario,
+        &resolver,
+        start_s,
+        total_s,
+        layout.written_columns(),
+    )?;
     // What a watching observer gets: every column the run can report, whatever the file keeps.
     let snapshot_every = observer.snapshot_interval();
     let watched = match snapshot_every {
@@ -230,6 +245,7 @@ pub fn run(
         &mut inputs,
         &mut |now: &Snapshot| {
             let (interval, row) = layout.record(&scenario, &drive, &prev, now);
+            measured.observe(now.time_s, &row);
             alarms.update(now.time_s, now);
             let pushed = kpis
                 .push(&interval)
@@ -333,6 +349,7 @@ pub fn run(
         series_bytes: written.bytes,
         alarms: alarms.alarms.len() as u64 + alarms.dropped,
         site: scenario.site.clone(),
+        measured: measured.fits(),
     };
     write_outputs(&run_dir, &summary, &report, &schematic, &alarms.file())?;
     run_dir.commit()?;
@@ -426,6 +443,31 @@ fn load_model(scenario: &Scenario, dir: &Path) -> Result<Facility, ScenarioError
     })
 }
 
+/// Start every loop and component of `facility` at `t_k` [K], refused outside a loop's fluid
+/// or where its water would boil at the loop's reference pressure.
+fn start_at(facility: &mut Facility, t_k: f64) -> Result<(), String> {
+    for l in &mut facility.loops {
+        let (min_k, max_k) = l.fluid.valid_range_k();
+        let boils_k = (l.fluid.boiling_point_k(l.pressurisation_pa)).unwrap_or(f64::INFINITY);
+        if t_k < min_k || t_k > max_k.min(boils_k - 1e-6) {
+            return Err(format!(
+                "{:.2} °C: loop \"{}\" holds {} from {:.1} to {:.1} °C (where it boils at its \
+                 pressure, or its range ends)",
+                t_k - 273.15,
+                l.name,
+                l.fluid.name(),
+                min_k - 273.15,
+                max_k.min(boils_k) - 273.15
+            ));
+        }
+        l.initial_temperature_k = t_k;
+    }
+    for link in &mut facility.links {
+        link.initial_temperature_k = None;
+    }
+    Ok(())
+}
+
 /// Start and end, epoch seconds UTC.
 fn period(scenario: &Scenario) -> Result<(f64, f64), ScenarioError> {
     let parse = |key: &str, text: &str| {
@@ -436,6 +478,16 @@ fn period(scenario: &Scenario) -> Result<(f64, f64), ScenarioError> {
     if end <= start {
         return Err(scenario.error("end", "the end is not after the start".into()));
     }
+    if end - start > MAX_SPAN_S {
+        return Err(scenario.error(
+            "end",
+            format!(
+                "the run spans {:.1} years; at most 20 are simulated in one run \
+                 (split longer studies into several scenarios)",
+                (end - start) / (365.25 * 86_400.0)
+            ),
+        ));
+    }
     let steps = (end - start) / scenario.control_step_s;
     if steps > MAX_CONTROL_STEPS {
         return Err(scenario.error(
@@ -445,16 +497,6 @@ fn period(scenario: &Scenario) -> Result<(f64, f64), ScenarioError> {
                  (twenty years of minutes) are run at once: a longer step, or a shorter period",
                 scenario.control_step_s,
                 (end - start) / 86_400.0
-            ),
-        ));
-    }
-    if end - start > MAX_SPAN_S {
-        return Err(scenario.error(
-            "end",
-            format!(
-                "the run spans {:.1} years; at most 20 are simulated in one run \
-                 (split longer studies into several scenarios)",
-                (end - start) / (365.25 * 86_400.0)
             ),
         ));
     }

@@ -15,6 +15,7 @@ pub mod bound;
 pub mod drive;
 pub mod engine;
 pub mod error;
+pub mod measured;
 pub mod observe;
 pub mod pattern;
 pub mod record;

@@ -61,6 +61,9 @@ pub struct Scenario {
     /// Inputs bound to any settable parameter (`[[input]]`).
     #[serde(default, rename = "input")]
     pub inputs: Vec<InputSpec>,
+    /// Measurements the run is compared with (`[[measured]]`).
+    #[serde(default, rename = "measured")]
+    pub measured: Vec<MeasuredSpec>,
     /// Events.
     #[serde(default, rename = "event")]
     pub events: Vec<EventSpec>,
@@ -116,6 +119,10 @@ pub struct Overrides {
     /// Multiplies every rack's IT power [-].
     #[serde(default)]
     pub it_scale: Option<f64>,
+    /// Where every loop and component starts [°C], instead of the model's: the first
+    /// reading of a measured period (volume flows are still converted at the model's).
+    #[serde(default)]
+    pub initial_temperature_c: Option<f64>,
 }
 
 impl Overrides {
@@ -129,6 +136,9 @@ impl Overrides {
         }
         if let Some(x) = self.it_scale {
             lines.push(format!("it_scale = {x}"));
+        }
+        if let Some(c) = self.initial_temperature_c {
+            lines.push(format!("initial_temperature_c = {c}"));
         }
         lines
     }
@@ -282,6 +292,21 @@ pub struct InputSpec {
     /// Or one value for the whole run, in the unit the target's key names.
     #[serde(default)]
     pub value: Option<f64>,
+}
+
+/// A measured series to compare a written variable with (`[[measured]]`): after the run,
+/// the RMSE, largest and mean difference over the reports the trace covers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MeasuredSpec {
+    /// The series column compared (`sensor:outlet.sensor.temperature_c`, `node:tee.temperature_c`), one
+    /// the run writes.
+    pub variable: String,
+    /// The measurement: a trace, of which it takes `column`, in the variable's unit.
+    pub trace: TraceSpec,
+    /// The trace's column; default its only one.
+    #[serde(default)]
+    pub column: Option<String>,
 }
 
 /// An event as written.
@@ -645,6 +670,15 @@ impl Scenario {
                 f64::MIN_POSITIVE,
                 100.0,
                 "a factor above 0 and at most 100 on the racks' IT power",
+            )?;
+        }
+        if let Some(c) = self.overrides.initial_temperature_c {
+            within(
+                "overrides.initial_temperature_c",
+                c,
+                -50.0,
+                200.0,
+                "a starting temperature of -50 to 200 °C (each loop's fluid is checked too)",
             )?;
         }
         let w = &self.weather;
