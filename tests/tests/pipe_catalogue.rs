@@ -132,7 +132,7 @@ fn a_catalogue_pipe_written_wrong_is_named() {
         ),
         (
             "wall_density_kg_m3 = 950\n",
-            "key \"wall_density_kg_m3\": a wall's density or specific heat needs wall_thickness_mm",
+            "key \"wall_density_kg_m3\": wall_density_kg_m3 describes a wall: it needs wall_thickness_mm",
         ),
         (
             "wall_thickness_mm = 5\nwall_specific_heat_j_kg_k = 50000\n",

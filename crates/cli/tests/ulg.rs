@@ -8,11 +8,12 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Each experiment and the RMSE [K] its outlet is held to: the 0.4 K, except where the
-/// loop's pipe does not reach it yet (its measured figure plus 0.02 K, so a regression shows).
+/// Each experiment and the RMSE [K] its outlet is held to: 0.4 K, the target (measured:
+/// 0.21, 0.34, 0.19, 0.26, 0.38, 0.33 K; Modelica Buildings' PlugFlowPipe has 0.51 K on
+/// 151202).
 const EXPERIMENTS: [(&str, f64); 6] = [
     ("150801", 0.4),
-    ("151202", 0.86),
+    ("151202", 0.4),
     ("151204_1", 0.4),
     ("151204_2", 0.4),
     ("151204_4", 0.4),

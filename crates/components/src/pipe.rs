@@ -55,14 +55,33 @@ impl WallMaterial {
     };
 }
 
-/// A pipe's wall as a heat store. The transient simulation holds it at its water's temperature
-/// (segment by segment): the film between them, a few seconds' lag, is left out.
+/// A pipe's wall as a heat store, segment by segment in the transient simulation.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PipeWall {
     /// Wall thickness [m].
     pub thickness_m: f64,
     /// Its material.
     pub material: WallMaterial,
+    /// How it exchanges heat with the water.
+    pub exchange: WallExchange,
+}
+
+/// How a pipe's wall exchanges heat with its water in the transient simulation.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum WallExchange {
+    /// At its water's temperature: its capacity is added to each segment's water. A front is
+    /// slowed by the whole wall at once; cheap, and right where fronts are slow against the
+    /// film's few seconds (a facility's hours).
+    #[default]
+    Lumped,
+    /// Its own temperature per segment, exchanging with the water through the film
+    /// (Gnielinski's correlation at the segment's flow) and a fouling resistance: a front
+    /// passes at the water's speed and the wall follows, which spreads it as measured (the
+    /// Liège bench's fronts of a minute).
+    Film {
+        /// Fouling resistance of the inner surface [m²·K/W] (0 for a clean pipe).
+        fouling_m2_k_w: f64,
+    },
 }
 
 /// Friction alone at one flow.
@@ -118,6 +137,29 @@ impl Pipe {
             let annulus_m2 = PI / 4.0 * (outer_m * outer_m - self.inner_diameter_m.powi(2));
             annulus_m2 * self.length_m * w.material.density_kg_m3 * w.material.specific_heat_j_kg_k
         })
+    }
+
+    /// The conductance between the water and the wall of a pipe whose wall exchanges through
+    /// its film [W/K], at `mass_flow_kg_s` of `fluid` at `t_k`: the film (Gnielinski's
+    /// correlation, laminar Nu = 3.66 when nothing flows) in series with the fouling, over the
+    /// inner surface; `None` for a pipe whose wall is lumped with its water or has none.
+    pub fn film_conductance_w_k(
+        &self,
+        fluid: &dctwin_fluid::Fluid,
+        t_k: f64,
+        mass_flow_kg_s: f64,
+    ) -> Option<f64> {
+        let WallExchange::Film { fouling_m2_k_w } = self.wall?.exchange else {
+            return None;
+        };
+        let h = crate::plug_flow::distributed::film_coefficient_w_m2_k(
+            fluid,
+            t_k,
+            mass_flow_kg_s,
+            self.inner_diameter_m,
+        );
+        let area_m2 = PI * self.inner_diameter_m * self.length_m;
+        Some(area_m2 / (1.0 / h + fouling_m2_k_w))
     }
 
     /// Reynolds number for mass flow `mass_flow_kg_s` [-].
@@ -333,6 +375,7 @@ mod tests {
         pipe.wall = Some(PipeWall {
             thickness_m: 0.00391,
             material: WallMaterial::STEEL,
+            exchange: WallExchange::Lumped,
         });
         let annulus_m3 = PI / 4.0 * (0.0603_f64.powi(2) - 0.05248_f64.powi(2)) * 39.0;
         assert!((annulus_m3 - 0.02701).abs() < 1e-5, "{annulus_m3}");

@@ -6,7 +6,9 @@ use crate::reader::{Reader, Value};
 use crate::units::Quantity;
 use crate::volume_device::read_volume_device;
 use dctwin_components::device::DeviceSpec;
-use dctwin_components::pipe::{DEFAULT_ROUGHNESS_M, MAX_SEGMENTS, PipeWall, WallMaterial};
+use dctwin_components::pipe::{
+    DEFAULT_ROUGHNESS_M, MAX_SEGMENTS, PipeWall, WallExchange, WallMaterial,
+};
 use dctwin_components::temperature_sensor::{
     DEFAULT_HEAT_LOSS_TIME_S, DEFAULT_ROOM_K, DEFAULT_TIME_CONSTANT_S, SensorError,
     TemperatureSensor,
@@ -389,6 +391,7 @@ fn read_pipe_wall(r: &mut Reader<'_, '_>) -> Option<Option<PipeWall>> {
     let density = property(r, "wall_density_kg_m3", WALL_DENSITY_KG_M3);
     let specific_heat = property(r, "wall_specific_heat_j_kg_k", WALL_SPECIFIC_HEAT_J_KG_K);
     let thickness = r.optional_positive_quantity("wall_thickness", Quantity::Length);
+    let exchange = read_wall_exchange(r);
     let material = match r.string("wall_material") {
         None => Some(None),
         Some((name, at)) => match WALL_MATERIALS.iter().find(|(n, _)| *n == name) {
@@ -408,13 +411,18 @@ fn read_pipe_wall(r: &mut Reader<'_, '_>) -> Option<Option<PipeWall>> {
         },
     };
     if thickness.is_none() && !given {
-        for key in ["wall_density_kg_m3", "wall_specific_heat_j_kg_k"] {
+        for key in [
+            "wall_density_kg_m3",
+            "wall_specific_heat_j_kg_k",
+            "wall_exchange",
+            "wall_fouling_m2_k_w",
+        ] {
             if r.is_present(key) {
-                let at = r.number(key).map_or(r.offset(), |(_, at)| at);
+                let at = r.raw(key).map_or(r.offset(), |v| v.span().start);
                 r.error_at(
                     at,
                     key,
-                    "a wall's density or specific heat needs wall_thickness_mm",
+                    format!("{key} describes a wall: it needs wall_thickness_mm"),
                 );
                 return None;
             }
@@ -443,8 +451,48 @@ fn read_pipe_wall(r: &mut Reader<'_, '_>) -> Option<Option<PipeWall>> {
             Some(Some(PipeWall {
                 thickness_m: t.si,
                 material,
+                exchange: exchange?,
             }))
         }
+    }
+}
+
+/// How a pipe's wall exchanges heat with its water: `wall_exchange = "lumped"` (the default:
+/// at the water's temperature) or `"film"` (its own temperature, through the film and the
+/// fouling `wall_fouling_m2_k_w`, default 0); `None` once an error is reported.
+fn read_wall_exchange(r: &mut Reader<'_, '_>) -> Option<WallExchange> {
+    let fouling = match r.number("wall_fouling_m2_k_w") {
+        None if r.is_present("wall_fouling_m2_k_w") => return None,
+        None => None,
+        Some((x, at)) if (0.0..=0.01).contains(&x) => Some((x, at)),
+        Some((x, at)) => {
+            let msg = format!(
+                "expected 0 to 0.01 m²·K/W (TEMA's fouling factors are 1e-4 to 2e-3), found {x}"
+            );
+            r.error_at(at, "wall_fouling_m2_k_w", msg);
+            return None;
+        }
+    };
+    match r.string("wall_exchange") {
+        Some((word, _)) if word == "film" => Some(WallExchange::Film {
+            fouling_m2_k_w: fouling.map_or(0.0, |(x, _)| x),
+        }),
+        Some((word, at)) if word != "lumped" => {
+            let msg = format!("unknown wall exchange \"{word}\": expected \"lumped\" or \"film\"");
+            r.error_at(at, "wall_exchange", msg);
+            None
+        }
+        _ if fouling.is_some() => {
+            let at = fouling.map_or(r.offset(), |(_, at)| at);
+            r.error_at(
+                at,
+                "wall_fouling_m2_k_w",
+                "the fouling between the water and a wall of its own: it needs wall_exchange = \
+                 \"film\"",
+            );
+            None
+        }
+        _ => Some(WallExchange::Lumped),
     }
 }
 

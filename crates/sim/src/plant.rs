@@ -14,10 +14,10 @@
 use crate::error::SimError;
 use dctwin_components::psychrometrics::MoistAir;
 use dctwin_components::{
-    Component, HeatDuty, MixingVolume, Pipe, ThermalLaw, coupling::Coupling, device::VolumeDevice,
-    heat_exchanger::HeatExchanger, heat_exchanger_unit::ExchangerUnit, heat_pump::HeatPumpBank,
-    heat_pump_staging::HeatPumpStaging, heat_pump_unit::HeatPumps,
-    temperature_sensor::TemperatureSensor,
+    Component, HeatDuty, MixingVolume, Pipe, PipeWall, ThermalLaw, coupling::Coupling,
+    device::VolumeDevice, heat_exchanger::HeatExchanger, heat_exchanger_unit::ExchangerUnit,
+    heat_pump::HeatPumpBank, heat_pump_staging::HeatPumpStaging, heat_pump_unit::HeatPumps,
+    pipe::WallExchange, temperature_sensor::TemperatureSensor,
 };
 use dctwin_fluid::Fluid;
 use dctwin_network::Network;
@@ -36,6 +36,16 @@ pub enum Heat {
     Ambient {
         /// Conductance to the ambient [W/K].
         ua_w_k: f64,
+        /// Ambient temperature [K].
+        ambient_k: f64,
+    },
+    /// A pipe segment whose wall is its own state: the heat the wall beside it gives through
+    /// the film, g·(T_wall − T); the dynamics hold the walls as states of their own.
+    FilmWall {
+        /// Each wall segment's heat capacity [J/K].
+        capacity_j_k: f64,
+        /// Each wall segment's conductance to the ambient [W/K] (0: none).
+        loss_w_k: f64,
         /// Ambient temperature [K].
         ambient_k: f64,
     },
@@ -405,9 +415,29 @@ pub struct Chain {
     pub first_at_from: bool,
 }
 
-/// A pipe cut into its segments, each with its share of the water, the wall and the loss.
+/// A pipe cut into its segments, each with its share of the water, the wall and the loss; a
+/// wall that exchanges through its film is its own states, which take the loss.
 fn pipe_segments(p: &Pipe, fluid: &Fluid, t_k: f64) -> LinkThermal {
     let n = p.segments.max(1) as f64;
+    if let Some(PipeWall {
+        exchange: WallExchange::Film { .. },
+        ..
+    }) = p.wall
+    {
+        let (loss_w_k, ambient_k) = match p.thermal() {
+            ThermalLaw::LossToAmbient { ua_w_k, ambient_k } => (ua_w_k / n, ambient_k),
+            _ => (0.0, t_k),
+        };
+        return LinkThermal::Volume {
+            volume: MixingVolume::of_volume(p.water_volume_m3() / n, fluid, t_k, 0.0),
+            heat: Heat::FilmWall {
+                capacity_j_k: p.wall_capacity_j_k() / n,
+                loss_w_k,
+                ambient_k,
+            },
+            segments: p.segments.max(1),
+        };
+    }
     let volume = MixingVolume::of_volume(
         p.water_volume_m3() / n,
         fluid,

@@ -39,6 +39,8 @@ impl Totals {
                 continue;
             };
             let q = dynamics.heat_w[l];
+            // A wall of its own loses to the ambient; its film's heat stays in the pipe.
+            self.lost_w += dynamics.wall_loss_w(l);
             if let Heat::Device(d) = heat {
                 self.it_power_w += d.it_power_w();
                 self.fan_electric_w += d.fan_power_w();

@@ -246,7 +246,7 @@ fn link_settables(plant: &Plant, controllers: &Controllers, link: usize) -> Vec<
         )],
         Component::Pipe(_) => match &plant.links[link] {
             LinkThermal::Volume {
-                heat: Heat::Ambient { .. },
+                heat: Heat::Ambient { .. } | Heat::FilmWall { .. },
                 ..
             } => vec![temperature(
                 "ambient_temperature",
@@ -383,7 +383,7 @@ impl Setting {
             }
             Setting::PipeAmbient(l) => {
                 if let LinkThermal::Volume {
-                    heat: Heat::Ambient { ambient_k, .. },
+                    heat: Heat::Ambient { ambient_k, .. } | Heat::FilmWall { ambient_k, .. },
                     ..
                 } = &mut plant.links[l]
                 {

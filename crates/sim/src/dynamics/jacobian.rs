@@ -23,9 +23,12 @@ impl Dynamics {
         let dt_dy: Vec<f64> = (self.energy_states.iter().zip(&self.known))
             .map(|(e, k)| e.capacity_j_k / k.capacity_j_k)
             .collect();
+        // A wall's state is its temperature (dT/dy = 1).
         let by_state = |row: &mut Vec<(usize, f64)>| {
             for (c, v) in row.iter_mut() {
-                *v *= dt_dy[*c];
+                if let Some(f) = dt_dy.get(*c) {
+                    *v *= f;
+                }
             }
         };
         let sens = std::mem::take(&mut self.sensitivity);
@@ -57,7 +60,12 @@ impl Dynamics {
             let cp = fluid.specific_heat_j_kg_k(t);
             // The row's scale: a kelvin of state holds this much energy.
             let capacity = self.energy_states[s].capacity_j_k;
-            let slopes = if term.layer {
+            let slopes = if let Some((_, film_w_k)) = term.wall {
+                HeatSlopes {
+                    dq_dt: -film_w_k,
+                    ..HeatSlopes::default()
+                }
+            } else if term.layer {
                 // The layer's own law is differentiated below, with its neighbours.
                 HeatSlopes {
                     constant: true,
@@ -106,6 +114,9 @@ impl Dynamics {
                 accounts[a as usize].push((s, if is_sink(a) { -v } else { v }));
                 next_booked += 1;
             }
+            if let Some((w, film_w_k)) = term.wall {
+                row.push((w, film_w_k / capacity));
+            }
             if let Heat::CouplingSide { index, side } = heat {
                 let per = 1.0 / capacity;
                 for &(reading, slopes) in &coupling_slopes[*index] {
@@ -124,6 +135,17 @@ impl Dynamics {
             for &(reading, slopes) in &coupling_slopes[i] {
                 let list = &mut accounts[a as usize];
                 self.spread_reading(plant, i, reading, slopes[0] + slopes[1], list, &sens);
+            }
+        }
+        // A wall's loss to its ambient.
+        for w in &self.walls {
+            if let LinkThermal::Volume {
+                heat: Heat::FilmWall { loss_w_k, .. },
+                ..
+            } = &plant.links[w.link]
+            {
+                let lost = &mut accounts[Account::Lost as usize];
+                lost.extend((0..w.segments).map(|i| (w.first + i, *loss_w_k)));
             }
         }
         // Water leaving through a boundary takes its node's enthalpy out.
@@ -147,6 +169,23 @@ impl Dynamics {
             by_state(&mut row);
             row.push((self.sensor_state(j), by_reading));
             out.push_row(&mut row);
+        }
+        // A wall segment moves with its own temperature and its water's.
+        for w in &self.walls {
+            let LinkThermal::Volume {
+                heat: Heat::FilmWall { loss_w_k, .. },
+                ..
+            } = &plant.links[w.link]
+            else {
+                unreachable!("walls belong to pipes with a wall of their own");
+            };
+            for i in 0..w.segments {
+                row.clear();
+                row.push((w.water + i, w.film_w_k / w.capacity_j_k));
+                by_state(&mut row);
+                row.push((w.first + i, -(w.film_w_k + loss_w_k) / w.capacity_j_k));
+                out.push_row(&mut row);
+            }
         }
         self.sensitivity = sens;
         self.state_k = t_k;

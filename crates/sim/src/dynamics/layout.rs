@@ -52,7 +52,17 @@ impl Dynamics {
         let known: Vec<Known> = (energy_states.iter().zip(&loop_of_state))
             .map(|(e, &i)| e.at_reference(&network.loops[i].fluid))
             .collect();
+        let (walls, wall_of_link) = lay_out_walls(
+            plant,
+            &chain_of_link,
+            &chains,
+            &state_of_link,
+            link_of_state.len() + ACCOUNTS + plant.sensors.len(),
+        );
         Dynamics {
+            wall_loss_w: vec![0.0; walls.len()],
+            walls,
+            wall_of_link,
             state_of_link,
             flow_kg_s: vec![0.0; plant.links.len()],
             pump_heat_w: vec![0.0; plant.links.len()],
@@ -107,9 +117,20 @@ impl Dynamics {
         self.link_of_state.len()
     }
 
-    /// Total states: temperatures then accounts.
+    /// Total states: temperatures, accounts, sensors' readings, then walls.
     pub fn len(&self) -> usize {
+        self.wall_base() + self.walls.iter().map(|w| w.segments).sum::<usize>()
+    }
+
+    /// The first wall state: after the sensors'.
+    pub(super) fn wall_base(&self) -> usize {
         self.link_of_state.len() + ACCOUNTS + self.sensors.len()
+    }
+
+    /// Link `l`'s wall's loss to its ambient at the last evaluation [W] (0 for a link
+    /// without a wall of its own).
+    pub fn wall_loss_w(&self, l: usize) -> f64 {
+        self.wall_of_link[l].map_or(0.0, |j| self.wall_loss_w[j])
     }
 
     /// The state of sensor `j`'s reading [K]: after the accounts.
@@ -141,6 +162,11 @@ impl Dynamics {
         y.extend([0.0; ACCOUNTS]);
         // A sensor starts reading its node's water as the components around it start.
         y.extend(self.sensor_start_k.iter().copied());
+        // A wall starts at its water's temperature.
+        for w in &self.walls {
+            let start_k = self.energy_states[w.water].reference_k;
+            y.extend(std::iter::repeat_n(start_k, w.segments));
+        }
         y
     }
 
@@ -150,11 +176,15 @@ impl Dynamics {
         out.extend((0..self.temperatures()).map(|s| self.at_state(plant, y, s).0.t_k));
     }
 
-    /// Energy held by the volumes at state `y` [J].
+    /// Energy held by the volumes and the walls of their own at state `y` [J].
     pub fn stored_energy_j(&self, y: &[f64]) -> f64 {
-        (self.energy_states.iter().zip(y))
+        let volumes: f64 = (self.energy_states.iter().zip(y))
             .map(|(e, &y)| e.energy_of_state_j(y))
-            .sum()
+            .sum();
+        let walls: f64 = (self.walls.iter())
+            .map(|w| w.capacity_j_k * y[w.first..w.first + w.segments].iter().sum::<f64>())
+            .sum();
+        volumes + walls
     }
 
     /// The water the device on link `l` holds and is fed at the flows of the control step, as
@@ -200,6 +230,44 @@ impl Dynamics {
             }
         }
     }
+}
+
+/// The walls of the pipes that hold theirs as states of their own, from state `first` on, and
+/// each link's index among them.
+fn lay_out_walls(
+    plant: &Plant,
+    chain_of_link: &[Option<usize>],
+    chains: &[ChainAt],
+    state_of_link: &[Option<usize>],
+    mut first: usize,
+) -> (Vec<WallAt>, Vec<Option<usize>>) {
+    let mut walls = Vec::new();
+    let mut wall_of_link = vec![None; plant.links.len()];
+    for (l, thermal) in plant.links.iter().enumerate() {
+        let LinkThermal::Volume {
+            heat: Heat::FilmWall { capacity_j_k, .. },
+            segments,
+            ..
+        } = thermal
+        else {
+            continue;
+        };
+        let water = match chain_of_link[l] {
+            Some(c) => chains[c].first,
+            None => state_of_link[l].unwrap_or_default(),
+        };
+        wall_of_link[l] = Some(walls.len());
+        walls.push(WallAt {
+            link: l,
+            first,
+            water,
+            segments: *segments,
+            capacity_j_k: *capacity_j_k,
+            film_w_k: 0.0,
+        });
+        first += segments;
+    }
+    (walls, wall_of_link)
 }
 
 /// The temperature the water at node `d` starts at [K]: the mean of the starts of the

@@ -105,6 +105,30 @@ pub struct Dynamics {
     /// Each device of `layered`'s heat from its surroundings at the last evaluation [W] (a
     /// tank's loss, negative), booked to its account.
     layered_w: Vec<f64>,
+    /// The pipes' walls held as states of their own (after the sensors').
+    walls: Vec<WallAt>,
+    /// Index into `walls` of each link's wall.
+    wall_of_link: Vec<Option<usize>>,
+    /// Each wall's loss to its ambient at the last evaluation [W].
+    wall_loss_w: Vec<f64>,
+}
+
+/// A pipe's wall held as states of its own, one per segment beside the water's, exchanging
+/// with the water through the film and losing to the pipe's ambient.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct WallAt {
+    /// Its pipe's link.
+    pub(super) link: usize,
+    /// Its first segment's state.
+    pub(super) first: usize,
+    /// The water state of its first segment (the pipe's chain from its `from` end).
+    pub(super) water: usize,
+    /// Segments.
+    pub(super) segments: usize,
+    /// One segment's heat capacity [J/K].
+    pub(super) capacity_j_k: f64,
+    /// One segment's film conductance at the control step's flow [W/K].
+    pub(super) film_w_k: f64,
 }
 
 /// Temperature step of the difference quotients of the heat laws in the Jacobian [K]: small
@@ -172,6 +196,9 @@ pub(crate) struct VolumeTerm {
     pub constant_heat: Option<(f64, Option<Account>)>,
     /// Whether it is a tank layer (its heat is in `tank_w`).
     pub layer: bool,
+    /// For a pipe segment whose wall is its own state: that state and the film's conductance
+    /// [W/K] over this control step.
+    pub wall: Option<(usize, f64)>,
 }
 
 /// Marks a link without flow in [`Dynamics`]' per-link downstream nodes.

@@ -27,9 +27,26 @@ impl Dynamics {
             self.index_inflows(plant.network.node_count());
             self.order_nodes(plant)?;
         }
+        self.set_films(plant);
         self.plan(plant);
         self.generation += 1;
         Ok(turned)
+    }
+
+    /// Each wall's film conductance per segment at the new flows, its water at the mean of its
+    /// segments' last temperatures (frozen over the control step, as the flows are).
+    fn set_films(&mut self, plant: &Plant) {
+        let network = &plant.network;
+        for w in &mut self.walls {
+            let Component::Pipe(pipe) = &network.links[w.link].component else {
+                unreachable!("walls belong to pipes");
+            };
+            let water = &self.state_k[w.water..w.water + w.segments];
+            let t_k = water.iter().sum::<f64>() / w.segments as f64;
+            let m = self.flow_kg_s[w.link];
+            let film = pipe.film_conductance_w_k(network.fluid_of(w.link), t_k, m);
+            w.film_w_k = film.unwrap_or(0.0) / w.segments as f64;
+        }
     }
 
     /// Each node's inflowing links, from the links' downstream nodes (a counting sort).
@@ -164,7 +181,12 @@ impl Dynamics {
                 }
                 _ => None,
             };
+            let wall = self.wall_of_link[l].map(|j| {
+                let w = &self.walls[j];
+                (w.first + (s - w.water), w.film_w_k)
+            });
             self.terms.push(VolumeTerm {
+                wall,
                 link: l,
                 loop_index: network.links[l].loop_index,
                 inlet,

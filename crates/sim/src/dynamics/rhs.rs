@@ -50,10 +50,11 @@ impl Dynamics {
                 None => (t, h),
             };
             let m = term.m_kg_s;
-            let (q, account, water_kg_s) = match term.constant_heat {
-                Some((q, account)) => (q, account, 0.0),
-                None if term.layer => (self.layer_w[s], None, 0.0),
-                None => {
+            let (q, account, water_kg_s) = match (term.wall, term.constant_heat) {
+                (Some((w, film_w_k)), _) => (film_w_k * (y[w] - t), None, 0.0),
+                (None, Some((q, account))) => (q, account, 0.0),
+                (None, None) if term.layer => (self.layer_w[s], None, 0.0),
+                (None, None) => {
                     let LinkThermal::Volume { heat, .. } = &plant.links[term.link] else {
                         unreachable!("states belong to volumes");
                     };
@@ -91,7 +92,9 @@ impl Dynamics {
         let (entered, left) = self.boundary_enthalpy_w(&plant.network);
         sums[Account::Entered as usize] += entered;
         sums[Account::Left as usize] += left;
-        let (accounts, sensors) = accounts.split_at_mut(ACCOUNTS);
+        let (accounts, rest) = accounts.split_at_mut(ACCOUNTS);
+        let (sensors, walls) = rest.split_at_mut(self.sensors.len());
+        sums[Account::Lost as usize] += self.wall_rates(plant, y, walls);
         accounts.copy_from_slice(&sums);
         let readings = &y[accounts_at + ACCOUNTS..];
         for ((d, &(node, sensor)), &reading) in sensors.iter_mut().zip(&self.sensors).zip(readings)
@@ -99,6 +102,38 @@ impl Dynamics {
             let flow = self.node_flow_kg_s(node);
             *d = sensor.derivative_k_s(reading, self.node_k[node], flow);
         }
+    }
+
+    /// Each wall segment's rate, C·dT/dt = g·(T_water − T_wall) − L·(T_wall − T_ambient), into
+    /// `out` (the walls' part of dy/dt); returns the walls' loss to their ambients [W].
+    fn wall_rates(&mut self, plant: &Plant, y: &[f64], out: &mut [f64]) -> f64 {
+        let base = self.wall_base();
+        let mut total = 0.0;
+        for (j, w) in self.walls.iter().enumerate() {
+            let LinkThermal::Volume {
+                heat:
+                    Heat::FilmWall {
+                        loss_w_k,
+                        ambient_k,
+                        ..
+                    },
+                ..
+            } = &plant.links[w.link]
+            else {
+                unreachable!("walls belong to pipes with a wall of their own");
+            };
+            let mut lost = 0.0;
+            for i in 0..w.segments {
+                let wall_k = y[w.first + i];
+                let film = w.film_w_k * (self.state_k[w.water + i] - wall_k);
+                let loss = loss_w_k * (wall_k - ambient_k);
+                out[w.first + i - base] = (film - loss) / w.capacity_j_k;
+                lost += loss;
+            }
+            self.wall_loss_w[j] = lost;
+            total += lost;
+        }
+        total
     }
 
     /// The enthalpy water carries in through the open boundaries and out through them [W]:
@@ -235,8 +270,9 @@ impl Dynamics {
             return (q, Some(d.account()), water_kg_s);
         }
         let (q, account) = match heat {
-            // Devices are handled above.
-            Heat::None | Heat::Device(_) => (0.0, None),
+            // Devices are handled above, film walls by the evaluation (they read their wall's
+            // state).
+            Heat::None | Heat::Device(_) | Heat::FilmWall { .. } => (0.0, None),
             Heat::Ambient { ua_w_k, ambient_k } => (-ua_w_k * (t - ambient_k), Some(Account::Lost)),
             Heat::Fixed { heat_w } => signed(*heat_w, Account::ItHeat, Account::Rejected),
             Heat::Setpoint { outlet_k } => signed(
