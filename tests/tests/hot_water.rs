@@ -109,7 +109,56 @@ fn water_driven_to_boil_stops_the_run_where_it_boils() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("where it boils at the 2.00 bar (gauge) of its loop's vessel (133.7 °C)"),
+        err.contains("where it boils at the 2.00 bar (gauge) of its loop's vessel (133.7 °C)")
+            && err.contains("'heater'"),
+        "{err}"
+    );
+}
+
+/// Water a heater drives out of water's range is refused by the steady solve naming the
+/// heater, whose water entered within the range, not the pipe after it (written first in the
+/// file) that carries it on: 50 kW into 0.1 kg/s entering at 60 °C would leave at 180 °C.
+#[test]
+fn the_steady_range_error_names_the_heater_not_the_pipe_after_it() {
+    let text = r#"
+name = "overheated"
+[[loop]]
+name = "line"
+fluid = "water"
+initial_temperature_c = 60.0
+[[loop.component]]
+kind = "pipe"
+name = "main"
+from = "hot"
+to = "out"
+length_m = 50
+inner_diameter_mm = 40
+[[loop.component]]
+kind = "flow_boundary"
+name = "feed"
+node = "in"
+flow_kg_s = 0.1
+temperature_c = 60.0
+[[loop.component]]
+kind = "heat_source"
+name = "heater"
+from = "in"
+to = "hot"
+heat_kw = 50
+[[loop.component]]
+kind = "pressure_boundary"
+name = "drain"
+node = "out"
+pressure_bar = 10.0
+temperature_c = 20.0
+"#;
+    let facility = dctwin_model::parse(text, std::path::Path::new("overheated.toml")).unwrap();
+    let err = SteadySolver::new(Network::from_facility(&facility))
+        .solve()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("\"heater\"") && !err.contains("\"main\""),
         "{err}"
     );
 }

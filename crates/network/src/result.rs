@@ -146,19 +146,32 @@ impl SteadyResult {
 
     /// Refuse a state whose temperatures leave the fluid's range: its properties would be
     /// extrapolated and the answer could not be defended.
+    ///
+    /// Where several links' water leaves the range, the one named is a link whose water
+    /// entered within it (the heater or set-point that drove it out), not one downstream.
     pub fn check_temperatures(&self, network: &Network) -> Result<(), SolveError> {
-        for (l, r) in self.links.iter().enumerate() {
-            let fluid = network.fluid_of(l);
+        let within = |l: usize, t_k: f64| {
+            let (lo, hi) = network.fluid_of(l).valid_range_k();
+            t_k >= lo - 1e-9 && t_k <= hi + 1e-9
+        };
+        let out: Vec<usize> = (0..self.links.len())
+            .filter(|&l| !within(l, self.links[l].outlet_k))
+            .collect();
+        let cause = (out.iter().copied())
+            .find(|&l| within(l, self.links[l].inlet_k))
+            .or(out.first().copied());
+        if let Some(l) = cause {
+            let (r, fluid) = (&self.links[l], network.fluid_of(l));
             let (lo, hi) = fluid.valid_range_k();
-            if r.outlet_k < lo - 1e-9 || r.outlet_k > hi + 1e-9 || !r.outlet_k.is_finite() {
-                return Err(SolveError::TemperatureOutOfRange {
-                    link: r.name.to_string(),
-                    t_c: r.outlet_k - 273.15,
-                    fluid: fluid.name(),
-                    lo_c: lo - 273.15,
-                    hi_c: hi - 273.15,
-                });
-            }
+            return Err(SolveError::TemperatureOutOfRange {
+                link: r.name.to_string(),
+                t_c: r.outlet_k - 273.15,
+                fluid: fluid.name(),
+                lo_c: lo - 273.15,
+                hi_c: hi - 273.15,
+            });
+        }
+        for (l, r) in self.links.iter().enumerate() {
             if let Component::HeatSource(source) = &network.links[l].component
                 && let HeatDuty::Fixed { heat_w } = source.duty
                 && heat_w != 0.0

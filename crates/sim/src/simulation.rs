@@ -476,34 +476,55 @@ impl Simulation {
     }
 
     /// Every volume within its coolant's valid range.
+    /// Every volume within its fluid's range and below boiling. Where several are not, the
+    /// one named is a volume whose water arrived within them (a heater, a set-point plant):
+    /// the cause, not the pipes and pumps downstream that carry its water on.
     fn check_temperatures(&self) -> Result<(), SimError> {
         let y = &self.volume_k;
-        for (s, &l) in self.dynamics.link_of_state.iter().enumerate() {
-            let fluid = self.plant.network.fluid_of(l);
-            let (min_k, max_k) = fluid.valid_range_k();
-            let loop_index = self.plant.network.links[l].loop_index;
-            let limit_k = self.liquid_limit_k[loop_index];
-            if y[s] >= limit_k && y[s] <= max_k {
-                return Err(SimError::Boiling {
-                    time_s: self.time_s,
-                    component: self.plant.network.links[l].name.to_string(),
-                    temperature_c: y[s] - 273.15,
-                    boils_c: limit_k - 273.15,
-                    pressure_bar: self.plant.network.loops[loop_index].pressurisation_pa / 1e5,
-                });
-            }
-            if !(y[s] >= min_k && y[s] <= max_k) {
-                return Err(SimError::TemperatureOutOfRange {
-                    time_s: self.time_s,
-                    component: self.plant.network.links[l].name.to_string(),
-                    temperature_c: y[s] - 273.15,
-                    fluid: fluid.name(),
-                    min_c: min_k - 273.15,
-                    max_c: max_k - 273.15,
-                });
-            }
+        let network = &self.plant.network;
+        let outside = |s: usize, l: usize| {
+            let (min_k, max_k) = network.fluid_of(l).valid_range_k();
+            let limit_k = self.liquid_limit_k[network.links[l].loop_index];
+            !(y[s] >= min_k && y[s] <= max_k.min(limit_k))
+        };
+        let within = |l: usize, t_k: f64| {
+            let (min_k, max_k) = network.fluid_of(l).valid_range_k();
+            let limit_k = self.liquid_limit_k[network.links[l].loop_index];
+            t_k >= min_k && t_k < max_k.min(limit_k)
+        };
+        let states = self.dynamics.link_of_state.iter().copied().enumerate();
+        let offending: Vec<(usize, usize)> = states.filter(|&(s, l)| outside(s, l)).collect();
+        let inlet_k = |l: usize| {
+            let m = self.dynamics.flow_kg_s[l];
+            self.dynamics.node_k[network.upstream(l, m)]
+        };
+        let Some(&(s, l)) = (offending.iter())
+            .find(|&&(_, l)| within(l, inlet_k(l)))
+            .or(offending.first())
+        else {
+            return Ok(());
+        };
+        let fluid = network.fluid_of(l);
+        let (min_k, max_k) = fluid.valid_range_k();
+        let loop_index = network.links[l].loop_index;
+        let limit_k = self.liquid_limit_k[loop_index];
+        if y[s] >= limit_k && y[s] <= max_k {
+            return Err(SimError::Boiling {
+                time_s: self.time_s,
+                component: network.links[l].name.to_string(),
+                temperature_c: y[s] - 273.15,
+                boils_c: limit_k - 273.15,
+                pressure_bar: network.loops[loop_index].pressurisation_pa / 1e5,
+            });
         }
-        Ok(())
+        Err(SimError::TemperatureOutOfRange {
+            time_s: self.time_s,
+            component: network.links[l].name.to_string(),
+            temperature_c: y[s] - 273.15,
+            fluid: fluid.name(),
+            min_c: min_k - 273.15,
+            max_c: max_k - 273.15,
+        })
     }
 
     fn integration_error(&self, e: CvodeError) -> SimError {
