@@ -17,6 +17,8 @@ use std::collections::HashMap;
 /// Where each reported quantity sits in the snapshot.
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// Whether the model has open boundaries (and the totals their enthalpy).
+    open: bool,
     /// Every column the run can write (the writer adds `time_s` first).
     pub names: Vec<String>,
     /// The columns `[output] columns` chose, as indices into `names` (all by default).
@@ -92,6 +94,11 @@ pub struct LayoutError {
 /// The facility totals of the racks, written only where there are racks.
 const RACK_TOTALS: &[&str] = &["max_rack_supply_c", "peak_chip_c", "racks_over_class"];
 
+/// The enthalpy carried through open boundaries, written only where the model has them: the
+/// water entering brings `entered_kw`, the water leaving takes `left_kw` (from the fluid's
+/// enthalpy reference; their difference is the heat the network's water gained from outside).
+const BOUNDARY_TOTALS: &[&str] = &["entered_kw", "left_kw"];
+
 /// The facility totals written at every step, with their units.
 const TOTALS: &[&str] = &[
     "it_power_kw",
@@ -130,9 +137,13 @@ impl Layout {
         }
         let net = &plant.network;
         let has_racks = !driven.racks.is_empty();
+        let open = net.boundaries().next().is_some();
+        let boundary_totals = BOUNDARY_TOTALS.iter().filter(|_| open);
         let mut layout = Layout {
+            open,
             names: (TOTALS.iter())
                 .filter(|name| has_racks || !RACK_TOTALS.contains(name))
+                .chain(boundary_totals)
                 .map(|s| s.to_string())
                 .collect(),
             written: Vec::new(),
@@ -436,6 +447,12 @@ impl Layout {
         row.push(t.heat_pump_units_on as f64);
         let own = interval.kpis();
         row.extend([own.pue, own.ere].map(|r| r.unwrap_or(0.0)));
+        if self.open {
+            row.extend([
+                mean(e0.entered_j, e1.entered_j) / 1e3,
+                mean(e0.left_j, e1.left_j) / 1e3,
+            ]);
+        }
         for d in &self.devices {
             row.push(match *d {
                 DeviceColumn::VolumeC(l) => self.volume_k(now, l) - 273.15,
