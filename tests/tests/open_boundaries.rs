@@ -10,7 +10,8 @@ use dctwin_sim::{Plant, Settings, Simulation, plant_of};
 use std::ops::ControlFlow;
 
 /// A feed at 3 bar and 90 °C, a 300 m main (U = 0.4 W/m²K on 160 mm, ground at 10 °C) to a
-/// tee, two branches of 100 and 150 m drawn at 2 and 1 kg/s.
+/// tee, two branches of 100 and 150 m drawn at 2 and 1 kg/s (one given as a draw, one as a
+/// negative flow in).
 const OPEN_TEE: &str = r#"
 name = "open-tee"
 [[loop]]
@@ -65,7 +66,8 @@ segments = 4
 kind = "flow_boundary"
 name = "east.draw"
 node = "east.end"
-flow_kg_s = -2.0
+flow_kg_s = 2.0
+direction = "out"
 temperature_c = 20
 
 [[loop.component]]

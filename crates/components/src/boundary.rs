@@ -34,6 +34,9 @@ pub struct Boundary {
     pub hold: BoundaryHold,
     /// Temperature of the water that enters the network through it [K].
     pub temperature_k: f64,
+    /// Whether the flow a model or an input gives a flow boundary is what leaves the network
+    /// (a draw, as a consumer's meter reads it) rather than what enters it.
+    pub given_out: bool,
 }
 
 impl Boundary {
@@ -63,6 +66,17 @@ impl Boundary {
         }
     }
 
+    /// Hold the mass flow `given_kg_s` as the model or an input gives it: into the network, or
+    /// out of it for a boundary whose flow is given as a draw.
+    pub fn set_flow(&mut self, given_kg_s: f64) {
+        let mass_flow_kg_s = if self.given_out {
+            -given_kg_s
+        } else {
+            given_kg_s
+        };
+        self.hold = BoundaryHold::Flow { mass_flow_kg_s };
+    }
+
     /// Whether it holds a pressure (and so can take up any imbalance of its loop's flows).
     pub fn holds_pressure(&self) -> bool {
         matches!(self.hold, BoundaryHold::Pressure { .. })
@@ -88,6 +102,7 @@ mod tests {
                 mass_flow_kg_s: -1.2,
             },
             temperature_k: 330.0,
+            given_out: false,
         };
         assert_eq!(
             flow.hydraulic(),
@@ -100,12 +115,24 @@ mod tests {
         let pressure = Boundary {
             hold: BoundaryHold::Pressure { pressure_pa: 3e5 },
             temperature_k: 330.0,
+            given_out: false,
         };
         assert_eq!(pressure.hydraulic(), HydraulicLaw::FixedDp { dp_pa: 0.0 });
         assert_eq!(pressure.outside_pressure_pa(2e5), 3e5);
         assert_eq!(
             pressure.thermal(),
             ThermalLaw::FixedOutlet { outlet_k: 330.0 }
+        );
+        let mut draw = Boundary {
+            given_out: true,
+            ..flow
+        };
+        draw.set_flow(2.0);
+        assert_eq!(
+            draw.hold,
+            BoundaryHold::Flow {
+                mass_flow_kg_s: -2.0
+            }
         );
     }
 }

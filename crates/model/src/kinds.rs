@@ -181,6 +181,23 @@ fn read_boundary(r: &mut Reader<'_, '_>, kind: &str, density_kg_m3: f64) -> Opti
         Quantity::Temperature,
         "the temperature of the water that enters through it",
     );
+    let given_out = match (kind, r.string("direction")) {
+        (_, None) => Some(false),
+        ("flow_boundary", Some((word, _))) if word == "in" || word == "out" => Some(word == "out"),
+        (_, Some((word, at))) => {
+            let msg = match kind {
+                "flow_boundary" => format!(
+                    "unknown direction \"{word}\": expected \"in\" (the flow given enters the \
+                     network, the default) or \"out\" (it leaves: a draw, as a meter reads it)"
+                ),
+                _ => "a pressure boundary's flow is what the network takes: only a flow \
+                      boundary has a direction"
+                    .to_string(),
+            };
+            r.error_at(at, "direction", msg);
+            None
+        }
+    };
     let hold = match kind {
         "pressure_boundary" => {
             read_gauge_pressure(r).map(|pressure_pa| BoundaryHold::Pressure { pressure_pa })
@@ -189,18 +206,23 @@ fn read_boundary(r: &mut Reader<'_, '_>, kind: &str, density_kg_m3: f64) -> Opti
             .required_quantity(
                 "flow",
                 Quantity::Flow,
-                "the flow into the network (negative: out of it)",
+                "the flow it holds (into the network, or out of it with direction = \"out\")",
             )
             .map(|v| BoundaryHold::Flow {
                 mass_flow_kg_s: v.mass_flow(density_kg_m3),
             }),
     };
+    let mut boundary = Boundary {
+        hold: hold?,
+        temperature_k: above_absolute_zero(r, temperature?)?,
+        given_out: given_out?,
+    };
+    if let BoundaryHold::Flow { mass_flow_kg_s } = boundary.hold {
+        boundary.set_flow(mass_flow_kg_s);
+    }
     Some(Parsed::Boundary {
         node: node?,
-        boundary: Boundary {
-            hold: hold?,
-            temperature_k: above_absolute_zero(r, temperature?)?,
-        },
+        boundary,
     })
 }
 

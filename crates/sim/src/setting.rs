@@ -57,7 +57,8 @@ pub enum Setting {
     Setpoint(usize),
     /// An open boundary's temperature of the water it lets in [K].
     BoundaryTemperature(usize),
-    /// A flow boundary's mass flow into the network [kg/s] (negative: out).
+    /// A flow boundary's mass flow [kg/s], into the network or, for one given as a draw, out
+    /// of it.
     BoundaryFlow(usize),
     /// A pressure boundary's gauge pressure [Pa].
     BoundaryPressure(usize),
@@ -402,9 +403,7 @@ impl Setting {
             }
             Setting::BoundaryFlow(l) => {
                 if let Component::Boundary(b) = &mut plant.network.links[l].component {
-                    b.hold = BoundaryHold::Flow {
-                        mass_flow_kg_s: value,
-                    };
+                    b.set_flow(value);
                 }
             }
             Setting::BoundaryPressure(l) => {
