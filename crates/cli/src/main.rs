@@ -5,6 +5,7 @@ mod steady_tables;
 
 use clap::{Parser, Subcommand};
 use dctwin_network::{Network, SteadySolver};
+use dctwin_scenario::design::{DesignWeather, design_point};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -40,6 +41,12 @@ enum Command {
         /// Print the whole result as JSON instead of tables.
         #[arg(long)]
         json: bool,
+        /// Outdoor dry bulb of the design point [°C] (dry coolers, cooling towers).
+        #[arg(long, value_name = "C", default_value_t = 15.0)]
+        dry_bulb_c: f64,
+        /// Outdoor relative humidity of the design point [-].
+        #[arg(long, value_name = "RH", default_value_t = 0.6)]
+        relative_humidity: f64,
     },
     /// Run a scenario: a time series, KPIs and a summary in a run directory. Ctrl-C stops
     /// cleanly and keeps what was computed.
@@ -99,7 +106,21 @@ fn main() -> ExitCode {
             all,
             r#match,
             json,
-        } => solve(&file, all, r#match.as_deref(), json),
+            dry_bulb_c,
+            relative_humidity,
+        } => {
+            let view = steady_tables::View {
+                all,
+                filter: r#match.as_deref(),
+            };
+            match design_weather(dry_bulb_c, relative_humidity) {
+                Ok(weather) => solve(&file, &view, json, weather),
+                Err(e) => {
+                    eprintln!("dctwin solve: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Simulate {
             scenario,
             out,
@@ -138,7 +159,33 @@ fn check(files: &[PathBuf]) -> ExitCode {
     }
 }
 
-fn solve(file: &Path, all: bool, filter: Option<&str>, json: bool) -> ExitCode {
+/// The design point's weather from the command line, refused outside what air can be.
+fn design_weather(dry_bulb_c: f64, relative_humidity: f64) -> Result<DesignWeather, String> {
+    if !(-90.0..=60.0).contains(&dry_bulb_c) {
+        return Err(format!(
+            "--dry-bulb-c {dry_bulb_c}: expected an outdoor temperature of -90 to 60 °C"
+        ));
+    }
+    if !(0.0..=1.0).contains(&relative_humidity) {
+        return Err(format!(
+            "--relative-humidity {relative_humidity}: expected a fraction from 0 to 1 (60 % is 0.6)"
+        ));
+    }
+    Ok(DesignWeather {
+        dry_bulb_k: dry_bulb_c + 273.15,
+        relative_humidity,
+    })
+}
+
+/// The steady state of a model: a network of pipes, pumps, valves and plain heat sources by
+/// the steady solver; a model with devices (racks, exchangers, heat pumps, coolers, tanks,
+/// substations, sensors) at its design point, its transient brought to rest.
+fn solve(
+    file: &Path,
+    view: &steady_tables::View<'_>,
+    json: bool,
+    weather: DesignWeather,
+) -> ExitCode {
     let facility = match dctwin_model::load(file) {
         Ok(f) => f,
         Err(diagnostics) => {
@@ -147,8 +194,37 @@ fn solve(file: &Path, all: bool, filter: Option<&str>, json: bool) -> ExitCode {
         }
     };
     let network = Network::from_facility(&facility);
-    let mut solver = SteadySolver::new(network);
     let started = std::time::Instant::now();
+    if !facility.devices.is_empty() || !facility.sensors.is_empty() {
+        let rest = match design_point(&facility, weather) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("{}: no design point: {e}", file.display());
+                return ExitCode::from(2);
+            }
+        };
+        let elapsed = started.elapsed();
+        if json {
+            println!(
+                "{}",
+                steady_tables::rest_json(&facility.name, &network, &rest, weather)
+            );
+        } else {
+            print!(
+                "{}",
+                steady_tables::rest_tables(&facility.name, &rest, weather, view)
+            );
+            println!(
+                "at rest after {:.1} h of the design inputs held (every volume within {:.0e} K \
+                 over the last hour), in {:.2} s",
+                rest.simulated_s / 3600.0,
+                rest.drift_k.max(1e-9),
+                elapsed.as_secs_f64()
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    let mut solver = SteadySolver::new(network);
     let result = match solver.solve() {
         Ok(r) => r,
         Err(e) => {
@@ -163,8 +239,7 @@ fn solve(file: &Path, all: bool, filter: Option<&str>, json: bool) -> ExitCode {
             steady_tables::json(&facility.name, solver.network(), &result)
         );
     } else {
-        let view = steady_tables::View { all, filter };
-        print!("{}", steady_tables::tables(&facility.name, &result, &view));
+        print!("{}", steady_tables::tables(&facility.name, &result, view));
         println!(
             "solved in {:.2} ms ({} Newton iterations, {} rounds)",
             elapsed.as_secs_f64() * 1e3,

@@ -1,6 +1,8 @@
 //! Steady results as text tables (°C, bar, m³/h, kW at the edge) or JSON (SI).
 
 use dctwin_network::{LinkResult, Network, SteadyResult};
+use dctwin_scenario::design::DesignWeather;
+use dctwin_scenario::design::{ControllerAtRest, Limit, Rest};
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -280,6 +282,102 @@ pub fn json(facility: &str, network: &Network, r: &SteadyResult) -> Value {
         .map(|n| json!({"name": &*n.name, "pressure_pa": n.pressure_pa, "temperature_k": n.temperature_k}))
         .collect();
     json!({"facility": facility, "loops": loops, "links": links, "nodes": nodes})
+}
+
+/// A model at its design point: a header with the weather, the steady tables, then its PI
+/// loops, each at its set-point or at the limit that binds.
+pub fn rest_tables(facility: &str, rest: &Rest, weather: DesignWeather, view: &View<'_>) -> String {
+    let mut out = format!(
+        "{facility}: design point at {:.1} °C outdoor, {:.0} % relative humidity: every \
+         device at its design load and set-point, brought to rest\n",
+        weather.dry_bulb_k - KELVIN,
+        weather.relative_humidity * 100.0
+    );
+    out.push_str(&tables(facility, &rest.steady, view).replacen(
+        &format!("{facility}: steady state\n"),
+        "",
+        1,
+    ));
+    let shown: Vec<&ControllerAtRest> = (rest.controllers.iter())
+        .filter(|c| view.shows(&c.name))
+        .collect();
+    if !rest.controllers.is_empty() {
+        let w = &mut out;
+        writeln!(
+            w,
+            "\n{:<36} {:>12} {:>12} {:>8}  limit",
+            "controller", "set-point °C", "measured °C", "output"
+        )
+        .unwrap();
+        for c in &shown {
+            writeln!(
+                w,
+                "{:<36} {:>12.2} {:>12.2} {:>8.3}  {}",
+                c.name,
+                c.setpoint_k - KELVIN,
+                c.measured_k - KELVIN,
+                c.output,
+                limit_words(c.limit)
+            )
+            .unwrap();
+        }
+        let binding = rest
+            .controllers
+            .iter()
+            .filter(|c| c.limit.is_some())
+            .count();
+        if shown.len() < rest.controllers.len() {
+            writeln!(
+                w,
+                "({} more controllers inside template instances; --all shows them)",
+                rest.controllers.len() - shown.len()
+            )
+            .unwrap();
+        }
+        writeln!(
+            w,
+            "{binding} of {} controllers at a limit of their output",
+            rest.controllers.len()
+        )
+        .unwrap();
+    }
+    out
+}
+
+/// What a controller's limit means for its set-point.
+fn limit_words(limit: Option<Limit>) -> &'static str {
+    match limit {
+        None => "",
+        Some(Limit::Lowest) => "at its lowest output",
+        Some(Limit::Highest) => "at its highest output: the set-point may be out of reach",
+    }
+}
+
+/// A model at its design point as JSON (SI): the steady result, the weather and the PI loops.
+pub fn rest_json(facility: &str, network: &Network, rest: &Rest, weather: DesignWeather) -> Value {
+    let mut v = json(facility, network, &rest.steady);
+    v["design_point"] = json!({
+        "dry_bulb_k": weather.dry_bulb_k,
+        "relative_humidity": weather.relative_humidity,
+        "simulated_s": rest.simulated_s,
+        "drift_k": rest.drift_k,
+    });
+    v["controllers"] = (rest.controllers.iter())
+        .map(|c| {
+            json!({
+                "name": c.name,
+                "setpoint_k": c.setpoint_k,
+                "measured_k": c.measured_k,
+                "output": c.output,
+                "limit": match c.limit {
+                    None => Value::Null,
+                    Some(Limit::Lowest) => json!("lowest"),
+                    Some(Limit::Highest) => json!("highest"),
+                },
+            })
+        })
+        .collect();
+    v
 }
 
 #[cfg(test)]

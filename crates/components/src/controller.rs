@@ -262,6 +262,11 @@ impl PiController {
         self.output
     }
 
+    /// The output's limits (lowest, highest) [output unit].
+    pub fn output_limits(&self) -> (f64, f64) {
+        (self.output_min, self.output_max)
+    }
+
     /// Integral part of the output [output unit].
     pub fn integral(&self) -> f64 {
         self.integral

@@ -12,6 +12,7 @@
 
 pub mod alarms;
 pub mod bound;
+pub mod design;
 pub mod drive;
 pub mod engine;
 pub mod error;

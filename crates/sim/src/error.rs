@@ -47,6 +47,20 @@ pub enum SimError {
         /// Component whose state had the largest error.
         component: String,
     },
+    /// A run held at constant inputs did not come to rest.
+    #[error(
+        "after {days:.0} days at constant inputs the model has not come to rest: the water in \
+         '{component}' still moves {drift_k:.3} K an hour (a controller that hunts, a tank \
+         that fills with heat, or heat with nowhere to go)"
+    )]
+    NotAtRest {
+        /// Days simulated.
+        days: f64,
+        /// The volume that moved most over the last hour.
+        component: String,
+        /// How far it moved [K].
+        drift_k: f64,
+    },
     /// A temperature left the coolant's valid range (boiling, freezing, or a run-away heat
     /// balance such as racks still powered with their CDU lost); the last good state is kept.
     #[error(

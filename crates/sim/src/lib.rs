@@ -17,6 +17,7 @@ pub mod from_model;
 pub mod plant;
 pub mod precondition;
 pub mod report;
+pub mod rest;
 pub mod setting;
 pub mod simulation;
 

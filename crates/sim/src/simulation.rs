@@ -415,8 +415,9 @@ impl Simulation {
         self.dynamics.set_flows(&self.plant, &flows)
     }
 
-    /// Each link's density and viscosity at its inlet node's temperature, re-evaluated once
-    /// that temperature has moved by [`FLUID_PROPERTY_STEP_K`].
+    /// Each link's density and viscosity at the mean of the temperatures entering and leaving
+    /// it (its volume's, where it has one), as the steady solver takes them, re-evaluated once
+    /// that mean has moved by [`FLUID_PROPERTY_STEP_K`].
     fn update_fluid_states(&mut self) {
         let network = &self.plant.network;
         let links = self
@@ -425,7 +426,10 @@ impl Simulation {
             .iter_mut()
             .zip(&mut self.fluid_at_k);
         for (l, (f, at_k)) in links.enumerate() {
-            let t = self.dynamics.node_k[network.links[l].from];
+            let m = self.hydraulic_state.mass_flow_kg_s[l];
+            let inlet_k = self.dynamics.node_k[network.upstream(l, m)];
+            let outlet_k = self.dynamics.state_of_link[l].map_or(inlet_k, |s| self.volume_k[s]);
+            let t = 0.5 * (inlet_k + outlet_k);
             if (t - *at_k).abs() < FLUID_PROPERTY_STEP_K {
                 continue;
             }
@@ -546,6 +550,33 @@ impl Simulation {
             }
             e => SimError::Setup(e),
         }
+    }
+
+    /// The state now as the steady solver reports one: each link's flow, pressure drop and the
+    /// temperatures entering and leaving it (a volume's own; through a link without volume,
+    /// its inlet plus its pump's heat), each node's pressure and temperature. At rest it is the
+    /// steady state of every device, controller included ([`crate::rest`]).
+    pub fn steady_view(&self) -> dctwin_network::SteadyResult {
+        let network = &self.plant.network;
+        let mut thermal = dctwin_network::thermal::ThermalState::initial(network);
+        thermal.node_k.clone_from(&self.dynamics.node_k);
+        for l in 0..network.links.len() {
+            let m = self.dynamics.flow_kg_s[l];
+            let inlet_k = self.dynamics.node_k[network.upstream(l, m)];
+            let outlet_k = match self.dynamics.state_of_link[l] {
+                Some(s) => self.volume_k[s],
+                None if m.abs() > crate::plant::NO_FLOW_KG_S => {
+                    let fluid = network.fluid_of(l);
+                    let h = fluid.enthalpy_j_kg(inlet_k) + self.dynamics.pump_heat_w[l] / m.abs();
+                    fluid.temperature_from_enthalpy_near_k(h, inlet_k)
+                }
+                None => inlet_k,
+            };
+            thermal.link_in_k[l] = inlet_k;
+            thermal.link_out_k[l] = outlet_k;
+        }
+        let stats = dctwin_network::CouplingStats::default();
+        dctwin_network::SteadyResult::collect(network, &self.hydraulic_state, &thermal, stats)
     }
 
     /// Energy held by all volumes [J].
