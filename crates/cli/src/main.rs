@@ -2,6 +2,7 @@
 
 mod run;
 mod steady_tables;
+mod sweep;
 
 use clap::{Parser, Subcommand};
 use dctwin_network::{Network, SteadySolver};
@@ -89,12 +90,46 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<std::ffi::OsString>,
     },
+    /// Run a sweep: a base scenario over a grid or samples of its parameters, every point in
+    /// parallel, into a sweep directory with one table (`dctwin sweep collect DIR` merges it).
+    Sweep(SweepArgs),
     /// Print the KPIs of two runs side by side.
     Compare {
         /// First run directory.
         a: PathBuf,
         /// Second run directory.
         b: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+struct SweepArgs {
+    #[command(subcommand)]
+    command: Option<SweepCommand>,
+    /// The sweep file (TOML): a base scenario and the parameters it varies.
+    file: Option<PathBuf>,
+    /// The sweep directory [runs/<sweep file name>]; run the same command again to resume.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Points run at once, one a thread [0: one per core].
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    threads: usize,
+    /// Where traces and weather are looked for after the base scenario's directory
+    /// [$DCTWIN_DATA].
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Only these points, e.g. 0..4 (a batch of a job array; the table is left to `collect`).
+    #[arg(long, value_name = "A..B", value_parser = sweep::parse_range)]
+    points: Option<std::ops::Range<usize>>,
+}
+
+#[derive(Subcommand)]
+enum SweepCommand {
+    /// Write the table (sweep.csv, sweep.parquet) of a sweep directory from its points.
+    Collect {
+        /// The sweep directory.
+        dir: PathBuf,
     },
 }
 
@@ -130,6 +165,20 @@ fn main() -> ExitCode {
         } => run::simulate(&scenario, out, data_dir, set, json),
         Command::Report { run, year, format } => run::report(&run, year, format),
         Command::Compare { a, b } => run::compare(&a, &b),
+        Command::Sweep(args) => match (args.command, args.file) {
+            (Some(SweepCommand::Collect { dir }), _) => sweep::collect_table(&dir),
+            (None, Some(file)) => sweep::sweep(sweep::SweepRequest {
+                file,
+                out: args.out,
+                threads: args.threads,
+                data_dir: args.data_dir,
+                points: args.points,
+            }),
+            (None, None) => {
+                eprintln!("dctwin sweep: give a sweep file, or `collect DIR`");
+                ExitCode::from(2)
+            }
+        },
         Command::Gui { args } => gui(&args),
     }
 }

@@ -95,7 +95,7 @@ fn stopped_code(signal: &AtomicUsize) -> ExitCode {
 /// A flag that SIGINT and SIGTERM set (the run stops at the end of its step and keeps what it
 /// computed), and which signal came. A second signal ends the process at once with 130 or 143;
 /// the next run removes the temporary directory it leaves.
-fn stop_on_signals() -> (Arc<AtomicBool>, Arc<AtomicUsize>) {
+pub fn stop_on_signals() -> (Arc<AtomicBool>, Arc<AtomicUsize>) {
     let stop = Arc::new(AtomicBool::new(false));
     let which = Arc::new(AtomicUsize::new(0));
     for sig in [SIGINT, SIGTERM] {

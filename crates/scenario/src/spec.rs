@@ -859,13 +859,31 @@ fn apply_set(table: &mut toml::Table, set: &str) -> Result<(), String> {
     }
     let (last, path) = segments.split_last().ok_or("an empty key")?;
     let mut at = table;
-    for (i, segment) in path.iter().enumerate() {
+    let mut i = 0;
+    while i < path.len() {
         let entry = at
-            .entry(segment.to_string())
+            .entry(path[i].to_string())
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        // An array of tables takes the number of one of its entries next (`input.2.value`).
+        let entry = match entry {
+            toml::Value::Array(items) => {
+                let named = segments[..=i].join(".");
+                let k =
+                    (path.get(i + 1).and_then(|s| s.parse::<usize>().ok())).ok_or_else(|| {
+                        format!("'{named}' is a list: give the number of an entry, e.g. {named}.0")
+                    })?;
+                let len = items.len();
+                i += 1;
+                items.get_mut(k).ok_or_else(|| {
+                    format!("'{named}' has {len} entries: {k} is not one (they count from 0)")
+                })?
+            }
+            other => other,
+        };
         at = entry
             .as_table_mut()
             .ok_or_else(|| format!("'{}' is a value, not a table", segments[..=i].join(".")))?;
+        i += 1;
     }
     at.insert(last.to_string(), parsed);
     Ok(())
