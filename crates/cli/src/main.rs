@@ -122,6 +122,19 @@ struct SweepArgs {
     /// Only these points, e.g. 0..4 (a batch of a job array; the table is left to `collect`).
     #[arg(long, value_name = "A..B", value_parser = sweep::parse_range)]
     points: Option<std::ops::Range<usize>>,
+    /// Submit the points to Slurm as a job array (sbatch), and a job that merges the table
+    /// when they have ended, instead of running them here.
+    #[arg(long)]
+    slurm: bool,
+    /// With --slurm: the partition [the cluster's default].
+    #[arg(long, value_name = "P", requires = "slurm")]
+    partition: Option<String>,
+    /// With --slurm: each task's time limit, as Slurm writes it (HH:MM:SS).
+    #[arg(long, value_name = "T", requires = "slurm")]
+    time: Option<String>,
+    /// With --slurm: points per array task.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "slurm")]
+    batch: usize,
 }
 
 #[derive(Subcommand)]
@@ -173,6 +186,11 @@ fn main() -> ExitCode {
                 threads: args.threads,
                 data_dir: args.data_dir,
                 points: args.points,
+                slurm: args.slurm.then_some(sweep::SlurmRequest {
+                    partition: args.partition,
+                    time: args.time,
+                    batch: args.batch,
+                }),
             }),
             (None, None) => {
                 eprintln!("dctwin sweep: give a sweep file, or `collect DIR`");

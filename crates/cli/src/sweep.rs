@@ -21,6 +21,18 @@ pub struct SweepRequest {
     pub data_dir: Option<PathBuf>,
     /// Only these points (`A..B`), as a Slurm task runs its batch: no table at the end.
     pub points: Option<std::ops::Range<usize>>,
+    /// Submit the points as a Slurm job array instead of running them here.
+    pub slurm: Option<SlurmRequest>,
+}
+
+/// How `--slurm` submits a sweep.
+pub struct SlurmRequest {
+    /// The partition (`--partition`); the cluster's default if none.
+    pub partition: Option<String>,
+    /// Each task's time limit (`--time`, Slurm's format: `HH:MM:SS`, `D-HH:MM`).
+    pub time: Option<String>,
+    /// Points per array task.
+    pub batch: usize,
 }
 
 /// The sweep directory of sweep file `file` unless one is given: `runs/<its name>`.
@@ -47,6 +59,15 @@ pub fn sweep(request: SweepRequest) -> ExitCode {
     };
     let data_dir =
         (request.data_dir.clone()).or_else(|| std::env::var_os("DCTWIN_DATA").map(PathBuf::from));
+    if let Some(slurm) = &request.slurm {
+        return match submit(&request, slurm, &record, &out_dir, data_dir.as_deref()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("dctwin sweep --slurm: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let options = SweepOptions {
         out_dir: out_dir.clone(),
         threads: request.threads,
@@ -148,6 +169,106 @@ fn points_bar(total: u64) -> ProgressBar {
             .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
+}
+
+/// Write the sweep's job array script into `out_dir/slurm/` and submit it with `sbatch`, then
+/// a job that merges the table once every task has ended (`--dependency=afterany`).
+fn submit(
+    request: &SweepRequest,
+    slurm: &SlurmRequest,
+    record: &SweepRecord,
+    out_dir: &Path,
+    data_dir: Option<&Path>,
+) -> Result<(), String> {
+    let absolute = |p: &Path| std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()));
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    let (file, out) = (absolute(&request.file)?, absolute(out_dir)?);
+    let n = record.points.len();
+    let batch = slurm.batch.max(1);
+    let tasks = n.div_ceil(batch);
+    let dir = out.join("slurm");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut header = vec![
+        "#SBATCH --job-name=dctwin-sweep".to_string(),
+        format!("#SBATCH --array=0-{}", tasks - 1),
+        format!("#SBATCH --output={}/task-%A_%a.out", dir.display()),
+        "#SBATCH --ntasks=1".to_string(),
+        "#SBATCH --cpus-per-task=1".to_string(),
+    ];
+    let mut options = Vec::new();
+    if let Some(p) = &slurm.partition {
+        options.push(format!("--partition={p}"));
+    }
+    if let Some(t) = &slurm.time {
+        options.push(format!("--time={t}"));
+    }
+    header.extend(options.iter().map(|o| format!("#SBATCH {o}")));
+    let data = match data_dir {
+        Some(d) => format!(" --data-dir {}", quote(&absolute(d)?)),
+        None => String::new(),
+    };
+    let script = format!(
+        "#!/bin/bash\n# Written by dctwin sweep --slurm: task k runs points k·{batch} .. \
+         k·{batch}+{batch} of the sweep.\n{}\nfirst=$(( SLURM_ARRAY_TASK_ID * {batch} ))\n\
+         last=$(( first + {batch} < {n} ? first + {batch} : {n} ))\n\
+         exec {} sweep {} --out {} --points \"$first..$last\" --threads 1{data}\n",
+        header.join("\n"),
+        quote(&exe),
+        quote(&file),
+        quote(&out)
+    );
+    let path = dir.join("sweep.sbatch");
+    std::fs::write(&path, script).map_err(|e| format!("{}: {e}", path.display()))?;
+    let array = sbatch(&[&path.to_string_lossy()], &options)?;
+    let collect = format!("{} sweep collect {}", quote(&exe), quote(&out));
+    let merge = sbatch(
+        &[
+            &format!("--dependency=afterany:{array}"),
+            "--job-name=dctwin-sweep-collect",
+            &format!("--output={}/collect-%j.out", dir.display()),
+            "--wrap",
+            &collect,
+        ],
+        &options,
+    )?;
+    println!(
+        "submitted job array {array} ({tasks} tasks of up to {batch} points, {n} points) and \
+         job {merge}, which merges the table into {} once they have ended; `squeue` shows \
+         them, `dctwin sweep collect {}` merges what has finished so far",
+        out.join("sweep.csv").display(),
+        out.display()
+    );
+    Ok(())
+}
+
+/// Run `sbatch --parsable ARGS OPTIONS` and return the job id it prints.
+fn sbatch(args: &[&str], options: &[String]) -> Result<String, String> {
+    let output = std::process::Command::new("sbatch")
+        .arg("--parsable")
+        .args(options)
+        .args(args)
+        .output()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                "sbatch is not on the PATH: --slurm submits to a Slurm cluster through its \
+                 client commands"
+                    .to_string()
+            }
+            _ => format!("cannot run sbatch: {e}"),
+        })?;
+    if !output.status.success() {
+        return Err(format!(
+            "sbatch refused the job: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let id = String::from_utf8_lossy(&output.stdout);
+    Ok(id.trim().split(';').next().unwrap_or_default().to_string())
+}
+
+/// `path` quoted for bash.
+fn quote(path: &Path) -> String {
+    format!("'{}'", path.display().to_string().replace('\'', "'\\''"))
 }
 
 /// `A..B`: the points of a batch.

@@ -72,7 +72,11 @@ pub fn point_dir(out_dir: &Path, index: usize) -> PathBuf {
 /// same sweep, to resume it) and return its record.
 pub fn prepare(file: &Path, out_dir: &Path) -> Result<SweepRecord, SweepError> {
     let spec = SweepFile::load(file)?;
-    let scenario = spec.scenario_path(file);
+    // Absolute, so that the same sweep named from another directory (a Slurm task's) is
+    // recognised as the same.
+    let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+    let scenario = absolute(spec.scenario_path(file));
+    let file = &absolute(file.to_path_buf());
     dctwin_scenario::Scenario::load(&scenario).map_err(|e| SweepError::Scenario(e.to_string()))?;
     let record = SweepRecord {
         file: file.to_path_buf(),
