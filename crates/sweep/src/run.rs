@@ -14,11 +14,11 @@
 use crate::error::SweepError;
 use crate::points::{Point, points};
 use crate::spec::SweepFile;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// How a sweep runs.
 #[derive(Debug, Clone)]
@@ -134,16 +134,31 @@ pub fn run_points(
         .num_threads(options.threads)
         .build()
         .map_err(|e| SweepError::Scenario(format!("cannot start the threads: {e}")))?;
-    pool.install(|| {
-        selected
-            .par_iter()
-            .map(|point| {
-                let outcome = run_point(record, point, options)?;
-                done(&outcome);
-                Ok(outcome)
-            })
-            .collect()
-    })
+    // Each thread takes the next point until none is left (a long point does not hold up
+    // the others). One broadcast job a thread, not one job a point: a run waits on polars'
+    // own pool, and a rayon worker that waits on another pool runs its own pool's pending
+    // jobs meanwhile, so points would nest inside each other.
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Result<Outcome, SweepError>>> = Mutex::new(Vec::new());
+    pool.broadcast(|_| {
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(point) = selected.get(k) else { break };
+            let result = run_point(record, point, options);
+            if let Ok(outcome) = &result {
+                done(outcome);
+            }
+            results
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(result);
+        }
+    });
+    let mut outcomes = (results.into_inner().unwrap_or_else(|e| e.into_inner()))
+        .into_iter()
+        .collect::<Result<Vec<Outcome>, SweepError>>()?;
+    outcomes.sort_by_key(|o| o.index);
+    Ok(outcomes)
 }
 
 /// Run one point, unless it completed before.
