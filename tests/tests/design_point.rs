@@ -27,7 +27,8 @@ fn every_shipped_model_has_a_design_point() {
     for file in files {
         let facility = dctwin_model::load(&file).unwrap_or_else(|e| panic!("{e}"));
         let rest = design_point(&facility, DesignWeather::default())
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+            .rest;
         for l in &rest.steady.loops {
             let scale = l.heat_in_w.abs().max(l.heat_out_w.abs()).max(1e3);
             assert!(
@@ -62,7 +63,9 @@ fn at_rest_a_plain_network_is_the_steady_solution() {
     let steady = SteadySolver::new(Network::from_facility(&facility))
         .solve()
         .unwrap();
-    let rest = design_point(&facility, DesignWeather::default()).unwrap();
+    let rest = design_point(&facility, DesignWeather::default())
+        .unwrap()
+        .rest;
     for (a, b) in rest.steady.nodes.iter().zip(&steady.nodes) {
         assert!(
             (a.temperature_k - b.temperature_k).abs() < 2e-3,
@@ -90,7 +93,9 @@ fn at_rest_a_plain_network_is_the_steady_solution() {
 fn jupiter_at_its_design_point_holds_every_supply() {
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../models/jupiter.toml");
     let facility = dctwin_model::load(&file).unwrap();
-    let rest = design_point(&facility, DesignWeather::default()).unwrap();
+    let rest = design_point(&facility, DesignWeather::default())
+        .unwrap()
+        .rest;
     assert_eq!(rest.controllers.len(), 50);
     for c in &rest.controllers {
         assert!(

@@ -1,6 +1,7 @@
 //! `dctwin`: check facility models, solve their steady state, run scenarios, report KPIs.
 
 mod run;
+mod size;
 mod steady_tables;
 mod sweep;
 
@@ -48,6 +49,26 @@ enum Command {
         /// Outdoor relative humidity of the design point [-].
         #[arg(long, value_name = "RH", default_value_t = 0.6)]
         relative_humidity: f64,
+    },
+    /// Size a model at its design point: pipes (steel DN from a velocity band and a friction
+    /// gradient), pump duties with a margin and a curve, and every device's limits; writes
+    /// design.md and design.json.
+    Size {
+        /// Model file (TOML).
+        file: PathBuf,
+        /// Outdoor dry bulb of the design point [°C] (dry coolers, cooling towers).
+        #[arg(long, value_name = "C", default_value_t = 15.0)]
+        dry_bulb_c: f64,
+        /// Outdoor relative humidity of the design point [-].
+        #[arg(long, value_name = "RH", default_value_t = 0.6)]
+        relative_humidity: f64,
+        /// A template instance's count over the model's, e.g. --count container=100
+        /// (repeatable): the doubled layout of a module.
+        #[arg(long, value_name = "NAME=N")]
+        count: Vec<String>,
+        /// Where design.md and design.json go [runs/<model name>-size].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Run a scenario: a time series, KPIs and a summary in a run directory. Ctrl-C stops
     /// cleanly and keeps what was computed.
@@ -178,6 +199,19 @@ fn main() -> ExitCode {
         } => run::simulate(&scenario, out, data_dir, set, json),
         Command::Report { run, year, format } => run::report(&run, year, format),
         Command::Compare { a, b } => run::compare(&a, &b),
+        Command::Size {
+            file,
+            dry_bulb_c,
+            relative_humidity,
+            count,
+            out,
+        } => match design_weather(dry_bulb_c, relative_humidity) {
+            Ok(weather) => size::size(&file, weather, &count, out),
+            Err(e) => {
+                eprintln!("dctwin size: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Sweep(args) => match (args.command, args.file) {
             (Some(SweepCommand::Collect { dir }), _) => sweep::collect_table(&dir),
             (None, Some(file)) => sweep::sweep(sweep::SweepRequest {
@@ -264,7 +298,7 @@ fn solve(
     let started = std::time::Instant::now();
     if !facility.devices.is_empty() || !facility.sensors.is_empty() {
         let rest = match design_point(&facility, weather) {
-            Ok(r) => r,
+            Ok(point) => point.rest,
             Err(e) => {
                 eprintln!("{}: no design point: {e}", file.display());
                 return ExitCode::from(2);

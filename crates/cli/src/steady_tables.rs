@@ -3,6 +3,7 @@
 use dctwin_network::{LinkResult, Network, SteadyResult};
 use dctwin_scenario::design::DesignWeather;
 use dctwin_scenario::design::{ControllerAtRest, Limit, Rest};
+use dctwin_scenario::sizing::generic_name;
 use serde_json::{Value, json};
 use std::fmt::Write;
 
@@ -203,27 +204,6 @@ fn instance_summary(w: &mut String, r: &SteadyResult, view: &View<'_>) {
     }
 }
 
-/// `container[17].rack[3].valve` → `container[*].rack[*].valve`.
-fn generic_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut in_index = false;
-    for c in name.chars() {
-        match c {
-            '[' => {
-                in_index = true;
-                out.push_str("[*");
-            }
-            ']' => {
-                in_index = false;
-                out.push(']');
-            }
-            _ if in_index => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// The result as JSON, in SI units.
 pub fn json(facility: &str, network: &Network, r: &SteadyResult) -> Value {
     let loops: Vec<Value> = r
@@ -378,18 +358,4 @@ pub fn rest_json(facility: &str, network: &Network, rest: &Rest, weather: Design
         })
         .collect();
     v
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn generic_names_drop_indices() {
-        assert_eq!(
-            generic_name("container[17].rack[3].valve"),
-            "container[*].rack[*].valve"
-        );
-        assert_eq!(generic_name("plant.pump"), "plant.pump");
-    }
 }

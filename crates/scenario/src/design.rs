@@ -4,8 +4,9 @@
 
 use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
 use dctwin_model::Facility;
+use dctwin_sim::{Plant, Settings, SimError, Simulation, Snapshot, plant_of};
+
 pub use dctwin_sim::rest::{ControllerAtRest, Limit, Rest, RestOptions, come_to_rest};
-use dctwin_sim::{Settings, SimError, Simulation, plant_of};
 
 /// The weather of a design point.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,8 +27,18 @@ impl Default for DesignWeather {
     }
 }
 
+/// A model at rest, with its plant and every device's variables there.
+pub struct DesignPoint {
+    /// Flows, temperatures and controllers at rest.
+    pub rest: Rest,
+    /// The plant as it came to rest (its devices' set-points and fans as they settled).
+    pub plant: Plant,
+    /// Every device's and coupling's variables at rest.
+    pub snapshot: Snapshot,
+}
+
 /// Bring `facility` to rest at its design values in `weather`.
-pub fn design_point(facility: &Facility, weather: DesignWeather) -> Result<Rest, SimError> {
+pub fn design_point(facility: &Facility, weather: DesignWeather) -> Result<DesignPoint, SimError> {
     let (mut plant, controllers) = plant_of(facility)?;
     let air = Psychrometrics::default();
     plant.outdoor = MoistAir {
@@ -37,5 +48,10 @@ pub fn design_point(facility: &Facility, weather: DesignWeather) -> Result<Rest,
     };
     let mut sim = Simulation::new(plant, 0.0, Settings::default())?;
     sim.controllers = controllers;
-    come_to_rest(&mut sim, &RestOptions::default())
+    let rest = come_to_rest(&mut sim, &RestOptions::default())?;
+    Ok(DesignPoint {
+        rest,
+        snapshot: sim.snapshot(),
+        plant: sim.plant.clone(),
+    })
 }

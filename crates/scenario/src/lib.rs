@@ -22,6 +22,7 @@ pub mod pattern;
 pub mod record;
 pub mod run_dir;
 pub mod schematic;
+pub mod sizing;
 pub mod spec;
 pub mod variables;
 
