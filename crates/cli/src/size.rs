@@ -48,7 +48,7 @@ pub fn size(
     if !counts.is_empty() {
         name = format!("{name} ({})", counts.join(", "));
     }
-    let sizing = size_model(&name, &point, weather, SizingRules::default());
+    let sizing = size_model(&facility, &name, &point, weather, SizingRules::default());
     let report = sizing.markdown();
     let out = out.unwrap_or_else(|| {
         let stem = file

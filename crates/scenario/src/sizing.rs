@@ -15,6 +15,7 @@
 
 use crate::design::{ControllerAtRest, DesignPoint, DesignWeather, Limit};
 use dctwin_components::{Component, FluidState, Pipe};
+use dctwin_model::{Device, Facility};
 use dctwin_network::SteadyResult;
 use serde::Serialize;
 use std::fmt::Write;
@@ -153,6 +154,32 @@ pub struct LimitCheck {
     pub breached: bool,
 }
 
+/// A heat exchanger (a template's together, at the instance that needs the most) at the
+/// design point: the conductance that brings its controlled side to its set-point at the flows
+/// and temperatures there, against the one it has.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExchangerSizing {
+    /// Its name (a template's exchanger named once).
+    pub name: String,
+    /// Instances.
+    pub count: usize,
+    /// Heat it must move to hold its set-point [kW].
+    pub duty_kw: f64,
+    /// Water entering its hot and its cold side [°C].
+    pub hot_in_c: f64,
+    /// Water entering its cold side [°C].
+    pub cold_in_c: f64,
+    /// Its hot side's leaving set-point [°C].
+    pub setpoint_c: f64,
+    /// Where its hot side leaves now [°C].
+    pub hot_out_c: f64,
+    /// Its conductance at these flows [kW/K].
+    pub ua_kw_k: f64,
+    /// The conductance its set-point needs at these flows [kW/K]; `None`: none will do, the
+    /// cold side's flow is too small (or too warm) for the duty.
+    pub ua_needed_kw_k: Option<f64>,
+}
+
 /// A model sized at its design point.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sizing {
@@ -166,6 +193,8 @@ pub struct Sizing {
     pub pipes: Vec<PipeSizing>,
     /// Each pump.
     pub pumps: Vec<PumpSizing>,
+    /// Each controlled heat exchanger (a CDU).
+    pub exchangers: Vec<ExchangerSizing>,
     /// Each device's alarm limits, the worst instance of each template's device.
     /// (A run's informational alarms, such as a boiler switching on, count as breached when
     /// they would be raised.)
@@ -174,8 +203,9 @@ pub struct Sizing {
     pub controllers_at_limit: Vec<String>,
 }
 
-/// Size the model of `point` by `rules`.
+/// Size `facility` at its design point `point` by `rules`.
 pub fn size(
+    facility: &Facility,
     model: &str,
     point: &DesignPoint,
     weather: DesignWeather,
@@ -188,9 +218,74 @@ pub fn size(
         rules,
         pipes: pipes(point, steady, &rules),
         pumps: pumps(point, steady, &rules),
+        exchangers: exchangers(facility, point, steady),
         limits: limits(point),
         controllers_at_limit: controllers_at_limit(&point.rest.controllers),
     }
+}
+
+/// Every exchanger with a supply controller, a template's together at the instance that needs
+/// the most conductance (none possible first).
+fn exchangers(
+    facility: &Facility,
+    point: &DesignPoint,
+    steady: &SteadyResult,
+) -> Vec<ExchangerSizing> {
+    let network = &point.plant.network;
+    let mut out: Vec<ExchangerSizing> = Vec::new();
+    for device in &facility.devices {
+        let Device::HeatExchanger {
+            name,
+            hot,
+            cold,
+            exchanger,
+            control: Some(control),
+        } = device
+        else {
+            continue;
+        };
+        let (h, c) = (&steady.links[*hot], &steady.links[*cold]);
+        let (m_h, m_c) = (h.mass_flow_kg_s.abs(), c.mass_flow_kg_s.abs());
+        let (fluid_h, fluid_c) = (network.fluid_of(*hot), network.fluid_of(*cold));
+        let cp_h = fluid_h.specific_heat_j_kg_k(0.5 * (h.inlet_k + control.setpoint_k));
+        let cp_c = fluid_c.specific_heat_j_kg_k(c.inlet_k);
+        let duty_w = m_h * cp_h * (h.inlet_k - control.setpoint_k);
+        let (c_h, c_c) = (m_h * cp_h, m_c * cp_c);
+        let (c_min, c_max) = (c_h.min(c_c), c_h.max(c_c));
+        let span = h.inlet_k - c.inlet_k;
+        let ua_needed = if c_min > 0.0 && span > 0.0 {
+            let effectiveness = duty_w.max(0.0) / (c_min * span);
+            (exchanger.arrangement)
+                .ntu_for_effectiveness(effectiveness, c_min / c_max)
+                .map(|ntu| ntu * c_min / 1e3)
+        } else {
+            None
+        };
+        let sizing = ExchangerSizing {
+            name: generic_name(name),
+            count: 1,
+            duty_kw: duty_w / 1e3,
+            hot_in_c: h.inlet_k - 273.15,
+            cold_in_c: c.inlet_k - 273.15,
+            setpoint_c: control.setpoint_k - 273.15,
+            hot_out_c: h.outlet_k - 273.15,
+            ua_kw_k: exchanger.ua_w_k(m_h, m_c) / 1e3,
+            ua_needed_kw_k: ua_needed,
+        };
+        // Needs more: none possible, else a larger conductance.
+        let needs = |e: &ExchangerSizing| e.ua_needed_kw_k.unwrap_or(f64::INFINITY);
+        match out.iter_mut().find(|e| e.name == sizing.name) {
+            Some(e) if needs(&sizing) > needs(e) => {
+                *e = ExchangerSizing {
+                    count: e.count + 1,
+                    ..sizing
+                }
+            }
+            Some(e) => e.count += 1,
+            None => out.push(sizing),
+        }
+    }
+    out
 }
 
 /// Every pump, instances of a template's pump together at the one with the highest head.
@@ -501,6 +596,37 @@ impl Sizing {
                     ""
                 }
             );
+        }
+        if !self.exchangers.is_empty() {
+            let _ = writeln!(
+                w,
+                "\n## Heat exchangers\n\nThe conductance (ε-NTU, its own arrangement) that \
+                 brings the controlled side to its set-point at the design point's flows and \
+                 temperatures.\n"
+            );
+            let _ = writeln!(
+                w,
+                "| exchanger | × | duty kW | hot in °C | cold in °C | set-point °C | hot out °C | \
+                 UA kW/K | needed kW/K |\n|---|---|---|---|---|---|---|---|---|"
+            );
+            for e in &self.exchangers {
+                let needed = e.ua_needed_kw_k.map_or(
+                    "**none: the cold side's flow is too small**".to_string(),
+                    |ua| format!("{ua:.1}"),
+                );
+                let _ = writeln!(
+                    w,
+                    "| {} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.1} | {needed} |",
+                    e.name,
+                    e.count,
+                    e.duty_kw,
+                    e.hot_in_c,
+                    e.cold_in_c,
+                    e.setpoint_c,
+                    e.hot_out_c,
+                    e.ua_kw_k
+                );
+            }
         }
         let _ = writeln!(
             w,
