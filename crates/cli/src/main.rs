@@ -43,12 +43,8 @@ enum Command {
         /// Print the whole result as JSON instead of tables.
         #[arg(long)]
         json: bool,
-        /// Outdoor dry bulb of the design point [°C] (dry coolers, cooling towers).
-        #[arg(long, value_name = "C", default_value_t = 15.0)]
-        dry_bulb_c: f64,
-        /// Outdoor relative humidity of the design point [-].
-        #[arg(long, value_name = "RH", default_value_t = 0.6)]
-        relative_humidity: f64,
+        #[command(flatten)]
+        weather: WeatherArgs,
     },
     /// Size a model at its design point: pipes (steel DN from a velocity band and a friction
     /// gradient), pump duties with a margin and a curve, and every device's limits; writes
@@ -56,12 +52,8 @@ enum Command {
     Size {
         /// Model file (TOML).
         file: PathBuf,
-        /// Outdoor dry bulb of the design point [°C] (dry coolers, cooling towers).
-        #[arg(long, value_name = "C", default_value_t = 15.0)]
-        dry_bulb_c: f64,
-        /// Outdoor relative humidity of the design point [-].
-        #[arg(long, value_name = "RH", default_value_t = 0.6)]
-        relative_humidity: f64,
+        #[command(flatten)]
+        weather: WeatherArgs,
         /// A template instance's count over the model's, e.g. --count container=100
         /// (repeatable): the doubled layout of a module.
         #[arg(long, value_name = "NAME=N")]
@@ -175,14 +167,13 @@ fn main() -> ExitCode {
             all,
             r#match,
             json,
-            dry_bulb_c,
-            relative_humidity,
+            weather,
         } => {
             let view = steady_tables::View {
                 all,
                 filter: r#match.as_deref(),
             };
-            match design_weather(dry_bulb_c, relative_humidity) {
+            match weather.design_weather() {
                 Ok(weather) => solve(&file, &view, json, weather),
                 Err(e) => {
                     eprintln!("dctwin solve: {e}");
@@ -201,11 +192,10 @@ fn main() -> ExitCode {
         Command::Compare { a, b } => run::compare(&a, &b),
         Command::Size {
             file,
-            dry_bulb_c,
-            relative_humidity,
+            weather,
             count,
             out,
-        } => match design_weather(dry_bulb_c, relative_humidity) {
+        } => match weather.design_weather() {
             Ok(weather) => size::size(&file, weather, &count, out),
             Err(e) => {
                 eprintln!("dctwin size: {e}");
@@ -260,22 +250,59 @@ fn check(files: &[PathBuf]) -> ExitCode {
     }
 }
 
-/// The design point's weather from the command line, refused outside what air can be.
-fn design_weather(dry_bulb_c: f64, relative_humidity: f64) -> Result<DesignWeather, String> {
-    if !(-90.0..=60.0).contains(&dry_bulb_c) {
-        return Err(format!(
-            "--dry-bulb-c {dry_bulb_c}: expected an outdoor temperature of -90 to 60 °C"
-        ));
+/// The weather of a design point: a given dry bulb with a humidity or a wet bulb, or the
+/// hottest hour of a weather year.
+#[derive(clap::Args)]
+struct WeatherArgs {
+    /// Outdoor dry bulb of the design point [°C; 15] (dry coolers, cooling towers).
+    #[arg(long, value_name = "C", conflicts_with = "weather")]
+    dry_bulb_c: Option<f64>,
+    /// Outdoor relative humidity of the design point [-; 0.6].
+    #[arg(long, value_name = "RH", conflicts_with_all = ["weather", "wet_bulb_c"])]
+    relative_humidity: Option<f64>,
+    /// Outdoor wet bulb of the design point [°C], instead of a humidity.
+    #[arg(long, value_name = "C", conflicts_with = "weather")]
+    wet_bulb_c: Option<f64>,
+    /// An EPW weather year: the design point is its hottest hour.
+    #[arg(long, value_name = "EPW")]
+    weather: Option<PathBuf>,
+}
+
+impl WeatherArgs {
+    /// The design point's weather, refused outside what air can be.
+    fn design_weather(&self) -> Result<DesignWeather, String> {
+        if let Some(file) = &self.weather {
+            let (weather, when) = DesignWeather::hottest_hour(file)?;
+            println!(
+                "design weather: the hottest hour of {} ({when}): {:.1} °C, {:.0} % relative \
+                 humidity",
+                file.display(),
+                weather.dry_bulb_k - 273.15,
+                weather.relative_humidity * 100.0
+            );
+            return Ok(weather);
+        }
+        let dry_bulb_c = self.dry_bulb_c.unwrap_or(15.0);
+        if !(-90.0..=60.0).contains(&dry_bulb_c) {
+            return Err(format!(
+                "--dry-bulb-c {dry_bulb_c}: expected an outdoor temperature of -90 to 60 °C"
+            ));
+        }
+        if let Some(wb) = self.wet_bulb_c {
+            return DesignWeather::from_wet_bulb(dry_bulb_c + 273.15, wb + 273.15)
+                .map_err(|e| format!("--wet-bulb-c {wb}: {e}"));
+        }
+        let relative_humidity = self.relative_humidity.unwrap_or(0.6);
+        if !(0.0..=1.0).contains(&relative_humidity) {
+            return Err(format!(
+                "--relative-humidity {relative_humidity}: expected a fraction from 0 to 1 (60 % is 0.6)"
+            ));
+        }
+        Ok(DesignWeather {
+            dry_bulb_k: dry_bulb_c + 273.15,
+            relative_humidity,
+        })
     }
-    if !(0.0..=1.0).contains(&relative_humidity) {
-        return Err(format!(
-            "--relative-humidity {relative_humidity}: expected a fraction from 0 to 1 (60 % is 0.6)"
-        ));
-    }
-    Ok(DesignWeather {
-        dry_bulb_k: dry_bulb_c + 273.15,
-        relative_humidity,
-    })
 }
 
 /// The steady state of a model: a network of pipes, pumps, valves and plain heat sources by

@@ -27,6 +27,47 @@ impl Default for DesignWeather {
     }
 }
 
+impl DesignWeather {
+    /// `dry_bulb_k` with the humidity a wet bulb of `wet_bulb_k` gives (at standard
+    /// pressure), refused if the wet bulb is above the dry bulb.
+    pub fn from_wet_bulb(dry_bulb_k: f64, wet_bulb_k: f64) -> Result<DesignWeather, String> {
+        if wet_bulb_k > dry_bulb_k {
+            return Err(format!(
+                "a wet bulb of {:.1} °C above the dry bulb of {:.1} °C",
+                wet_bulb_k - 273.15,
+                dry_bulb_k - 273.15
+            ));
+        }
+        let air = Psychrometrics::default();
+        let w = air.humidity_ratio_from_wet_bulb(dry_bulb_k, wet_bulb_k);
+        Ok(DesignWeather {
+            dry_bulb_k,
+            relative_humidity: air.relative_humidity(dry_bulb_k, w).clamp(0.0, 1.0),
+        })
+    }
+
+    /// The hottest hour of the EPW weather year `path`, and when it is (`07-19 15:00`, the
+    /// file's local time at the hour's end).
+    pub fn hottest_hour(path: &std::path::Path) -> Result<(DesignWeather, String), String> {
+        let weather = dctwin_inputs::Weather::read(path).map_err(|e| e.to_string())?;
+        let (i, &t) = (weather.dry_bulb_k.iter().enumerate())
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .ok_or_else(|| format!("{}: no hours", path.display()))?;
+        let air = Psychrometrics::default();
+        let rh = air
+            .relative_humidity(t, weather.humidity_ratio[i])
+            .clamp(0.0, 1.0);
+        let (month, day, hour) = weather.stamps[i];
+        Ok((
+            DesignWeather {
+                dry_bulb_k: t,
+                relative_humidity: rh,
+            },
+            format!("{month:02}-{day:02} {hour:02}:00"),
+        ))
+    }
+}
+
 /// A model at rest, with its plant and every device's variables there.
 pub struct DesignPoint {
     /// Flows, temperatures and controllers at rest.

@@ -180,6 +180,20 @@ pub struct ExchangerSizing {
     pub ua_needed_kw_k: Option<f64>,
 }
 
+/// A plant device (a dry cooler, a tower, a heat-pump bank, a boiler, a substation, a tank; a
+/// template's together, its first instance shown) and its variables at the design point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeviceAtDesign {
+    /// Its name (a template's device named once).
+    pub name: String,
+    /// Its kind's key.
+    pub kind: &'static str,
+    /// Instances.
+    pub count: usize,
+    /// Each variable: name, value and unit at the edge (°C, kW, kg/s, or none).
+    pub values: Vec<(&'static str, f64, &'static str)>,
+}
+
 /// A model sized at its design point.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sizing {
@@ -195,6 +209,8 @@ pub struct Sizing {
     pub pumps: Vec<PumpSizing>,
     /// Each controlled heat exchanger (a CDU).
     pub exchangers: Vec<ExchangerSizing>,
+    /// The plant's devices and couplings other than racks, at the design point.
+    pub devices: Vec<DeviceAtDesign>,
     /// Each device's alarm limits, the worst instance of each template's device.
     /// (A run's informational alarms, such as a boiler switching on, count as breached when
     /// they would be raised.)
@@ -219,6 +235,7 @@ pub fn size(
         pipes: pipes(point, steady, &rules),
         pumps: pumps(point, steady, &rules),
         exchangers: exchangers(facility, point, steady),
+        devices: devices(point),
         limits: limits(point),
         controllers_at_limit: controllers_at_limit(&point.rest.controllers),
     }
@@ -284,6 +301,63 @@ fn exchangers(
             Some(e) => e.count += 1,
             None => out.push(sizing),
         }
+    }
+    out
+}
+
+/// A value in SI at the edge: temperatures in °C, powers in kW.
+fn at_edge(quantity: dctwin_components::units::Quantity, x: f64) -> (f64, &'static str) {
+    use dctwin_components::units::Quantity;
+    match quantity {
+        Quantity::Temperature => (x - 273.15, "°C"),
+        Quantity::Power => (x / 1e3, "kW"),
+        Quantity::Flow => (x, "kg/s"),
+        _ => (x, ""),
+    }
+}
+
+/// Every device but the racks (their limits say what matters) and every coupling, with their
+/// variables at the design point; a template's together, its first instance shown.
+fn devices(point: &DesignPoint) -> Vec<DeviceAtDesign> {
+    let plant = &point.plant;
+    let values = &point.snapshot.device_values;
+    let mut out: Vec<DeviceAtDesign> = Vec::new();
+    let mut add = |name: String,
+                   kind: &'static str,
+                   variables: &[dctwin_components::device::Variable],
+                   at: usize| {
+        match out.iter_mut().find(|d| d.name == name) {
+            Some(d) => d.count += 1,
+            None => out.push(DeviceAtDesign {
+                name,
+                kind,
+                count: 1,
+                values: (variables.iter().enumerate())
+                    .map(|(i, v)| {
+                        let (x, unit) = at_edge(v.quantity, values[at + i]);
+                        (v.name, x, unit)
+                    })
+                    .collect(),
+            }),
+        }
+    };
+    for (l, at) in plant.device_value_offsets() {
+        let Some(device) = plant.device(l) else {
+            continue;
+        };
+        let kind = device.kind();
+        if kind.key != "rack" {
+            add(
+                generic_name(&plant.network.links[l].name),
+                kind.key,
+                kind.variables,
+                at,
+            );
+        }
+    }
+    for (c, at) in plant.couplings.iter().zip(plant.coupling_value_offsets()) {
+        let kind = c.coupling.kind();
+        add(generic_name(&c.name), kind.key, kind.variables, at);
     }
     out
 }
@@ -596,6 +670,25 @@ impl Sizing {
                     ""
                 }
             );
+        }
+        if !self.devices.is_empty() {
+            let _ = writeln!(w, "\n## Plant at the design point\n");
+            for d in &self.devices {
+                let times = if d.count > 1 {
+                    format!(" (×{})", d.count)
+                } else {
+                    String::new()
+                };
+                let values: Vec<String> = (d.values.iter())
+                    .map(|(name, x, unit)| {
+                        format!(
+                            "{name} {x:.2}{}{unit}",
+                            if unit.is_empty() { "" } else { " " }
+                        )
+                    })
+                    .collect();
+                let _ = writeln!(w, "- {} ({}){times}: {}", d.name, d.kind, values.join(", "));
+            }
         }
         if !self.exchangers.is_empty() {
             let _ = writeln!(
