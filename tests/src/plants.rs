@@ -412,6 +412,8 @@ pub fn build_plant(spec: &PlantSpec) -> (Plant, Controllers) {
     let fill_k = plant.network.loops[plant.network.links[l].loop_index].initial_temperature_k;
     let unit = DryCoolerUnit {
         cooler,
+        units: 1.0,
+        units_in_service: 1.0,
         leaving_setpoint_k: k(30.0),
         fan_speed: 1.0,
         outdoor: plant.outdoor,

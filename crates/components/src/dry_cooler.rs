@@ -359,6 +359,19 @@ impl DryCooler {
         DryCooler::new(ntu * c_min, water_flow, r.air_flow_kg_s, r.fan_power_w)
     }
 
+    /// A bank `factor` times this one: as many more (or fewer) identical coils in parallel,
+    /// each with its fans, sharing the water. The coil's conductance, its rated water and air
+    /// flows and the fans' power scale together, so a bank of n coils at n times a coil's
+    /// water flow rejects n times what one coil rejects at its own.
+    pub fn scaled(&self, factor: f64) -> DryCooler {
+        let mut bank = *self;
+        bank.coil.rated_ua_w_k *= factor;
+        bank.coil.rated_flow_1_kg_s *= factor;
+        bank.coil.rated_flow_2_kg_s *= factor;
+        bank.fan.rated_power_w *= factor;
+        bank
+    }
+
     /// The same with fouling factor `factor` (in (0, 1]) on UA.
     pub fn with_fouling_factor(mut self, factor: f64) -> Result<Self, DryCoolerError> {
         check(
@@ -587,6 +600,31 @@ mod tests {
 
     fn air(t_c: f64, rh: f64) -> MoistAir {
         Psychrometrics::default().air_from_relative_humidity(k(t_c), rh)
+    }
+
+    /// A bank of 3 coils carrying 3 times one coil's water rejects 3 times its heat, draws 3
+    /// times its fan power and evaporates 3 times its water, leaving at the same temperature
+    /// (to round-off), at any fan speed, pads wet or dry.
+    #[test]
+    fn a_bank_of_n_coils_is_n_coils() {
+        let water = Fluid::water();
+        let one = unit().with_precooling(AdiabaticPrecooling::default());
+        let three = one.scaled(3.0);
+        for (speed, t_air) in [(1.0, 35.0), (0.4, 20.0), (0.8, 30.0)] {
+            let a = one.operate(&water, k(45.0), 9.0, air(t_air, 0.3), speed);
+            let b = three.operate(&water, k(45.0), 27.0, air(t_air, 0.3), speed);
+            let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * y.abs().max(1e-9);
+            assert!(
+                close(b.heat_rejected_w, 3.0 * a.heat_rejected_w),
+                "{b:?} vs {a:?}"
+            );
+            assert!(close(b.fan_power_w, 3.0 * a.fan_power_w));
+            assert!(close(
+                b.water_evaporated_kg_s,
+                3.0 * a.water_evaporated_kg_s
+            ));
+            assert!((b.t_water_out_k - a.t_water_out_k).abs() < 1e-9);
+        }
     }
 
     /// Fans off: zero duty (natural draught neglected), no power, no water; outlet = inlet.

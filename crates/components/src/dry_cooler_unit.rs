@@ -85,6 +85,23 @@ pub static KIND: DeviceKind = DeviceKind {
             positive: false,
         },
         Parameter::number("pad_efficiency", 0.0, 1.0, DEFAULT_PAD_EFFICIENCY),
+        // Identical coils in parallel that make up the design heat.
+        Parameter {
+            name: "units",
+            kind: ParameterKind::Count,
+            fallback: Fallback::Value(1.0),
+            settable: false,
+            positive: true,
+        },
+        // Coils running (derived: all of them): an input or a sweep takes some out of
+        // service, or adds coils of the same size.
+        Parameter {
+            name: "units_in_service",
+            kind: ParameterKind::Count,
+            fallback: Fallback::Derived,
+            settable: true,
+            positive: true,
+        },
         // A multiplier on the coil's UA for fouled fins (an event sets it during a run).
         Parameter {
             name: "fouling_factor",
@@ -102,8 +119,12 @@ pub static KIND: DeviceKind = DeviceKind {
 /// A dry cooler on a link.
 #[derive(Debug, Clone, Copy)]
 pub struct DryCoolerUnit {
-    /// The rated coil and fans.
+    /// The rated coils and fans, all its units together.
     pub cooler: DryCooler,
+    /// Identical coils in parallel that make up the rating.
+    pub units: f64,
+    /// Coils running.
+    pub units_in_service: f64,
     /// Leaving-water set-point its fans hold [K].
     pub leaving_setpoint_k: f64,
     /// Fan speed set at the last control step [-].
@@ -143,8 +164,11 @@ fn build_dry_cooler(
             switch_on_k,
         });
     }
+    let units = values.number("units").unwrap_or(1.0);
     Ok(Box::new(DryCoolerUnit {
         cooler,
+        units,
+        units_in_service: values.number("units_in_service").unwrap_or(units),
         leaving_setpoint_k: values.number("leaving_setpoint").unwrap_or(t_out_k),
         fan_speed: 1.0,
         outdoor: ambient,
@@ -153,9 +177,18 @@ fn build_dry_cooler(
 }
 
 impl DryCoolerUnit {
+    /// The coils running: the rated bank scaled to the units in service.
+    fn running(&self) -> DryCooler {
+        if self.units_in_service == self.units {
+            self.cooler
+        } else {
+            self.cooler.scaled(self.units_in_service / self.units)
+        }
+    }
+
     /// The coil's operation with water `water`, at the fan speed and outdoor air now.
     fn operate(&self, water: &Water<'_>) -> crate::dry_cooler::DryCoolerOperation {
-        (self.cooler).operate(
+        self.running().operate(
             water.fluid,
             water.inlet_k,
             water.mass_flow_kg_s,
@@ -192,7 +225,7 @@ impl VolumeDevice for DryCoolerUnit {
     }
 
     fn fan_power_w(&self) -> f64 {
-        self.cooler.fan.power_w(self.fan_speed)
+        self.running().fan.power_w(self.fan_speed)
     }
 
     fn set_outdoor(&mut self, air: MoistAir) {
@@ -205,7 +238,7 @@ impl VolumeDevice for DryCoolerUnit {
 
     fn control(&mut self, water: &Water<'_>) {
         self.fan_speed = if water.mass_flow_kg_s > 0.0 {
-            (self.cooler)
+            self.running()
                 .fan_speed_for(
                     water.fluid,
                     water.inlet_k,
@@ -228,6 +261,7 @@ impl VolumeDevice for DryCoolerUnit {
             "leaving_setpoint" => Some(self.leaving_setpoint_k),
             "fouling_factor" => Some(self.cooler.fouling_factor),
             "fan_speed" => Some(self.fan_speed),
+            "units_in_service" => Some(self.units_in_service),
             _ => None,
         }
     }
@@ -244,6 +278,15 @@ impl VolumeDevice for DryCoolerUnit {
                     value,
                     value > 0.0 && value <= 1.0,
                     "a factor in (0, 1]",
+                )?
+            }
+            "units_in_service" => {
+                self.units_in_service = checked(
+                    &KIND,
+                    "units_in_service",
+                    value,
+                    value >= 1.0 && value.fract() == 0.0 && value <= 1000.0 * self.units,
+                    "a whole number of coils, at least 1",
                 )?
             }
             _ => return Err(KIND.unknown(name)),

@@ -949,3 +949,29 @@ mod tests {
         assert_eq!(weather_error(TRACE), "");
     }
 }
+
+#[cfg(test)]
+mod set_tests {
+    use super::*;
+
+    /// A set reaches into an array of tables by the entry's number from 0, and names the list
+    /// and its length when the number is missing or past its end.
+    #[test]
+    fn a_set_indexes_an_array_of_tables() {
+        let mut table: toml::Table = toml::from_str(
+            "[[input]]\ntarget = \"a.x_c\"\nvalue = 1\n[[input]]\ntarget = \"b.y_c\"\nvalue = 2\n",
+        )
+        .unwrap();
+        apply_set(&mut table, "input.1.value=7").unwrap();
+        let inputs = table["input"].as_array().unwrap();
+        assert_eq!(inputs[1]["value"].as_integer(), Some(7));
+        assert_eq!(inputs[0]["value"].as_integer(), Some(1));
+        let e = apply_set(&mut table, "input.2.value=7").unwrap_err();
+        assert!(e.contains("'input' has 2 entries: 2 is not one"), "{e}");
+        let e = apply_set(&mut table, "input.value=7").unwrap_err();
+        assert!(
+            e.contains("'input' is a list: give the number of an entry"),
+            "{e}"
+        );
+    }
+}
