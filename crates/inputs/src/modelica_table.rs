@@ -53,6 +53,15 @@ pub(crate) fn read_modelica(
             (None, false) => unreachable!("the first table exists"),
         }));
     };
+    // A table cannot hold more rows than the file has lines, nor more columns than a line
+    // has characters: a header saying so is refused before anything is reserved for it.
+    let longest = lines.iter().map(|l| l.len()).max().unwrap_or(0);
+    if header.rows > lines.len() || header.columns > longest.max(1) {
+        return Err(spec(format!(
+            "line {}: table \"{}\" declares {} rows of {} columns, more than the file holds",
+            header.line, header.name, header.rows, header.columns
+        )));
+    }
     let index = |name: &str, role: &'static str| -> Result<usize, InputError> {
         match name.parse::<usize>() {
             Ok(i) if (1..=header.columns).contains(&i) => Ok(i - 1),
@@ -60,7 +69,9 @@ pub(crate) fn read_modelica(
                 file: file.to_path_buf(),
                 role,
                 column: name.to_string(),
-                found: (1..=header.columns).map(|i| i.to_string()).collect(),
+                found: (1..=header.columns.min(64))
+                    .map(|i| i.to_string())
+                    .collect(),
             }),
         }
     };
@@ -111,7 +122,7 @@ pub(crate) fn read_modelica(
         });
     }
     Ok(Table {
-        time: Cells::Text(std::mem::take(&mut cells[time])),
+        time: Cells::Text(cells[time].clone()),
         values: wanted
             .iter()
             .map(|&c| Cells::Text(cells[c].clone()))
@@ -223,6 +234,11 @@ mod tests {
         let short = write("double a(3, 2)\n0 1\n1 2\n");
         let e = read_modelica(&short.0, None, "1", &["2"]).unwrap_err();
         assert!(e.to_string().contains("declares 3 rows"), "{e}");
+        let huge = write("double a(1000000000000000, 2)\n0 1\n");
+        let e = read_modelica(&huge.0, None, "1", &["2"]).unwrap_err();
+        assert!(e.to_string().contains("more than the file holds"), "{e}");
+        let same = read_modelica(&f.0, Some("b"), "1", &["1"]).unwrap();
+        assert_eq!(same.time, same.values[0]);
         let ragged = write("double a(2, 2)\n0 1\n1 2 3\n");
         let e = read_modelica(&ragged.0, None, "1", &["2"]).unwrap_err();
         assert!(e.to_string().contains("line 3: 3 numbers"), "{e}");

@@ -31,15 +31,22 @@ impl DesignWeather {
     /// `dry_bulb_k` with the humidity a wet bulb of `wet_bulb_k` gives (at standard
     /// pressure), refused if the wet bulb is above the dry bulb.
     pub fn from_wet_bulb(dry_bulb_k: f64, wet_bulb_k: f64) -> Result<DesignWeather, String> {
-        if wet_bulb_k > dry_bulb_k {
+        if !(wet_bulb_k.is_finite() && wet_bulb_k <= dry_bulb_k) {
             return Err(format!(
-                "a wet bulb of {:.1} °C above the dry bulb of {:.1} °C",
+                "a wet bulb of {:.1} °C: expected at most the dry bulb of {:.1} °C",
                 wet_bulb_k - 273.15,
                 dry_bulb_k - 273.15
             ));
         }
         let air = Psychrometrics::default();
         let w = air.humidity_ratio_from_wet_bulb(dry_bulb_k, wet_bulb_k);
+        if w.is_nan() || w < 0.0 {
+            return Err(format!(
+                "a wet bulb of {:.1} °C is below what even dry air at {:.1} °C gives",
+                wet_bulb_k - 273.15,
+                dry_bulb_k - 273.15
+            ));
+        }
         Ok(DesignWeather {
             dry_bulb_k,
             relative_humidity: air.relative_humidity(dry_bulb_k, w).clamp(0.0, 1.0),

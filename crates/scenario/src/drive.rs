@@ -179,9 +179,12 @@ impl Drive {
         Ok(())
     }
 
-    /// The step of simulated time `time_s` (seconds from the run's start).
+    /// The step of simulated time `time_s` (seconds from the run's start). A time within
+    /// 1e-9 of a step below a step's start is that step's (0.6 s is step 6 of 0.1 s, whatever
+    /// its last bit); a report asks for the step before its time by 1e-6 s, well beyond that.
     pub fn step_of(&self, time_s: f64) -> usize {
-        ((time_s / self.grid.step_s).floor().max(0.0) as usize).min(self.grid.len - 1)
+        let steps = time_s / self.grid.step_s + 1e-9;
+        (steps.floor().max(0.0) as usize).min(self.grid.len - 1)
     }
 
     /// Mean IT power over steps `from..to` [W].

@@ -6,7 +6,8 @@
 
 use crate::error::ScenarioError;
 use crate::spec::{MeasuredSpec, Scenario};
-use dctwin_inputs::{Resolver, TimeGrid};
+use dctwin_fluid::ATMOSPHERE_PA;
+use dctwin_inputs::{Quantity as TraceQuantity, Resample, Resolver, TimeGrid};
 use serde::{Deserialize, Serialize};
 
 /// How a run's variable compares with its measurement.
@@ -52,15 +53,20 @@ pub struct Measured {
     step_s: f64,
 }
 
-/// A series column's unit by its name's suffix: its symbol and (scale, offset) to SI.
-fn unit_of(column: &str) -> Option<(&'static str, (f64, f64))> {
+/// A series column's unit by its name's suffix: its symbol and (scale, offset) to SI, and the
+/// quantity a trace must give to be compared with it. A series' pressures are gauge, a trace's
+/// absolute: (scale, offset) takes the column to absolute.
+fn unit_of(column: &str) -> Option<(&'static str, (f64, f64), TraceQuantity)> {
     [
         // A difference of temperatures is in kelvin.
-        ("_c", ("K", (1.0, 273.15))),
-        ("_k", ("K", (1.0, 0.0))),
-        ("_kw", ("kW", (1e3, 0.0))),
-        ("_bar", ("bar", (1e5, 0.0))),
-        ("_kg_s", ("kg/s", (1.0, 0.0))),
+        ("_c", ("K", (1.0, 273.15), TraceQuantity::Temperature)),
+        ("_k", ("K", (1.0, 0.0), TraceQuantity::Temperature)),
+        ("_kw", ("kW", (1e3, 0.0), TraceQuantity::Power)),
+        (
+            "_bar",
+            ("bar", (1e5, ATMOSPHERE_PA), TraceQuantity::Pressure),
+        ),
+        ("_kg_s", ("kg/s", (1.0, 0.0), TraceQuantity::MassFlow)),
     ]
     .into_iter()
     .find(|(suffix, _)| column.ends_with(suffix))
@@ -83,8 +89,16 @@ impl Measured {
         for (i, spec) in scenario.measured.iter().enumerate() {
             let key = |field: &str| format!("measured.{i}.{field}");
             let error = |field: &str, reason: String| scenario.error(&key(field), reason);
-            comparisons.push(comparison(spec, columns, &error, |spec| {
-                let grid = TimeGrid::new(start_s + step_s, step_s, reports)
+            comparisons.push(comparison(spec, columns, &error, |spec, by_interval| {
+                // A quantity read at instants (a temperature, linear) is read at the reports;
+                // one averaged over intervals (a power, a flow) over the reports' intervals,
+                // as the series' means are.
+                let first = if by_interval {
+                    start_s
+                } else {
+                    start_s + step_s
+                };
+                let grid = TimeGrid::new(first, step_s, reports)
                     .map_err(|e| error("trace", e.to_string()))?;
                 dctwin_inputs::trace::load(spec, resolver, &grid).map_err(ScenarioError::from)
             })?);
@@ -143,7 +157,7 @@ fn comparison(
     spec: &MeasuredSpec,
     columns: &[String],
     error: &dyn Fn(&str, String) -> ScenarioError,
-    load: impl FnOnce(&dctwin_inputs::TraceSpec) -> Result<dctwin_inputs::Trace, ScenarioError>,
+    load: impl FnOnce(&dctwin_inputs::TraceSpec, bool) -> Result<dctwin_inputs::Trace, ScenarioError>,
 ) -> Result<Comparison, ScenarioError> {
     let Some(column) = columns.iter().position(|c| *c == spec.variable) else {
         let near: Vec<&str> = (columns.iter())
@@ -163,7 +177,7 @@ fn comparison(
             ),
         ));
     };
-    let Some((unit, to_si)) = unit_of(&spec.variable) else {
+    let Some((unit, to_si, quantity)) = unit_of(&spec.variable) else {
         return Err(error(
             "variable",
             format!(
@@ -173,7 +187,16 @@ fn comparison(
             ),
         ));
     };
-    let trace = load(&spec.trace)?;
+    let chosen = match (&spec.column, spec.trace.columns.as_slice()) {
+        (Some(name), _) => spec.trace.columns.iter().find(|c| c.name == *name),
+        (None, [only]) => Some(only),
+        _ => None,
+    };
+    let by_interval = chosen.is_some_and(|c| {
+        matches!(c.resample, Some(Resample::Mean))
+            || (c.resample.is_none() && quantity != TraceQuantity::Temperature)
+    });
+    let trace = load(&spec.trace, by_interval)?;
     let wanted = match (&spec.column, trace.columns.as_slice()) {
         (Some(name), _) => trace.columns.iter().find(|c| c.name == *name),
         (None, [only]) => Some(only),
@@ -193,6 +216,16 @@ fn comparison(
             ),
         ));
     };
+    if measured.quantity != quantity {
+        return Err(error(
+            "column",
+            format!(
+                "\"{}\" is a {:?} in its trace, but \"{}\" is a {quantity:?}: give the trace \
+                 column in a unit of the variable's quantity",
+                measured.name, measured.quantity, spec.variable
+            ),
+        ));
+    }
     Ok(Comparison {
         column,
         variable: spec.variable.clone(),
@@ -213,9 +246,14 @@ mod tests {
 
     #[test]
     fn units_follow_the_column_suffix() {
-        assert_eq!(unit_of("sensor:out_c"), Some(("K", (1.0, 273.15))));
-        assert_eq!(unit_of("main.heat_kw"), Some(("kW", (1e3, 0.0))));
-        assert_eq!(unit_of("pump.flow_kg_s"), Some(("kg/s", (1.0, 0.0))));
+        let unit = |c: &str| unit_of(c).map(|(u, to_si, _)| (u, to_si));
+        assert_eq!(unit("sensor:out_c"), Some(("K", (1.0, 273.15))));
+        assert_eq!(unit("main.heat_kw"), Some(("kW", (1e3, 0.0))));
+        assert_eq!(unit("pump.flow_kg_s"), Some(("kg/s", (1.0, 0.0))));
+        assert_eq!(
+            unit("node:x.pressure_bar"),
+            Some(("bar", (1e5, ATMOSPHERE_PA)))
+        );
         assert_eq!(unit_of("pue"), None);
     }
 

@@ -153,7 +153,10 @@ impl EnergyBalance {
         self.input_j() - self.rejected_j - self.reused_j - self.lost_j - self.left_j - self.stored_j
     }
 
-    /// Residual relative to the energy that flowed in (or through storage, if more).
+    /// Residual relative to the energy that flowed in (or through storage, if more). Where
+    /// water crosses open boundaries, what it carries in counts: the balance sums those
+    /// enthalpy flows, measured from the fluid's reference, and its round-off scales with
+    /// them. The residual in joules (`residual_j`) says what that hides.
     pub fn relative_residual(&self) -> f64 {
         let scale = self.input_j().max(self.stored_j.abs()).max(1.0);
         self.residual_j() / scale

@@ -257,11 +257,18 @@ fn link_settables(plant: &Plant, controllers: &Controllers, link: usize) -> Vec<
             _ => Vec::new(),
         },
         Component::Boundary(b) => vec![
-            temperature(
-                "temperature",
-                Setting::BoundaryTemperature(link),
-                water_limit_k(plant, link),
-            ),
+            Settable {
+                // The water it lets in is its loop's: within its fluid's range.
+                range: (
+                    plant.network.fluid_of(link).valid_range_k().0,
+                    water_limit_k(plant, link),
+                ),
+                ..temperature(
+                    "temperature",
+                    Setting::BoundaryTemperature(link),
+                    water_limit_k(plant, link),
+                )
+            },
             match b.hold {
                 BoundaryHold::Flow { .. } => quantity(
                     "flow",

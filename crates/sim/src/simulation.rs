@@ -107,6 +107,9 @@ pub struct Simulation {
     preconditioner: Preconditioner,
     time_s: f64,
     start_energy_j: f64,
+    /// Where the run started [s]: control steps are counted from here, so that many short
+    /// steps do not drift off their grid.
+    start_s: f64,
     pending: Vec<Event>,
     /// Whether the dynamics' node temperatures are those of the current state (refreshed at
     /// the end of the last step), so the next control step need not refresh them.
@@ -194,6 +197,7 @@ impl Simulation {
             volume_k,
             preconditioner: Preconditioner::default(),
             time_s: start_s,
+            start_s,
             start_energy_j: 0.0,
             pending: Vec::new(),
             nodes_fresh: false,
@@ -257,7 +261,8 @@ impl Simulation {
         let mut next_report = self.time_s + report_step_s;
         while self.time_s < end_s - 1e-9 {
             let t0 = self.time_s;
-            let t1 = (t0 + dt).min(end_s);
+            let step = ((t0 - self.start_s) / dt).round();
+            let t1 = (self.start_s + (step + 1.0) * dt).min(end_s);
             self.control_step(t0, inputs)?;
             let mut system = StepSystem {
                 plant: &self.plant,

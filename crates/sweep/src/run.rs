@@ -201,10 +201,17 @@ fn run_point(
             &mut |_: &dctwin_scenario::Progress| {},
         );
         match result {
-            Ok(_) => Outcome {
+            Ok((summary, _)) if summary.status == "completed" => Outcome {
                 index: point.index,
                 status: "completed".into(),
                 error: None,
+                resumed: false,
+            },
+            // Stopped from outside: run again on resume.
+            Ok((summary, _)) => Outcome {
+                index: point.index,
+                status: "not run".into(),
+                error: Some(format!("the run was {}", summary.status)),
                 resumed: false,
             },
             Err(e) => Outcome {

@@ -157,6 +157,12 @@ impl SweepFile {
                             format!("{lo} .. {hi}: expected finite numbers, min at most max"),
                         ));
                     }
+                    if p.integer && lo.ceil() > hi.floor() {
+                        return Err(bad(
+                            key("integer"),
+                            format!("{lo} .. {hi} holds no whole number to draw"),
+                        ));
+                    }
                 }
                 (None, Some(_), Some(_)) => {
                     return Err(bad(
@@ -241,6 +247,14 @@ mod tests {
              min = 5.0\nmax = 1.0\n"
         ));
         assert!(e.contains("parameter[0].min: 5 .. 1"), "{e}");
+        let e = refused(&format!(
+            "{head}[sampling]\nmethod = \"random\"\nsamples = 3\n[[parameter]]\nkey = \"a\"\n\
+             min = 1.2\nmax = 1.8\ninteger = true\n"
+        ));
+        assert!(
+            e.contains("parameter[0].integer: 1.2 .. 1.8 holds no whole number"),
+            "{e}"
+        );
         let e = refused(&format!("{head}[[parameter]]\nkey = \"a\"\nvalue = [1]\n"));
         assert!(
             e.contains("line 4") && e.contains("unknown field `value`"),

@@ -125,6 +125,10 @@ fn run_figures(run: &Path) -> Option<serde_json::Map<String, serde_json::Value>>
         serde_json::from_str(&std::fs::read_to_string(run.join("kpis.json")).ok()?).ok()?;
     let summary: dctwin_scenario::RunSummary =
         serde_json::from_str(&std::fs::read_to_string(run.join("run.json")).ok()?).ok()?;
+    // A stopped or failed run keeps what it computed; its KPIs are not the point's.
+    if summary.status != "completed" {
+        return None;
+    }
     let serde_json::Value::Object(mut figures) = serde_json::to_value(&kpis.whole).ok()? else {
         return None;
     };
