@@ -109,7 +109,7 @@ fn water_driven_to_boil_stops_the_run_where_it_boils() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("where it boils at the 2.00 bar (gauge) of its loop's vessel (133.7 °C)")
+        err.contains("where it boils at the 2.00 bar (gauge) of its loop's vessel or lowest pressure boundary (133.7 °C)")
             && err.contains("'heater'"),
         "{err}"
     );

@@ -273,7 +273,7 @@ fn a_wrong_input_is_named_with_what_it_can_take() {
             "[[input]]\ntarget = \"source.outlet_temperature_c\"\nvalue = 140\n",
             &[
                 "'source.outlet_temperature_c' = 140: expected -273.15 °C to 133.67 °C",
-                "its water boils there at its loop's vessel pressure",
+                "its water boils there at its loop's pressure, its vessel's",
             ],
         ),
         (

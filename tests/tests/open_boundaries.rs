@@ -274,3 +274,55 @@ fn the_series_writes_what_crosses_the_boundaries() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An input that lowers an open loop's pressure moves where its water boils with it: water at
+/// 95 °C runs between two boundaries at 1 bar gauge (it boils at 120 °C there) until an input
+/// takes both to −0.5 bar (it boils at 81.6 °C), and the run stops naming the water that boils.
+#[test]
+fn lowering_a_boundary_pressure_moves_the_boiling_point() {
+    let text = r#"
+name = "low"
+[[loop]]
+name = "line"
+fluid = "water"
+initial_temperature_c = 95.0
+[[loop.component]]
+kind = "pressure_boundary"
+name = "a"
+node = "a.end"
+pressure_bar = 1.05
+temperature_c = 95.0
+[[loop.component]]
+kind = "pressure_boundary"
+name = "b"
+node = "b.end"
+pressure_bar = 1.0
+temperature_c = 95.0
+[[loop.component]]
+kind = "pipe"
+name = "line"
+from = "a.end"
+to = "b.end"
+length_m = 100
+inner_diameter_mm = 50
+"#;
+    let facility = facility(text);
+    let (plant, controllers) = plant_of(&facility).unwrap();
+    let (a, b) = (plant.link("a").unwrap(), plant.link("b").unwrap());
+    let mut sim = Simulation::new(plant, 0.0, Settings::default()).unwrap();
+    sim.controllers = controllers;
+    let mut lower = |t: f64, plant: &mut Plant| {
+        if t >= 600.0 {
+            for (l, gauge_pa) in [(a, -0.45e5), (b, -0.5e5)] {
+                dctwin_sim::setting::Setting::BoundaryPressure(l)
+                    .set_on_plant(plant, gauge_pa)
+                    .unwrap();
+            }
+        }
+    };
+    let err = sim
+        .run(1200.0, 60.0, &mut lower, &mut |_| ControlFlow::Continue(()))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("at t = 6") && err.contains("boils"), "{err}");
+}

@@ -114,6 +114,27 @@ impl Network {
         (l.pressurisation_node == Some(n)).then_some(l.pressurisation_pa)
     }
 
+    /// Refer open loop `i` to its lowest pressure boundary's pressure again (after an input
+    /// moved one); a closed loop keeps its vessel's.
+    pub fn refresh_reference_pressure(&mut self, i: usize) {
+        if self.loops[i].pressurisation_node.is_some() {
+            return;
+        }
+        let lowest = (self.boundaries())
+            .filter(|&l| self.links[l].loop_index == i)
+            .filter_map(|l| match &self.links[l].component {
+                Component::Boundary(b) => match b.hold {
+                    dctwin_components::BoundaryHold::Pressure { pressure_pa } => Some(pressure_pa),
+                    dctwin_components::BoundaryHold::Flow { .. } => None,
+                },
+                _ => None,
+            })
+            .reduce(f64::min);
+        if let Some(p) = lowest {
+            self.loops[i].pressurisation_pa = p;
+        }
+    }
+
     /// The open boundaries' links.
     pub fn boundaries(&self) -> impl Iterator<Item = usize> + '_ {
         self.boundary_of_node.iter().filter_map(|b| *b)

@@ -81,12 +81,12 @@ pub enum SimError {
         /// Upper end [°C].
         max_c: f64,
     },
-    /// A water volume reached the temperature at which water boils at its loop's vessel
-    /// pressure.
+    /// A water volume reached the temperature at which water boils at its loop's pressure
+    /// (its vessel's, or an open loop's lowest pressure boundary's).
     #[error(
         "at t = {time_s} s the water in '{component}' reached {temperature_c:.1} °C, where it \
-         boils at the {pressure_bar:.2} bar (gauge) of its loop's vessel ({boils_c:.1} °C): raise \
-         the vessel's pressure_bar, or lower what heats it"
+         boils at the {pressure_bar:.2} bar (gauge) of its loop's vessel or lowest pressure \
+         boundary ({boils_c:.1} °C): raise that pressure_bar, or lower what heats it"
     )]
     Boiling {
         /// Simulated time [s].

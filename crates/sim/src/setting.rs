@@ -115,8 +115,8 @@ impl Settable {
         };
         Err(match (from.is_finite(), to.is_finite()) {
             (true, true) if self.quantity == Some(Quantity::Temperature) => format!(
-                "expected {} to {} (its water boils there at its loop's vessel pressure, or its \
-                 fluid's range ends)",
+                "expected {} to {} (its water boils there at its loop's pressure, its vessel's \
+                 or lowest pressure boundary's, or its fluid's range ends)",
                 shown(from),
                 shown(to)
             ),
@@ -417,6 +417,9 @@ impl Setting {
                 if let Component::Boundary(b) = &mut plant.network.links[l].component {
                     b.hold = BoundaryHold::Pressure { pressure_pa: value };
                 }
+                // Where the loop's water boils moves with its lowest pressure boundary.
+                let i = plant.network.links[l].loop_index;
+                plant.network.refresh_reference_pressure(i);
             }
             Setting::Setpoint(_) => {}
         }

@@ -295,6 +295,10 @@ impl Simulation {
         let refused = |reason| SimError::Input { time_s: t0, reason };
         inputs.apply(t0, &mut self.plant).map_err(refused)?;
         (inputs.apply_controllers(t0, &mut self.controllers)).map_err(refused)?;
+        // An input may have moved an open loop's pressure, and with it where its water boils.
+        for (i, limit_k) in self.liquid_limit_k.iter_mut().enumerate() {
+            *limit_k = self.plant.liquid_limit_k(i);
+        }
         self.plant.share_outdoor();
         let restart = self.apply_due_events(t0)?;
         if !self.nodes_fresh {
