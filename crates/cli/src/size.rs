@@ -2,7 +2,9 @@
 //! Markdown report printed and written with its JSON.
 
 use dctwin_scenario::design::{DesignWeather, design_point};
-use dctwin_scenario::sizing::{SizingRules, size as size_model};
+use dctwin_scenario::sizing::{
+    SizingRules, design_flows, short_loops, short_of_design, size as size_model,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -48,7 +50,14 @@ pub fn size(
     if !counts.is_empty() {
         name = format!("{name} ({})", counts.join(", "));
     }
-    let sizing = size_model(&facility, &name, &point, weather, SizingRules::default());
+    let rules = SizingRules::default();
+    let mut sizing = size_model(&facility, &name, &point, weather, rules);
+    if short_of_design(&point) {
+        match design_flows(&facility, &short_loops(&point), weather, &rules) {
+            Ok(d) => sizing.design_flows = d,
+            Err(e) => eprintln!("dctwin size: the design flows could not be found: {e}"),
+        }
+    }
     let report = sizing.markdown();
     let out = out.unwrap_or_else(|| {
         let stem = file

@@ -13,8 +13,8 @@
 //!   pump's evaporator) at the design point, with its margin; every PI loop at a limit of its
 //!   output.
 
-use crate::design::{ControllerAtRest, DesignPoint, DesignWeather, Limit};
-use dctwin_components::{Component, FluidState, Pipe};
+use crate::design::{ControllerAtRest, DesignPoint, DesignWeather, Limit, design_point};
+use dctwin_components::{Component, FluidState, Pipe, PumpControl};
 use dctwin_model::{Device, Facility};
 use dctwin_network::SteadyResult;
 use serde::Serialize;
@@ -194,6 +194,41 @@ pub struct DeviceAtDesign {
     pub values: Vec<(&'static str, f64, &'static str)>,
 }
 
+/// What the design flows need where a pump could not deliver them: the pumps' pressure-rise
+/// set-points raised together, and their speed limits lifted, until every PI loop holds its
+/// set-point inside its travel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DesignFlows {
+    /// The factor on the pressure-rise set-points [-].
+    pub factor: f64,
+    /// Each pump raised: name, set-point before and after [bar], and its duty then: flow
+    /// [m³/h], head [m], speed (relative to its curve's) and electric power [kW].
+    pub pumps: Vec<RaisedPump>,
+    /// The pipes at the design flows.
+    pub pipes: Vec<PipeSizing>,
+}
+
+/// A pump whose set-point the design flows raise.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RaisedPump {
+    /// Its name.
+    pub name: String,
+    /// Its pressure-rise set-point in the model [bar].
+    pub setpoint_bar: f64,
+    /// The set-point the design flows need [bar].
+    pub needed_bar: f64,
+    /// Its flow then [m³/h].
+    pub flow_m3_h: f64,
+    /// Its head then [m].
+    pub head_m: f64,
+    /// Its speed then, relative to its curve's (above its limit where it cannot).
+    pub speed: Option<f64>,
+    /// Its highest speed in the model.
+    pub max_speed: f64,
+    /// Its electric power then [kW].
+    pub electric_kw: f64,
+}
+
 /// A model sized at its design point.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sizing {
@@ -217,6 +252,8 @@ pub struct Sizing {
     pub limits: Vec<LimitCheck>,
     /// The PI loops at a limit of their output.
     pub controllers_at_limit: Vec<String>,
+    /// Where the design flows are not reached: what reaching them needs.
+    pub design_flows: Option<DesignFlows>,
 }
 
 /// Size `facility` at its design point `point` by `rules`.
@@ -238,6 +275,7 @@ pub fn size(
         devices: devices(point),
         limits: limits(point),
         controllers_at_limit: controllers_at_limit(&point.rest.controllers),
+        design_flows: None,
     }
 }
 
@@ -303,6 +341,129 @@ fn exchangers(
         }
     }
     out
+}
+
+/// Whether `point` falls short of its design flows: a pump at its speed limit, or a PI loop at
+/// its highest output.
+pub fn short_of_design(point: &DesignPoint) -> bool {
+    let network = &point.plant.network;
+    let pump_limited = (network.links.iter().zip(&point.rest.steady.links)).any(|(link, r)| {
+        matches!((&link.component, &r.pump), (Component::Pump(p), Some(op))
+            if op.speed.is_some_and(|s| s >= p.max_speed - 1e-6))
+    });
+    pump_limited || (point.rest.controllers.iter()).any(|c| c.limit == Some(Limit::Highest))
+}
+
+/// The loops `point` falls short in: those of its PI loops at their highest output and of
+/// its pumps at their speed limit.
+pub fn short_loops(point: &DesignPoint) -> Vec<usize> {
+    let network = &point.plant.network;
+    let mut loops: Vec<usize> = (point.rest.controllers.iter())
+        .filter(|c| c.limit == Some(Limit::Highest))
+        .map(|c| c.loop_index)
+        .chain(
+            (network.links.iter().zip(&point.rest.steady.links))
+                .filter(|(link, r)| {
+                    matches!((&link.component, &r.pump), (Component::Pump(p), Some(op))
+                        if op.speed.is_some_and(|s| s >= p.max_speed - 1e-6))
+                })
+                .map(|(link, _)| link.loop_index),
+        )
+        .collect();
+    loops.sort_unstable();
+    loops.dedup();
+    loops
+}
+
+/// The smallest factor on the set-points of the pressure-controlled pumps of `loops` (their
+/// speed limits lifted) at which no PI loop stands at its highest output, found by bisection
+/// to 1 % between 1 and 8, with the pumps' duties and the pipes at those flows; `None` if
+/// those loops have no such pump or even 8 times the set-points leave a loop short.
+pub fn design_flows(
+    facility: &Facility,
+    loops: &[usize],
+    weather: DesignWeather,
+    rules: &SizingRules,
+) -> Result<Option<DesignFlows>, dctwin_sim::SimError> {
+    let raised_pump = |link: &dctwin_model::Link| {
+        loops.contains(&link.loop_index)
+            && matches!(&link.component, Component::Pump(p)
+                if matches!(p.control, PumpControl::DifferentialPressure { .. }))
+    };
+    let raised = |factor: f64| {
+        let mut f = facility.clone();
+        for link in &mut f.links {
+            if !raised_pump(link) {
+                continue;
+            }
+            if let Component::Pump(p) = &mut link.component
+                && let PumpControl::DifferentialPressure { setpoint_pa } = &mut p.control
+            {
+                *setpoint_pa *= factor;
+                p.max_speed = f64::INFINITY;
+            }
+        }
+        f
+    };
+    let holds = |point: &DesignPoint| {
+        !(point.rest.controllers.iter()).any(|c| c.limit == Some(Limit::Highest))
+    };
+    if !facility.links.iter().any(raised_pump) {
+        return Ok(None);
+    }
+    let (mut lo, mut hi) = (1.0, 8.0);
+    let mut best = design_point(&raised(hi), weather)?;
+    if !holds(&best) {
+        return Ok(None);
+    }
+    let first = design_point(&raised(lo), weather)?;
+    if holds(&first) {
+        hi = lo;
+        best = first;
+    }
+    while hi / lo > 1.01 {
+        let mid = (lo * hi).sqrt();
+        let point = design_point(&raised(mid), weather)?;
+        if holds(&point) {
+            (hi, best) = (mid, point);
+        } else {
+            lo = mid;
+        }
+    }
+    let network = &best.plant.network;
+    let pumps = (facility
+        .links
+        .iter()
+        .zip(network.links.iter())
+        .zip(&best.rest.steady.links))
+    .filter(|((model, _), _)| raised_pump(model))
+    .filter_map(|((model, link), r)| {
+        let (Component::Pump(p0), Component::Pump(_), Some(op)) =
+            (&model.component, &link.component, &r.pump)
+        else {
+            return None;
+        };
+        let PumpControl::DifferentialPressure { setpoint_pa } = p0.control else {
+            return None;
+        };
+        Some(RaisedPump {
+            name: link.name.to_string(),
+            setpoint_bar: setpoint_pa / 1e5,
+            needed_bar: setpoint_pa * hi / 1e5,
+            flow_m3_h: op.flow_m3_s * 3600.0,
+            head_m: op.head_m,
+            speed: op.speed,
+            max_speed: p0.max_speed,
+            electric_kw: op.electric_w / 1e3,
+        })
+    })
+    .collect();
+    let pipes = pipes(&best, &best.rest.steady, rules);
+    Ok(Some(DesignFlows {
+        factor: hi,
+        pumps,
+        pipes,
+    }))
 }
 
 /// A value in SI at the edge: temperatures in °C, powers in kW.
@@ -610,7 +771,7 @@ impl Sizing {
                 w,
                 "**The design flows are not reached**: a pump at its speed limit, or PI loops at \
                  their highest output (below). The pipes and pumps below are sized at the flows \
-                 delivered; raise what limits them and size again.\n"
+                 delivered; what the design flows need follows the limits.\n"
             );
         }
         let _ = writeln!(w, "## Limits\n");
@@ -639,6 +800,52 @@ impl Sizing {
         }
         for c in &self.controllers_at_limit {
             let _ = writeln!(w, "- {c}");
+        }
+        if let Some(d) = &self.design_flows {
+            let _ = writeln!(
+                w,
+                "## What the design flows need\n\nThe short loops' pumps' pressure-rise \
+                 set-points × {:.2} (their speed limits lifted) bring every PI loop inside its \
+                 travel:\n",
+                d.factor
+            );
+            let _ = writeln!(
+                w,
+                "| pump | set-point bar | needed bar | flow m³/h | head m | speed | its limit | kWe |\n\
+                 |---|---|---|---|---|---|---|---|"
+            );
+            for p in &d.pumps {
+                let _ = writeln!(
+                    w,
+                    "| {} | {:.2} | {:.2} | {:.1} | {:.2} | {} | {:.2} | {:.1} |",
+                    p.name,
+                    p.setpoint_bar,
+                    p.needed_bar,
+                    p.flow_m3_h,
+                    p.head_m,
+                    p.speed.map_or("-".to_string(), |s| format!("{s:.3}")),
+                    p.max_speed,
+                    p.electric_kw
+                );
+            }
+            let _ = writeln!(w, "\nPipes at those flows (the same rules as below):\n");
+            let _ = writeln!(
+                w,
+                "| pipe | × | kg/s | inner mm | m/s | Pa/m | proposed |\n|---|---|---|---|---|---|---|"
+            );
+            for p in &d.pipes {
+                let proposed = p
+                    .proposed
+                    .map_or("larger than DN 1000".to_string(), |(dn, inner)| {
+                        format!("DN {dn} ({inner} mm)")
+                    });
+                let _ = writeln!(
+                    w,
+                    "| {} | {} | {:.2} | {:.1} | {:.2} | {:.0} | {proposed} |",
+                    p.name, p.count, p.flow_kg_s, p.inner_mm, p.velocity_m_s, p.gradient_pa_m
+                );
+            }
+            let _ = writeln!(w);
         }
         let _ = writeln!(
             w,

@@ -58,6 +58,8 @@ pub struct ControllerAtRest {
     pub output: f64,
     /// The limit its output stands at, if it does.
     pub limit: Option<Limit>,
+    /// The loop of what it moves (a valve's, a pump's).
+    pub loop_index: usize,
 }
 
 /// A model at rest.
@@ -139,7 +141,12 @@ fn controllers_at_rest(sim: &Simulation) -> Vec<ControllerAtRest> {
             } else {
                 None
             };
+            let actuated = match c.actuator {
+                crate::control::Actuator::ValveOpening(l)
+                | crate::control::Actuator::PumpSpeed(l) => l,
+            };
             ControllerAtRest {
+                loop_index: network.links[actuated].loop_index,
                 name: c.name.clone(),
                 setpoint_k: c.pi.current_setpoint(),
                 measured_k,
