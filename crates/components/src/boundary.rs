@@ -60,10 +60,7 @@ impl Boundary {
     /// The pressure the outside node is held at [Pa]: the boundary's own, or for a flow
     /// boundary (whose law does not read it) the network's `reference_pa`.
     pub fn outside_pressure_pa(&self, reference_pa: f64) -> f64 {
-        match self.hold {
-            BoundaryHold::Pressure { pressure_pa } => pressure_pa,
-            BoundaryHold::Flow { .. } => reference_pa,
-        }
+        self.held_pressure_pa().unwrap_or(reference_pa)
     }
 
     /// Hold the mass flow `given_kg_s` as the model or an input gives it: into the network, or
@@ -79,7 +76,15 @@ impl Boundary {
 
     /// Whether it holds a pressure (and so can take up any imbalance of its loop's flows).
     pub fn holds_pressure(&self) -> bool {
-        matches!(self.hold, BoundaryHold::Pressure { .. })
+        self.held_pressure_pa().is_some()
+    }
+
+    /// The gauge pressure it holds [Pa], if it holds one.
+    pub fn held_pressure_pa(&self) -> Option<f64> {
+        match self.hold {
+            BoundaryHold::Pressure { pressure_pa } => Some(pressure_pa),
+            BoundaryHold::Flow { .. } => None,
+        }
     }
 
     /// The flow a cold start guesses [kg/s].

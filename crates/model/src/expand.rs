@@ -8,7 +8,6 @@ use crate::facility::{Facility, Link, Node, Origin, Sensor};
 use crate::kinds::{self, Parsed, kind_names};
 use crate::reader::{Reader, closest, type_name};
 use crate::units::Quantity;
-use dctwin_components::BoundaryHold;
 use dctwin_components::Component;
 use dctwin_components::heat_exchanger::{FlowArrangement, HeatExchanger, Stream};
 use dctwin_fluid::{Fluid, FluidError};
@@ -46,10 +45,7 @@ impl LoopDraft {
         }
         (self.boundaries.iter())
             .filter_map(|&(l, _)| match &links[l].component {
-                Component::Boundary(b) => match b.hold {
-                    BoundaryHold::Pressure { pressure_pa } => Some(pressure_pa),
-                    BoundaryHold::Flow { .. } => None,
-                },
+                Component::Boundary(b) => b.held_pressure_pa(),
                 _ => None,
             })
             .reduce(f64::min)

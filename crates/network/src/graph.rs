@@ -53,19 +53,25 @@ pub struct Network {
     pub links: Vec<LinkInfo>,
     /// For each node that is the outside of an open boundary, the boundary's link.
     pub boundary_of_node: Vec<Option<usize>>,
+    /// The open boundaries' links, in link order (the right-hand side walks them at every
+    /// evaluation: a closed model walks none).
+    boundary_links: Vec<usize>,
 }
 
 impl Network {
     /// Build the network of a checked facility.
     pub fn from_facility(facility: &Facility) -> Network {
         let mut boundary_of_node = vec![None; facility.nodes.len()];
+        let mut boundary_links = Vec::new();
         for (l, link) in facility.links.iter().enumerate() {
             if let Component::Boundary(_) = link.component {
                 boundary_of_node[link.from] = Some(l);
+                boundary_links.push(l);
             }
         }
         Network {
             boundary_of_node,
+            boundary_links,
             loops: facility
                 .loops
                 .iter()
@@ -123,10 +129,7 @@ impl Network {
         let lowest = (self.boundaries())
             .filter(|&l| self.links[l].loop_index == i)
             .filter_map(|l| match &self.links[l].component {
-                Component::Boundary(b) => match b.hold {
-                    dctwin_components::BoundaryHold::Pressure { pressure_pa } => Some(pressure_pa),
-                    dctwin_components::BoundaryHold::Flow { .. } => None,
-                },
+                Component::Boundary(b) => b.held_pressure_pa(),
                 _ => None,
             })
             .reduce(f64::min);
@@ -137,7 +140,7 @@ impl Network {
 
     /// The open boundaries' links.
     pub fn boundaries(&self) -> impl Iterator<Item = usize> + '_ {
-        self.boundary_of_node.iter().filter_map(|b| *b)
+        self.boundary_links.iter().copied()
     }
 
     /// Index of the link called `name`.

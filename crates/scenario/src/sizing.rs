@@ -114,6 +114,16 @@ pub struct PipeSizing {
     pub limited_by: &'static str,
 }
 
+impl PipeSizing {
+    /// The proposal as the report writes it (`DN 80 (82.5 mm)`).
+    fn proposal(&self) -> String {
+        self.proposed
+            .map_or("larger than DN 1000".to_string(), |(dn, inner)| {
+                format!("DN {dn} ({inner} mm)")
+            })
+    }
+}
+
 /// A pump (all instances of a template's pump together, at the one with the highest head) at
 /// the design point and its proposed duty.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -346,12 +356,12 @@ fn exchangers(
 /// Whether `point` falls short of its design flows: a pump at its speed limit, or a PI loop at
 /// its highest output.
 pub fn short_of_design(point: &DesignPoint) -> bool {
-    let network = &point.plant.network;
-    let pump_limited = (network.links.iter().zip(&point.rest.steady.links)).any(|(link, r)| {
-        matches!((&link.component, &r.pump), (Component::Pump(p), Some(op))
-            if op.speed.is_some_and(|s| s >= p.max_speed - 1e-6))
-    });
-    pump_limited || (point.rest.controllers.iter()).any(|c| c.limit == Some(Limit::Highest))
+    !short_loops(point).is_empty()
+}
+
+/// Whether pump `p` runs at its highest speed at operating point `op`.
+fn at_speed_limit(p: &dctwin_components::Pump, op: &dctwin_components::PumpOperatingPoint) -> bool {
+    op.speed.is_some_and(|s| s >= p.max_speed - 1e-6)
 }
 
 /// The loops `point` falls short in: those of its PI loops at their highest output and of
@@ -365,7 +375,7 @@ pub fn short_loops(point: &DesignPoint) -> Vec<usize> {
             (network.links.iter().zip(&point.rest.steady.links))
                 .filter(|(link, r)| {
                     matches!((&link.component, &r.pump), (Component::Pump(p), Some(op))
-                        if op.speed.is_some_and(|s| s >= p.max_speed - 1e-6))
+                        if at_speed_limit(p, op))
                 })
                 .map(|(link, _)| link.loop_index),
         )
@@ -539,7 +549,7 @@ fn pumps(point: &DesignPoint, steady: &SteadyResult, rules: &SizingRules) -> Vec
             head_m: op.head_m,
             electric_kw: op.electric_w / 1e3,
             speed: op.speed,
-            at_speed_limit: op.speed.is_some_and(|s| s >= p.max_speed - 1e-6),
+            at_speed_limit: at_speed_limit(p, op),
             duty_head_m,
             curve: (4.0 / 3.0 * duty_head_m, 2.0 * op.flow_m3_s * 3600.0),
         };
@@ -834,11 +844,7 @@ impl Sizing {
                 "| pipe | × | kg/s | inner mm | m/s | Pa/m | proposed |\n|---|---|---|---|---|---|---|"
             );
             for p in &d.pipes {
-                let proposed = p
-                    .proposed
-                    .map_or("larger than DN 1000".to_string(), |(dn, inner)| {
-                        format!("DN {dn} ({inner} mm)")
-                    });
+                let proposed = p.proposal();
                 let _ = writeln!(
                     w,
                     "| {} | {} | {:.2} | {:.1} | {:.2} | {:.0} | {proposed} |",
@@ -946,11 +952,7 @@ impl Sizing {
              |---|---|---|---|---|---|---|---|---|---|"
         );
         for p in &self.pipes {
-            let proposed = p
-                .proposed
-                .map_or("larger than DN 1000".to_string(), |(dn, inner)| {
-                    format!("DN {dn} ({inner} mm)")
-                });
+            let proposed = p.proposal();
             let note = if p.velocity_m_s < self.rules.min_velocity_m_s && p.flow_kg_s > 0.0 {
                 " (now oversized)"
             } else {
