@@ -5,7 +5,7 @@
 //! valve wide open above its 40 °C, where no CDU conductance would reach it.
 
 use dctwin_scenario::design::{DesignWeather, design_point};
-use dctwin_scenario::sizing::{STEEL_SERIES, SizingRules, size};
+use dctwin_scenario::sizing::{STEEL_SERIES, SizingRules, design_flows, short_loops, size};
 use std::path::Path;
 
 fn model(name: &str, counts: &[(&str, usize)]) -> dctwin_model::Facility {
@@ -111,5 +111,125 @@ fn the_doubled_layout_shows_its_pump_at_its_limit_and_the_cdus_wide_open() {
         two.exchangers[0].ua_needed_kw_k, None,
         "{:?}",
         two.exchangers[0]
+    );
+}
+
+/// The plant proposes its own sizes. On a 37.5 °C, 14 % afternoon (Aachen 2022's hottest hour)
+/// jupiter's dry cooler rejects at rest what its snapshot says, from the water that carries it
+/// to its 34 °C set-point; its pads bring the air to the coil near 24 °C, and fewer coils than
+/// its 8 would do, more than on a 15 °C day. The heat-pump bank is sized for the campus's 8 MW
+/// design demand (within 1 %: the mains' losses) in its 3 MW units: 3 where it has 2, drawing
+/// that heat over its COP. Doubled, the same 8 coils are just enough. Limits now include the
+/// heat pumps' evaporator.
+#[test]
+fn the_plant_proposes_its_dry_cooler_and_heat_pumps() {
+    let rules = SizingRules::default();
+    let facility = model("jupiter.toml", &[]);
+    let hot = DesignWeather {
+        dry_bulb_k: 273.15 + 37.5,
+        relative_humidity: 0.14,
+    };
+    let sized = |facility: &dctwin_model::Facility, weather: DesignWeather| {
+        let point = design_point(facility, weather).unwrap();
+        let sizing = size(facility, "jupiter", &point, weather, rules);
+        let rejected_kw = (sizing.devices.iter())
+            .find(|d| d.name == "plant.dry_cooler")
+            .and_then(|d| d.values.iter().find(|v| v.0 == "heat").map(|v| v.1))
+            .unwrap();
+        (sizing, rejected_kw)
+    };
+    let figure = |s: &dctwin_scenario::sizing::Sizing, device: &str, name: &str| {
+        let p = s.proposals.iter().find(|p| p.name == device).unwrap();
+        p.figures.iter().find(|f| f.name == name).unwrap().clone()
+    };
+    let (summer, rejected_kw) = sized(&facility, hot);
+    let dc = summer
+        .proposals
+        .iter()
+        .find(|p| p.kind == "dry_cooler")
+        .unwrap();
+    assert!(
+        dc.duty.starts_with(&format!("reject {rejected_kw:.0} kW")),
+        "{dc:?}"
+    );
+    assert!(
+        dc.duty.contains("after the pads") && dc.installed_suffices,
+        "{dc:?}"
+    );
+    let coils = figure(&summer, "plant.dry_cooler", "coils");
+    let needed = coils.needed.unwrap();
+    assert_eq!(coils.installed, 8.0);
+    assert!(needed < 8.0, "{dc:?}");
+    let (mild, _) = sized(&facility, DesignWeather::default());
+    let mild_needed = figure(&mild, "plant.dry_cooler", "coils").needed.unwrap();
+    assert!(
+        mild_needed < needed,
+        "{mild_needed} at 15 °C, {needed} at 37.5 °C"
+    );
+    // Evaporated water only with the pads wet.
+    assert!(figure(&summer, "plant.dry_cooler", "water evaporated by the pads").installed > 0.0);
+    assert_eq!(
+        figure(&mild, "plant.dry_cooler", "water evaporated by the pads").installed,
+        0.0
+    );
+
+    let hp = summer
+        .proposals
+        .iter()
+        .find(|p| p.kind == "heat_pump")
+        .unwrap();
+    let capacity = figure(&summer, "plant.hp", "heating capacity");
+    assert_eq!(capacity.installed, 6000.0);
+    assert!(
+        (capacity.needed.unwrap() / 8000.0 - 1.0).abs() < 0.01,
+        "{hp:?}"
+    );
+    assert_eq!(figure(&summer, "plant.hp", "units").needed, Some(3.0));
+    assert!(!hp.installed_suffices && hp.limited_by.starts_with("the sink's demand"));
+    let cop = figure(&summer, "plant.hp", "COP at full load").installed;
+    let electric = figure(&summer, "plant.hp", "electric power")
+        .needed
+        .unwrap();
+    assert!((electric * cop / capacity.needed.unwrap() - 1.0).abs() < 1e-9);
+    assert!(
+        summer
+            .limits
+            .iter()
+            .any(|l| l.device == "plant.hp" && l.alarm == "evaporator_freeze_limit"),
+        "{:?}",
+        summer.limits
+    );
+    let markdown = summer.markdown();
+    assert!(markdown.contains("### plant.hp (heat_pump)"));
+    assert!(markdown.contains("**as installed it falls short**"));
+
+    let doubled_model = model("jupiter.toml", &[("container", 100)]);
+    let (doubled, _) = sized(&doubled_model, hot);
+    let coils = figure(&doubled, "plant.dry_cooler", "coils").needed;
+    assert_eq!(coils, Some(8.0));
+    // Raising the plant pump does not reach the design flows on that afternoon: at the
+    // larger flows the dry cooler's 8 coils no longer hold 34 °C, and every CDU stays wide
+    // open. The report says so, with the plant there.
+    let point = design_point(&doubled_model, hot).unwrap();
+    let flows = design_flows(&doubled_model, &short_loops(&point), hot, &rules)
+        .unwrap()
+        .unwrap();
+    assert!(!flows.reached, "{flows:?}");
+    assert!(flows.still_short[0].starts_with("container[*].cdu.supply (×100)"));
+    let dc = (flows.proposals.iter())
+        .find(|p| p.kind == "dry_cooler")
+        .unwrap();
+    assert!(
+        !dc.installed_suffices && dc.figures[0].needed.unwrap() > 8.0,
+        "{dc:?}"
+    );
+    let with_flows = dctwin_scenario::sizing::Sizing {
+        design_flows: Some(flows),
+        ..doubled
+    };
+    assert!(
+        with_flows
+            .markdown()
+            .contains("Raising the short loops' pumps does not reach")
     );
 }

@@ -165,6 +165,18 @@ pub trait Coupling: AsAny + fmt::Debug + Send + Sync {
         Vec::new()
     }
 
+    /// At a design point, with the water on its sides there and the heat the rest of side 0's
+    /// loop rejects to the air `rejected_elsewhere_w` [W] (heat it could take instead), the
+    /// size that does its duty beside the size it has (a heat-pump bank's capacity); `None`
+    /// for a coupling that proposes none.
+    fn proposal(
+        &self,
+        _sides: &[Side<'_>; 2],
+        _rejected_elsewhere_w: f64,
+    ) -> Option<crate::proposal::Proposal> {
+        None
+    }
+
     /// A boxed copy.
     fn clone_box(&self) -> Box<dyn Coupling>;
 }

@@ -550,6 +550,12 @@ pub trait VolumeDevice: AsAny + fmt::Debug + Send + Sync {
         Vec::new()
     }
 
+    /// At a design point, with the water `water` it has there, the size that does its duty
+    /// beside the size it has (a dry cooler's coils); `None` for a device that proposes none.
+    fn proposal(&self, _water: &Water<'_>) -> Option<crate::proposal::Proposal> {
+        None
+    }
+
     /// A boxed copy.
     fn clone_box(&self) -> Box<dyn VolumeDevice>;
 }

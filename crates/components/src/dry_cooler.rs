@@ -566,7 +566,60 @@ impl DryCooler {
             t_water_out_k: leaving(speed),
         }
     }
+
+    /// The factor on this bank ([`DryCooler::scaled`]: as many times its coils and fans) that,
+    /// fans at full speed, brings `water_flow_kg_s` of `fluid` from `t_water_in_k` to
+    /// `target_k` in `ambient` air: what a design day asks of a dry cooler. Brent's method on
+    /// the factor's logarithm, over which the leaving water falls smoothly from the inlet
+    /// (no coil) toward the air at the coil (endless coils). `Some(0.0)` for water arriving
+    /// no warmer than the target; `None` where no bank will do: the air reaching the coil (after
+    /// the pads, if they are wetted) is not colder than the target.
+    pub fn scale_for(
+        &self,
+        fluid: &Fluid,
+        t_water_in_k: f64,
+        water_flow_kg_s: f64,
+        ambient: MoistAir,
+        target_k: f64,
+    ) -> Option<f64> {
+        if !(t_water_in_k > target_k && water_flow_kg_s > 0.0) {
+            return Some(0.0);
+        }
+        let (coil_air, _) = self.coil_air(ambient, 1.0);
+        // A NaN air temperature does no cooling either.
+        if coil_air.dry_bulb_k.partial_cmp(&target_k) != Some(Ordering::Less) {
+            return None;
+        }
+        let excess_k = |ln_factor: f64| {
+            let bank = self.scaled(ln_factor.exp());
+            let op = bank.operate(fluid, t_water_in_k, water_flow_kg_s, ambient, 1.0);
+            op.t_water_out_k - target_k
+        };
+        // Bracket the root by doublings from the bank as it is; 2^±60 is far past any plant.
+        let (mut lo, mut hi) = (0.0, 0.0);
+        while excess_k(hi) > 0.0 {
+            hi += std::f64::consts::LN_2;
+            if hi > 60.0 * std::f64::consts::LN_2 {
+                return None;
+            }
+        }
+        while excess_k(lo) <= 0.0 {
+            lo -= std::f64::consts::LN_2;
+            if lo < -60.0 * std::f64::consts::LN_2 {
+                return Some(0.0);
+            }
+        }
+        let mut convergency = roots::SimpleConvergency {
+            eps: SCALE_TOLERANCE,
+            max_iter: 200,
+        };
+        let ln_factor = roots::find_root_brent(lo, hi, excess_k, &mut convergency).ok()?;
+        Some(ln_factor.exp())
+    }
 }
+
+/// Resolution of [`DryCooler::scale_for`] on the factor's logarithm [-]: 1e-12 relative.
+const SCALE_TOLERANCE: f64 = 1e-12;
 
 /// The root of `excess_k(speed)` (leaving minus target temperature, falling with the speed)
 /// between `lo` and `hi`, where it changes sign: Brent's method (bracketing like bisection,
@@ -625,6 +678,57 @@ mod tests {
             ));
             assert!((b.t_water_out_k - a.t_water_out_k).abs() < 1e-9);
         }
+    }
+
+    /// The bank a design day asks for, inverted from the coil law: at its own rating a coil
+    /// needs itself (factor 1, from the rating's effectiveness through ε-NTU back), n times the
+    /// water needs n coils, a colder target needs more, air at the coil warmer than the
+    /// target needs an endless bank (none), and pads that cool the air below the target make
+    /// one possible again (here smaller than at the rating: the pads' air is colder).
+    #[test]
+    fn the_bank_a_design_day_needs() {
+        let water = Fluid::water();
+        let design_air = air(28.0, 0.4);
+        let rating = DryCoolerRating {
+            heat_w: 1.925e6,
+            t_water_in_k: k(45.0),
+            t_water_out_k: k(34.0),
+            ambient: design_air,
+            air_flow_kg_s: 1.925e6 / (psychrometrics::specific_heat_j_kg_k(0.0095) * 12.0),
+            fan_power_w: 23e3,
+        };
+        let coil = DryCooler::from_rating(&rating, &water).unwrap();
+        let m = coil.coil.rated_flow_1_kg_s;
+        let one = coil
+            .scale_for(&water, k(45.0), m, design_air, k(34.0))
+            .unwrap();
+        assert!((one - 1.0).abs() < 1e-9, "{one}");
+        let eight = (coil.scale_for(&water, k(45.0), 8.0 * m, design_air, k(34.0))).unwrap();
+        assert!((eight - 8.0).abs() < 8e-9, "{eight}");
+        let colder = coil
+            .scale_for(&water, k(45.0), m, design_air, k(33.0))
+            .unwrap();
+        assert!(colder > 1.0);
+        let back = coil
+            .scaled(colder)
+            .operate(&water, k(45.0), m, design_air, 1.0);
+        assert!((back.t_water_out_k - k(33.0)).abs() < 1e-9);
+        assert_eq!(
+            coil.scale_for(&water, k(45.0), m, air(37.5, 0.14), k(34.0)),
+            None
+        );
+        let pads = coil.with_precooling(AdiabaticPrecooling::new(0.7, k(26.0)).unwrap());
+        let wet = (pads.scale_for(&water, k(45.0), m, air(37.5, 0.14), k(34.0))).unwrap();
+        // The pads bring 37.5 °C at 14 % down to 24.5 °C, colder than the rating's 28 °C.
+        assert!(wet > 0.5 && wet < 1.0, "{wet}");
+        let back = pads
+            .scaled(wet)
+            .operate(&water, k(45.0), m, air(37.5, 0.14), 1.0);
+        assert!((back.t_water_out_k - k(34.0)).abs() < 1e-9);
+        assert_eq!(
+            coil.scale_for(&water, k(33.0), m, design_air, k(34.0)),
+            Some(0.0)
+        );
     }
 
     /// Fans off: zero duty (natural draught neglected), no power, no water; outlet = inlet.

@@ -15,6 +15,7 @@ use crate::device::{
     temperature_k,
 };
 use crate::dry_cooler::{AdiabaticPrecooling, DryCooler, DryCoolerRating};
+use crate::proposal::{Figure, Proposal};
 use crate::psychrometrics::{self, MoistAir, Psychrometrics, STANDARD_PRESSURE_PA};
 use crate::resistance::Resistance;
 use crate::units::Quantity;
@@ -313,7 +314,228 @@ impl VolumeDevice for DryCoolerUnit {
         ]);
     }
 
+    fn proposal(&self, water: &Water<'_>) -> Option<Proposal> {
+        Some(self.design_day(water))
+    }
+
     fn clone_box(&self) -> Box<dyn VolumeDevice> {
         Box::new(*self)
+    }
+}
+
+impl DryCoolerUnit {
+    /// The coils, conductance and fan power that reject `heat_w` [W] (what it rejects at the
+    /// design point) from the water flow `water` brings, leaving at the set-point, in the
+    /// outdoor air now. The water is taken to arrive as warm as that heat needs: where the
+    /// coils installed fall short the loop runs warmer, which would flatter them.
+    fn design_day(&self, water: &Water<'_>) -> Proposal {
+        let (fluid, m) = (water.fluid, water.mass_flow_kg_s);
+        let heat_w = if m > 0.0 {
+            self.operate(water).heat_rejected_w.max(0.0)
+        } else {
+            0.0
+        };
+        let target_k = self.leaving_setpoint_k;
+        let t_in_k = if heat_w > 0.0 {
+            fluid.temperature_from_enthalpy_k(fluid.enthalpy_j_kg(target_k) + heat_w / m)
+        } else {
+            target_k
+        };
+        let coil = self.cooler.scaled(1.0 / self.units);
+        let needed = coil.scale_for(fluid, t_in_k, m, self.outdoor, target_k);
+        let whole = needed.map(|n| {
+            if n > 0.0 {
+                (n - 1e-9).ceil().max(1.0)
+            } else {
+                0.0
+            }
+        });
+        let ua_at_full_fans = |bank: &DryCooler| {
+            bank.fouling_factor * bank.coil.ua_w_k(m, bank.coil.rated_flow_2_kg_s)
+        };
+        // The fans' speed for the set-point, their power, and the water the pads evaporate.
+        let fans = |bank: &DryCooler| {
+            let solution = bank.fan_speed_for(fluid, t_in_k, m, self.outdoor, target_k);
+            let op = bank.operate(fluid, t_in_k, m, self.outdoor, solution.speed);
+            (solution, op.fan_power_w, op.water_evaporated_kg_s)
+        };
+        let installed = self.running();
+        let (held, installed_fan_w, installed_water) = fans(&installed);
+        let proposed = whole.map(|n| fans(&coil.scaled(n)));
+        let installed_suffices = held.t_water_out_k <= target_k + 1e-6;
+        let (coil_air, wet) = self.cooler.coil_air(self.outdoor, 1.0);
+        let limited_by = match needed {
+            Some(0.0) => format!(
+                "nothing: the water arrives at {:.1} °C, its set-point is {:.1} °C",
+                water.inlet_k - 273.15,
+                target_k - 273.15
+            ),
+            Some(_) => "the leaving set-point with the fans at full speed".to_string(),
+            None => format!(
+                "none will do: the air reaches the coil at {:.1} °C{}, not colder than the {:.1} °C set-point",
+                coil_air.dry_bulb_k - 273.15,
+                if wet { " after the pads" } else { "" },
+                target_k - 273.15
+            ),
+        };
+        let mut figures = vec![
+            Figure {
+                name: "coils",
+                quantity: None,
+                installed: self.units_in_service,
+                needed: whole,
+            },
+            Figure {
+                name: "conductance at full fan speed",
+                quantity: Some(Quantity::Conductance),
+                installed: ua_at_full_fans(&installed),
+                needed: needed.map(|n| ua_at_full_fans(&coil.scaled(n))),
+            },
+            Figure {
+                name: "fan speed",
+                quantity: None,
+                installed: held.speed,
+                needed: proposed.map(|(s, _, _)| s.speed),
+            },
+            Figure {
+                name: "fan power",
+                quantity: Some(Quantity::Power),
+                installed: installed_fan_w,
+                needed: proposed.map(|(_, w, _)| w),
+            },
+        ];
+        if self.cooler.precooling.is_some() {
+            figures.push(Figure {
+                name: "water evaporated by the pads",
+                quantity: Some(Quantity::Flow),
+                installed: installed_water,
+                needed: proposed.map(|(_, _, water)| water),
+            });
+        }
+        let duty = if heat_w > 0.0 {
+            format!(
+                "reject {:.0} kW from {:.1} kg/s of water, {:.1} → {:.1} °C, outdoor {:.1} °C{}",
+                heat_w / 1e3,
+                m,
+                t_in_k - 273.15,
+                target_k - 273.15,
+                self.outdoor.dry_bulb_k - 273.15,
+                if wet {
+                    format!(" ({:.1} °C after the pads)", coil_air.dry_bulb_k - 273.15)
+                } else {
+                    String::new()
+                }
+            )
+        } else {
+            "reject nothing: no heat reaches it at the design point".to_string()
+        };
+        Proposal {
+            duty,
+            figures,
+            limited_by,
+            installed_suffices,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::ParameterValue;
+
+    fn k(t_c: f64) -> f64 {
+        t_c + 273.15
+    }
+
+    /// Eight coils of 1,925 kW rated at 45 → 34 °C in 28 °C, 40 % air (the jupiter plant's),
+    /// with pads above 26 °C.
+    fn bank() -> DryCoolerUnit {
+        let mut values = ParameterValues::new(KIND.parameters);
+        for (name, x) in [
+            ("design_heat", 15.4e6),
+            ("design_water_in", k(45.0)),
+            ("design_water_out", k(34.0)),
+            ("design_air", k(28.0)),
+            ("design_air_rh", 0.4),
+            ("fan_power", 185e3),
+            ("adiabatic_above", k(26.0)),
+            ("units", 8.0),
+        ] {
+            assert!(values.give(name, ParameterValue::Number(x)), "{name}");
+        }
+        let device = build_dry_cooler(&values, &Fluid::water(), k(34.0)).unwrap();
+        *device.as_any().downcast_ref::<DryCoolerUnit>().unwrap()
+    }
+
+    fn figure(p: &Proposal, name: &str) -> Figure {
+        *p.figures.iter().find(|f| f.name == name).unwrap()
+    }
+
+    /// On its rating day, at its rated heat and flow, the bank proposes itself: 8 coils, its
+    /// own conductance (to 1e-9, the rating inverted through ε-NTU and back), its fans at
+    /// full speed (its pads kept dry: the rating is a dry coil's). At 15 °C it needs fewer. In
+    /// 2022's hottest hour (37.5 °C, 14 %) no bank of dry coils does; the pads bring the air
+    /// to 24.5 °C and 8 coils do again.
+    #[test]
+    fn proposes_itself_on_its_rating_day() {
+        let water = Fluid::water();
+        let mut unit = bank();
+        let m = unit.cooler.coil.rated_flow_1_kg_s;
+        let at = |inlet_c: f64| Water {
+            fluid: &water,
+            inlet_k: k(inlet_c),
+            volume_k: k(34.0),
+            mass_flow_kg_s: m,
+            layers_k: &[],
+        };
+        let air = Psychrometrics::default();
+        let pads = unit.cooler.precooling.take();
+        unit.outdoor = air.air_from_relative_humidity(k(28.0), 0.4);
+        unit.fan_speed = 1.0;
+        let rating = unit.proposal(&at(45.0)).unwrap();
+        assert_eq!(figure(&rating, "coils").needed, Some(8.0));
+        let ua = figure(&rating, "conductance at full fan speed");
+        assert!(
+            (ua.needed.unwrap() / ua.installed - 1.0).abs() < 1e-9,
+            "{ua:?}"
+        );
+        assert!((figure(&rating, "fan speed").needed.unwrap() - 1.0).abs() < 1e-6);
+        assert!(rating.installed_suffices);
+
+        unit.outdoor = air.air_from_relative_humidity(k(15.0), 0.6);
+        unit.control(&at(45.0));
+        let mild = unit.proposal(&at(45.0)).unwrap();
+        assert!(figure(&mild, "coils").needed.unwrap() < 8.0, "{mild:?}");
+        assert!(figure(&mild, "fan power").installed < 185e3);
+
+        unit.outdoor = air.air_from_relative_humidity(k(37.5), 0.14);
+        unit.control(&at(45.0));
+        let dry = unit.proposal(&at(45.0)).unwrap();
+        assert_eq!(figure(&dry, "coils").needed, None);
+        assert!(!dry.installed_suffices);
+        assert!(
+            dry.limited_by.contains("none will do"),
+            "{}",
+            dry.limited_by
+        );
+
+        unit.cooler.precooling = pads;
+        unit.control(&at(45.0));
+        let hot = unit.proposal(&at(45.0)).unwrap();
+        assert!(hot.duty.contains("after the pads"), "{}", hot.duty);
+        assert!(figure(&hot, "coils").needed.unwrap() <= 8.0, "{hot:?}");
+        assert!(hot.installed_suffices);
+
+        // Water arriving below the set-point brings no heat: nothing to size.
+        unit.control(&at(33.0));
+        let idle = unit.proposal(&at(33.0)).unwrap();
+        assert_eq!(figure(&idle, "coils").needed, Some(0.0));
+        assert_eq!(figure(&idle, "fan power").needed, Some(0.0));
+        assert!(
+            idle.limited_by.starts_with("nothing"),
+            "{}",
+            idle.limited_by
+        );
+        assert!(idle.duty.starts_with("reject nothing"), "{}", idle.duty);
     }
 }

@@ -7,6 +7,7 @@ use crate::coupling::{Coupling, CouplingKind, Duties, Reading, Side};
 use crate::device::{Account, Fallback, Parameter, ParameterKind, SetError, Variable, Watch};
 use crate::heat_pump::{HeatPumpBank, load_to_setpoint_w};
 use crate::heat_pump_staging::{BankStaging, HeatPumpStaging};
+use crate::proposal::{Figure, Proposal};
 use crate::units::Quantity;
 
 /// A bank of heat pumps between an evaporator link and a condenser link.
@@ -178,8 +179,90 @@ impl Coupling for HeatPumps {
         }]
     }
 
+    fn proposal(&self, sides: &[Side<'_>; 2], rejected_elsewhere_w: f64) -> Option<Proposal> {
+        let peak_w = self.load_w(&sides[1]);
+        (peak_w > 0.0).then(|| self.for_peak(sides, peak_w, rejected_elsewhere_w))
+    }
+
     fn clone_box(&self) -> Box<dyn Coupling> {
         Box::new(self.clone())
+    }
+}
+
+impl HeatPumps {
+    /// The capacity that covers `peak_w` [W], the heat that brings the condenser water to the
+    /// set-point (the sink loop's whole demand there, a boiler's share included), as far as the
+    /// waste heat allows: what the evaporator takes now and `rejected_elsewhere_w` [W], which
+    /// the source loop throws away. Its COP is the units' at full load with the evaporator
+    /// water leaving as it does now: taking more heat would cool that water a little and lower
+    /// the COP, which this leaves to a run.
+    fn for_peak(
+        &self,
+        [evaporator, condenser]: &[Side<'_>; 2],
+        peak_w: f64,
+        rejected_elsewhere_w: f64,
+    ) -> Proposal {
+        let unit = self.bank.unit();
+        let t_source_k = evaporator.leaving_k;
+        let cop = unit.cop(t_source_k, self.supply_setpoint_k, 1.0);
+        let now = self.duties(&[*evaporator, *condenser]);
+        let waste_w = -now.into_w[0] + rejected_elsewhere_w.max(0.0);
+        // Each watt of heat delivered takes 1 − 1/COP from the source.
+        let from_waste_w = waste_w / (1.0 - 1.0 / cop).max(f64::EPSILON);
+        let needed_w = peak_w.min(from_waste_w);
+        let unit_w = unit.rated_capacity_w() * unit.capacity_share(t_source_k);
+        let units = (unit_w > 0.0).then(|| (needed_w / unit_w - 1e-9).ceil().max(1.0));
+        let installed_w = self.bank.units() as f64 * unit_w;
+        let limited_by = if peak_w <= from_waste_w {
+            "the sink's demand: the heat that brings its water to the set-point".to_string()
+        } else {
+            format!(
+                "the waste heat: {:.0} kW reaches the evaporator's loop, enough for {:.0} of the {:.0} kW",
+                waste_w / 1e3,
+                from_waste_w / 1e3,
+                peak_w / 1e3
+            )
+        };
+        let figure = |name, quantity, installed, needed| Figure {
+            name,
+            quantity,
+            installed,
+            needed,
+        };
+        Proposal {
+            duty: format!(
+                "heat {:.0} kW of water, {:.1} → {:.1} °C at {:.1} kg/s, from water leaving the evaporator at {:.1} °C",
+                peak_w / 1e3,
+                condenser.inlet_k - 273.15,
+                self.supply_setpoint_k - 273.15,
+                condenser.mass_flow_kg_s,
+                t_source_k - 273.15
+            ),
+            figures: vec![
+                figure(
+                    "heating capacity",
+                    Some(Quantity::Power),
+                    installed_w,
+                    Some(needed_w),
+                ),
+                figure("units", None, self.bank.units() as f64, units),
+                figure("COP at full load", None, cop, Some(cop)),
+                figure(
+                    "heat delivered",
+                    Some(Quantity::Power),
+                    now.into_w[1],
+                    Some(needed_w),
+                ),
+                figure(
+                    "electric power",
+                    Some(Quantity::Power),
+                    now.electric_w,
+                    Some(needed_w / cop),
+                ),
+            ],
+            limited_by,
+            installed_suffices: installed_w >= needed_w * (1.0 - 1e-9),
+        }
     }
 }
 
@@ -199,20 +282,24 @@ mod tests {
         HeatPumps::new(bank, C + 70.0, HeatPumpStaging::IMMEDIATE)
     }
 
+    /// Water of `fluid` entering at `inlet_k`, leaving at `leaving_k`, at `mass_flow_kg_s`.
+    fn side(fluid: &Fluid, inlet_k: f64, leaving_k: f64, mass_flow_kg_s: f64) -> Side<'_> {
+        Side {
+            fluid,
+            inlet_k,
+            leaving_k,
+            mass_flow_kg_s,
+        }
+    }
+
     /// Staged for the load to the set-point, the bank delivers it into the condenser and takes
     /// that less its work from the evaporator: the two sides' heat sums to the electric input.
     #[test]
     fn lifts_the_load_to_the_setpoint_and_books_its_work() {
         let water = Fluid::water();
-        let side = |inlet_k, leaving_k, mass_flow_kg_s| Side {
-            fluid: &water,
-            inlet_k,
-            leaving_k,
-            mass_flow_kg_s,
-        };
         let sides = [
-            side(C + 30.0, C + 25.0, 40.0),
-            side(C + 55.0, C + 70.0, 20.0),
+            side(&water, C + 30.0, C + 25.0, 40.0),
+            side(&water, C + 55.0, C + 70.0, 20.0),
         ];
         let mut hp = bank();
         hp.control(&sides, 60.0);
@@ -228,6 +315,49 @@ mod tests {
         assert_eq!(
             hp.watches()[0].variable,
             KIND.variable("evaporator").unwrap()
+        );
+    }
+
+    /// For the sink's peak the bank proposes the capacity that lifts its water to the
+    /// set-point, at the COP of 0.55 of Carnot's between 20 and 75 °C (the water leaving
+    /// either side 5 K from the refrigerant); where the source loop throws away too little
+    /// heat, what that heat gives at this COP.
+    #[test]
+    fn proposes_the_capacity_of_the_peak_or_of_the_waste_heat() {
+        let water = Fluid::water();
+        let sides = [
+            side(&water, C + 30.0, C + 25.0, 40.0),
+            side(&water, C + 45.0, C + 70.0, 40.0),
+        ];
+        let mut hp = bank();
+        hp.control(&sides, 60.0);
+        let peak = 40.0 * (water.enthalpy_j_kg(C + 70.0) - water.enthalpy_j_kg(C + 45.0));
+        let cop = 0.55 * (C + 75.0) / 55.0;
+        let p = hp.proposal(&sides, 10e6).unwrap();
+        let f = |name: &str| *p.figures.iter().find(|f| f.name == name).unwrap();
+        assert!(
+            (f("COP at full load").installed - cop).abs() < 1e-9 * cop,
+            "{p:?}"
+        );
+        assert!((f("heating capacity").needed.unwrap() - peak).abs() < 1e-6 * peak);
+        assert_eq!(f("units").needed, Some(9.0), "4.19 MW in 500 kW units");
+        assert_eq!(f("heating capacity").installed, 2e6);
+        assert!(!p.installed_suffices);
+        assert!(p.limited_by.starts_with("the sink's demand"));
+
+        let taken = -hp.duties(&sides).into_w[0];
+        let short = hp.proposal(&sides, 0.5e6).unwrap();
+        let from_waste = (taken + 0.5e6) / (1.0 - 1.0 / cop);
+        let needed = short.figures[0].needed.unwrap();
+        assert!((needed - from_waste).abs() < 1e-6 * from_waste, "{short:?}");
+        assert!(needed < peak);
+        assert!(short.limited_by.starts_with("the waste heat"));
+
+        let warm = [sides[0], side(&water, C + 71.0, C + 71.0, 40.0)];
+        assert_eq!(
+            hp.proposal(&warm, 10e6),
+            None,
+            "water arriving above the set-point"
         );
     }
 }

@@ -34,6 +34,7 @@ pub mod hydraulic;
 pub mod parameter;
 pub mod pipe;
 pub mod plug_flow;
+pub mod proposal;
 pub mod psychrometrics;
 pub mod pump;
 pub mod rack;

@@ -1,0 +1,101 @@
+//! Sizing at the design point ([`crate::design`]): what each pipe's diameter, each pump's
+//! duty and each plant device's size should be for what the design asks, and whether the
+//! design's limits hold. A template's instances are reported together ([`group`]).
+//!
+//! - **Pipes** ([`pipes`]). The smallest nominal diameter of the steel series
+//!   [`STEEL_SERIES`] whose velocity stays within the band of its size (lower for small pipes:
+//!   noise and erosion at fittings) and whose friction gradient stays under a limit, at the
+//!   largest flow any instance of the pipe carries. Each proposal says which of the two
+//!   limited it.
+//! - **Pumps** ([`pumps`]). The duty (flow and head at the design point, the head with a
+//!   margin for fouling and wear), its power, and a generic curve through it,
+//!   H = H₀·(1 − (Q/Q₀)²) with the duty at half the shut-off flow (H₀ = 4/3·H, Q₀ = 2·Q); a
+//!   pump at its speed limit is flagged: it cannot deliver what its loop asks.
+//! - **Exchangers** ([`exchangers`]). The conductance a CDU's set-point needs.
+//! - **Plant** ([`plant`]). Each device's variables there, and the size each proposes for
+//!   itself (a dry cooler's coils and fans for the design day, a heat-pump bank's capacity
+//!   for the sink's peak).
+//! - **Limits** ([`limits`]). Every device's alarm limit (a rack's W-class supply and its
+//!   chip, a heat pump's evaporator) at the design point, with its margin; every PI loop at a
+//!   limit of its output.
+//! - **Design flows** ([`design_flows`]). Where the design flows are not reached, what
+//!   reaching them needs.
+//!
+//! The Markdown report is [`Sizing::markdown`] (`report.rs`).
+
+pub mod design_flows;
+mod edge;
+pub mod exchangers;
+pub mod group;
+pub mod limits;
+pub mod pipes;
+pub mod plant;
+pub mod pumps;
+mod report;
+pub mod rules;
+
+use crate::design::{DesignPoint, DesignWeather};
+use dctwin_model::Facility;
+use serde::Serialize;
+
+pub use design_flows::{DesignFlows, RaisedPump, design_flows, short_loops, short_of_design};
+pub use exchangers::ExchangerSizing;
+pub use group::generic_name;
+pub use limits::LimitCheck;
+pub use pipes::{PipeSizing, STEEL_SERIES};
+pub use plant::{DeviceAtDesign, DeviceProposal, ProposedFigure};
+pub use pumps::PumpSizing;
+pub use rules::SizingRules;
+
+/// A model sized at its design point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sizing {
+    /// The model's name.
+    pub model: String,
+    /// Outdoor dry bulb [°C] and relative humidity [-] of the design point.
+    pub weather: (f64, f64),
+    /// The rules applied.
+    pub rules: SizingRules,
+    /// Each pipe.
+    pub pipes: Vec<PipeSizing>,
+    /// Each pump.
+    pub pumps: Vec<PumpSizing>,
+    /// Each controlled heat exchanger (a CDU).
+    pub exchangers: Vec<ExchangerSizing>,
+    /// The plant's devices and couplings other than racks, at the design point.
+    pub devices: Vec<DeviceAtDesign>,
+    /// The size each plant device that proposes one asks for its duty at the design point.
+    pub proposals: Vec<DeviceProposal>,
+    /// Each device's alarm limits, the worst instance of each template's device.
+    /// (A run's informational alarms, such as a boiler switching on, count as breached when
+    /// they would be raised.)
+    pub limits: Vec<LimitCheck>,
+    /// The PI loops at a limit of their output.
+    pub controllers_at_limit: Vec<String>,
+    /// Where the design flows are not reached: what reaching them needs.
+    pub design_flows: Option<DesignFlows>,
+}
+
+/// Size `facility` at its design point `point` by `rules`.
+pub fn size(
+    facility: &Facility,
+    model: &str,
+    point: &DesignPoint,
+    weather: DesignWeather,
+    rules: SizingRules,
+) -> Sizing {
+    let steady = &point.rest.steady;
+    Sizing {
+        model: model.to_string(),
+        weather: (weather.dry_bulb_k - 273.15, weather.relative_humidity),
+        rules,
+        pipes: pipes::pipes(point, steady, &rules),
+        pumps: pumps::pumps(point, steady, &rules),
+        exchangers: exchangers::exchangers(facility, point, steady),
+        devices: plant::devices(point),
+        proposals: plant::proposals(point),
+        limits: limits::limits(point),
+        controllers_at_limit: limits::controllers_at_limit(&point.rest.controllers),
+        design_flows: None,
+    }
+}
