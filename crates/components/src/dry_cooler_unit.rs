@@ -434,6 +434,7 @@ impl DryCoolerUnit {
             figures,
             limited_by,
             installed_suffices,
+            resize: whole.filter(|&n| n >= 1.0).map(|n| ("units_in_service", n)),
         }
     }
 }

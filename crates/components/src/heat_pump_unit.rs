@@ -262,6 +262,8 @@ impl HeatPumps {
             ],
             limited_by,
             installed_suffices: installed_w >= needed_w * (1.0 - 1e-9),
+            // A bank's units are fixed when it is built.
+            resize: None,
         }
     }
 }

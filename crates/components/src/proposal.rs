@@ -29,6 +29,9 @@ pub struct Proposal {
     pub limited_by: String,
     /// Whether it does the duty as installed.
     pub installed_suffices: bool,
+    /// The settable parameter, and its value (SI), that give it the size needed, where one
+    /// does (a dry cooler's `units_in_service`): a search that grows the plant sets it.
+    pub resize: Option<(&'static str, f64)>,
 }
 
 impl Proposal {

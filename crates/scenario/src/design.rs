@@ -85,9 +85,47 @@ pub struct DesignPoint {
     pub snapshot: Snapshot,
 }
 
+/// A settable parameter of a device set before the design point is sought: what a search
+/// that grows the plant tries (a dry cooler's coils in service).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resize {
+    /// The device's link.
+    pub link: usize,
+    /// Its parameter.
+    pub parameter: &'static str,
+    /// The value (SI).
+    pub value: f64,
+}
+
 /// Bring `facility` to rest at its design values in `weather`.
 pub fn design_point(facility: &Facility, weather: DesignWeather) -> Result<DesignPoint, SimError> {
+    design_point_resized(facility, weather, &[])
+}
+
+/// Bring `facility` to rest at its design values in `weather`, with the devices' parameters
+/// `resized` set first.
+pub fn design_point_resized(
+    facility: &Facility,
+    weather: DesignWeather,
+    resized: &[Resize],
+) -> Result<DesignPoint, SimError> {
     let (mut plant, controllers) = plant_of(facility)?;
+    for r in resized {
+        let link_name = plant.network.links[r.link].name.to_string();
+        let name = || link_name.clone();
+        let device = plant
+            .device_mut(r.link)
+            .ok_or_else(|| SimError::InvalidDevice {
+                name: name(),
+                reason: format!("has no device to set `{}` on", r.parameter),
+            })?;
+        device
+            .set(r.parameter, r.value)
+            .map_err(|e| SimError::InvalidDevice {
+                name: name(),
+                reason: e.to_string(),
+            })?;
+    }
     let air = Psychrometrics::default();
     plant.outdoor = MoistAir {
         dry_bulb_k: weather.dry_bulb_k,

@@ -4,10 +4,12 @@
 
 use super::limits::controllers_at_limit;
 use super::pipes::{PipeSizing, pipes};
-use super::plant::{DeviceProposal, proposals};
+use super::plant::{DeviceProposal, proposals, resizes};
 use super::pumps::at_speed_limit;
 use super::rules::SizingRules;
-use crate::design::{DesignPoint, DesignWeather, Limit, design_point};
+use crate::design::{
+    DesignPoint, DesignWeather, Limit, Resize, design_point, design_point_resized,
+};
 use dctwin_components::{Component, PumpControl};
 use dctwin_model::Facility;
 use serde::Serialize;
@@ -24,6 +26,8 @@ pub struct DesignFlows {
     pub factor: f64,
     /// The PI loops still at their highest output at that factor (none where reached).
     pub still_short: Vec<String>,
+    /// The plant devices the search grew (with the pumps) to reach the design flows.
+    pub plant_changes: Vec<PlantChange>,
     /// Each pump raised: name, set-point before and after [bar], and its duty then: flow
     /// [m³/h], head [m], speed (relative to its curve's) and electric power [kW].
     pub pumps: Vec<RaisedPump>,
@@ -31,6 +35,19 @@ pub struct DesignFlows {
     pub pipes: Vec<PipeSizing>,
     /// The plant's proposals at the design flows.
     pub proposals: Vec<DeviceProposal>,
+}
+
+/// A device parameter the design-flow search changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlantChange {
+    /// The device.
+    pub device: String,
+    /// Its parameter (`units_in_service`).
+    pub parameter: &'static str,
+    /// Its value in the model (SI).
+    pub from: f64,
+    /// Its value at the design flows (SI).
+    pub to: f64,
 }
 
 /// A pump whose set-point the design flows raise.
@@ -86,12 +103,31 @@ pub fn short_loops(point: &DesignPoint) -> Vec<usize> {
 /// swap gives; a loop still short there is short of something other than flow.
 pub const HIGHEST_FACTOR: f64 = 8.0;
 
+/// How many times the search grows the plant's devices (each time to what they propose where
+/// the highest factor leaves loops short) before it gives up.
+const GROWTHS: usize = 4;
+
+/// What one bisection on the pumps' set-points found.
+enum Search {
+    /// The design flows are reached at this factor; the point there.
+    Reached(f64, Box<DesignPoint>),
+    /// Even the highest factor leaves loops short; the point there.
+    Short(Box<DesignPoint>),
+}
+
 /// The smallest factor on the set-points of the pressure-controlled pumps of `loops` (their
-/// speed limits lifted) at which no PI loop stands at its highest output, found by bisection
-/// to 1 % between 1 and [`HIGHEST_FACTOR`], with the pumps' duties, the pipes and the plant at
-/// those flows. Where even the highest factor leaves a loop short, something other than flow
-/// holds it back: the loops still short and the plant there, not reached. `None` if those
-/// loops have no such pump.
+/// speed limits lifted) at which no PI loop stands at its highest output, bracketed by
+/// doubling from 1 up to [`HIGHEST_FACTOR`] and found by bisection to 1 %, with the pumps' duties, the pipes and the plant at
+/// those flows.
+///
+/// Where even the highest factor leaves a loop short, something other than flow holds it
+/// back: a plant device that cannot hold its set-point at the larger flows (a dry cooler whose
+/// coils are too few once the same heat comes in more, cooler, water). The devices that fall
+/// short there are grown to what they propose and the search is run again, up to [`GROWTHS`]
+/// times; once the flows are reached, each grown device is brought back to what it proposes at
+/// those flows if that still reaches them. What was grown is reported; if nothing reaches the
+/// flows, the loops still short and the plant at the highest factor. `None` if those loops
+/// have no such pump.
 pub fn design_flows(
     facility: &Facility,
     loops: &[usize],
@@ -103,6 +139,9 @@ pub fn design_flows(
             && matches!(&link.component, Component::Pump(p)
                 if matches!(p.control, PumpControl::DifferentialPressure { .. }))
     };
+    if !facility.links.iter().any(raised_pump) {
+        return Ok(None);
+    }
     let raised = |factor: f64| {
         let mut f = facility.clone();
         for link in &mut f.links {
@@ -118,42 +157,83 @@ pub fn design_flows(
         }
         f
     };
-    let holds = |point: &DesignPoint| {
-        !(point.rest.controllers.iter()).any(|c| c.limit == Some(Limit::Highest))
+    // Doubling from 1 to the first factor that holds, then bisection: more flow does not
+    // always help (past some flow a dry cooler's coils no longer hold their set-point), so the
+    // bracket is found from below.
+    let search = |resized: &[Resize]| -> Result<Search, dctwin_sim::SimError> {
+        let at = |factor: f64| design_point_resized(&raised(factor), weather, resized);
+        let first = at(1.0)?;
+        if holds(&first) {
+            return Ok(Search::Reached(1.0, Box::new(first)));
+        }
+        let (mut lo, mut hi) = (1.0, 2.0);
+        let mut best = loop {
+            let point = at(hi)?;
+            if holds(&point) {
+                break point;
+            }
+            if hi >= HIGHEST_FACTOR {
+                return Ok(Search::Short(Box::new(point)));
+            }
+            (lo, hi) = (hi, (2.0 * hi).min(HIGHEST_FACTOR));
+        };
+        while hi / lo > 1.01 {
+            let mid = (lo * hi).sqrt();
+            let point = at(mid)?;
+            if holds(&point) {
+                (hi, best) = (mid, point);
+            } else {
+                lo = mid;
+            }
+        }
+        Ok(Search::Reached(hi, Box::new(best)))
     };
-    if !facility.links.iter().any(raised_pump) {
-        return Ok(None);
+    let mut resized: Vec<Resize> = Vec::new();
+    let mut outcome = search(&resized)?;
+    for _ in 0..GROWTHS {
+        let Search::Short(point) = &outcome else {
+            break;
+        };
+        let grown = grown(&resized, &resizes(point, true));
+        if grown == resized {
+            break;
+        }
+        resized = grown;
+        outcome = search(&resized)?;
     }
-    let (mut lo, mut hi) = (1.0, HIGHEST_FACTOR);
-    let mut best = design_point(&raised(hi), weather)?;
-    if !holds(&best) {
-        let short: Vec<_> = (best.rest.controllers.iter())
-            .filter(|c| c.limit == Some(Limit::Highest))
-            .cloned()
-            .collect();
-        return Ok(Some(DesignFlows {
-            reached: false,
-            factor: hi,
-            still_short: controllers_at_limit(&short),
-            pumps: Vec::new(),
-            pipes: Vec::new(),
-            proposals: proposals(&best),
-        }));
-    }
-    let first = design_point(&raised(lo), weather)?;
-    if holds(&first) {
-        hi = lo;
-        best = first;
-    }
-    while hi / lo > 1.01 {
-        let mid = (lo * hi).sqrt();
-        let point = design_point(&raised(mid), weather)?;
-        if holds(&point) {
-            (hi, best) = (mid, point);
-        } else {
-            lo = mid;
+    if let Search::Reached(_, point) = &outcome
+        && !resized.is_empty()
+    {
+        let trimmed = trimmed(
+            &resized,
+            &resizes(point, false),
+            &design_point(facility, weather)?,
+        );
+        if trimmed != resized
+            && let again @ Search::Reached(..) = search(&trimmed)?
+        {
+            (resized, outcome) = (trimmed, again);
         }
     }
+    let changes = plant_changes(facility, weather, &resized)?;
+    let (factor, best) = match outcome {
+        Search::Reached(factor, best) => (factor, best),
+        Search::Short(point) => {
+            let short: Vec<_> = (point.rest.controllers.iter())
+                .filter(|c| c.limit == Some(Limit::Highest))
+                .cloned()
+                .collect();
+            return Ok(Some(DesignFlows {
+                reached: false,
+                factor: HIGHEST_FACTOR,
+                still_short: controllers_at_limit(&short),
+                plant_changes: changes,
+                pumps: Vec::new(),
+                pipes: Vec::new(),
+                proposals: proposals(&point),
+            }));
+        }
+    };
     let network = &best.plant.network;
     let pumps = (facility
         .links
@@ -173,7 +253,7 @@ pub fn design_flows(
         Some(RaisedPump {
             name: link.name.to_string(),
             setpoint_bar: setpoint_pa / 1e5,
-            needed_bar: setpoint_pa * hi / 1e5,
+            needed_bar: setpoint_pa * factor / 1e5,
             flow_m3_h: op.flow_m3_s * 3600.0,
             head_m: op.head_m,
             speed: op.speed,
@@ -182,14 +262,69 @@ pub fn design_flows(
         })
     })
     .collect();
-    let pipes = pipes(&best, &best.rest.steady, rules);
-    let proposals = proposals(&best);
     Ok(Some(DesignFlows {
         reached: true,
-        factor: hi,
+        factor,
         still_short: Vec::new(),
+        plant_changes: changes,
         pumps,
-        pipes,
-        proposals,
+        pipes: pipes(&best, &best.rest.steady, rules),
+        proposals: proposals(&best),
     }))
+}
+
+/// Whether every PI loop of `point` is inside its travel at the top.
+fn holds(point: &DesignPoint) -> bool {
+    !(point.rest.controllers.iter()).any(|c| c.limit == Some(Limit::Highest))
+}
+
+/// `resized` with each device of `wanted` grown to its wanted value, never shrunk.
+fn grown(resized: &[Resize], wanted: &[Resize]) -> Vec<Resize> {
+    let mut out = resized.to_vec();
+    for w in wanted {
+        match (out.iter_mut()).find(|r| r.link == w.link && r.parameter == w.parameter) {
+            Some(r) => r.value = r.value.max(w.value),
+            None => out.push(w.clone()),
+        }
+    }
+    out
+}
+
+/// `resized` with each device brought back to what it proposes at the reached flows
+/// (`proposed`), but not below what the model gives it (at `model_point`).
+fn trimmed(resized: &[Resize], proposed: &[Resize], model_point: &DesignPoint) -> Vec<Resize> {
+    (resized.iter())
+        .map(|r| {
+            let installed = (model_point.plant.device(r.link)).and_then(|d| d.get(r.parameter));
+            let wanted = (proposed.iter())
+                .find(|p| p.link == r.link && p.parameter == r.parameter)
+                .map_or(r.value, |p| p.value);
+            Resize {
+                value: wanted.max(installed.unwrap_or(wanted)).min(r.value),
+                ..r.clone()
+            }
+        })
+        .collect()
+}
+
+/// What `resized` changes in `facility`'s plant, each from the model's value.
+fn plant_changes(
+    facility: &Facility,
+    weather: DesignWeather,
+    resized: &[Resize],
+) -> Result<Vec<PlantChange>, dctwin_sim::SimError> {
+    if resized.is_empty() {
+        return Ok(Vec::new());
+    }
+    let model_point = design_point(facility, weather)?;
+    Ok((resized.iter())
+        .map(|r| PlantChange {
+            device: model_point.plant.network.links[r.link].name.to_string(),
+            parameter: r.parameter,
+            from: (model_point.plant.device(r.link))
+                .and_then(|d| d.get(r.parameter))
+                .unwrap_or(f64::NAN),
+            to: r.value,
+        })
+        .collect())
 }

@@ -38,7 +38,9 @@ use crate::design::{DesignPoint, DesignWeather};
 use dctwin_model::Facility;
 use serde::Serialize;
 
-pub use design_flows::{DesignFlows, RaisedPump, design_flows, short_loops, short_of_design};
+pub use design_flows::{
+    DesignFlows, PlantChange, RaisedPump, design_flows, short_loops, short_of_design,
+};
 pub use exchangers::ExchangerSizing;
 pub use group::generic_name;
 pub use limits::LimitCheck;

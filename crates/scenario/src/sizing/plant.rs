@@ -4,7 +4,7 @@
 
 use super::edge::at_edge;
 use super::group::{gather, generic_name};
-use crate::design::DesignPoint;
+use crate::design::{DesignPoint, Resize};
 use dctwin_components::coupling::Side;
 use dctwin_components::device::{Account, Variable, Water};
 use dctwin_components::proposal::Proposal;
@@ -120,6 +120,34 @@ pub fn devices(point: &DesignPoint) -> Vec<DeviceAtDesign> {
         .collect()
 }
 
+/// The water on link `l` of `point`'s network at rest, as a device reads it.
+fn water_at(point: &DesignPoint, l: usize) -> Water<'_> {
+    let r = &point.rest.steady.links[l];
+    Water {
+        fluid: point.plant.network.fluid_of(l),
+        inlet_k: r.inlet_k,
+        volume_k: r.outlet_k,
+        mass_flow_kg_s: r.mass_flow_kg_s.abs(),
+        layers_k: &[],
+    }
+}
+
+/// The parameter settings that give each device the size it proposes at `point`, for every
+/// device that can be resized so, or only those that fall short (`only_short`).
+pub fn resizes(point: &DesignPoint, only_short: bool) -> Vec<Resize> {
+    (0..point.plant.network.links.len())
+        .filter_map(|l| {
+            let proposal = point.plant.device(l)?.proposal(&water_at(point, l))?;
+            let (parameter, value) = proposal.resize?;
+            (!only_short || !proposal.installed_suffices).then_some(Resize {
+                link: l,
+                parameter,
+                value,
+            })
+        })
+        .collect()
+}
+
 /// What every device and coupling that proposes a size for itself asks for at the design
 /// point, with the water it has there. A coupling is also told the heat the rest of its side
 /// 0's loop rejects to the air: heat a heat-pump bank could take instead.
@@ -127,13 +155,7 @@ pub fn proposals(point: &DesignPoint) -> Vec<DeviceProposal> {
     let plant = &point.plant;
     let network = &plant.network;
     let steady = &point.rest.steady;
-    let water = |l: usize| Water {
-        fluid: network.fluid_of(l),
-        inlet_k: steady.links[l].inlet_k,
-        volume_k: steady.links[l].outlet_k,
-        mass_flow_kg_s: steady.links[l].mass_flow_kg_s.abs(),
-        layers_k: &[],
-    };
+    let water = |l: usize| water_at(point, l);
     let side = |l: usize| Side {
         fluid: network.fluid_of(l),
         inlet_k: steady.links[l].inlet_k,

@@ -207,9 +207,11 @@ fn design_flows_markdown(w: &mut String, d: &DesignFlows) {
         for c in &d.still_short {
             let _ = writeln!(w, "- {c}");
         }
+        let _ = writeln!(w);
+        plant_changes_markdown(w, d, "Even with the plant grown");
         let _ = writeln!(
             w,
-            "\nSomething other than flow holds them back. The plant at those far larger flows:\n"
+            "Something other than flow holds them back. The plant at those far larger flows:\n"
         );
         proposals_markdown(w, &d.proposals, "####");
         return;
@@ -240,7 +242,9 @@ fn design_flows_markdown(w: &mut String, d: &DesignFlows) {
             p.electric_kw
         );
     }
-    let _ = writeln!(w, "\nPipes at those flows (the same rules as below):\n");
+    let _ = writeln!(w);
+    plant_changes_markdown(w, d, "With the plant grown");
+    let _ = writeln!(w, "Pipes at those flows (the same rules as below):\n");
     let _ = writeln!(
         w,
         "| pipe | × | kg/s | inner mm | m/s | Pa/m | proposed |\n|---|---|---|---|---|---|---|"
@@ -256,6 +260,25 @@ fn design_flows_markdown(w: &mut String, d: &DesignFlows) {
     if !d.proposals.is_empty() {
         let _ = writeln!(w, "\nThe plant at those flows:\n");
         proposals_markdown(w, &d.proposals, "####");
+    }
+    let _ = writeln!(w);
+}
+
+/// The plant devices the design-flow search grew, after `lead`, if any.
+fn plant_changes_markdown(w: &mut String, d: &DesignFlows, lead: &str) {
+    if d.plant_changes.is_empty() {
+        return;
+    }
+    let _ = writeln!(w, "{lead} (its devices set to what they propose):\n");
+    for c in &d.plant_changes {
+        let _ = writeln!(
+            w,
+            "- {}: `{}` {} → **{}**",
+            c.device,
+            c.parameter,
+            figure(c.from),
+            figure(c.to)
+        );
     }
     let _ = writeln!(w);
 }
