@@ -159,7 +159,19 @@ enum SweepCommand {
     },
 }
 
+/// Output closed early (`dctwin size … | head`) ends the program quietly, as it ends any Unix
+/// tool, instead of Rust's print macros panicking on the broken pipe: SIGPIPE's default
+/// action, which Rust's runtime replaces with ignoring it.
+fn end_quietly_on_broken_pipe() {
+    // SAFETY: restores a signal's default disposition at start-up, before any thread exists.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    end_quietly_on_broken_pipe();
     match Cli::parse().command {
         Command::Check { files } => check(&files),
         Command::Solve {

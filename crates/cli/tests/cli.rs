@@ -367,3 +367,33 @@ fn gui_runs_the_app_beside_it_with_its_arguments() {
     assert!(err.contains("unknown option --no-such-option"), "{err}");
     assert!(err.contains("usage: dctwin-gui"), "{err}");
 }
+
+/// Output closed early ends the program quietly: `dctwin solve … --all | head -1` on a model
+/// whose tables (130 kB) overflow the pipe's buffer is ended by SIGPIPE, as a Unix tool is,
+/// instead of panicking on the broken pipe with exit code 101 and a backtrace.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_program_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dctwin"))
+        .args(["solve", "models/jupiter.toml", "--all"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let stdout = child.stdout.take().unwrap();
+    BufReader::new(stdout).read_line(&mut first).unwrap();
+    assert!(first.starts_with("jupiter"), "{first}");
+    // The reader is dropped here: the pipe closes with most of the tables unwritten.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.signal(), Some(SIGPIPE), "{:?}", out.status);
+}
+
+/// SIGPIPE's number on Linux and the BSDs.
+#[cfg(unix)]
+const SIGPIPE: i32 = 13;
