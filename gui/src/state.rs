@@ -319,6 +319,19 @@ impl State {
         }
     }
 
+    /// Every column of the run shown, in the series' order.
+    pub fn column_names(&self) -> Vec<String> {
+        if self.is_running() {
+            let mut names: Vec<(usize, String)> = (self.snapshot_index.iter())
+                .map(|(n, &i)| (i, n.clone()))
+                .collect();
+            names.sort();
+            names.into_iter().map(|(_, n)| n).collect()
+        } else {
+            (self.run.as_ref()).map_or_else(Vec::new, |r| r.names().to_vec())
+        }
+    }
+
     /// The values at the cursor: the live run's latest, else the finished run's row at the
     /// playback cursor.
     pub fn readings(&self) -> Option<Readings<'_>> {

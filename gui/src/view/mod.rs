@@ -7,6 +7,7 @@ pub mod kpis;
 pub mod open_bar;
 pub mod playback;
 pub mod plots;
+pub mod recorded;
 pub mod schematic;
 pub mod what_if;
 

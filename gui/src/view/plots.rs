@@ -80,22 +80,6 @@ fn cursor_day(state: &State) -> f64 {
     t / 86_400.0
 }
 
-/// Every column the run shown has.
-fn columns(state: &State) -> Vec<String> {
-    if state.is_running() {
-        let mut names: Vec<(usize, String)> = (state.snapshot_index.iter())
-            .map(|(n, &i)| (i, n.clone()))
-            .collect();
-        names.sort();
-        names.into_iter().map(|(_, n)| n).collect()
-    } else {
-        state
-            .run
-            .as_ref()
-            .map_or_else(Vec::new, |r| r.names().to_vec())
-    }
-}
-
 /// Draws the plots in the space left.
 pub fn show(ui: &mut egui::Ui, state: &State, cache: &mut PlotCache, to: &Sender<Command>) {
     let chosen = state.plotted.clone().unwrap_or_default();
@@ -104,7 +88,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, cache: &mut PlotCache, to: &Sender
             .selected_text(&chosen)
             .height(400.0)
             .show_ui(ui, |ui| {
-                for name in columns(state) {
+                for name in state.column_names() {
                     if ui.selectable_label(name == chosen, &name).clicked() {
                         send(to, Command::Plot(name));
                     }
@@ -116,7 +100,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, cache: &mut PlotCache, to: &Sender
     let link = egui::Id::unique("time axis");
     let cursor = cursor_day(state);
     // The fixed plots the run has columns for (a run written before pue and ere has none).
-    let have = columns(state);
+    let have = state.column_names();
     let mut panels: Vec<(String, Vec<String>)> = (PANELS.iter())
         .filter(|(_, names)| names.iter().any(|n| have.iter().any(|h| h == n)))
         .map(|(title, names)| {
@@ -126,6 +110,9 @@ pub fn show(ui: &mut egui::Ui, state: &State, cache: &mut PlotCache, to: &Sender
             )
         })
         .collect();
+    if state.schematic().is_some_and(|s| s.groups.is_empty()) {
+        with_recorded_temperatures(&mut panels, &have);
+    }
     if !chosen.is_empty() {
         panels.push((chosen.clone(), vec![chosen.clone()]));
     }
@@ -165,4 +152,22 @@ pub fn show(ui: &mut egui::Ui, state: &State, cache: &mut PlotCache, to: &Sender
             plot.vline(VLine::new("", cursor));
         });
     }
+}
+
+/// Most temperatures a model without racks adds to the temperature plot.
+const RECORDED_TEMPERATURES: usize = 8;
+
+/// For a model without racks, whose temperature plot would show the outdoor air alone: the
+/// first temperatures it recorded (its nodes' and sensors') in that plot too.
+fn with_recorded_temperatures(panels: &mut [(String, Vec<String>)], have: &[String]) {
+    let Some((_, names)) = panels
+        .iter_mut()
+        .find(|(t, _)| t.starts_with("temperature"))
+    else {
+        return;
+    };
+    let recorded = (super::recorded::recorded(have).into_iter())
+        .filter(|n| n.ends_with("_c"))
+        .take(RECORDED_TEMPERATURES);
+    names.extend(recorded.map(String::from));
 }

@@ -5,6 +5,7 @@
 //! ([`egui::Scene`]); a cell shows its values on hover and is plotted when clicked.
 
 use super::colour::on_scale;
+use super::recorded::{self, recorded};
 use super::send;
 use crate::quantity::Quantity;
 use crate::readings::Readings;
@@ -40,6 +41,10 @@ pub fn show(ui: &mut egui::Ui, state: &State, scene_rect: &mut Rect, to: &Sender
         return;
     };
     let readings = state.readings();
+    if schematic.groups.is_empty() {
+        show_without_racks(ui, state, schematic, scene_rect, to);
+        return;
+    }
     ui.horizontal(|ui| {
         ui.label("Racks coloured by");
         for q in Quantity::ALL {
@@ -76,6 +81,41 @@ pub fn show(ui: &mut egui::Ui, state: &State, scene_rect: &mut Rect, to: &Sender
             let tiles_bottom = draw_tiles(ui, origin, per_row, schematic, state, readings, to);
             let chain_top = Pos2::new(origin.x, tiles_bottom + 40.0);
             draw_chain(ui, chain_top, &places, schematic, readings);
+        });
+}
+
+/// A model without racks (a district network, a test pipe): the values it recorded at the
+/// cursor, then its plant chain if it has one.
+fn show_without_racks(
+    ui: &mut egui::Ui,
+    state: &State,
+    schematic: &Schematic,
+    scene_rect: &mut Rect,
+    to: &Sender<Command>,
+) {
+    let names = state.column_names();
+    let columns = recorded(&names);
+    if columns.is_empty() {
+        ui.label(
+            "No racks in this model, and the run recorded none of its values: list them in the \
+             scenario's `[output] variables` (`\"node:*.temperature_c\"`, `\"sensor:*\"`).",
+        );
+    } else {
+        ui.label(
+            "No racks in this model: the values it recorded, at the cursor. Click one to plot it.",
+        );
+    }
+    let readings = state.readings();
+    egui::Scene::new()
+        .zoom_range(0.1..=4.0)
+        .show(ui, scene_rect, |ui| {
+            let origin = ui.cursor().min;
+            let plotted = state.plotted.as_deref();
+            let bottom = recorded::draw(ui, origin, &columns, readings, plotted, to);
+            if !schematic.stages.is_empty() {
+                let chain_top = Pos2::new(origin.x, bottom + 40.0);
+                draw_chain(ui, chain_top, &place(schematic), schematic, readings);
+            }
         });
 }
 
