@@ -454,6 +454,9 @@ fn a_model_without_racks_shows_what_it_recorded() {
     let outlet = run.column(sensor).expect("its column was read");
     // The outlet warms from 18.2 °C toward the 60 °C arriving: the tile shows a value
     // from the run, not a placeholder.
-    assert!(outlet.iter().all(|t| (18.0..60.5).contains(t)), "{outlet:?}");
+    assert!(
+        outlet.iter().all(|t| (18.0..60.5).contains(t)),
+        "{outlet:?}"
+    );
     assert!(h.query_all_by_label("node:pipe.out.temperature_c").count() >= 1);
 }
