@@ -106,6 +106,24 @@ fn the_doubled_layout_shows_its_pump_at_its_limit_and_the_cdus_wide_open() {
         two.controllers_at_limit
     );
     assert!(two.markdown().contains("The design flows are not reached"));
+    // Per loop: the facility circulates what its headers carry and is held back by its pump
+    // and the CDUs' valves; at 50 containers nothing holds it back.
+    let facility = |s: &dctwin_scenario::sizing::Sizing| {
+        s.loops.iter().find(|l| l.name == "facility").unwrap().clone()
+    };
+    let header = two.pipes.iter().find(|p| p.name == "header.supply").unwrap();
+    assert!((facility(&two).flow_kg_s / header.flow_kg_s - 1.0).abs() < 1e-9);
+    assert_eq!(
+        facility(&two).limited_by,
+        [
+            "plant.pump at its speed limit",
+            "container[*].cdu.supply at its highest output (×100)"
+        ]
+    );
+    assert!(facility(&one).limited_by.is_empty(), "{:?}", facility(&one));
+    let secondary = two.loops.iter().find(|l| l.name == "container[*].secondary");
+    assert_eq!(secondary.map(|l| l.count), Some(100));
+    assert!(two.markdown().contains("## Loops"));
     // At the primary flow delivered, no conductance brings the secondary to 40 °C.
     assert_eq!(
         two.exchangers[0].ua_needed_kw_k, None,

@@ -2,6 +2,8 @@
 //! duty and each plant device's size should be for what the design asks, and whether the
 //! design's limits hold. A template's instances are reported together ([`group`]).
 //!
+//! - **Loops** ([`loops`]). Per loop its flow, fastest and steepest pipes, what its pumps
+//!   give, and what holds it back.
 //! - **Pipes** ([`pipes`]). The smallest nominal diameter of the steel series
 //!   [`STEEL_SERIES`] whose velocity stays within the band of its size (lower for small pipes:
 //!   noise and erosion at fittings) and whose friction gradient stays under a limit, at the
@@ -28,6 +30,7 @@ mod edge;
 pub mod exchangers;
 pub mod group;
 pub mod limits;
+pub mod loops;
 pub mod pipes;
 pub mod plant;
 pub mod pumps;
@@ -44,6 +47,7 @@ pub use design_flows::{
 pub use exchangers::ExchangerSizing;
 pub use group::generic_name;
 pub use limits::LimitCheck;
+pub use loops::LoopSizing;
 pub use pipes::{PipeSizing, STEEL_SERIES};
 pub use plant::{DeviceAtDesign, DeviceProposal, ProposedFigure};
 pub use pumps::PumpSizing;
@@ -58,6 +62,8 @@ pub struct Sizing {
     pub weather: (f64, f64),
     /// The rules applied.
     pub rules: SizingRules,
+    /// Each loop: its flow, fastest and steepest pipes, pumps and what holds it back.
+    pub loops: Vec<LoopSizing>,
     /// Each pipe.
     pub pipes: Vec<PipeSizing>,
     /// Each pump.
@@ -91,6 +97,7 @@ pub fn size(
         model: model.to_string(),
         weather: (weather.dry_bulb_k - 273.15, weather.relative_humidity),
         rules,
+        loops: loops::loops(point),
         pipes: pipes::pipes(point, steady, &rules),
         pumps: pumps::pumps(point, steady, &rules),
         exchangers: exchangers::exchangers(facility, point, steady),

@@ -3,6 +3,7 @@
 use super::Sizing;
 use super::design_flows::DesignFlows;
 use super::limits::LimitCheck;
+use super::loops::LoopSizing;
 use super::plant::DeviceProposal;
 use std::fmt::Write;
 
@@ -62,6 +63,7 @@ impl Sizing {
         if let Some(d) = &self.design_flows {
             design_flows_markdown(w, d);
         }
+        loops_markdown(w, &self.loops);
         let _ = writeln!(
             w,
             "\n## Pumps\n\nDuty with {:.0} % margin on the head; generic curve H = H₀·(1 − (Q/Q₀)²) \
@@ -262,6 +264,47 @@ fn design_flows_markdown(w: &mut String, d: &DesignFlows) {
         proposals_markdown(w, &d.proposals, "####");
     }
     let _ = writeln!(w);
+}
+
+/// Each loop's figures: flow, its fastest and steepest pipe, its pumps, what holds it back.
+fn loops_markdown(w: &mut String, loops: &[LoopSizing]) {
+    let _ = writeln!(
+        w,
+        "\n## Loops\n\nEach loop's largest flow, its fastest and steepest pipe, what its pumps \
+         give, and what holds it back (a template's loops at the one carrying most).\n"
+    );
+    let _ = writeln!(
+        w,
+        "| loop | × | kg/s | m³/h | fastest pipe m/s | steepest pipe Pa/m | pumps bar | head m | kWe | heat in kW | held back by |\n\
+         |---|---|---|---|---|---|---|---|---|---|---|"
+    );
+    let pipe = |p: &Option<(String, f64)>, digits: usize| {
+        p.as_ref().map_or("-".to_string(), |(name, x)| {
+            format!("{x:.digits$} ({name})")
+        })
+    };
+    let or_dash = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{x:.2}"));
+    for l in loops {
+        let held = if l.limited_by.is_empty() {
+            "-".to_string()
+        } else {
+            format!("**{}**", l.limited_by.join("; "))
+        };
+        let _ = writeln!(
+            w,
+            "| {} | {} | {:.2} | {:.1} | {} | {} | {} | {} | {:.1} | {:.0} | {held} |",
+            l.name,
+            l.count,
+            l.flow_kg_s,
+            l.flow_m3_h,
+            pipe(&l.fastest_pipe, 2),
+            pipe(&l.steepest_pipe, 0),
+            or_dash(l.pump_rise_bar),
+            or_dash(l.pump_head_m),
+            l.pump_kw,
+            l.heat_in_kw
+        );
+    }
 }
 
 /// The plant devices the design-flow search grew, after `lead`, if any.
