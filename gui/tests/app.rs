@@ -443,6 +443,8 @@ fn a_model_without_racks_shows_what_it_recorded() {
     settle(&mut h);
     assert!(h.query_by_label("Racks coloured by").is_none());
     let sensor = "sensor:outlet.sensor.temperature_c";
+    // Its tile, and its line in the temperature plot's legend.
+    assert_eq!(h.query_all_by_label(sensor).count(), 2);
     // The tile, not the plot's legend entry of the same name.
     h.get_by_role_and_label(eframe::egui::Role::Button, sensor)
         .click_accesskit();

@@ -1,10 +1,8 @@
 //! `dctwin size MODEL`: the model at its design point, sized (`dctwin_scenario::sizing`), as a
 //! Markdown report printed and written with its JSON.
 
-use dctwin_scenario::design::{DesignWeather, design_point};
-use dctwin_scenario::sizing::{
-    SizingRules, design_flows, short_loops, short_of_design, size as size_model,
-};
+use dctwin_scenario::design::DesignWeather;
+use dctwin_scenario::sizing::{SizingRules, size_at};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -39,24 +37,19 @@ pub fn size(
             return ExitCode::FAILURE;
         }
     };
-    let point = match design_point(&facility, weather) {
-        Ok(p) => p,
+    let mut name = facility.name.clone();
+    if !counts.is_empty() {
+        name = format!("{name} ({})", counts.join(", "));
+    }
+    let sizing = match size_at(&facility, &name, weather, SizingRules::default()) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("{}: no design point: {e}", file.display());
             return ExitCode::from(2);
         }
     };
-    let mut name = facility.name.clone();
-    if !counts.is_empty() {
-        name = format!("{name} ({})", counts.join(", "));
-    }
-    let rules = SizingRules::default();
-    let mut sizing = size_model(&facility, &name, &point, weather, rules);
-    if short_of_design(&point) {
-        match design_flows(&facility, &short_loops(&point), weather, &rules) {
-            Ok(d) => sizing.design_flows = d,
-            Err(e) => eprintln!("dctwin size: the design flows could not be found: {e}"),
-        }
+    if let Some(e) = &sizing.design_flows_error {
+        eprintln!("dctwin size: the design flows could not be found: {e}");
     }
     let report = sizing.markdown();
     let out = out.unwrap_or_else(|| {

@@ -550,6 +550,13 @@ pub trait VolumeDevice: AsAny + fmt::Debug + Send + Sync {
         Vec::new()
     }
 
+    /// The share of its nominal flow it passes at its nominal pressure drop [-]: 1, but for a
+    /// bank with some of its units out of service (a dry cooler's coils), whose water shares
+    /// fewer parallel paths and so meets a larger drop.
+    fn flow_share(&self) -> f64 {
+        1.0
+    }
+
     /// At a design point, with the water `water` it has there, the size that does its duty
     /// beside the size it has (a dry cooler's coils); `None` for a device that proposes none.
     fn proposal(&self, _water: &Water<'_>) -> Option<crate::proposal::Proposal> {

@@ -117,6 +117,14 @@ pub static KIND: DeviceKind = DeviceKind {
     build: build_dry_cooler,
 };
 
+/// The narrowest approach between the set-point and the air at the coil [K] at which a
+/// proposal is an ordinary size: dry coolers are usually selected for 5–10 K, and below about
+/// 3 K the coil grows steeply toward the infinite bank that would reach the air.
+const PRACTICAL_APPROACH_K: f64 = 3.0;
+
+/// The most coils in service, as a multiple of the model's (what `units_in_service` accepts).
+const MOST_COILS_PER_UNIT: f64 = 1000.0;
+
 /// A dry cooler on a link.
 #[derive(Debug, Clone, Copy)]
 pub struct DryCoolerUnit {
@@ -254,7 +262,18 @@ impl VolumeDevice for DryCoolerUnit {
     }
 
     fn steady_component(&self, resistance: Option<Resistance>) -> Component {
+        let share = self.flow_share();
+        let resistance = resistance.map(|r| Resistance {
+            flow_nominal_kg_s: r.flow_nominal_kg_s * share,
+            ..r
+        });
         outlet_setpoint(self.leaving_setpoint_k, resistance)
+    }
+
+    fn flow_share(&self) -> f64 {
+        // The nominal drop is the bank's with all its coils; n of them in parallel pass n/N
+        // of the flow at that drop.
+        self.units_in_service / self.units
     }
 
     fn get(&self, name: &str) -> Option<f64> {
@@ -286,7 +305,9 @@ impl VolumeDevice for DryCoolerUnit {
                     &KIND,
                     "units_in_service",
                     value,
-                    value >= 1.0 && value.fract() == 0.0 && value <= 1000.0 * self.units,
+                    value >= 1.0
+                        && value.fract() == 0.0
+                        && value <= MOST_COILS_PER_UNIT * self.units,
                     "a whole number of coils, at least 1",
                 )?
             }
@@ -342,7 +363,9 @@ impl DryCoolerUnit {
             target_k
         };
         let coil = self.cooler.scaled(1.0 / self.units);
-        let needed = coil.scale_for(fluid, t_in_k, m, self.outdoor, target_k);
+        // More coils than a resize may set (`units_in_service`) count as none.
+        let needed = (coil.scale_for(fluid, t_in_k, m, self.outdoor, target_k))
+            .filter(|&n| n <= MOST_COILS_PER_UNIT * self.units);
         let whole = needed.map(|n| {
             if n > 0.0 {
                 (n - 1e-9).ceil().max(1.0)
@@ -364,15 +387,27 @@ impl DryCoolerUnit {
         let proposed = whole.map(|n| fans(&coil.scaled(n)));
         let installed_suffices = held.t_water_out_k <= target_k + 1e-6;
         let (coil_air, wet) = self.cooler.coil_air(self.outdoor, 1.0);
+        let approach_k = target_k - coil_air.dry_bulb_k;
         let limited_by = match needed {
             Some(0.0) => format!(
-                "nothing: the water arrives at {:.1} °C, its set-point is {:.1} °C",
+                "the water, which arrives at {:.1} °C, below its {:.1} °C set-point",
                 water.inlet_k - 273.15,
                 target_k - 273.15
             ),
+            Some(_) if approach_k < PRACTICAL_APPROACH_K => format!(
+                "the leaving set-point with the fans at full speed, only {approach_k:.1} K above \
+                 the air at the coil: so close an approach takes a coil far larger than usual"
+            ),
             Some(_) => "the leaving set-point with the fans at full speed".to_string(),
+            None if approach_k > 0.0 => format!(
+                "the air at the coil ({:.2} °C{}), too close to the {:.2} °C set-point for any \
+                 number of coils up to {MOST_COILS_PER_UNIT} times its own",
+                coil_air.dry_bulb_k - 273.15,
+                if wet { " after the pads" } else { "" },
+                target_k - 273.15
+            ),
             None => format!(
-                "none will do: the air reaches the coil at {:.1} °C{}, not colder than the {:.1} °C set-point",
+                "the air at the coil ({:.1} °C{}), not colder than the {:.1} °C set-point",
                 coil_air.dry_bulb_k - 273.15,
                 if wet { " after the pads" } else { "" },
                 target_k - 273.15
@@ -515,7 +550,7 @@ mod tests {
         assert_eq!(figure(&dry, "coils").needed, None);
         assert!(!dry.installed_suffices);
         assert!(
-            dry.limited_by.contains("none will do"),
+            dry.limited_by.contains("not colder than"),
             "{}",
             dry.limited_by
         );
@@ -533,7 +568,7 @@ mod tests {
         assert_eq!(figure(&idle, "coils").needed, Some(0.0));
         assert_eq!(figure(&idle, "fan power").needed, Some(0.0));
         assert!(
-            idle.limited_by.starts_with("nothing"),
+            idle.limited_by.contains("below its 34.0 °C set-point"),
             "{}",
             idle.limited_by
         );

@@ -214,7 +214,16 @@ impl HeatPumps {
         let units = (unit_w > 0.0).then(|| (needed_w / unit_w - 1e-9).ceil().max(1.0));
         let installed_w = self.bank.units() as f64 * unit_w;
         let limited_by = if peak_w <= from_waste_w {
-            "the sink's demand: the heat that brings its water to the set-point".to_string()
+            let mut by =
+                "the sink's demand: the heat that brings its water to the set-point".to_string();
+            if installed_w < peak_w {
+                by += &format!(
+                    ". As installed it covers {:.0} kW of it; the loop's other sources (a boiler) \
+                     take the rest",
+                    installed_w / 1e3
+                );
+            }
+            by
         } else {
             format!(
                 "the waste heat: {:.0} kW reaches the evaporator's loop, enough for {:.0} of the {:.0} kW",
@@ -261,7 +270,8 @@ impl HeatPumps {
                 ),
             ],
             limited_by,
-            installed_suffices: installed_w >= needed_w * (1.0 - 1e-9),
+            // Covers the whole peak: where the waste heat limits it, no bank does.
+            installed_suffices: installed_w >= peak_w * (1.0 - 1e-9),
             // A bank's units are fixed when it is built.
             resize: None,
         }

@@ -4,6 +4,7 @@
 
 use dctwin_components::psychrometrics::{MoistAir, Psychrometrics};
 use dctwin_model::Facility;
+use dctwin_sim::setting::Setting;
 use dctwin_sim::{Plant, Settings, SimError, Simulation, Snapshot, plant_of};
 
 pub use dctwin_sim::rest::{ControllerAtRest, Limit, Rest, RestOptions, come_to_rest};
@@ -85,16 +86,64 @@ pub struct DesignPoint {
     pub snapshot: Snapshot,
 }
 
-/// A settable parameter of a device set before the design point is sought: what a search
-/// that grows the plant tries (a dry cooler's coils in service).
-#[derive(Debug, Clone, PartialEq)]
+/// A settable parameter of a device or coupling set before the design point is sought: what a
+/// search that grows the plant tries (a dry cooler's coils in service), or a plant with its
+/// heat recovery off ([`heat_recovery_off`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Resize {
-    /// The device's link.
-    pub link: usize,
-    /// Its parameter.
-    pub parameter: &'static str,
+    /// The parameter, on its device or coupling.
+    pub setting: Setting,
     /// The value (SI).
     pub value: f64,
+}
+
+impl Resize {
+    /// The device or coupling it sets, by name, in `plant`.
+    pub fn target_name(&self, plant: &Plant) -> String {
+        match self.setting {
+            Setting::Coupling { index, .. } => plant.couplings[index].name.clone(),
+            Setting::Device { link, .. } => plant.network.links[link].name.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// Its parameter's name.
+    pub fn parameter(&self) -> &'static str {
+        match self.setting {
+            Setting::Coupling { name, .. } | Setting::Device { name, .. } => name,
+            _ => "",
+        }
+    }
+}
+
+/// Heat-pump condenser set-point that switches a bank off [K] (1 °C): every condenser's water
+/// arrives warmer, so there is no load.
+const HEAT_PUMPS_OFF_K: f64 = 274.15;
+
+/// The settings that switch `plant`'s heat recovery off: every heat-pump bank's set-point below
+/// any water it meets. Heat reuse cannot be counted on to cool the IT (the campus takes little
+/// on a summer afternoon, a heat pump trips), so rejecters are sized without it.
+pub fn heat_recovery_off(plant: &Plant) -> Vec<Resize> {
+    (plant.couplings.iter().enumerate())
+        .filter(|(_, c)| c.coupling.kind().key == "heat_pump")
+        .map(|(index, _)| Resize {
+            setting: Setting::Coupling {
+                index,
+                name: "supply_setpoint",
+            },
+            value: HEAT_PUMPS_OFF_K,
+        })
+        .collect()
+}
+
+/// Whether `plant`'s heat recovery is off ([`heat_recovery_off`]): it has heat pumps, all of
+/// them off.
+pub fn recovery_is_off(plant: &Plant) -> bool {
+    let mut banks = (plant.couplings.iter())
+        .filter(|c| c.coupling.kind().key == "heat_pump")
+        .peekable();
+    banks.peek().is_some()
+        && banks.all(|c| c.coupling.get("supply_setpoint") == Some(HEAT_PUMPS_OFF_K))
 }
 
 /// Bring `facility` to rest at its design values in `weather`.
@@ -102,8 +151,8 @@ pub fn design_point(facility: &Facility, weather: DesignWeather) -> Result<Desig
     design_point_resized(facility, weather, &[])
 }
 
-/// Bring `facility` to rest at its design values in `weather`, with the devices' parameters
-/// `resized` set first.
+/// Bring `facility` to rest at its design values in `weather`, with the parameters `resized`
+/// set first.
 pub fn design_point_resized(
     facility: &Facility,
     weather: DesignWeather,
@@ -111,20 +160,10 @@ pub fn design_point_resized(
 ) -> Result<DesignPoint, SimError> {
     let (mut plant, controllers) = plant_of(facility)?;
     for r in resized {
-        let link_name = plant.network.links[r.link].name.to_string();
-        let name = || link_name.clone();
-        let device = plant
-            .device_mut(r.link)
-            .ok_or_else(|| SimError::InvalidDevice {
-                name: name(),
-                reason: format!("has no device to set `{}` on", r.parameter),
-            })?;
-        device
-            .set(r.parameter, r.value)
-            .map_err(|e| SimError::InvalidDevice {
-                name: name(),
-                reason: e.to_string(),
-            })?;
+        let name = r.target_name(&plant);
+        (r.setting)
+            .set_on_plant(&mut plant, r.value)
+            .map_err(|reason| SimError::InvalidDevice { name, reason })?;
     }
     let air = Psychrometrics::default();
     plant.outdoor = MoistAir {

@@ -14,10 +14,16 @@
 use crate::error::SimError;
 use dctwin_components::psychrometrics::MoistAir;
 use dctwin_components::{
-    Component, HeatDuty, MixingVolume, Pipe, PipeWall, ThermalLaw, coupling::Coupling,
-    device::VolumeDevice, heat_exchanger::HeatExchanger, heat_exchanger_unit::ExchangerUnit,
-    heat_pump::HeatPumpBank, heat_pump_staging::HeatPumpStaging, heat_pump_unit::HeatPumps,
-    pipe::WallExchange, temperature_sensor::TemperatureSensor,
+    Component, HeatDuty, MixingVolume, Pipe, PipeWall, ThermalLaw,
+    coupling::Coupling,
+    device::{SetError, VolumeDevice},
+    heat_exchanger::HeatExchanger,
+    heat_exchanger_unit::ExchangerUnit,
+    heat_pump::HeatPumpBank,
+    heat_pump_staging::HeatPumpStaging,
+    heat_pump_unit::HeatPumps,
+    pipe::WallExchange,
+    temperature_sensor::TemperatureSensor,
 };
 use dctwin_fluid::Fluid;
 use dctwin_network::Network;
@@ -225,6 +231,25 @@ impl Plant {
             } => Some(d),
             _ => None,
         }
+    }
+
+    /// Set parameter `name` of the device on link `l` to `value` (SI). Where that changes the
+    /// share of its nominal flow it passes at its nominal drop (a dry cooler's coils in
+    /// service), its link's resistance follows.
+    pub fn set_device(&mut self, l: usize, name: &str, value: f64) -> Result<(), SetError> {
+        let Some(device) = self.device_mut(l) else {
+            return Ok(());
+        };
+        let before = device.flow_share();
+        device.set(name, value)?;
+        let after = device.flow_share();
+        if after != before
+            && let Component::HeatSource(source) = &mut self.network.links[l].component
+            && let Some(r) = &mut source.resistance
+        {
+            r.flow_nominal_kg_s *= after / before;
+        }
+        Ok(())
     }
 
     /// Each volume device's link and the index of its first variable in

@@ -344,9 +344,7 @@ impl Setting {
     pub fn set_on_plant(self, plant: &mut Plant, value: f64) -> Result<(), String> {
         match self {
             Setting::Device { link, name } => {
-                if let Some(d) = plant.device_mut(link) {
-                    d.set(name, value).map_err(|e| e.to_string())?;
-                }
+                (plant.set_device(link, name, value)).map_err(|e| e.to_string())?;
             }
             Setting::Coupling { index, name } => {
                 (plant.couplings[index].coupling)

@@ -2,16 +2,18 @@
 //! pressure-rise set-points raised together, their speed limits lifted, by bisection until
 //! every PI loop is back inside its travel; the pipes and the plant sized at those flows.
 
+use super::group::{gather, generic_name};
 use super::limits::controllers_at_limit;
 use super::pipes::{PipeSizing, pipes};
 use super::plant::{DeviceProposal, proposals, resizes};
 use super::pumps::at_speed_limit;
 use super::rules::SizingRules;
 use crate::design::{
-    DesignPoint, DesignWeather, Limit, Resize, design_point, design_point_resized,
+    ControllerAtRest, DesignPoint, DesignWeather, Limit, Resize, design_point_resized,
 };
 use dctwin_components::{Component, PumpControl};
 use dctwin_model::Facility;
+use dctwin_sim::setting::Setting;
 use serde::Serialize;
 
 /// What the design flows need where a pump could not deliver them: the pumps' pressure-rise
@@ -26,6 +28,8 @@ pub struct DesignFlows {
     pub factor: f64,
     /// The PI loops still at their highest output at that factor (none where reached).
     pub still_short: Vec<String>,
+    /// Whether the search ran with the heat recovery off (the model has heat pumps).
+    pub recovery_off: bool,
     /// The plant devices the search grew (with the pumps) to reach the design flows.
     pub plant_changes: Vec<PlantChange>,
     /// Each pump raised: name, set-point before and after [bar], and its duty then: flow
@@ -40,8 +44,10 @@ pub struct DesignFlows {
 /// A device parameter the design-flow search changed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlantChange {
-    /// The device.
+    /// The device (a template's named once).
     pub device: String,
+    /// Instances changed.
+    pub count: usize,
     /// Its parameter (`units_in_service`).
     pub parameter: &'static str,
     /// Its value in the model (SI).
@@ -71,18 +77,11 @@ pub struct RaisedPump {
     pub electric_kw: f64,
 }
 
-/// Whether `point` falls short of its design flows: a pump at its speed limit, or a PI loop at
-/// its highest output.
-pub fn short_of_design(point: &DesignPoint) -> bool {
-    !short_loops(point).is_empty()
-}
-
 /// The loops `point` falls short in: those of its PI loops at their highest output and of
 /// its pumps at their speed limit.
 pub fn short_loops(point: &DesignPoint) -> Vec<usize> {
     let network = &point.plant.network;
-    let mut loops: Vec<usize> = (point.rest.controllers.iter())
-        .filter(|c| c.limit == Some(Limit::Highest))
+    let mut loops: Vec<usize> = at_highest(point)
         .map(|c| c.loop_index)
         .chain(
             (network.links.iter().zip(&point.rest.steady.links))
@@ -117,8 +116,9 @@ enum Search {
 
 /// The smallest factor on the set-points of the pressure-controlled pumps of `loops` (their
 /// speed limits lifted) at which no PI loop stands at its highest output, bracketed by
-/// doubling from 1 up to [`HIGHEST_FACTOR`] and found by bisection to 1 %, with the pumps' duties, the pipes and the plant at
-/// those flows.
+/// doubling from 1 up to [`HIGHEST_FACTOR`] and found by bisection to 1 %, with the pumps'
+/// duties, the pipes and the plant at those flows. Every point is sought with the settings
+/// `base` (the heat recovery off, which leaves the most heat to the rejecters).
 ///
 /// Where even the highest factor leaves a loop short, something other than flow holds it
 /// back: a plant device that cannot hold its set-point at the larger flows (a dry cooler whose
@@ -133,6 +133,7 @@ pub fn design_flows(
     loops: &[usize],
     weather: DesignWeather,
     rules: &SizingRules,
+    base: &[Resize],
 ) -> Result<Option<DesignFlows>, dctwin_sim::SimError> {
     let raised_pump = |link: &dctwin_model::Link| {
         loops.contains(&link.loop_index)
@@ -160,8 +161,9 @@ pub fn design_flows(
     // Doubling from 1 to the first factor that holds, then bisection: more flow does not
     // always help (past some flow a dry cooler's coils no longer hold their set-point), so the
     // bracket is found from below.
-    let search = |resized: &[Resize]| -> Result<Search, dctwin_sim::SimError> {
-        let at = |factor: f64| design_point_resized(&raised(factor), weather, resized);
+    let search = |grown: &[Resize]| -> Result<Search, dctwin_sim::SimError> {
+        let settings: Vec<Resize> = base.iter().chain(grown).copied().collect();
+        let at = |factor: f64| design_point_resized(&raised(factor), weather, &settings);
         let first = at(1.0)?;
         if holds(&first) {
             return Ok(Search::Reached(1.0, Box::new(first)));
@@ -188,6 +190,8 @@ pub fn design_flows(
         }
         Ok(Search::Reached(hi, Box::new(best)))
     };
+    let (model_plant, _) = dctwin_sim::plant_of(facility)?;
+    let installed = |r: &Resize| setting_value(&model_plant, r);
     let mut resized: Vec<Resize> = Vec::new();
     let mut outcome = search(&resized)?;
     for _ in 0..GROWTHS {
@@ -204,33 +208,27 @@ pub fn design_flows(
     if let Search::Reached(_, point) = &outcome
         && !resized.is_empty()
     {
-        let trimmed = trimmed(
-            &resized,
-            &resizes(point, false),
-            &design_point(facility, weather)?,
-        );
+        let trimmed = trimmed(&resized, &resizes(point, false), installed);
         if trimmed != resized
             && let again @ Search::Reached(..) = search(&trimmed)?
         {
             (resized, outcome) = (trimmed, again);
         }
     }
-    let changes = plant_changes(facility, weather, &resized)?;
+    let changes = plant_changes(&model_plant, &resized);
     let (factor, best) = match outcome {
         Search::Reached(factor, best) => (factor, best),
         Search::Short(point) => {
-            let short: Vec<_> = (point.rest.controllers.iter())
-                .filter(|c| c.limit == Some(Limit::Highest))
-                .cloned()
-                .collect();
+            let short: Vec<_> = at_highest(&point).cloned().collect();
             return Ok(Some(DesignFlows {
                 reached: false,
+                recovery_off: !base.is_empty(),
                 factor: HIGHEST_FACTOR,
                 still_short: controllers_at_limit(&short),
                 plant_changes: changes,
                 pumps: Vec::new(),
                 pipes: Vec::new(),
-                proposals: proposals(&point),
+                proposals: proposals(&point, &point),
             }));
         }
     };
@@ -264,67 +262,81 @@ pub fn design_flows(
     .collect();
     Ok(Some(DesignFlows {
         reached: true,
+        recovery_off: !base.is_empty(),
         factor,
         still_short: Vec::new(),
         plant_changes: changes,
         pumps,
         pipes: pipes(&best, &best.rest.steady, rules),
-        proposals: proposals(&best),
+        proposals: proposals(&best, &best),
     }))
+}
+
+/// The PI loops of `point` at their highest output.
+fn at_highest(point: &DesignPoint) -> impl Iterator<Item = &ControllerAtRest> {
+    (point.rest.controllers.iter()).filter(|c| c.limit == Some(Limit::Highest))
 }
 
 /// Whether every PI loop of `point` is inside its travel at the top.
 fn holds(point: &DesignPoint) -> bool {
-    !(point.rest.controllers.iter()).any(|c| c.limit == Some(Limit::Highest))
+    at_highest(point).next().is_none()
 }
 
-/// `resized` with each device of `wanted` grown to its wanted value, never shrunk.
+/// The value in `plant` of the parameter `r` sets.
+fn setting_value(plant: &dctwin_sim::Plant, r: &Resize) -> Option<f64> {
+    match r.setting {
+        Setting::Device { link, name } => plant.device(link)?.get(name),
+        Setting::Coupling { index, name } => plant.couplings.get(index)?.coupling.get(name),
+        _ => None,
+    }
+}
+
+/// `resized` with each parameter of `wanted` grown to its wanted value, never shrunk.
 fn grown(resized: &[Resize], wanted: &[Resize]) -> Vec<Resize> {
     let mut out = resized.to_vec();
     for w in wanted {
-        match (out.iter_mut()).find(|r| r.link == w.link && r.parameter == w.parameter) {
+        match (out.iter_mut()).find(|r| r.setting == w.setting) {
             Some(r) => r.value = r.value.max(w.value),
-            None => out.push(w.clone()),
+            None => out.push(*w),
         }
     }
     out
 }
 
-/// `resized` with each device brought back to what it proposes at the reached flows
-/// (`proposed`), but not below what the model gives it (at `model_point`).
-fn trimmed(resized: &[Resize], proposed: &[Resize], model_point: &DesignPoint) -> Vec<Resize> {
+/// `resized` with each parameter brought back to what its device proposes at the reached flows
+/// (`proposed`), but not below what the model gives it (`installed`).
+fn trimmed(
+    resized: &[Resize],
+    proposed: &[Resize],
+    installed: impl Fn(&Resize) -> Option<f64>,
+) -> Vec<Resize> {
     (resized.iter())
         .map(|r| {
-            let installed = (model_point.plant.device(r.link)).and_then(|d| d.get(r.parameter));
             let wanted = (proposed.iter())
-                .find(|p| p.link == r.link && p.parameter == r.parameter)
+                .find(|p| p.setting == r.setting)
                 .map_or(r.value, |p| p.value);
             Resize {
-                value: wanted.max(installed.unwrap_or(wanted)).min(r.value),
-                ..r.clone()
+                value: wanted.max(installed(r).unwrap_or(wanted)).min(r.value),
+                ..*r
             }
         })
         .collect()
 }
 
-/// What `resized` changes in `facility`'s plant, each from the model's value.
-fn plant_changes(
-    facility: &Facility,
-    weather: DesignWeather,
-    resized: &[Resize],
-) -> Result<Vec<PlantChange>, dctwin_sim::SimError> {
-    if resized.is_empty() {
-        return Ok(Vec::new());
-    }
-    let model_point = design_point(facility, weather)?;
-    Ok((resized.iter())
-        .map(|r| PlantChange {
-            device: model_point.plant.network.links[r.link].name.to_string(),
-            parameter: r.parameter,
-            from: (model_point.plant.device(r.link))
-                .and_then(|d| d.get(r.parameter))
-                .unwrap_or(f64::NAN),
+/// What `resized` changes in the model's plant `plant`, each from the model's value; a
+/// template's devices together, at the largest change.
+fn plant_changes(plant: &dctwin_sim::Plant, resized: &[Resize]) -> Vec<PlantChange> {
+    let each = resized.iter().map(|r| {
+        let change = PlantChange {
+            device: generic_name(&r.target_name(plant)),
+            count: 1,
+            parameter: r.parameter(),
+            from: setting_value(plant, r).unwrap_or(f64::NAN),
             to: r.value,
-        })
-        .collect())
+        };
+        ((change.device.clone(), change.parameter), change)
+    });
+    (gather(each, |a, b| a.to - a.from > b.to - b.from).into_iter())
+        .map(|(_, count, change)| PlantChange { count, ..change })
+        .collect()
 }

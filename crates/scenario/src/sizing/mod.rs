@@ -37,13 +37,13 @@ pub mod pumps;
 mod report;
 pub mod rules;
 
-use crate::design::{DesignPoint, DesignWeather};
+use crate::design::{
+    DesignPoint, DesignWeather, design_point, design_point_resized, heat_recovery_off,
+};
 use dctwin_model::Facility;
 use serde::Serialize;
 
-pub use design_flows::{
-    DesignFlows, PlantChange, RaisedPump, design_flows, short_loops, short_of_design,
-};
+pub use design_flows::{DesignFlows, PlantChange, RaisedPump, design_flows, short_loops};
 pub use exchangers::ExchangerSizing;
 pub use group::generic_name;
 pub use limits::LimitCheck;
@@ -82,13 +82,49 @@ pub struct Sizing {
     pub controllers_at_limit: Vec<String>,
     /// Where the design flows are not reached: what reaching them needs.
     pub design_flows: Option<DesignFlows>,
+    /// Why the search for the design flows failed, if it did.
+    pub design_flows_error: Option<String>,
 }
 
-/// Size `facility` at its design point `point` by `rules`.
+/// Everything `dctwin size` reports of `facility` (named `model`) at `weather`: its design
+/// point, its rejecters with the heat recovery off, and where the design flows are not
+/// reached, at either point, what reaching them needs (a failed search is reported, not
+/// raised). Fails only where no design point is found.
+pub fn size_at(
+    facility: &Facility,
+    model: &str,
+    weather: DesignWeather,
+    rules: SizingRules,
+) -> Result<Sizing, dctwin_sim::SimError> {
+    let point = design_point(facility, weather)?;
+    let off = heat_recovery_off(&point.plant);
+    let without_recovery = match off.is_empty() {
+        true => None,
+        false => Some(design_point_resized(facility, weather, &off)?),
+    };
+    let rejecters = without_recovery.as_ref().unwrap_or(&point);
+    let mut sizing = size(facility, model, &point, rejecters, weather, rules);
+    let mut short = short_loops(&point);
+    short.extend(short_loops(rejecters));
+    short.sort_unstable();
+    short.dedup();
+    if !short.is_empty() {
+        match design_flows(facility, &short, weather, &rules, &off) {
+            Ok(d) => sizing.design_flows = d,
+            Err(e) => sizing.design_flows_error = Some(e.to_string()),
+        }
+    }
+    Ok(sizing)
+}
+
+/// Size `facility` at its design point `point` by `rules`; its rejecters at `rejecters`, the
+/// same point with the heat recovery off ([`crate::design::heat_recovery_off`]; `point` itself
+/// where the model has no heat pumps).
 pub fn size(
     facility: &Facility,
     model: &str,
     point: &DesignPoint,
+    rejecters: &DesignPoint,
     weather: DesignWeather,
     rules: SizingRules,
 ) -> Sizing {
@@ -102,9 +138,10 @@ pub fn size(
         pumps: pumps::pumps(point, steady, &rules),
         exchangers: exchangers::exchangers(facility, point, steady),
         devices: plant::devices(point),
-        proposals: plant::proposals(point),
+        proposals: plant::proposals(point, rejecters),
         limits: limits::limits(point),
         controllers_at_limit: limits::controllers_at_limit(&point.rest.controllers),
         design_flows: None,
+        design_flows_error: None,
     }
 }

@@ -4,10 +4,11 @@
 
 use super::edge::at_edge;
 use super::group::{gather, generic_name};
-use crate::design::{DesignPoint, Resize};
+use crate::design::{DesignPoint, Resize, recovery_is_off};
 use dctwin_components::coupling::Side;
 use dctwin_components::device::{Account, Variable, Water};
 use dctwin_components::proposal::Proposal;
+use dctwin_sim::setting::Setting;
 use serde::Serialize;
 
 /// A plant device (a dry cooler, a tower, a heat-pump bank, a boiler, a substation, a tank; a
@@ -34,6 +35,9 @@ pub struct DeviceProposal {
     pub kind: &'static str,
     /// Instances.
     pub count: usize,
+    /// Whether it was sized with the heat recovery off (a rejecter in a model with heat
+    /// pumps: heat reuse cannot be counted on to cool the IT).
+    pub recovery_off: bool,
     /// The duty it must do there.
     pub duty: String,
     /// Its figures as installed and as needed, the one that sizes it first.
@@ -58,7 +62,13 @@ pub struct ProposedFigure {
 }
 
 impl DeviceProposal {
-    fn of(name: String, kind: &'static str, count: usize, p: Proposal) -> DeviceProposal {
+    fn of(
+        name: String,
+        kind: &'static str,
+        count: usize,
+        recovery_off: bool,
+        p: Proposal,
+    ) -> DeviceProposal {
         let edge = |q: Option<dctwin_components::units::Quantity>, x: f64| match q {
             Some(q) => at_edge(q, x),
             None => (x, ""),
@@ -75,6 +85,7 @@ impl DeviceProposal {
             name,
             kind,
             count,
+            recovery_off,
             duty: p.duty,
             figures,
             limited_by: p.limited_by,
@@ -140,8 +151,10 @@ pub fn resizes(point: &DesignPoint, only_short: bool) -> Vec<Resize> {
             let proposal = point.plant.device(l)?.proposal(&water_at(point, l))?;
             let (parameter, value) = proposal.resize?;
             (!only_short || !proposal.installed_suffices).then_some(Resize {
-                link: l,
-                parameter,
+                setting: Setting::Device {
+                    link: l,
+                    name: parameter,
+                },
                 value,
             })
         })
@@ -149,13 +162,24 @@ pub fn resizes(point: &DesignPoint, only_short: bool) -> Vec<Resize> {
 }
 
 /// What every device and coupling that proposes a size for itself asks for at the design
-/// point, with the water it has there. A coupling is also told the heat the rest of its side
-/// 0's loop rejects to the air: heat a heat-pump bank could take instead.
-pub fn proposals(point: &DesignPoint) -> Vec<DeviceProposal> {
+/// point `point`, with the water it has there; the rejecters (dry coolers, towers) at
+/// `rejecters`, the same point with the heat recovery off where the model has heat pumps
+/// ([`crate::design::heat_recovery_off`]). A coupling is also told the heat the rest of its
+/// side 0's loop rejects to the air: heat a heat-pump bank could take instead.
+pub fn proposals(point: &DesignPoint, rejecters: &DesignPoint) -> Vec<DeviceProposal> {
+    let recovery_off = recovery_is_off(&rejecters.plant);
+    let from_devices = (0..point.plant.network.links.len()).filter_map(|l| {
+        let rejecter = point.plant.device(l)?.account() == Account::Rejected;
+        let at = if rejecter { rejecters } else { point };
+        let device = at.plant.device(l)?;
+        let proposal = device.proposal(&water_at(at, l))?;
+        let name = generic_name(&at.plant.network.links[l].name);
+        let off = rejecter && recovery_off;
+        Some((name, (device.kind().key, off, proposal)))
+    });
     let plant = &point.plant;
     let network = &plant.network;
     let steady = &point.rest.steady;
-    let water = |l: usize| water_at(point, l);
     let side = |l: usize| Side {
         fluid: network.fluid_of(l),
         inlet_k: steady.links[l].inlet_k,
@@ -167,23 +191,21 @@ pub fn proposals(point: &DesignPoint) -> Vec<DeviceProposal> {
             .filter(|&l| network.links[l].loop_index == loop_index)
             .filter_map(|l| plant.device(l).map(|d| (l, d)))
             .filter(|(_, d)| d.account() == Account::Rejected)
-            .map(|(l, d)| -d.heat_w(&water(l)))
+            .map(|(l, d)| -d.heat_w(&water_at(point, l)))
             .sum()
     };
-    let from_devices = (0..network.links.len()).filter_map(|l| {
-        let device = plant.device(l)?;
-        let proposal = device.proposal(&water(l))?;
-        let name = generic_name(&network.links[l].name);
-        Some((name, (device.kind().key, proposal)))
-    });
     let from_couplings = plant.couplings.iter().filter_map(|c| {
         let sides = c.links.map(side);
         let rejected_w = rejected_in_loop_w(network.links[c.links[0]].loop_index);
         let proposal = c.coupling.proposal(&sides, rejected_w)?;
-        Some((generic_name(&c.name), (c.coupling.kind().key, proposal)))
+        Some((
+            generic_name(&c.name),
+            (c.coupling.kind().key, false, proposal),
+        ))
     });
-    let asks_more = |a: &(&str, Proposal), b: &(&str, Proposal)| a.1.demand() > b.1.demand();
+    let asks_more =
+        |a: &(&str, bool, Proposal), b: &(&str, bool, Proposal)| a.2.demand() > b.2.demand();
     (gather(from_devices.chain(from_couplings), asks_more).into_iter())
-        .map(|(name, count, (kind, p))| DeviceProposal::of(name, kind, count, p))
+        .map(|(name, count, (kind, off, p))| DeviceProposal::of(name, kind, count, off, p))
         .collect()
 }

@@ -63,6 +63,9 @@ impl Sizing {
         if let Some(d) = &self.design_flows {
             design_flows_markdown(w, d);
         }
+        if let Some(e) = &self.design_flows_error {
+            let _ = writeln!(w, "\n**The design flows could not be found**: {e}\n");
+        }
         loops_markdown(w, &self.loops);
         let _ = writeln!(
             w,
@@ -118,7 +121,10 @@ impl Sizing {
             let _ = writeln!(
                 w,
                 "\n## Plant sizes for the design point\n\nWhat each plant device needs for the \
-                 duty it meets at the design point, beside what it has.\n"
+                 duty it meets at the design point, beside what it has. Rejecters are sized with \
+                 the heat recovery off (heat pumps switched off): heat reuse cannot be counted \
+                 on to cool the IT on a summer afternoon. Heat pumps are sized for their sink's \
+                 design demand.\n"
             );
             proposals_markdown(w, &self.proposals, "###");
         }
@@ -218,12 +224,22 @@ fn design_flows_markdown(w: &mut String, d: &DesignFlows) {
         proposals_markdown(w, &d.proposals, "####");
         return;
     }
+    let with_plant = if d.plant_changes.is_empty() {
+        ""
+    } else {
+        ", with the plant grown as below,"
+    };
     let _ = writeln!(
         w,
-        "## What the design flows need\n\nThe short loops' pumps' pressure-rise \
-             set-points × {:.2} (their speed limits lifted) bring every PI loop inside its \
-             travel:\n",
-        d.factor
+        "## What the design flows need\n\nThe short loops' pumps' pressure-rise set-points \
+         × {:.2} (their speed limits lifted){with_plant} bring every PI loop inside its \
+         travel{}:\n",
+        d.factor,
+        if d.recovery_off {
+            ", with the heat recovery off"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(
         w,
@@ -340,7 +356,12 @@ fn proposals_markdown(w: &mut String, proposals: &[DeviceProposal], heading: &st
         } else {
             "**as installed it falls short**"
         };
-        let _ = writeln!(w, "{heading} {} ({}){times}\n", p.name, p.kind);
+        let off = if p.recovery_off {
+            ", with the heat recovery off"
+        } else {
+            ""
+        };
+        let _ = writeln!(w, "{heading} {} ({}){times}{off}\n", p.name, p.kind);
         let _ = writeln!(w, "To {}: {verdict}.\n", p.duty);
         let _ = writeln!(w, "| | installed | needed |\n|---|---|---|");
         for f in &p.figures {
@@ -357,7 +378,12 @@ fn proposals_markdown(w: &mut String, proposals: &[DeviceProposal], heading: &st
                 figure(f.installed)
             );
         }
-        let _ = writeln!(w, "\nSized by {}.\n", p.limited_by);
+        let lead = match p.figures.first().map(|f| f.needed) {
+            Some(None) => "No size will do, for",
+            Some(Some(0.0)) => "Nothing to size, for",
+            _ => "Sized by",
+        };
+        let _ = writeln!(w, "\n{lead} {}.\n", p.limited_by);
     }
 }
 
