@@ -605,6 +605,7 @@ impl DryCooler {
         }
         while excess_k(lo) <= 0.0 {
             lo -= std::f64::consts::LN_2;
+            // Water a hair above the target: a bank 2^-60 of this one already does.
             if lo < -60.0 * std::f64::consts::LN_2 {
                 return Some(0.0);
             }

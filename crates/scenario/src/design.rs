@@ -158,6 +158,21 @@ pub fn design_point_resized(
     weather: DesignWeather,
     resized: &[Resize],
 ) -> Result<DesignPoint, SimError> {
+    let (sim, rest) = resting_simulation(facility, weather, resized)?;
+    Ok(DesignPoint {
+        rest,
+        snapshot: sim.snapshot(),
+        plant: sim.plant.clone(),
+    })
+}
+
+/// The simulation of `facility` at its design values in `weather`, with `resized` set, run
+/// until it comes to rest, and its rest: a run can go on from there.
+pub fn resting_simulation(
+    facility: &Facility,
+    weather: DesignWeather,
+    resized: &[Resize],
+) -> Result<(Simulation, Rest), SimError> {
     let (mut plant, controllers) = plant_of(facility)?;
     for r in resized {
         let name = r.target_name(&plant);
@@ -174,9 +189,5 @@ pub fn design_point_resized(
     let mut sim = Simulation::new(plant, 0.0, Settings::default())?;
     sim.controllers = controllers;
     let rest = come_to_rest(&mut sim, &RestOptions::default())?;
-    Ok(DesignPoint {
-        rest,
-        snapshot: sim.snapshot(),
-        plant: sim.plant.clone(),
-    })
+    Ok((sim, rest))
 }
