@@ -58,6 +58,12 @@ impl BoundInputs {
         Ok(BoundInputs { inputs })
     }
 
+    /// The first input that sets any of `settings`, by its index in the scenario.
+    pub fn setting_any(&self, settings: &[Setting]) -> Option<usize> {
+        (self.inputs.iter())
+            .position(|input| (input.settings.iter()).any(|(s, _)| settings.contains(s)))
+    }
+
     /// Set the plant's parameters for step `k`; the error names the input whose value a
     /// parameter refused.
     pub fn apply(&self, k: usize, plant: &mut Plant) -> Result<(), String> {

@@ -179,6 +179,11 @@ impl Drive {
         Ok(())
     }
 
+    /// The scenario's bound inputs.
+    pub fn inputs(&self) -> &BoundInputs {
+        &self.bound
+    }
+
     /// The step of simulated time `time_s` (seconds from the run's start). A time within
     /// 1e-9 of a step below a step's start is that step's (0.6 s is step 6 of 0.1 s, whatever
     /// its last bit); a report asks for the step before its time by 1e-6 s, well beyond that.

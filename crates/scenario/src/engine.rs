@@ -174,6 +174,7 @@ pub fn run(
         .map_err(|e| scenario.error(e.key, e.reason))?;
     let mut drive = Drive::load(&scenario, &resolver, grid, driven)?;
     drive.bind_inputs(&scenario, &resolver, &plant, &controllers)?;
+    no_input_undoes_an_event(&scenario, &drive, &events, &plant)?;
     let refused = |reason: String| scenario.error("input", reason);
     drive.apply(0.0, &mut plant).map_err(refused)?;
     (drive.apply_controllers(0.0, &mut controllers)).map_err(refused)?;
@@ -501,6 +502,34 @@ fn period(scenario: &Scenario) -> Result<(f64, f64), ScenarioError> {
         ));
     }
     Ok((start, end))
+}
+
+/// Refuses an `[[input]]` that sets what an `[[event]]` changes: set at every control step, it
+/// would undo the event at the next one, and the run would show no trace of it.
+fn no_input_undoes_an_event(
+    scenario: &Scenario,
+    drive: &Drive,
+    events: &[Event],
+    plant: &dctwin_sim::Plant,
+) -> Result<(), ScenarioError> {
+    for (j, event) in events.iter().enumerate() {
+        if let Some(i) = drive.inputs().setting_any(&event.action.settings(plant)) {
+            let e = &scenario.events[j];
+            return Err(scenario.error(
+                &format!("input.{i}.target"),
+                format!(
+                    "sets what event {} (`{}` on '{}' at {}) changes: the input, set at every \
+                     control step, would undo the event at the next one. Drop the input, or \
+                     the event",
+                    j + 1,
+                    e.action.key(),
+                    e.component,
+                    e.at
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The scenario's events, checked against the model, on the run's clock.

@@ -338,6 +338,18 @@ pub enum EventAction {
     FoulDryCooler,
 }
 
+impl EventAction {
+    /// As a scenario writes it.
+    pub fn key(self) -> &'static str {
+        match self {
+            EventAction::TripPump => "trip_pump",
+            EventAction::LoseExchanger => "lose_exchanger",
+            EventAction::FoulExchanger => "foul_exchanger",
+            EventAction::FoulDryCooler => "foul_dry_cooler",
+        }
+    }
+}
+
 /// KPI settings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,6 +1,9 @@
 //! Events: what happens to the plant at a given time (a pump trips, a CDU is lost, a dry cooler
 //! fouls). They act at the start of a control step and restart the integrator there.
 
+use crate::plant::Plant;
+use crate::setting::Setting;
+
 /// What an event does.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -37,4 +40,42 @@ pub struct Event {
     pub time_s: f64,
     /// What.
     pub action: Action,
+}
+
+impl Action {
+    /// The parameters of `plant` it changes, as an input would name them: an input on any of
+    /// them would undo it at its next control step. A pump trip stops the pump's drive, which
+    /// an input on its speed, flow or pressure rise would restart.
+    pub fn settings(&self, plant: &Plant) -> Vec<Setting> {
+        let coupling = |name: &str| plant.couplings.iter().position(|c| c.name == name);
+        match self {
+            Action::TripPump { link } => (plant.link(link).ok())
+                .map(|l| {
+                    vec![
+                        Setting::PumpSpeed(l),
+                        Setting::PumpFlow(l),
+                        Setting::PumpPressureRise(l),
+                    ]
+                })
+                .unwrap_or_default(),
+            Action::LoseExchanger { name } => (coupling(name).into_iter())
+                .map(|index| Setting::Coupling {
+                    index,
+                    name: "in_service",
+                })
+                .collect(),
+            Action::FoulExchanger { name, .. } => (coupling(name).into_iter())
+                .map(|index| Setting::Coupling {
+                    index,
+                    name: "ua_factor",
+                })
+                .collect(),
+            Action::FoulDryCooler { name, .. } => (plant.link(name).ok().into_iter())
+                .map(|link| Setting::Device {
+                    link,
+                    name: "fouling_factor",
+                })
+                .collect(),
+        }
+    }
 }
