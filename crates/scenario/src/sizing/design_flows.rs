@@ -35,7 +35,7 @@ pub struct DesignFlows {
     /// Each pump raised: name, set-point before and after [bar], and its duty then: flow
     /// [m³/h], head [m], speed (relative to its curve's) and electric power [kW].
     pub pumps: Vec<RaisedPump>,
-    /// The pipes at the design flows.
+    /// The pipes of the short loops at the design flows.
     pub pipes: Vec<PipeSizing>,
     /// The plant's proposals at the design flows.
     pub proposals: Vec<DeviceProposal>,
@@ -267,9 +267,22 @@ pub fn design_flows(
         still_short: Vec::new(),
         plant_changes: changes,
         pumps,
-        pipes: pipes(&best, &best.rest.steady, rules),
+        pipes: pipes_of(&best, loops, rules),
         proposals: proposals(&best, &best),
     }))
+}
+
+/// The pipes of `loops` at `point`: those whose flows the raised pumps set (the others'
+/// change only with the heat recovery off, which is no design of theirs).
+fn pipes_of(point: &DesignPoint, loops: &[usize], rules: &SizingRules) -> Vec<PipeSizing> {
+    let network = &point.plant.network;
+    let names: Vec<String> = (network.links.iter())
+        .filter(|l| loops.contains(&l.loop_index))
+        .map(|l| generic_name(&l.name))
+        .collect();
+    (pipes(point, &point.rest.steady, rules).into_iter())
+        .filter(|p| names.contains(&p.name))
+        .collect()
 }
 
 /// The PI loops of `point` at their highest output.

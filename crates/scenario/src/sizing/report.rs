@@ -60,6 +60,9 @@ impl Sizing {
         for c in &self.controllers_at_limit {
             let _ = writeln!(w, "- {c}");
         }
+        if !self.controllers_at_limit.is_empty() {
+            let _ = writeln!(w);
+        }
         if let Some(d) = &self.design_flows {
             design_flows_markdown(w, d);
         }
@@ -262,7 +265,10 @@ fn design_flows_markdown(w: &mut String, d: &DesignFlows) {
     }
     let _ = writeln!(w);
     plant_changes_markdown(w, d, "With the plant grown");
-    let _ = writeln!(w, "Pipes at those flows (the same rules as below):\n");
+    let _ = writeln!(
+        w,
+        "The short loops' pipes at those flows (the same rules as below):\n"
+    );
     let _ = writeln!(
         w,
         "| pipe | × | kg/s | inner mm | m/s | Pa/m | proposed |\n|---|---|---|---|---|---|---|"
