@@ -266,6 +266,12 @@ fn the_plant_proposes_its_dry_cooler_and_heat_pumps() {
         "{:?}",
         flows.pumps
     );
+    // Only the facility loop's pipes: the campus's flows change with the recovery off alone.
+    assert!(
+        (flows.pipes.iter()).all(|p| p.name.starts_with("header.") || p.name.contains(".primary.")),
+        "{:?}",
+        flows.pipes
+    );
     let change = &flows.plant_changes[..];
     assert_eq!(change.len(), 1, "{change:?}");
     assert_eq!(
