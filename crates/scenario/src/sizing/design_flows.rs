@@ -28,7 +28,7 @@ pub struct DesignFlows {
     pub factor: f64,
     /// The PI loops still at their highest output at that factor (none where reached).
     pub still_short: Vec<String>,
-    /// Whether the search ran with the heat recovery off (the model has heat pumps).
+    /// Whether the flows also hold with the heat recovery off (the model has heat pumps).
     pub recovery_off: bool,
     /// The plant devices the search grew (with the pumps) to reach the design flows.
     pub plant_changes: Vec<PlantChange>,
@@ -117,8 +117,9 @@ enum Search {
 /// The smallest factor on the set-points of the pressure-controlled pumps of `loops` (their
 /// speed limits lifted) at which no PI loop stands at its highest output, bracketed by
 /// doubling from 1 up to [`HIGHEST_FACTOR`] and found by bisection to 1 %, with the pumps'
-/// duties, the pipes and the plant at those flows. Every point is sought with the settings
-/// `base` (the heat recovery off, which leaves the most heat to the rejecters).
+/// duties, the pipes and the plant at those flows. A factor holds when it holds in every
+/// configuration of `bases` (the heat recovery off, which leaves the most heat to the
+/// rejecters, and on); what is reported is the first's. No configuration: the model's.
 ///
 /// Where even the highest factor leaves a loop short, something other than flow holds it
 /// back: a plant device that cannot hold its set-point at the larger flows (a dry cooler whose
@@ -133,8 +134,9 @@ pub fn design_flows(
     loops: &[usize],
     weather: DesignWeather,
     rules: &SizingRules,
-    base: &[Resize],
+    bases: &[&[Resize]],
 ) -> Result<Option<DesignFlows>, dctwin_sim::SimError> {
+    let bases: &[&[Resize]] = if bases.is_empty() { &[&[]] } else { bases };
     let raised_pump = |link: &dctwin_model::Link| {
         loops.contains(&link.loop_index)
             && matches!(&link.component, Component::Pump(p)
@@ -162,16 +164,28 @@ pub fn design_flows(
     // always help (past some flow a dry cooler's coils no longer hold their set-point), so the
     // bracket is found from below.
     let search = |grown: &[Resize]| -> Result<Search, dctwin_sim::SimError> {
-        let settings: Vec<Resize> = base.iter().chain(grown).copied().collect();
-        let at = |factor: f64| design_point_resized(&raised(factor), weather, &settings);
-        let first = at(1.0)?;
-        if holds(&first) {
+        // Whether `factor` holds in every configuration, with the first configuration's point,
+        // or the first that does not hold.
+        let at = |factor: f64| -> Result<(bool, DesignPoint), dctwin_sim::SimError> {
+            let mut first = None;
+            for base in bases {
+                let settings: Vec<Resize> = base.iter().chain(grown).copied().collect();
+                let point = design_point_resized(&raised(factor), weather, &settings)?;
+                if !holds(&point) {
+                    return Ok((false, point));
+                }
+                first.get_or_insert(point);
+            }
+            Ok((true, first.expect("a configuration at least")))
+        };
+        let (held, first) = at(1.0)?;
+        if held {
             return Ok(Search::Reached(1.0, Box::new(first)));
         }
         let (mut lo, mut hi) = (1.0, 2.0);
         let mut best = loop {
-            let point = at(hi)?;
-            if holds(&point) {
+            let (held, point) = at(hi)?;
+            if held {
                 break point;
             }
             if hi >= HIGHEST_FACTOR {
@@ -181,8 +195,8 @@ pub fn design_flows(
         };
         while hi / lo > 1.01 {
             let mid = (lo * hi).sqrt();
-            let point = at(mid)?;
-            if holds(&point) {
+            let (held, point) = at(mid)?;
+            if held {
                 (hi, best) = (mid, point);
             } else {
                 lo = mid;
@@ -222,7 +236,7 @@ pub fn design_flows(
             let short: Vec<_> = at_highest(&point).cloned().collect();
             return Ok(Some(DesignFlows {
                 reached: false,
-                recovery_off: !base.is_empty(),
+                recovery_off: bases.iter().any(|b| !b.is_empty()),
                 factor: HIGHEST_FACTOR,
                 still_short: controllers_at_limit(&short),
                 plant_changes: changes,
@@ -262,7 +276,7 @@ pub fn design_flows(
     .collect();
     Ok(Some(DesignFlows {
         reached: true,
-        recovery_off: !base.is_empty(),
+        recovery_off: bases.iter().any(|b| !b.is_empty()),
         factor,
         still_short: Vec::new(),
         plant_changes: changes,

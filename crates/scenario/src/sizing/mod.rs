@@ -38,7 +38,7 @@ mod report;
 pub mod rules;
 
 use crate::design::{
-    DesignPoint, DesignWeather, design_point, design_point_resized, heat_recovery_off,
+    DesignPoint, DesignWeather, Resize, design_point, design_point_resized, heat_recovery_off,
 };
 use dctwin_model::Facility;
 use serde::Serialize;
@@ -84,12 +84,16 @@ pub struct Sizing {
     pub design_flows: Option<DesignFlows>,
     /// Why the search for the design flows failed, if it did.
     pub design_flows_error: Option<String>,
+    /// Why the plant does not come to rest with its heat recovery off, if it does not: its
+    /// rejecters are then sized with the recovery on.
+    pub recovery_off_error: Option<String>,
 }
 
 /// Everything `dctwin size` reports of `facility` (named `model`) at `weather`: its design
 /// point, its rejecters with the heat recovery off, and where the design flows are not
-/// reached, at either point, what reaching them needs (a failed search is reported, not
-/// raised). Fails only where no design point is found.
+/// reached, at either point, what reaching them needs, holding at both. A plant that does not
+/// come to rest with its heat recovery off, and a failed search, are reported, not raised:
+/// this fails only where no design point is found.
 pub fn size_at(
     facility: &Facility,
     model: &str,
@@ -98,18 +102,27 @@ pub fn size_at(
 ) -> Result<Sizing, dctwin_sim::SimError> {
     let point = design_point(facility, weather)?;
     let off = heat_recovery_off(&point.plant);
-    let without_recovery = match off.is_empty() {
-        true => None,
-        false => Some(design_point_resized(facility, weather, &off)?),
+    let (without_recovery, off_error) = match off.is_empty() {
+        true => (None, None),
+        false => match design_point_resized(facility, weather, &off) {
+            Ok(p) => (Some(p), None),
+            Err(e) => (None, Some(e.to_string())),
+        },
     };
     let rejecters = without_recovery.as_ref().unwrap_or(&point);
     let mut sizing = size(facility, model, &point, rejecters, weather, rules);
+    sizing.recovery_off_error = off_error;
     let mut short = short_loops(&point);
     short.extend(short_loops(rejecters));
     short.sort_unstable();
     short.dedup();
+    // The rejecters' worst case first: the plant reported at the design flows is that one.
+    let bases: Vec<&[Resize]> = match without_recovery {
+        Some(_) => vec![&off, &[]],
+        None => vec![&[]],
+    };
     if !short.is_empty() {
-        match design_flows(facility, &short, weather, &rules, &off) {
+        match design_flows(facility, &short, weather, &rules, &bases) {
             Ok(d) => sizing.design_flows = d,
             Err(e) => sizing.design_flows_error = Some(e.to_string()),
         }
@@ -143,5 +156,6 @@ pub fn size(
         controllers_at_limit: limits::controllers_at_limit(&point.rest.controllers),
         design_flows: None,
         design_flows_error: None,
+        recovery_off_error: None,
     }
 }

@@ -124,11 +124,24 @@ impl Sizing {
             let _ = writeln!(
                 w,
                 "\n## Plant sizes for the design point\n\nWhat each plant device needs for the \
-                 duty it meets at the design point, beside what it has. Rejecters are sized with \
-                 the heat recovery off (heat pumps switched off): heat reuse cannot be counted \
-                 on to cool the IT on a summer afternoon. Heat pumps are sized for their sink's \
-                 design demand.\n"
+                 duty it meets at the design point, beside what it has.\n"
             );
+            if self.proposals.iter().any(|p| p.recovery_off) {
+                let _ = writeln!(
+                    w,
+                    "Rejecters are sized with the heat recovery off (heat pumps switched off): \
+                     heat reuse cannot be counted on to cool the IT on a summer afternoon. Heat \
+                     pumps are sized for their sink's design demand.\n"
+                );
+            }
+            if let Some(e) = &self.recovery_off_error {
+                let _ = writeln!(
+                    w,
+                    "**With the heat recovery off the plant does not come to rest** ({e}): its \
+                     rejecters are sized with the recovery on, which counts on the heat pumps to \
+                     cool the IT.\n"
+                );
+            }
             proposals_markdown(w, &self.proposals, "###");
         }
         if !self.exchangers.is_empty() {
@@ -239,7 +252,7 @@ fn design_flows_markdown(w: &mut String, d: &DesignFlows) {
          travel{}:\n",
         d.factor,
         if d.recovery_off {
-            ", with the heat recovery off"
+            ", with the heat recovery off and on"
         } else {
             ""
         }
