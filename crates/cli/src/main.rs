@@ -46,9 +46,11 @@ enum Command {
         #[command(flatten)]
         weather: WeatherArgs,
     },
-    /// Size a model at its design point: pipes (steel DN from a velocity band and a friction
-    /// gradient), pump duties with a margin and a curve, and every device's limits; writes
-    /// design.md and design.json.
+    /// Size a model at its design point: each loop, pipes (steel DN from a velocity band and a
+    /// friction gradient), pump duties with a margin and a curve, CDU conductances, the plant's
+    /// own sizes (dry-cooler coils and fans with the heat recovery off, heat-pump capacity for
+    /// the sink's peak), every device's limits, and what the design flows need where they are
+    /// not reached; writes design.md and design.json.
     Size {
         /// Model file (TOML).
         file: PathBuf,
