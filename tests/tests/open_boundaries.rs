@@ -78,6 +78,25 @@ flow_kg_s = -1.0
 temperature_c = 20
 "#;
 
+/// A model `name` of one loop filled at `fill_c`: pressure boundaries `a` and `b`, each
+/// (pressure [bar], temperature [°C]), joined by 100 m of DN50 (`extra`: more of its keys).
+fn two_ends(name: &str, fill_c: f64, a: (f64, f64), b: (f64, f64), extra: &str) -> String {
+    let end = |n: &str, (bar, c): (f64, f64)| {
+        format!(
+            "[[loop.component]]\nkind = \"pressure_boundary\"\nname = \"{n}\"\nnode = \"{n}.end\"\n\
+             pressure_bar = {bar}\ntemperature_c = {c}\n"
+        )
+    };
+    format!(
+        "name = \"{name}\"\n[[loop]]\nname = \"line\"\nfluid = \"water\"\n\
+         initial_temperature_c = {fill_c}\n{}{}[[loop.component]]\nkind = \"pipe\"\n\
+         name = \"line\"\nfrom = \"a.end\"\nto = \"b.end\"\nlength_m = 100\n\
+         inner_diameter_mm = 50\n{extra}\n",
+        end("a", a),
+        end("b", b)
+    )
+}
+
 fn facility(text: &str) -> dctwin_model::Facility {
     dctwin_model::parse(text, std::path::Path::new("open.toml")).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -173,33 +192,7 @@ fn the_open_tee_settles_on_the_steady_state_with_its_balance_closed() {
 /// the flow turns and the pipe fills with the other side's water. The balance closes over both.
 #[test]
 fn water_enters_at_the_temperature_of_the_boundary_it_comes_from() {
-    let text = r#"
-name = "two-ends"
-[[loop]]
-name = "line"
-fluid = "water"
-initial_temperature_c = 55.0
-[[loop.component]]
-kind = "pressure_boundary"
-name = "a"
-node = "a.end"
-pressure_bar = 3.0
-temperature_c = 70.0
-[[loop.component]]
-kind = "pressure_boundary"
-name = "b"
-node = "b.end"
-pressure_bar = 2.9
-temperature_c = 40.0
-[[loop.component]]
-kind = "pipe"
-name = "line"
-from = "a.end"
-to = "b.end"
-length_m = 100
-inner_diameter_mm = 50
-segments = 10
-"#;
+    let text = &two_ends("two-ends", 55.0, (3.0, 70.0), (2.9, 40.0), "segments = 10");
     let facility = facility(text);
     let (plant, controllers) = plant_of(&facility).unwrap();
     let (a, b) = (plant.link("a").unwrap(), plant.link("b").unwrap());
@@ -280,32 +273,7 @@ fn the_series_writes_what_crosses_the_boundaries() {
 /// takes both to −0.5 bar (it boils at 81.6 °C), and the run stops naming the water that boils.
 #[test]
 fn lowering_a_boundary_pressure_moves_the_boiling_point() {
-    let text = r#"
-name = "low"
-[[loop]]
-name = "line"
-fluid = "water"
-initial_temperature_c = 95.0
-[[loop.component]]
-kind = "pressure_boundary"
-name = "a"
-node = "a.end"
-pressure_bar = 1.05
-temperature_c = 95.0
-[[loop.component]]
-kind = "pressure_boundary"
-name = "b"
-node = "b.end"
-pressure_bar = 1.0
-temperature_c = 95.0
-[[loop.component]]
-kind = "pipe"
-name = "line"
-from = "a.end"
-to = "b.end"
-length_m = 100
-inner_diameter_mm = 50
-"#;
+    let text = &two_ends("low", 95.0, (1.05, 95.0), (1.0, 95.0), "");
     let facility = facility(text);
     let (plant, controllers) = plant_of(&facility).unwrap();
     let (a, b) = (plant.link("a").unwrap(), plant.link("b").unwrap());
